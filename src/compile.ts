@@ -1,0 +1,92 @@
+/**
+ * The public entry points: validate once at the boundary, then hand the AST to each target.
+ */
+import { ConditionError } from "./errors.js";
+import type { Node } from "./language/ast.js";
+import type { Condition } from "./language/condition.js";
+import type { ConditionOptions } from "./options.js";
+import { parse, parseOrThrow } from "./parse/parse.js";
+import { toFilter, type MongoFilter } from "./targets/mongo-filter.js";
+import { toMatcher } from "./targets/predicate.js";
+
+/** A condition validated and compiled for both targets: immutable, reusable without limit. */
+export interface CompiledCondition {
+  /** The validated condition, as it was given. */
+  readonly condition: Condition;
+  /** The MongoDB filter, for `find`, `countDocuments` or a change stream's `$match`. */
+  readonly filter: MongoFilter;
+  /** Whether one contact document matches: exactly what MongoDB answers for `filter`. */
+  readonly matches: (doc: unknown) => boolean;
+  /** The field paths the condition reads, each once, in order of appearance. */
+  readonly fields: readonly string[];
+  /** The topic ids the condition reads, each once, in order of appearance. */
+  readonly topics: readonly string[];
+}
+
+export type SafeParseResult = { readonly success: true; readonly data: Condition } | { readonly success: false; readonly error: ConditionError };
+
+/** Returns a validated copy of `input`, or throws a {@link ConditionError} listing every issue. */
+export function parseCondition(input: unknown, options?: ConditionOptions): Condition {
+  return parseOrThrow(input, options).condition;
+}
+
+/** Like {@link parseCondition}, but returns the error instead of throwing it (as zod's `safeParse`). */
+export function safeParseCondition(input: unknown, options?: ConditionOptions): SafeParseResult {
+  const result = parse(input, options);
+  return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function reads(ast: Node): { fields: string[]; topics: string[] } {
+  const fields = new Set<string>();
+  const topics = new Set<string>();
+  const visit = (node: Node): void => {
+    switch (node.kind) {
+      case "compare":
+        fields.add(node.path.join("."));
+        return;
+      case "topic":
+        for (const id of node.ids) topics.add(id);
+        return;
+      case "and":
+      case "or":
+        node.children.forEach(visit);
+        return;
+      case "not":
+        visit(node.child);
+        return;
+    }
+  };
+  visit(ast);
+  return { fields: [...fields], topics: [...topics] };
+}
+
+/** Validates once and compiles both targets once. */
+export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
+  const { condition, ast } = parseOrThrow(input, options);
+  const { fields, topics } = reads(ast);
+  return Object.freeze({
+    condition,
+    filter: deepFreeze(toFilter(ast)),
+    matches: toMatcher(ast),
+    fields: Object.freeze(fields),
+    topics: Object.freeze(topics),
+  });
+}
+
+/** The MongoDB filter alone. */
+export function toMongoFilter(input: unknown, options?: ConditionOptions): MongoFilter {
+  return deepFreeze(toFilter(parseOrThrow(input, options).ast));
+}
+
+/** The in-memory predicate alone. */
+export function toPredicate(input: unknown, options?: ConditionOptions): (doc: unknown) => boolean {
+  return toMatcher(parseOrThrow(input, options).ast);
+}

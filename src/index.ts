@@ -1,0 +1,13 @@
+/**
+ * segmatch: validate segment condition trees, compile them to MongoDB filters and to
+ * in-memory predicates that answer exactly as MongoDB does.
+ */
+export { compileCondition, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
+export type { CompiledCondition, SafeParseResult } from "./compile.js";
+export { ConditionError, formatPath } from "./errors.js";
+export type { ConditionIssue, ConditionIssueCode, ConditionPath } from "./errors.js";
+export { OPERATORS } from "./language/condition.js";
+export type { Condition, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
+export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
+export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
+export type { MongoFilter } from "./targets/mongo-filter.js";

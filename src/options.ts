@@ -1,0 +1,116 @@
+import { ConditionError, type ConditionIssue } from "./errors.js";
+
+/** Bounds on the size of an input; each protects the process from absurd or hostile input. */
+export interface ConditionLimits {
+  /** Nesting of conditions: a bare field condition has depth 1, `{ $and: [f] }` depth 2. */
+  readonly maxDepth: number;
+  /** All condition objects in the tree, at every level. */
+  readonly maxNodes: number;
+  /** Items of one list: `$and`/`$or` children, `in`/`nin` values, topic ids. */
+  readonly maxListLength: number;
+  /** Characters (UTF-16 code units) of any string: field names, values, topic ids. */
+  readonly maxStringLength: number;
+}
+
+/**
+ * The default limits. `maxDepth` is also the hard ceiling: a condition `d` levels deep
+ * compiles to a MongoDB filter `2d + 1` BSON levels deep, and MongoDB refuses more
+ * than 100 levels, so a larger `maxDepth` could compile filters the server rejects.
+ */
+export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
+  maxDepth: 32,
+  maxNodes: 10_000,
+  maxListLength: 10_000,
+  maxStringLength: 4_096,
+});
+
+/** The deepest condition whose compiled filter MongoDB still accepts (see {@link DEFAULT_LIMITS}). */
+export const MAX_DEPTH_CEILING = 48;
+
+export interface TopicOptions {
+  /** Document path of the contact's subscribed topic ids. Default `"topics"`. */
+  readonly path?: string;
+}
+
+export interface ConditionOptions {
+  readonly limits?: Partial<ConditionLimits>;
+  readonly topics?: TopicOptions;
+}
+
+export interface ResolvedOptions {
+  readonly limits: ConditionLimits;
+  readonly topicsPath: string;
+}
+
+const cache = new WeakMap<object, ResolvedOptions>();
+const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({ limits: DEFAULT_LIMITS, topicsPath: "topics" });
+
+/** Checks and fills in options once; a malformed option is a ConditionError too. */
+export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
+  if (options === undefined) return DEFAULT_RESOLVED;
+  const cached = cache.get(options);
+  if (cached) return cached;
+  const issues: ConditionIssue[] = [];
+  const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_options", path: ["options", ...path], message });
+  if (typeof options !== "object" || options === null) {
+    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object" }]);
+  }
+  const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
+  if (options.limits !== undefined) {
+    if (typeof options.limits !== "object" || options.limits === null) bad(["limits"], "limits must be an object");
+    else {
+      for (const [key, value] of Object.entries(options.limits)) {
+        if (!(key in DEFAULT_LIMITS)) {
+          bad(["limits", key], `unknown limit "${key}" (expected one of ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+        } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+          bad(["limits", key], `${key} must be a positive integer`);
+        } else {
+          limits[key as keyof ConditionLimits] = value;
+        }
+      }
+      if (limits.maxDepth > MAX_DEPTH_CEILING) {
+        bad(["limits", "maxDepth"], `maxDepth may be at most ${MAX_DEPTH_CEILING}: deeper conditions compile to filters MongoDB refuses (100 levels)`);
+      }
+    }
+  }
+  let topicsPath = "topics";
+  if (options.topics !== undefined) {
+    if (typeof options.topics !== "object" || options.topics === null) bad(["topics"], "topics must be an object");
+    else {
+      for (const key of Object.keys(options.topics)) {
+        if (key !== "path") bad(["topics", key], `unknown topics option "${key}" (expected path)`);
+      }
+      if (options.topics.path !== undefined) {
+        if (typeof options.topics.path !== "string") bad(["topics", "path"], "topics.path must be a string");
+        else topicsPath = options.topics.path;
+      }
+    }
+  }
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath });
+  // The topic path obeys the same rules as any field path.
+  const pathProblem = checkFieldPath(topicsPath);
+  if (pathProblem) bad(["topics", "path"], pathProblem);
+  if (issues.length > 0) throw new ConditionError(issues);
+  cache.set(options, resolved);
+  return resolved;
+}
+
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Why a field name is not a safe MongoDB path, or undefined when it is. The rules keep
+ * every name a plain dotted path: no operator (`$…`), no empty segment (`a..b`), no NUL
+ * (MongoDB refuses it) and no segment that reaches into JavaScript prototypes.
+ */
+export function checkFieldPath(name: string): string | undefined {
+  if (name.length === 0) return "field name must not be empty";
+  if (name.includes("\0")) return "field name must not contain a NUL character";
+  if (!name.isWellFormed()) return "field name must be well-formed Unicode (it has a lone surrogate)";
+  const segments = name.split(".");
+  for (const segment of segments) {
+    if (segment === "") return `field name "${name}" has an empty path segment`;
+    if (segment.startsWith("$")) return `field name "${name}" has a segment starting with "$", which MongoDB reads as an operator`;
+    if (FORBIDDEN_SEGMENTS.has(segment)) return `field name "${name}" uses the reserved segment "${segment}"`;
+  }
+  return undefined;
+}

@@ -1,0 +1,252 @@
+/**
+ * Lowers raw input to a validated {@link Condition} and its AST, collecting every issue
+ * with its path. Nothing is dropped or coerced: an input is either accepted as it is, or
+ * refused with the reasons.
+ */
+import type { z } from "zod";
+import { ConditionError, describe, IssueList, type ConditionIssue, type ConditionPath } from "../errors.js";
+import type { Node } from "../language/ast.js";
+import { OPERATORS, type Condition, type Operator } from "../language/condition.js";
+import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
+import { checkFieldPath, resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
+import { didYouMean } from "../suggest.js";
+import { fieldNameSchema, topicListSchema, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
+import { Opaque, snapshot, type Snapshot } from "./snapshot.js";
+
+export interface Parsed {
+  readonly condition: Condition;
+  readonly ast: Node;
+}
+
+const FIELD_KEYS = ["field", "operator", "value"] as const;
+const TOPIC_KEYS = ["subscribedToTopic", "notSubscribedToTopic"] as const;
+const LOGICAL_KEYS = ["$and", "$or", "$not"] as const;
+const ALL_KEYS: readonly string[] = [...FIELD_KEYS, ...TOPIC_KEYS, ...LOGICAL_KEYS];
+const SHAPES = [
+  { name: "a field condition", keys: FIELD_KEYS as readonly string[] },
+  { name: "a topic condition", keys: TOPIC_KEYS as readonly string[] },
+  { name: "a logical condition", keys: LOGICAL_KEYS as readonly string[] },
+] as const;
+const SHAPE_HELP = "expected {field, operator, value}, {subscribedToTopic and/or notSubscribedToTopic} or {$and/$or/$not}";
+
+type SnapshotObject = { readonly [key: string]: Snapshot };
+
+function isObject(value: Snapshot | undefined): value is SnapshotObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Opaque);
+}
+
+function received(value: Snapshot | undefined): string {
+  return value instanceof Opaque ? describe(value.value) : describe(value);
+}
+
+function freezeDeep<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** Turns zod's verdict on a leaf into issues with our codes, paths and sentences. */
+function leafIssues(issues: IssueList, result: z.ZodSafeParseResult<unknown>, value: Snapshot, path: ConditionPath, what: string, expected: string, itemExpected: string): void {
+  if (result.success) return;
+  for (const zi of result.error.issues) {
+    const rel = zi.path.filter((k): k is string | number => typeof k !== "symbol");
+    let at: Snapshot | undefined = value;
+    for (const k of rel) at = (at as Record<string | number, Snapshot> | undefined)?.[k];
+    const where = [...path, ...rel];
+    const wanted = rel.length > 0 ? itemExpected : expected;
+    if (at === null) {
+      issues.add("null_value", where, `${what} must not be null (to test whether a field is set, use the "exists" operator)`);
+    } else if (typeof at === "number" && !Number.isFinite(at)) {
+      issues.add("non_finite_number", where, `${what} must be a finite number, not ${at}`);
+    } else if (typeof at === "string" && !at.isWellFormed()) {
+      issues.add("invalid_string", where, `${what} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
+    } else if (zi.code === "too_small" && Array.isArray(at)) {
+      issues.add("empty_list", where, `${what} must not be an empty list`);
+    } else if (zi.code === "too_small" && at === "") {
+      issues.add("invalid_topic", where, "a topic id must not be empty");
+    } else {
+      issues.add(Array.isArray(at) || typeof at !== "object" ? "invalid_value" : "invalid_type", where, `${what} must be ${wanted}, not ${received(at)}`);
+    }
+  }
+}
+
+class Parser {
+  readonly issues = new IssueList();
+  constructor(private readonly options: ResolvedOptions) {}
+
+  condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
+    if (!isObject(value)) {
+      const hint = Array.isArray(value) ? " (wrap a list of conditions in {\"$and\": [...]} or {\"$or\": [...]})" : "";
+      this.issues.add("invalid_type", path, `a condition must be an object, not ${received(value)}${hint}`);
+      return undefined;
+    }
+    if (depth > this.options.limits.maxDepth) {
+      this.issues.add("too_deep", path, `the condition nests deeper than ${this.options.limits.maxDepth} levels (limits.maxDepth)`);
+      return undefined;
+    }
+    const keys = Object.keys(value);
+    const unknown = keys.filter((k) => !ALL_KEYS.includes(k));
+    const shapes = SHAPES.filter((shape) => keys.some((k) => shape.keys.includes(k)));
+    for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
+    if (shapes.length > 1) {
+      const parts = shapes.map((s) => `${s.name} (${keys.filter((k) => s.keys.includes(k)).join(", ")})`);
+      this.issues.add("unknown_shape", path, `an object must be one kind of condition, but this mixes ${parts.join(" and ")}; combine separate conditions with $and`);
+      return undefined;
+    }
+    const shape = shapes[0];
+    if (shape === undefined) {
+      if (unknown.length === 0) this.issues.add("unknown_shape", path, `an empty object is not a condition: ${SHAPE_HELP}`);
+      return undefined;
+    }
+    if (shape.keys === FIELD_KEYS) return this.field(value, path);
+    if (shape.keys === TOPIC_KEYS) return this.topic(value, path);
+    return this.logical(value, path, depth);
+  }
+
+  private unknownKey(value: SnapshotObject, key: string, path: ConditionPath, expected: readonly string[]): void {
+    const inner = value[key];
+    // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
+    const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
+    const hint = mongoStyle
+      ? ` (MongoDB filter syntax is not accepted; write {"field": ${JSON.stringify(key)}, "operator": …, "value": …})`
+      : didYouMean(key, expected) || ` (expected ${expected.join(", ")})`;
+    this.issues.add("unknown_key", [...path, key], `unknown key ${JSON.stringify(key.slice(0, 100))}${hint}`);
+  }
+
+  private field(value: SnapshotObject, path: ConditionPath): Node | undefined {
+    const start = this.issues.items.length;
+    for (const key of FIELD_KEYS) {
+      if (!(key in value)) this.issues.add("missing_key", [...path, key], `a field condition needs "${key}"`);
+    }
+    const { field, operator, value: operand } = value;
+    if (field !== undefined) {
+      const at = [...path, "field"];
+      const result = fieldNameSchema.safeParse(field);
+      if (!result.success) leafIssues(this.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "");
+      else {
+        const problem = checkFieldPath(result.data) ?? checkSegments(result.data);
+        if (problem) this.issues.add("invalid_field", at, problem);
+      }
+    }
+    let op: Operator | undefined;
+    if (operator !== undefined) {
+      if (typeof operator === "string" && (OPERATORS as readonly string[]).includes(operator)) op = operator as Operator;
+      else if (typeof operator === "string") {
+        this.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${didYouMean(operator, OPERATORS)} (expected one of ${OPERATORS.join(", ")})`);
+      } else {
+        this.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`);
+      }
+    }
+    if (operand !== undefined) {
+      const at = [...path, "value"];
+      if (op !== undefined) {
+        const kind: ValueKind = OPERATOR_SPECS[op].value;
+        const result = VALUE_SCHEMAS[kind].safeParse(operand);
+        let expected = VALUE_EXPECTED[kind];
+        if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
+        leafIssues(this.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number");
+      } else if (operand === null) {
+        this.issues.add("null_value", at, `value must not be null (to test whether a field is set, use the "exists" operator)`);
+      }
+    }
+    if (this.issues.items.length > start || op === undefined) return undefined;
+    const lowered = OPERATOR_SPECS[op].lower(operand as never);
+    return Object.freeze({
+      kind: "compare",
+      path: Object.freeze((field as string).split(".")),
+      test: lowered.test,
+      negate: lowered.negate,
+      value: freezeDeep(lowered.value),
+    });
+  }
+
+  private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {
+    const start = this.issues.items.length;
+    const nodes: Node[] = [];
+    for (const key of TOPIC_KEYS) {
+      const ids = value[key];
+      if (ids === undefined) continue;
+      const result = topicListSchema.safeParse(ids);
+      leafIssues(this.issues, result, ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)");
+      if (result.success) {
+        nodes.push(Object.freeze({
+          kind: "topic",
+          path: Object.freeze(this.options.topicsPath.split(".")),
+          ids: freezeDeep([...result.data]),
+          negate: key === "notSubscribedToTopic",
+        }));
+      }
+    }
+    if (this.issues.items.length > start) return undefined;
+    return nodes.length === 1 ? nodes[0] : Object.freeze({ kind: "and", children: Object.freeze(nodes) });
+  }
+
+  private logical(value: SnapshotObject, path: ConditionPath, depth: number): Node | undefined {
+    const start = this.issues.items.length;
+    const parts: Node[] = [];
+    for (const key of ["$and", "$or"] as const) {
+      const list = value[key];
+      if (list === undefined) continue;
+      const at = [...path, key];
+      if (!Array.isArray(list)) {
+        const hint = isObject(list) ? ` (wrap a single condition in a list: {"${key}": [ … ]})` : "";
+        this.issues.add(list === null ? "null_value" : "invalid_type", at, `${key} must be a non-empty list of conditions, not ${received(list)}${hint}`);
+        continue;
+      }
+      if (list.length === 0) {
+        this.issues.add("empty_list", at, `${key} must not be an empty list`);
+        continue;
+      }
+      const children = list.map((child, i) => this.condition(child, [...at, i], depth + 1));
+      if (children.every((c): c is Node => c !== undefined)) parts.push(Object.freeze({ kind: key === "$and" ? "and" : "or", children: Object.freeze(children) }));
+    }
+    const inner = value.$not;
+    if (inner !== undefined) {
+      if (Array.isArray(inner)) {
+        this.issues.add("invalid_type", [...path, "$not"], `$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})`);
+      } else {
+        const child = this.condition(inner, [...path, "$not"], depth + 1);
+        if (child) parts.push(Object.freeze({ kind: "not", child }));
+      }
+    }
+    if (this.issues.items.length > start) return undefined;
+    return parts.length === 1 ? parts[0] : Object.freeze({ kind: "and", children: Object.freeze(parts) });
+  }
+}
+
+/**
+ * A digits-only segment is also an array position in MongoDB (`items.0`); one with a
+ * leading zero (`items.01`) is ambiguous between the two readings, so it is refused.
+ */
+function checkSegments(name: string): string | undefined {
+  for (const segment of name.split(".")) {
+    if (/^0[0-9]+$/.test(segment)) return `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`;
+  }
+  return undefined;
+}
+
+/** Parses or returns the issues; the one place that turns raw input into a condition. */
+export function parse(input: unknown, options?: ConditionOptions): { ok: true; parsed: Parsed } | { ok: false; issues: readonly ConditionIssue[] } {
+  let resolved: ResolvedOptions;
+  try {
+    resolved = resolveOptions(options);
+  } catch (error) {
+    if (error instanceof ConditionError) return { ok: false, issues: error.issues };
+    throw error;
+  }
+  const snap = snapshot(input, resolved.limits);
+  if ("issues" in snap) return { ok: false, issues: snap.issues };
+  const parser = new Parser(resolved);
+  const ast = parser.condition(snap.value, [], 1);
+  if (!parser.issues.ok || ast === undefined) return { ok: false, issues: parser.issues.items };
+  return { ok: true, parsed: { condition: freezeDeep(snap.value) as Condition, ast } };
+}
+
+/** Parses or throws the {@link ConditionError} with every issue. */
+export function parseOrThrow(input: unknown, options?: ConditionOptions): Parsed & { options: ResolvedOptions } {
+  const result = parse(input, options);
+  if (!result.ok) throw new ConditionError(result.issues);
+  return { ...result.parsed, options: resolveOptions(options) };
+}

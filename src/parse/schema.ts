@@ -1,0 +1,30 @@
+/**
+ * The zod schemas of the language's leaves: what each operator's value, a field name and a
+ * topic list must be. The parser decides the shape of each object and walks the tree (with
+ * paths and limits); these schemas decide whether a leaf is acceptable.
+ */
+import { z } from "zod";
+import type { ValueKind } from "../language/operators.js";
+
+/** Any string the language stores must survive UTF-8 encoding unchanged. */
+const text = z.string().refine((s) => s.isWellFormed(), { params: { code: "invalid_string" } });
+/** zod's `z.number()` already refuses NaN and ±Infinity. */
+const finite = z.number();
+
+export const VALUE_SCHEMAS: { readonly [K in ValueKind]: z.ZodType } = {
+  scalar: z.union([text, finite, z.boolean()]),
+  list: z.array(z.union([text, finite])).min(1),
+  string: text,
+  boolean: z.boolean(),
+};
+
+export const VALUE_EXPECTED: { readonly [K in ValueKind]: string } = {
+  scalar: "a string, a finite number or a boolean",
+  list: "a non-empty list of strings and/or finite numbers",
+  string: "a string",
+  boolean: "true or false",
+};
+
+export const fieldNameSchema = text;
+
+export const topicListSchema = z.array(text.min(1)).min(1);

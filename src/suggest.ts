@@ -1,0 +1,48 @@
+/** "Did you mean …?": the closest candidates to a misspelt word, for error messages. */
+
+function normalize(word: string): string {
+  return word.toLowerCase().replace(/[\s_\-$]/g, "");
+}
+
+/** Edit distance with adjacent transpositions (optimal string alignment), capped for speed. */
+export function editDistance(a: string, b: string, cap = 8): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((rows[i - 1]![j] as number) + 1, (row[j - 1] as number) + 1, (rows[i - 1]![j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (rows[i - 2]![j - 2] as number) + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > cap) return cap + 1;
+    rows.push(row);
+  }
+  return rows[a.length]![b.length] as number;
+}
+
+/**
+ * The candidates close enough to `word` to be a likely typo, best first: the same word up
+ * to case and separators, or within an edit distance of about a third of its length.
+ */
+export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const w = normalize(word.slice(0, 200));
+  const scored: { candidate: string; score: number }[] = [];
+  for (const candidate of candidates) {
+    const c = normalize(candidate);
+    const score = c === w ? 0 : editDistance(w, c, Math.max(1, Math.floor(Math.max(w.length, c.length) / 3)));
+    const allowed = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
+    if (score <= allowed || (w.length >= 3 && c.startsWith(w))) scored.push({ candidate, score });
+  }
+  return scored.sort((x, y) => x.score - y.score).slice(0, max).map((s) => s.candidate);
+}
+
+/** ` (did you mean "x"?)`, or nothing when no candidate is close. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const found = closest(word, candidates, 2);
+  if (found.length === 0) return "";
+  return ` (did you mean ${found.map((f) => JSON.stringify(f)).join(" or ")}?)`;
+}

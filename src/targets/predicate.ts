@@ -1,0 +1,81 @@
+/**
+ * AST → in-memory predicate: the same question as the MongoDB filter, answered for one
+ * document. Built once as a tree of small closures specialised per node (the path's shape,
+ * the operand's type), so that evaluation does no dispatch on the condition at all.
+ */
+import { unreachable, type Node } from "../language/ast.js";
+import { LEAF_SPECS, type ElementTest } from "../language/operators.js";
+import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
+
+export type Predicate = (doc: unknown) => boolean;
+
+/** Any value at `path` passes `test`, with a fast path for the common one-segment path. */
+function atPath(path: PreparedPath, test: ElementTest): (doc: Record<string, unknown>) => boolean {
+  if (path.segments.length === 1) {
+    const key = path.segments[0] as string;
+    return (doc) => {
+      const value = field(doc, key);
+      if (!Array.isArray(value)) return test(value);
+      for (let i = 0; i < value.length; i++) if (test(value[i])) return true;
+      return false;
+    };
+  }
+  return (doc) => anyAtPath(doc, path, 0, test);
+}
+
+type DocPredicate = (doc: Record<string, unknown>) => boolean;
+
+function build(node: Node): DocPredicate {
+  switch (node.kind) {
+    case "compare": {
+      const test = atPath(preparePath(node.path), LEAF_SPECS[node.test].element(node.value));
+      return node.negate ? (doc) => !test(doc) : test;
+    }
+    case "topic": {
+      const test = atPath(preparePath(node.path), LEAF_SPECS.in.element(node.ids));
+      return node.negate ? (doc) => !test(doc) : test;
+    }
+    case "and":
+      return all(node.children.map(build));
+    case "or":
+      return any(node.children.map(build));
+    case "not": {
+      const child = build(node.child);
+      return (doc) => !child(doc);
+    }
+    default:
+      return unreachable(node);
+  }
+}
+
+function all(parts: DocPredicate[]): DocPredicate {
+  if (parts.length === 1) return parts[0] as DocPredicate;
+  if (parts.length === 2) {
+    const [a, b] = parts as [DocPredicate, DocPredicate];
+    return (doc) => a(doc) && b(doc);
+  }
+  return (doc) => {
+    for (let i = 0; i < parts.length; i++) if (!(parts[i] as DocPredicate)(doc)) return false;
+    return true;
+  };
+}
+
+function any(parts: DocPredicate[]): DocPredicate {
+  if (parts.length === 1) return parts[0] as DocPredicate;
+  if (parts.length === 2) {
+    const [a, b] = parts as [DocPredicate, DocPredicate];
+    return (doc) => a(doc) || b(doc);
+  }
+  return (doc) => {
+    for (let i = 0; i < parts.length; i++) if ((parts[i] as DocPredicate)(doc)) return true;
+    return false;
+  };
+}
+
+const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/** A document that is not a plain object has no fields: every path in it is missing. */
+export function toMatcher(node: Node): Predicate {
+  const predicate = build(node);
+  return (doc) => predicate(isDocument(doc) ? doc : EMPTY);
+}
