@@ -1,0 +1,117 @@
+/**
+ * fast-check arbitraries for condition trees and contact documents. Both draw from small
+ * shared pools of paths and values, so that conditions hit documents often, and from the
+ * awkward corners: missing fields, null, arrays (nested, of objects, empty), numeric path
+ * segments, mixed types, Dates, NaN, -0, and strings with regex metacharacters, newlines
+ * and characters beyond the BMP.
+ */
+import fc from "fast-check";
+import { OPERATORS, type Condition, type Operator } from "../src/index.js";
+
+export const KEYS = ["a", "b", "c", "0", "1"] as const;
+export const PATHS = ["a", "b", "a.b", "a.c", "a.0", "a.b.c", "a.0.b", "b.1", "tags", "c"] as const;
+export const TOPIC_IDS = ["t1", "t2", "t3"] as const;
+
+/** Strings that stress ordering, regex escaping and PCRE's `$`. */
+export const STRINGS = [
+  "", "a", "ab", "abc", "b", "B", "18", "1", "a.c", "a\n", "abc\n", "\n", "x$", "^a", "(a)", "[", "a|b", ".*", "\\", "\\d", "a+", "?",
+  "\u0000", "é", "\uFFFF", "\uE000", "\u{1F600}", "a\u{1F600}", "\u{10FFFF}", "t1",
+] as const;
+export const NUMBERS = [-1, 0, -0, 1, 1.5, 18, 100, -2.5] as const;
+
+const poolString = fc.constantFrom(...STRINGS);
+const anyString = fc.oneof({ weight: 4, arbitrary: poolString }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) });
+const poolNumber = fc.constantFrom(...NUMBERS);
+
+/** Scalars a condition may compare with. */
+export const scalarArb = fc.oneof(poolString, poolNumber, fc.boolean());
+const listItemArb = fc.oneof(poolString, poolNumber);
+
+/** Leaf values a document may hold (never `undefined` inside arrays: the driver stores it as null). */
+const docScalarArb = fc.oneof(
+  { weight: 5, arbitrary: anyString },
+  { weight: 4, arbitrary: fc.oneof(poolNumber, fc.constantFrom(Number.NaN, Infinity, -Infinity), fc.integer({ min: -3, max: 20 })) },
+  { weight: 2, arbitrary: fc.boolean() },
+  { weight: 2, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constantFrom(new Date(0), new Date(18)) },
+);
+
+const { value: docValueArb } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
+  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, docScalarArb, tie("object"), tie("array")),
+  object: fc.dictionary(fc.constantFrom(...KEYS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
+  array: fc.array(tie("value"), { maxLength: 3 }),
+}));
+
+const topicsArb = fc.oneof(
+  fc.uniqueArray(fc.constantFrom(...TOPIC_IDS), { maxLength: 3 }),
+  fc.constantFrom("t1", null),
+  fc.array(fc.oneof(fc.constantFrom(...TOPIC_IDS), fc.constant(null)), { maxLength: 2 }),
+);
+
+/** A contact document: a few of the pool's keys, plus `topics` and `tags` now and then. */
+export const docArb: fc.Arbitrary<Record<string, unknown>> = fc
+  .record(
+    {
+      a: docValueArb,
+      b: docValueArb,
+      c: docValueArb,
+      tags: fc.array(anyString, { maxLength: 3 }),
+      topics: topicsArb,
+      undef: fc.constant(undefined),
+    },
+    { requiredKeys: [], noNullPrototype: true },
+  )
+  .map((doc) => {
+    // `undefined` stands for a field the driver would not store; put it where fields are read.
+    if ("undef" in doc) {
+      delete doc.undef;
+      doc.b = undefined;
+    }
+    return doc;
+  });
+
+function valueFor(operator: Operator): fc.Arbitrary<unknown> {
+  switch (operator) {
+    case "in":
+    case "nin":
+      return fc.array(listItemArb, { minLength: 1, maxLength: 4 });
+    case "contains":
+    case "startsWith":
+    case "endsWith":
+      return poolString;
+    case "exists":
+      return fc.boolean();
+    default:
+      return scalarArb;
+  }
+}
+
+export const fieldConditionArb: fc.Arbitrary<Condition> = fc
+  .tuple(fc.constantFrom(...PATHS), fc.constantFrom(...OPERATORS))
+  .chain(([field, operator]) => valueFor(operator).map((value) => ({ field, operator, value }) as Condition));
+
+const topicIdsArb = fc.uniqueArray(fc.constantFrom(...TOPIC_IDS, "t9"), { minLength: 1, maxLength: 3 });
+export const topicConditionArb: fc.Arbitrary<Condition> = fc.oneof(
+  topicIdsArb.map((ids) => ({ subscribedToTopic: ids })),
+  topicIdsArb.map((ids) => ({ notSubscribedToTopic: ids })),
+  fc.tuple(topicIdsArb, topicIdsArb).map(([a, b]) => ({ subscribedToTopic: a, notSubscribedToTopic: b })),
+);
+
+export const { condition: conditionArb } = fc.letrec<{ condition: Condition; logical: Condition }>((tie) => ({
+  condition: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 4, arbitrary: fieldConditionArb },
+    { weight: 1, arbitrary: topicConditionArb },
+    { weight: 2, arbitrary: tie("logical") },
+  ),
+  logical: fc
+    .record(
+      {
+        $and: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
+        $or: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
+        $not: tie("condition"),
+      },
+      { requiredKeys: [], noNullPrototype: true },
+    )
+    .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
+}));

@@ -1,0 +1,141 @@
+/**
+ * Where mingo (the reference evaluator) departs from MongoDB's documented behaviour.
+ * This is the one list of such departures. Each entry names the inputs it covers and why
+ * MongoDB answers differently; for those inputs the reference answer comes from
+ * mongo-rule.ts, which states MongoDB's rule directly, and never from mingo.
+ */
+import { Query } from "mingo";
+import { candidates, compareByCodePoint, MISSING, mongoLeafMatches } from "./mongo-rule.js";
+
+export interface Leaf {
+  readonly path: string;
+  readonly op: string;
+  readonly operand: unknown;
+}
+
+export interface Deviation {
+  readonly id: string;
+  readonly reason: string;
+  /** Does this leaf, on this document, fall where mingo and MongoDB may disagree? */
+  readonly applies: (leaf: Leaf, doc: unknown) => boolean;
+  /** One input that shows the departure: mingo's answer is wrong, MongoDB's is `mongo`. */
+  readonly example: { readonly filter: Record<string, unknown>; readonly doc: Record<string, unknown>; readonly mongo: boolean };
+}
+
+const RANGE = new Set(["$gt", "$gte", "$lt", "$lte"]);
+
+/** Does the path, walked through `doc`, meet an array that still has segments to apply? */
+function arrayBeforeLastSegment(doc: unknown, path: string): boolean {
+  const segments = path.split(".");
+  let level: unknown[] = [doc];
+  for (const segment of segments) {
+    const next: unknown[] = [];
+    for (const value of level) {
+      if (Array.isArray(value)) return true;
+      if (typeof value === "object" && value !== null && !(value instanceof Date)) next.push((value as Record<string, unknown>)[segment]);
+    }
+    level = next;
+  }
+  return false;
+}
+
+export const DEVIATIONS: readonly Deviation[] = [
+  {
+    id: "array-in-the-middle-of-a-path",
+    reason:
+      "MongoDB searches an array in the middle of a dotted path only in its object elements, offers 'missing' for an object element " +
+      "without the next field (so {'a.b': null} matches {a: [{c: 1}]}), skips nested arrays and scalar elements unless a numeric " +
+      "segment selects them by position, and also reads a numeric segment as a key of object elements (path.cpp, " +
+      "null_query_semantics.js). mingo flattens nested arrays, ignores missing fields in array elements and reads numeric " +
+      "segments only as positions.",
+    applies: (leaf, doc) => arrayBeforeLastSegment(doc, leaf.path),
+    example: { filter: { "a.b": { $eq: null } }, doc: { a: [{ c: 1 }] }, mongo: true },
+  },
+  {
+    id: "nested-arrays-at-the-end-of-a-path",
+    reason:
+      "MongoDB offers a leaf operator the elements of an array at the end of a path one level deep, never the elements of a " +
+      "nested array: {a: {$regex: 'x'}} does not match {a: [['x']]}, nor {'a.b': 1} {a: {b: [[1]]}}. mingo looks one level " +
+      "further for $regex, and for $eq on dotted paths.",
+    applies: (leaf, doc) => candidates(doc, leaf.path).some((c) => Array.isArray(c) && c.some(Array.isArray)),
+    example: { filter: { "a.b": { $eq: 1 } }, doc: { a: { b: [[1]] } }, mongo: false },
+  },
+  {
+    id: "nan-in-range-comparisons",
+    reason:
+      "MongoDB's comparison match expressions return false whenever one side is NaN (expression_leaf.cpp; jstests/core/query/nan.js), " +
+      "so {a: {$gte: 0}} does not match {a: NaN}; mingo answers true for $gte and $lte.",
+    applies: (leaf, doc) => RANGE.has(leaf.op) && candidates(doc, leaf.path).some((c) => Number.isNaN(c)),
+    example: { filter: { a: { $gte: 0 } }, doc: { a: Number.NaN }, mongo: false },
+  },
+  {
+    id: "string-order-beyond-the-bmp",
+    reason:
+      "MongoDB compares strings by their UTF-8 bytes, i.e. by code point; mingo uses JavaScript's UTF-16 code-unit order, which " +
+      "puts characters beyond U+FFFF (surrogate pairs) before U+E000–U+FFFF.",
+    applies: (leaf, doc) =>
+      RANGE.has(leaf.op) &&
+      typeof leaf.operand === "string" &&
+      candidates(doc, leaf.path).some(
+        (c) => typeof c === "string" && Math.sign(compareByCodePoint(c, leaf.operand as string)) !== Math.sign(c < (leaf.operand as string) ? -1 : c > (leaf.operand as string) ? 1 : 0),
+      ),
+    example: { filter: { a: { $gt: "\uFFFF" } }, doc: { a: "\u{1F600}" }, mongo: true },
+  },
+];
+
+/** The deviations that make mingo's answer untrustworthy for this leaf and document. */
+export function deviationsFor(leaf: Leaf, doc: unknown): Deviation[] {
+  return DEVIATIONS.filter((d) => d.applies(leaf, doc));
+}
+
+/** The leaves of a filter as segmatch emits it: `$and`, `$or`, `$nor` and `{path: {op: operand, …}}`. */
+function leavesOf(filter: Record<string, unknown>): Leaf[] {
+  const out: Leaf[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === "$and" || key === "$or" || key === "$nor") for (const f of value as Record<string, unknown>[]) out.push(...leavesOf(f));
+    else for (const [op, operand] of Object.entries(value as Record<string, unknown>)) out.push({ path: key, op, operand });
+  }
+  return out;
+}
+
+const queries = new Map<string, Query>();
+function mingo(filter: Record<string, unknown>, doc: unknown): boolean {
+  const key = JSON.stringify(filter);
+  let q = queries.get(key);
+  if (!q) {
+    q = new Query(filter);
+    if (queries.size > 10_000) queries.clear();
+    queries.set(key, q);
+  }
+  return q.test(doc as Record<string, unknown>);
+}
+
+export interface ReferenceAnswer {
+  readonly matches: boolean;
+  /** The deviations that decided some leaf, empty when mingo judged the whole filter. */
+  readonly deviations: readonly string[];
+}
+
+/**
+ * What MongoDB returns for `filter` on `doc`: mingo's answer for the whole filter when no
+ * leaf falls under a recorded deviation; otherwise the filter's logic evaluated here, with
+ * each deviating leaf decided by MongoDB's rule and every other leaf by mingo.
+ */
+export function reference(filter: Record<string, unknown>, doc: unknown): ReferenceAnswer {
+  const hit = new Set<string>();
+  for (const leaf of leavesOf(filter)) for (const d of deviationsFor(leaf, doc)) hit.add(d.id);
+  if (hit.size === 0) return { matches: mingo(filter, doc), deviations: [] };
+  const evaluate = (f: Record<string, unknown>): boolean =>
+    Object.entries(f).every(([key, value]) => {
+      if (key === "$and") return (value as Record<string, unknown>[]).every(evaluate);
+      if (key === "$or") return (value as Record<string, unknown>[]).some(evaluate);
+      if (key === "$nor") return !(value as Record<string, unknown>[]).some(evaluate);
+      return Object.entries(value as Record<string, unknown>).every(([op, operand]) => {
+        const leaf = { path: key, op, operand };
+        return deviationsFor(leaf, doc).length > 0 ? mongoLeafMatches(doc, key, op, operand) : mingo({ [key]: { [op]: operand } }, doc);
+      });
+    });
+  return { matches: evaluate(filter), deviations: [...hit] };
+}
+
+export { MISSING };
