@@ -5,7 +5,7 @@
 
 /** Machine-readable issue codes (snake_case, stable: callers may switch on them). */
 export type ConditionIssueCode =
-  /** A value has the wrong JSON type (e.g. a number where a list is expected). */
+  /** A key holds the wrong JSON type (a field name that is not a string, a condition that is not an object). */
   | "invalid_type"
   /** An object has a key that the condition language does not define. */
   | "unknown_key"
@@ -15,7 +15,7 @@ export type ConditionIssueCode =
   | "missing_key"
   /** `operator` is not one of the operators of the language. */
   | "unknown_operator"
-  /** The value does not suit the operator (e.g. `in` with a scalar). */
+  /** The `value` does not suit the operator (e.g. `in` with a scalar, `exists` with "true"). */
   | "invalid_value"
   /** `null` was given as a value; use the `exists` operator instead. */
   | "null_value"

@@ -48,7 +48,16 @@ function freezeDeep<T>(value: T): T {
 }
 
 /** Turns zod's verdict on a leaf into issues with our codes, paths and sentences. */
-function leafIssues(issues: IssueList, result: z.ZodSafeParseResult<unknown>, value: Snapshot, path: ConditionPath, what: string, expected: string, itemExpected: string): void {
+function leafIssues(
+  issues: IssueList,
+  result: z.ZodSafeParseResult<unknown>,
+  value: Snapshot,
+  path: ConditionPath,
+  what: string,
+  expected: string,
+  itemExpected: string,
+  code: "invalid_value" | "invalid_type",
+): void {
   if (result.success) return;
   for (const zi of result.error.issues) {
     const rel = zi.path.filter((k): k is string | number => typeof k !== "symbol");
@@ -67,7 +76,7 @@ function leafIssues(issues: IssueList, result: z.ZodSafeParseResult<unknown>, va
     } else if (zi.code === "too_small" && at === "") {
       issues.add("invalid_topic", where, "a topic id must not be empty");
     } else {
-      issues.add(Array.isArray(at) || typeof at !== "object" ? "invalid_value" : "invalid_type", where, `${what} must be ${wanted}, not ${received(at)}`);
+      issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`);
     }
   }
 }
@@ -124,7 +133,7 @@ class Parser {
     if (field !== undefined) {
       const at = [...path, "field"];
       const result = fieldNameSchema.safeParse(field);
-      if (!result.success) leafIssues(this.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "");
+      if (!result.success) leafIssues(this.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
       else {
         const problem = checkFieldPath(result.data) ?? checkSegments(result.data);
         if (problem) this.issues.add("invalid_field", at, problem);
@@ -146,7 +155,7 @@ class Parser {
         const result = VALUE_SCHEMAS[kind].safeParse(operand);
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
-        leafIssues(this.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number");
+        leafIssues(this.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
       } else if (operand === null) {
         this.issues.add("null_value", at, `value must not be null (to test whether a field is set, use the "exists" operator)`);
       }
@@ -169,7 +178,7 @@ class Parser {
       const ids = value[key];
       if (ids === undefined) continue;
       const result = topicListSchema.safeParse(ids);
-      leafIssues(this.issues, result, ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)");
+      leafIssues(this.issues, result, ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
       if (result.success) {
         nodes.push(Object.freeze({
           kind: "topic",
