@@ -7,7 +7,7 @@ import type { Condition } from "./language/condition.js";
 import type { ConditionOptions } from "./options.js";
 import { parse, parseOrThrow } from "./parse/parse.js";
 import { toFilter, type MongoFilter } from "./targets/mongo-filter.js";
-import { toMatcher } from "./targets/predicate.js";
+import { toMatcher } from "./targets/matcher.js";
 
 /** A condition validated and compiled for both targets: immutable, reusable without limit. */
 export interface CompiledCondition {

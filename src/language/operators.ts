@@ -57,6 +57,23 @@ interface LeafSpec {
   readonly mongoNegated?: (value: Operand) => Record<string, unknown>;
   /** The same test in memory, for one value. */
   readonly element: (value: Operand) => ElementTest;
+  /**
+   * The same test again as a JavaScript expression over the variable `x`, for the code
+   * generator. The operand is never spliced into the source: it stays a value, bound to
+   * the name `ref` (as `constant(value)` when given, e.g. a Set for `in`). `cmp` is
+   * {@link compareCodePoints}. The generated and interpreted predicates are proven equal
+   * by a differential test.
+   */
+  readonly source: (value: Operand, x: string, ref: string) => string;
+  readonly constant?: (value: Operand) => unknown;
+}
+
+/** Source for a range test; `op` is a JS comparison operator. */
+function rangeSource(op: string) {
+  return (value: Operand, x: string, ref: string): string => {
+    if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value)) return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
+    return `(typeof ${x} === ${JSON.stringify(typeof value)} && ${x} ${op} ${ref})`;
+  };
 }
 
 /**
@@ -100,11 +117,12 @@ export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
     mongoNegated: (value) => ({ $ne: value }),
     // Scalars only: `===` already brackets types (18 !== "18", 0 !== false) and equates -0 and 0 as MongoDB does.
     element: (value) => (x) => x === value,
+    source: (_value, x, ref) => `${x} === ${ref}`,
   },
-  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b) },
-  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b) },
-  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b) },
-  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b) },
+  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">") },
+  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">=") },
+  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<") },
+  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<=") },
   in: {
     mongo: (value) => ({ $in: value }),
     mongoNegated: (value) => ({ $nin: value }),
@@ -112,23 +130,29 @@ export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
       const set = new Set(value as readonly ListItem[]);
       return (x) => (typeof x === "string" || typeof x === "number") && set.has(x);
     },
+    source: (_value, x, ref) => `((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x}))`,
+    constant: (value) => new Set(value as readonly ListItem[]),
   },
   contains: {
     mongo: (value) => ({ $regex: escapeRegex(str(value)) }),
     element: (value) => (x) => typeof x === "string" && x.includes(str(value)),
+    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.includes(${ref}))`,
   },
   startsWith: {
     mongo: (value) => ({ $regex: `^${escapeRegex(str(value))}` }),
     element: (value) => (x) => typeof x === "string" && x.startsWith(str(value)),
+    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.startsWith(${ref}))`,
   },
   endsWith: {
     mongo: (value) => ({ $regex: `${escapeRegex(str(value))}${END_OF_STRING}` }),
     element: (value) => (x) => typeof x === "string" && x.endsWith(str(value)),
+    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.endsWith(${ref}))`,
   },
   null: {
     mongo: () => ({ $eq: null }),
     mongoNegated: () => ({ $ne: null }),
     // `undefined` is how a missing value reaches a test.
     element: () => (x) => x === null || x === undefined,
+    source: (_value, x) => `(${x} === null || ${x} === undefined)`,
   },
 };

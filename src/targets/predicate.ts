@@ -74,8 +74,8 @@ function any(parts: DocPredicate[]): DocPredicate {
 
 const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
-/** A document that is not a plain object has no fields: every path in it is missing. */
-export function toMatcher(node: Node): Predicate {
+/** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
+export function interpretMatcher(node: Node): Predicate {
   const predicate = build(node);
   return (doc) => predicate(isDocument(doc) ? doc : EMPTY);
 }

@@ -1,0 +1,8 @@
+/** Chooses the predicate compiler: generated code where possible, closures otherwise. */
+import type { Node } from "../language/ast.js";
+import { generateMatcher } from "./predicate-codegen.js";
+import { interpretMatcher, type Predicate } from "./predicate.js";
+
+export function toMatcher(node: Node): Predicate {
+  return generateMatcher(node) ?? interpretMatcher(node);
+}
