@@ -35,7 +35,7 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
     const c = normalize(candidate);
     const score = c === w ? 0 : editDistance(w, c, Math.max(1, Math.floor(Math.max(w.length, c.length) / 3)));
     const allowed = Math.max(1, Math.floor(Math.max(w.length, c.length) / 3));
-    if (score <= allowed || (w.length >= 3 && c.startsWith(w))) scored.push({ candidate, score });
+    if (score <= allowed || (w.length >= 3 && c.startsWith(w)) || (c.length >= 2 && w.startsWith(c))) scored.push({ candidate, score });
   }
   return scored.sort((x, y) => x.score - y.score).slice(0, max).map((s) => s.candidate);
 }

@@ -1,0 +1,32 @@
+/**
+ * The built package, imported the two ways users do: ESM `import` and CommonJS `require`.
+ * `npm test` builds dist/ before running the suite.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("..", import.meta.url).pathname;
+const probe = `
+  const c = m.compileCondition({ field: "a", operator: "in", value: [1] });
+  let refused = "";
+  try { m.parseCondition({ field: "a", operator: "like", value: 1 }); } catch (e) { refused = e.name + ":" + e.issues[0].code; }
+  console.log(JSON.stringify({ filter: c.filter, hit: c.matches({ a: [2, 1] }), refused }));
+`;
+const expected = { filter: { a: { $in: [1] } }, hit: true, refused: "ConditionError:unknown_operator" };
+
+describe("the built package", () => {
+  it("exists (npm test builds it first)", () => {
+    expect(existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`) && existsSync(`${root}dist/index.d.ts`)).toBe(true);
+  });
+
+  it("works through ESM import", () => {
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", `import * as m from "segmatch"; ${probe}`], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+
+  it("works through CommonJS require", () => {
+    const out = execFileSync(process.execPath, ["-e", `const m = require("segmatch"); ${probe}`], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+});
