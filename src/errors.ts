@@ -42,7 +42,15 @@ export type ConditionIssueCode =
   /** Reading the input threw (e.g. a getter or a revoked proxy). */
   | "unreadable_input"
   /** The options object itself is invalid. */
-  | "invalid_options";
+  | "invalid_options"
+  /** A field catalog (`options.fields`, `defineFields`) is malformed. */
+  | "invalid_catalog"
+  /** With a catalog: the field is not in it. */
+  | "unknown_field"
+  /** With a catalog: the operator does not apply to the field's type (e.g. `contains` on a number). */
+  | "invalid_operator"
+  /** With a catalog: a date field's value is not an ISO-8601 date or datetime, or epoch milliseconds. */
+  | "invalid_date";
 
 export type ConditionPath = readonly (string | number)[];
 

@@ -11,3 +11,6 @@ export type { Condition, FieldCondition, ListItem, LogicalOperatorCondition, Ope
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
 export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
 export type { MongoFilter } from "./targets/mongo-filter.js";
+export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
+export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
+export type { TopicLayout } from "./options.js";

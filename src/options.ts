@@ -1,4 +1,6 @@
 import { ConditionError, type ConditionIssue } from "./errors.js";
+import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
+import { checkFieldPath } from "./language/field-path.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -27,23 +29,37 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
 /** The deepest condition whose compiled filter MongoDB still accepts (see {@link DEFAULT_LIMITS}). */
 export const MAX_DEPTH_CEILING = 48;
 
+export const TOPIC_LAYOUTS = ["ids", "records"] as const;
+/**
+ * `ids`: an array of the ids of the topics the contact is subscribed to.
+ * `records`: an array of `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts.
+ */
+export type TopicLayout = (typeof TOPIC_LAYOUTS)[number];
+
 export interface TopicOptions {
-  /** Document path of the contact's subscribed topic ids. Default `"topics"`. */
+  /** Document path of the contact's topic subscriptions. Default `"topics"`. */
   readonly path?: string;
+  /** How subscriptions are stored. Default `"ids"`. */
+  readonly layout?: TopicLayout;
 }
 
 export interface ConditionOptions {
   readonly limits?: Partial<ConditionLimits>;
   readonly topics?: TopicOptions;
+  /** A field catalog: with it, conditions are checked and compiled against typed fields. */
+  readonly fields?: FieldCatalog;
 }
 
 export interface ResolvedOptions {
   readonly limits: ConditionLimits;
   readonly topicsPath: string;
+  readonly topicsLayout: TopicLayout;
+  readonly fields: ReadonlyMap<string, ResolvedField> | undefined;
 }
 
 const cache = new WeakMap<object, ResolvedOptions>();
-const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({ limits: DEFAULT_LIMITS, topicsPath: "topics" });
+const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({ limits: DEFAULT_LIMITS, topicsPath: "topics", topicsLayout: "ids", fields: undefined });
+const OPTION_KEYS = ["limits", "topics", "fields"];
 
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
@@ -54,6 +70,9 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_options", path: ["options", ...path], message });
   if (typeof options !== "object" || options === null) {
     throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object" }]);
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) bad([key], `unknown option "${key}" (expected ${OPTION_KEYS.join(", ")})`);
   }
   const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
   if (options.limits !== undefined) {
@@ -74,19 +93,30 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
     }
   }
   let topicsPath = "topics";
+  let topicsLayout: TopicLayout = "ids";
   if (options.topics !== undefined) {
     if (typeof options.topics !== "object" || options.topics === null) bad(["topics"], "topics must be an object");
     else {
       for (const key of Object.keys(options.topics)) {
-        if (key !== "path") bad(["topics", key], `unknown topics option "${key}" (expected path)`);
+        if (key !== "path" && key !== "layout") bad(["topics", key], `unknown topics option "${key}" (expected path, layout)`);
       }
       if (options.topics.path !== undefined) {
         if (typeof options.topics.path !== "string") bad(["topics", "path"], "topics.path must be a string");
         else topicsPath = options.topics.path;
       }
+      if (options.topics.layout !== undefined) {
+        if (!(TOPIC_LAYOUTS as readonly unknown[]).includes(options.topics.layout)) bad(["topics", "layout"], `topics.layout must be one of ${TOPIC_LAYOUTS.join(", ")}`);
+        else topicsLayout = options.topics.layout;
+      }
     }
   }
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath });
+  let fields: ReadonlyMap<string, ResolvedField> | undefined;
+  if (options.fields !== undefined) {
+    const checked = checkCatalog(options.fields, ["options", "fields"]);
+    if ("issues" in checked) issues.push(...checked.issues);
+    else fields = checked.fields;
+  }
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);
@@ -95,22 +125,3 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   return resolved;
 }
 
-const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
-
-/**
- * Why a field name is not a safe MongoDB path, or undefined when it is. The rules keep
- * every name a plain dotted path: no operator (`$…`), no empty segment (`a..b`), no NUL
- * (MongoDB refuses it) and no segment that reaches into JavaScript prototypes.
- */
-export function checkFieldPath(name: string): string | undefined {
-  if (name.length === 0) return "field name must not be empty";
-  if (name.includes("\0")) return "field name must not contain a NUL character";
-  if (!name.isWellFormed()) return "field name must be well-formed Unicode (it has a lone surrogate)";
-  const segments = name.split(".");
-  for (const segment of segments) {
-    if (segment === "") return `field name "${name}" has an empty path segment`;
-    if (segment.startsWith("$")) return `field name "${name}" has a segment starting with "$", which MongoDB reads as an operator`;
-    if (FORBIDDEN_SEGMENTS.has(segment)) return `field name "${name}" uses the reserved segment "${segment}"`;
-  }
-  return undefined;
-}

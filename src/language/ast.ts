@@ -3,7 +3,8 @@
  * only producer; every compile target is an exhaustive switch over `kind`, so a new kind
  * fails the type check until every target handles it.
  */
-import type { LeafTest } from "./operators.js";
+import type { TopicLayout } from "../options.js";
+import type { LeafTest, Operand } from "./operators.js";
 
 export type Path = readonly string[];
 
@@ -17,14 +18,15 @@ export interface CompareNode {
   readonly path: Path;
   readonly test: LeafTest;
   readonly negate: boolean;
-  /** The operand: a scalar, a list for `in`, a literal for the string tests, null for `null`. */
-  readonly value: string | number | boolean | null | readonly (string | number)[];
+  /** The operand: a scalar (a Date for date fields), a list for `in`, a literal for the string tests, null for `null`. */
+  readonly value: Operand;
 }
 
-/** Subscription to any of `ids` (or, negated, to none of them). */
+/** Subscription to any of `ids` (or, negated, to none of them), stored as `layout` says. */
 export interface TopicNode {
   readonly kind: "topic";
   readonly path: Path;
+  readonly layout: TopicLayout;
   readonly ids: readonly string[];
   readonly negate: boolean;
 }

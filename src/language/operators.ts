@@ -14,10 +14,13 @@ export type ValueKind = "scalar" | "list" | "string" | "boolean";
 
 export type LeafTest = "eq" | "gt" | "gte" | "lt" | "lte" | "in" | "contains" | "startsWith" | "endsWith" | "null";
 
+/** An operand as the AST holds it: typed fields turn date values into `Date`s. */
+export type Operand = Scalar | Date | null | readonly (ListItem | Date)[];
+
 export interface Lowered {
   readonly test: LeafTest;
   readonly negate: boolean;
-  readonly value: Scalar | readonly ListItem[] | null;
+  readonly value: Operand;
 }
 
 interface OperatorSpec {
@@ -25,7 +28,7 @@ interface OperatorSpec {
   readonly lower: (value: never) => Lowered;
 }
 
-const same = (test: LeafTest, negate = false) => (value: Scalar | readonly ListItem[]): Lowered => ({ test, negate, value });
+const same = (test: LeafTest, negate = false) => (value: Exclude<Operand, null>): Lowered => ({ test, negate, value });
 
 /** What each operator of the language takes and means. */
 export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec } = {
@@ -48,7 +51,6 @@ export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec } = {
 /** A test of one value found at a path (an array's elements are each offered in turn). */
 export type ElementTest = (value: unknown) => boolean;
 
-type Operand = Lowered["value"];
 
 interface LeafSpec {
   /** The MongoDB operator expression for the positive test. */
@@ -71,6 +73,7 @@ interface LeafSpec {
 /** Source for a range test; `op` is a JS comparison operator. */
 function rangeSource(op: string) {
   return (value: Operand, x: string, ref: string): string => {
+    if (value instanceof Date) return `(${x} instanceof Date && ${x}.getTime() ${op} ${ref})`;
     if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value)) return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
     return `(typeof ${x} === ${JSON.stringify(typeof value)} && ${x} ${op} ${ref})`;
   };
@@ -85,6 +88,10 @@ function range(cmp: (order: number) => boolean, js: (a: never, b: never) => bool
   return (value: Operand): ElementTest => {
     if (typeof value === "number") return (x) => typeof x === "number" && js(x as never, value as never);
     if (typeof value === "boolean") return (x) => typeof x === "boolean" && js(x as never, value as never);
+    if (value instanceof Date) {
+      const t = value.getTime();
+      return (x) => x instanceof Date && js(x.getTime() as never, t as never);
+    }
     if (typeof value === "string") {
       if (!hasCodeUnitsAboveSurrogates(value)) return (x) => typeof x === "string" && js(x as never, value as never);
       return (x) => typeof x === "string" && cmp(compareCodePoints(x, value));
@@ -110,28 +117,41 @@ export function escapeRegex(literal: string): string {
 export const END_OF_STRING = "(?![\\s\\S])";
 
 const str = (value: Operand) => value as string;
+/** Dates are compared by their time; the generated code holds that number, never the mutable Date. */
+const timeOf = <T,>(value: T): T | number => (value instanceof Date ? value.getTime() : value);
+/** A list operand of a date field holds only Dates (the catalog checks each item). */
+const isDateList = (value: Operand): boolean => Array.isArray(value) && value.length > 0 && value[0] instanceof Date;
 
 export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
   eq: {
     mongo: (value) => ({ $eq: value }),
     mongoNegated: (value) => ({ $ne: value }),
     // Scalars only: `===` already brackets types (18 !== "18", 0 !== false) and equates -0 and 0 as MongoDB does.
-    element: (value) => (x) => x === value,
-    source: (_value, x, ref) => `${x} === ${ref}`,
+    element: (value) => {
+      if (value instanceof Date) {
+        const t = value.getTime();
+        return (x) => x instanceof Date && x.getTime() === t;
+      }
+      return (x) => x === value;
+    },
+    source: (value, x, ref) => (value instanceof Date ? `(${x} instanceof Date && ${x}.getTime() === ${ref})` : `${x} === ${ref}`),
+    constant: timeOf,
   },
-  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">") },
-  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">=") },
-  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<") },
-  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<=") },
+  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">"), constant: timeOf },
+  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">="), constant: timeOf },
+  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<"), constant: timeOf },
+  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<="), constant: timeOf },
   in: {
     mongo: (value) => ({ $in: value }),
     mongoNegated: (value) => ({ $nin: value }),
     element: (value) => {
-      const set = new Set(value as readonly ListItem[]);
+      const set = new Set((value as readonly (ListItem | Date)[]).map(timeOf));
+      if (isDateList(value)) return (x) => x instanceof Date && set.has(x.getTime());
       return (x) => (typeof x === "string" || typeof x === "number") && set.has(x);
     },
-    source: (_value, x, ref) => `((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x}))`,
-    constant: (value) => new Set(value as readonly ListItem[]),
+    source: (value, x, ref) =>
+      isDateList(value) ? `(${x} instanceof Date && ${ref}.has(${x}.getTime()))` : `((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x}))`,
+    constant: (value) => new Set((value as readonly (ListItem | Date)[]).map(timeOf)),
   },
   contains: {
     mongo: (value) => ({ $regex: escapeRegex(str(value)) }),

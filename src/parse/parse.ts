@@ -8,8 +8,11 @@ import { ConditionError, describe, IssueList, type ConditionIssue, type Conditio
 import type { Node } from "../language/ast.js";
 import { OPERATORS, type Condition, type Operator } from "../language/condition.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
-import { checkFieldPath, resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
-import { didYouMean } from "../suggest.js";
+import { checkFieldPath } from "../language/field-path.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
+import { closest, didYouMean } from "../suggest.js";
+import type { ResolvedField } from "../catalog/catalog.js";
+import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
 import { fieldNameSchema, topicListSchema, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
 import { Opaque, snapshot, type Snapshot } from "./snapshot.js";
 
@@ -130,11 +133,20 @@ class Parser {
       if (!(key in value)) this.issues.add("missing_key", [...path, key], `a field condition needs "${key}"`);
     }
     const { field, operator, value: operand } = value;
+    const catalog = this.options.fields;
+    let typed: ResolvedField | undefined;
     if (field !== undefined) {
       const at = [...path, "field"];
       const result = fieldNameSchema.safeParse(field);
       if (!result.success) leafIssues(this.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
-      else {
+      else if (catalog) {
+        typed = catalog.get(result.data);
+        if (!typed) {
+          const near = closest(result.data, catalog.keys(), 3);
+          const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
+          this.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
+        }
+      } else {
         const problem = checkFieldPath(result.data) ?? checkSegments(result.data);
         if (problem) this.issues.add("invalid_field", at, problem);
       }
@@ -148,6 +160,11 @@ class Parser {
         this.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`);
       }
     }
+    if (op !== undefined && typed !== undefined && !TYPE_OPERATORS[typed.type].includes(op)) {
+      this.issues.add("invalid_operator", [...path, "operator"], `operator "${op}" does not apply to ${typed.type} field ${JSON.stringify(typed.name)} (use one of ${TYPE_OPERATORS[typed.type].join(", ")})`);
+      op = undefined;
+    }
+    let typedOperand: Snapshot | readonly TypedValue[] | TypedValue | undefined;
     if (operand !== undefined) {
       const at = [...path, "value"];
       if (op !== undefined) {
@@ -156,19 +173,33 @@ class Parser {
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
         leafIssues(this.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
+        if (result.success && typed && op !== "exists") typedOperand = this.typedValue(typed, operand, at);
       } else if (operand === null) {
         this.issues.add("null_value", at, `value must not be null (to test whether a field is set, use the "exists" operator)`);
       }
     }
     if (this.issues.items.length > start || op === undefined) return undefined;
-    const lowered = OPERATOR_SPECS[op].lower(operand as never);
+    const lowered = OPERATOR_SPECS[op].lower((typedOperand ?? operand) as never);
     return Object.freeze({
       kind: "compare",
-      path: Object.freeze((field as string).split(".")),
+      path: Object.freeze((typed ? typed.path : (field as string)).split(".")),
       test: lowered.test,
       negate: lowered.negate,
       value: freezeDeep(lowered.value),
     });
+  }
+
+  /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
+  private typedValue(field: ResolvedField, operand: Snapshot, at: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
+    const one = (v: Snapshot, where: ConditionPath): TypedValue | undefined => {
+      const checked = checkTyped(field, v);
+      if ("ok" in checked) return checked.ok;
+      this.issues.add(checked.code, where, checked.message);
+      return undefined;
+    };
+    if (!Array.isArray(operand)) return one(operand, at);
+    const out = operand.map((v, i) => one(v, [...at, i]));
+    return out.every((v): v is TypedValue => v !== undefined) ? out : undefined;
   }
 
   private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {
@@ -183,6 +214,7 @@ class Parser {
         nodes.push(Object.freeze({
           kind: "topic",
           path: Object.freeze(this.options.topicsPath.split(".")),
+          layout: this.options.topicsLayout,
           ids: freezeDeep([...result.data]),
           negate: key === "notSubscribedToTopic",
         }));

@@ -50,10 +50,15 @@ export function preparePath(segments: readonly string[]): PreparedPath {
   return { segments, indexes: segments.map(segmentIndex) };
 }
 
-/** Does any value reached by `path` from `value` (at segment `i`) pass `test`? */
-export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: ElementTest): boolean {
+/**
+ * Does any value reached by `path` from `value` (at segment `i`) pass `test`? With
+ * `wholeArrays`, only arrays the path ends at are offered, whole: the candidates of
+ * `$elemMatch`, which never looks at a value that is not an array.
+ */
+export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: ElementTest, wholeArrays = false): boolean {
   const { segments } = path;
   if (i === segments.length) {
+    if (wholeArrays) return Array.isArray(value) && test(value);
     if (!Array.isArray(value)) return test(value);
     for (let k = 0; k < value.length; k++) if (test(value[k])) return true;
     return false;
@@ -64,11 +69,11 @@ export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: E
     const last = i + 1 === segments.length;
     for (let k = 0; k < value.length; k++) {
       const element: unknown = value[k];
-      if (isDocument(element) && anyAtPath(field(element, segment), path, i + 1, test)) return true;
-      if (k === index && (last ? test(element) : anyAtPath(element, path, i + 1, test))) return true;
+      if (isDocument(element) && anyAtPath(field(element, segment), path, i + 1, test, wholeArrays)) return true;
+      if (k === index && (last ? (!wholeArrays || Array.isArray(element)) && test(element) : anyAtPath(element, path, i + 1, test, wholeArrays))) return true;
     }
     return false;
   }
-  if (isDocument(value)) return anyAtPath(field(value, segments[i] as string), path, i + 1, test);
-  return test(undefined);
+  if (isDocument(value)) return anyAtPath(field(value, segments[i] as string), path, i + 1, test, wholeArrays);
+  return !wholeArrays && test(undefined);
 }

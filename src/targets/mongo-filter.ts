@@ -6,7 +6,15 @@
  * A condition `d` levels deep yields a filter `2d + 1` BSON levels deep.
  */
 import { unreachable, type Node } from "../language/ast.js";
-import { LEAF_SPECS } from "../language/operators.js";
+import { LEAF_SPECS, type Operand } from "../language/operators.js";
+import { recordsElemMatch } from "../language/topics.js";
+
+/** Each filter gets its own Date objects: a Date is mutable even when frozen. */
+function bson(value: Operand): Operand {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v)) as Operand;
+  return value;
+}
 
 /** A MongoDB query filter, as the official driver accepts it. */
 export type MongoFilter = { readonly [key: string]: unknown };
@@ -16,14 +24,21 @@ export function toFilter(node: Node): MongoFilter {
     case "compare": {
       const spec = LEAF_SPECS[node.test];
       const path = node.path.join(".");
-      if (!node.negate) return { [path]: spec.mongo(node.value) };
+      const value = bson(node.value);
+      if (!node.negate) return { [path]: spec.mongo(value) };
       // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
-      return { [path]: spec.mongoNegated ? spec.mongoNegated(node.value) : { $not: spec.mongo(node.value) } };
+      return { [path]: spec.mongoNegated ? spec.mongoNegated(value) : { $not: spec.mongo(value) } };
     }
     case "topic": {
+      const path = node.path.join(".");
+      if (node.layout === "records") {
+        const match = recordsElemMatch(node.ids);
+        // `$not` of `$elemMatch` also holds where the field is missing or holds no records.
+        return { [path]: node.negate ? { $not: match } : match };
+      }
       const spec = LEAF_SPECS.in;
       const ids = [...node.ids];
-      return { [node.path.join(".")]: node.negate ? spec.mongoNegated!(ids) : spec.mongo(ids) };
+      return { [path]: node.negate ? spec.mongoNegated!(ids) : spec.mongo(ids) };
     }
     case "and":
       return { $and: node.children.map(toFilter) };

@@ -10,6 +10,7 @@
  */
 import { unreachable, type Node } from "../language/ast.js";
 import { LEAF_SPECS, type LeafTest } from "../language/operators.js";
+import { recordsTest } from "../language/topics.js";
 import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
 import { compareCodePoints } from "../runtime/string-order.js";
 import type { Predicate } from "./predicate.js";
@@ -79,7 +80,11 @@ class Generator {
         return node.negate ? `!${call}` : call;
       }
       case "topic": {
-        const call = this.leaf(node.path, "in", node.ids);
+        let call: string;
+        if (node.layout === "records") {
+          const test = this.ref(recordsTest(node.ids));
+          call = `anyAtPath(d, ${this.ref(preparePath(node.path))}, 0, ${test}, true)`;
+        } else call = this.leaf(node.path, "in", node.ids);
         return node.negate ? `!${call}` : call;
       }
       case "and":

@@ -5,6 +5,7 @@
  */
 import { unreachable, type Node } from "../language/ast.js";
 import { LEAF_SPECS, type ElementTest } from "../language/operators.js";
+import { recordsTest } from "../language/topics.js";
 import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
 
 export type Predicate = (doc: unknown) => boolean;
@@ -32,7 +33,12 @@ function build(node: Node): DocPredicate {
       return node.negate ? (doc) => !test(doc) : test;
     }
     case "topic": {
-      const test = atPath(preparePath(node.path), LEAF_SPECS.in.element(node.ids));
+      const path = preparePath(node.path);
+      let test: DocPredicate;
+      if (node.layout === "records") {
+        const records = recordsTest(node.ids);
+        test = (doc) => anyAtPath(doc, path, 0, records, true);
+      } else test = atPath(path, LEAF_SPECS.in.element(node.ids));
       return node.negate ? (doc) => !test(doc) : test;
     }
     case "and":

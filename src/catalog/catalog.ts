@@ -1,0 +1,130 @@
+/**
+ * The field catalog: a workspace's contact schema. With a catalog, a condition names fields
+ * by their catalog name (any text, "Join Date" included), each field has a type that
+ * decides which operators and values it accepts, and a path that decides where the value
+ * is read. Without one, field names are paths and nothing is typed.
+ */
+import { ConditionError, type ConditionIssue } from "../errors.js";
+import { checkFieldPath } from "../language/field-path.js";
+
+export const FIELD_TYPES = ["string", "number", "boolean", "date", "enum"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const DATE_STORAGES = ["date", "epochMillis"] as const;
+/** How a date is stored: a BSON/JS `Date` (the default), or a number of epoch milliseconds. */
+export type DateStorage = (typeof DATE_STORAGES)[number];
+
+export interface FieldSpec {
+  readonly type: FieldType;
+  /** Where the document holds the value, e.g. `properties.p7`. Defaults to the field's name. */
+  readonly path?: string;
+  /** The allowed values of an `enum`. */
+  readonly values?: readonly string[];
+  /** For `date` fields: how the value is stored. Default `"date"`. */
+  readonly storage?: DateStorage;
+}
+
+export type FieldCatalog = { readonly [name: string]: FieldSpec };
+
+/** A catalog entry with its defaults filled in, as the parser uses it. */
+export interface ResolvedField {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly path: string;
+  readonly values: readonly string[] | undefined;
+  readonly storage: DateStorage;
+}
+
+const SPEC_KEYS = ["type", "path", "values", "storage"];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks one catalog and returns its entries, or the issues (paths start at `at`). */
+export function checkCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
+  const issues: ConditionIssue[] = [];
+  const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_catalog", path: [...at, ...path], message });
+  const fields = new Map<string, ResolvedField>();
+  if (!isRecord(catalog)) {
+    bad([], "a field catalog must be an object mapping field names to { type, path?, values?, storage? }");
+    return { issues };
+  }
+  for (const name of Object.keys(catalog)) {
+    const spec = catalog[name];
+    if (name === "" || !name.isWellFormed() || name.includes("\0")) {
+      bad([name], "a field name must be non-empty, well-formed text without NUL");
+      continue;
+    }
+    if (!isRecord(spec)) {
+      bad([name], `field "${name}" must be described by an object { type, path?, values?, storage? }`);
+      continue;
+    }
+    for (const key of Object.keys(spec)) if (!SPEC_KEYS.includes(key)) bad([name, key], `unknown key "${key}" (expected ${SPEC_KEYS.join(", ")})`);
+    const type = spec.type;
+    if (typeof type !== "string" || !(FIELD_TYPES as readonly string[]).includes(type)) {
+      bad([name, "type"], `type must be one of ${FIELD_TYPES.join(", ")}`);
+      continue;
+    }
+    const path = spec.path ?? name;
+    if (typeof path !== "string") bad([name, "path"], "path must be a string");
+    else {
+      const problem = checkFieldPath(path);
+      if (problem) bad([name, "path"], spec.path === undefined ? `${problem}; give this field a "path"` : problem);
+    }
+    let values: string[] | undefined;
+    if (type === "enum") {
+      const v = spec.values;
+      if (!Array.isArray(v) || v.length === 0 || !v.every((x): x is string => typeof x === "string" && x !== "" && x.isWellFormed())) {
+        bad([name, "values"], "an enum needs values: a non-empty list of non-empty strings");
+      } else if (new Set(v).size !== v.length) bad([name, "values"], "enum values must be unique");
+      else values = [...v];
+    } else if (spec.values !== undefined) bad([name, "values"], `values apply only to enum fields, not ${type}`);
+    const storage = spec.storage ?? "date";
+    if (spec.storage !== undefined && type !== "date") bad([name, "storage"], `storage applies only to date fields, not ${type}`);
+    else if (!(DATE_STORAGES as readonly unknown[]).includes(storage)) bad([name, "storage"], `storage must be one of ${DATE_STORAGES.join(", ")}`);
+    if (typeof path === "string") {
+      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage }));
+    }
+  }
+  return issues.length > 0 ? { issues } : { fields };
+}
+
+function freezeCatalog(fields: Map<string, ResolvedField>): FieldCatalog {
+  const out: Record<string, FieldSpec> = {};
+  for (const f of fields.values()) {
+    out[f.name] = Object.freeze({
+      type: f.type,
+      ...(f.path !== f.name ? { path: f.path } : {}),
+      ...(f.values ? { values: f.values } : {}),
+      ...(f.type === "date" ? { storage: f.storage } : {}),
+    });
+  }
+  return Object.freeze(out);
+}
+
+/**
+ * Returns a validated, merged catalog in which `extra` wins on a name clash; a malformed
+ * catalog throws a {@link ConditionError} (code `invalid_catalog`) with the path of each problem.
+ */
+export function defineFields(base: FieldCatalog, extra: FieldCatalog = {}): FieldCatalog {
+  const a = checkCatalog(base, ["base"]);
+  const b = checkCatalog(extra, ["extra"]);
+  const issues = [...("issues" in a ? a.issues : []), ...("issues" in b ? b.issues : [])];
+  if (issues.length > 0 || !("fields" in a) || !("fields" in b)) throw new ConditionError(issues);
+  return freezeCatalog(new Map([...a.fields, ...b.fields]));
+}
+
+/** The built-in contact fields. */
+export const contactFields: FieldCatalog = defineFields({
+  email: { type: "string" },
+  firstName: { type: "string" },
+  lastName: { type: "string" },
+  phone: { type: "string" },
+  country: { type: "string" },
+  timezone: { type: "string" },
+  city: { type: "string" },
+  status: { type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"] },
+  createdAt: { type: "date" },
+  updatedAt: { type: "date" },
+});

@@ -1,0 +1,35 @@
+/**
+ * Topic subscriptions in both storage layouts, for every target. `ids` is an array of
+ * subscribed topic ids, tested like a field `in`/`nin`. `records` is an array of
+ * `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts: one record must match
+ * both at once, which is MongoDB's `$elemMatch`.
+ */
+import type { TopicNode } from "./ast.js";
+import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
+import type { ElementTest } from "./operators.js";
+
+export const SUBSCRIBED = "SUBSCRIBED";
+const TOPIC_ID = preparePath(["topicId"]);
+const STATUS = preparePath(["status"]);
+
+/** The `$elemMatch` document for subscribed records of `ids`. */
+export function recordsElemMatch(ids: readonly string[]): Record<string, unknown> {
+  return { $elemMatch: { topicId: { $in: [...ids] }, status: { $eq: SUBSCRIBED } } };
+}
+
+/** The same test in memory, on one whole array of records (`$elemMatch`'s candidate). */
+export function recordsTest(ids: readonly string[]): ElementTest {
+  const set = new Set(ids);
+  const isId: ElementTest = (x) => typeof x === "string" && set.has(x);
+  const isSubscribed: ElementTest = (x) => x === SUBSCRIBED;
+  return (records) => {
+    const list = records as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i];
+      if (isDocument(r) && anyAtPath(r, TOPIC_ID, 0, isId) && anyAtPath(r, STATUS, 0, isSubscribed)) return true;
+    }
+    return false;
+  };
+}
+
+export type { TopicNode };
