@@ -6,7 +6,8 @@
  * and characters beyond the BMP.
  */
 import fc from "fast-check";
-import { OPERATORS, type Condition, type Operator } from "../src/index.js";
+import { contactFields, defineFields, OPERATORS, type Condition, type Operator } from "../src/index.js";
+import { TYPE_OPERATORS } from "../src/catalog/typing.js";
 
 export const KEYS = ["a", "b", "c", "0", "1"] as const;
 export const PATHS = ["a", "b", "a.b", "a.c", "a.0", "a.b.c", "a.0.b", "b.1", "tags", "c"] as const;
@@ -115,3 +116,77 @@ export const { condition: conditionArb } = fc.letrec<{ condition: Condition; log
     )
     .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
 }));
+
+/**
+ * A catalog whose paths fall on the document pool's paths, so typed conditions meet
+ * numbers, dates (as Date and as epoch milliseconds), strings and everything else.
+ */
+export const TEST_CATALOG = defineFields(contactFields, {
+  score: { type: "number", path: "a" },
+  "Join Date": { type: "date", path: "b", storage: "epochMillis" },
+  joined: { type: "date", path: "a.b" },
+  seen: { type: "date", path: "c" },
+  plan: { type: "enum", path: "c", values: ["free", "pro", "a", "18"] },
+  vip: { type: "boolean", path: "a.0" },
+  label: { type: "string", path: "tags" },
+  "Nick Name": { type: "string", path: "b.1" },
+});
+
+/** Date values that land on the documents' Date(0), Date(18) and the numbers 0 and 18. */
+const DATE_VALUES = ["1970-01-01", "1970-01-01T00:00:00.018Z", "1970-01-01T01:00:00+01:00", "1969-12-31T23:59:59.999-00:00", 0, 18, -1, 1] as const;
+
+function typedValueArb(type: string, values: readonly string[] | undefined): fc.Arbitrary<unknown> {
+  switch (type) {
+    case "number":
+      return poolNumber;
+    case "date":
+      return fc.constantFrom(...DATE_VALUES);
+    case "enum":
+      return fc.constantFrom(...(values ?? []));
+    case "boolean":
+      return fc.boolean();
+    default:
+      return poolString;
+  }
+}
+
+export const typedFieldConditionArb: fc.Arbitrary<Condition> = fc.constantFrom(...Object.keys(TEST_CATALOG)).chain((field) => {
+  const spec = TEST_CATALOG[field]!;
+  return fc.constantFrom(...TYPE_OPERATORS[spec.type]).chain((operator) => {
+    const one = typedValueArb(spec.type, spec.values);
+    const value = operator === "exists" ? fc.boolean() : operator === "in" || operator === "nin" ? fc.array(one, { minLength: 1, maxLength: 3 }) : one;
+    return value.map((v) => ({ field, operator, value: v }) as Condition);
+  });
+});
+
+export const { condition: typedConditionArb } = fc.letrec<{ condition: Condition; logical: Condition }>((tie) => ({
+  condition: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 4, arbitrary: typedFieldConditionArb },
+    { weight: 1, arbitrary: topicConditionArb },
+    { weight: 2, arbitrary: tie("logical") },
+  ),
+  logical: fc
+    .record(
+      { $and: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }), $or: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }), $not: tie("condition") },
+      { requiredKeys: [], noNullPrototype: true },
+    )
+    .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
+}));
+
+const recordArb = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ topicId: fc.constantFrom(...TOPIC_IDS, "t9"), status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED", "subscribed") }, { noNullPrototype: true }) },
+  { weight: 1, arbitrary: fc.record({ topicId: fc.constantFrom("t1", null), status: fc.constantFrom("SUBSCRIBED", null) }, { requiredKeys: [], noNullPrototype: true }) },
+  { weight: 1, arbitrary: fc.constantFrom("t1", null, ["t1"]) },
+  { weight: 1, arbitrary: fc.record({ topicId: fc.constant(["t1", "t2"]), status: fc.constant("SUBSCRIBED") }, { noNullPrototype: true }) },
+);
+
+/** Documents whose `topics` hold `{ topicId, status }` records (or junk), for the `records` layout. */
+export const recordsDocArb: fc.Arbitrary<Record<string, unknown>> = fc
+  .tuple(docArb, fc.oneof({ weight: 6, arbitrary: fc.array(recordArb, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(null, "t1", [[{ topicId: "t1", status: "SUBSCRIBED" }]]) }), fc.boolean())
+  .map(([doc, topics, present]) => {
+    const copy = { ...doc };
+    if (present) copy.topics = topics;
+    else delete copy.topics;
+    return copy;
+  });

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileCondition, toMongoFilter, toPredicate } from "../src/index.js";
-import { conditionArb, docArb } from "./arbitraries.js";
+import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 
 const runs = Number(process.env.FC_RUNS ?? 10_000);
@@ -15,6 +15,44 @@ const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (
 const path = process.env.FC_PATH;
 
 describe("predicate agrees with the MongoDB filter", () => {
+  it(`with a typed field catalog and both topic layouts, on ${runs} generated conditions (seed ${seed})`, () => {
+    console.log(`differential property (catalog): seed=${seed} runs=${runs}`);
+    const tally = { docs: 0, matched: 0, records: 0, dates: 0 };
+    fc.assert(
+      fc.property(
+        typedConditionArb,
+        fc.constantFrom("ids" as const, "records" as const),
+        fc.array(docArb, { minLength: 1, maxLength: 6 }),
+        fc.array(recordsDocArb, { minLength: 1, maxLength: 3 }),
+        (condition, layout, plainDocs, recordDocs) => {
+          const options = { fields: TEST_CATALOG, topics: { layout } };
+          const compiled = compileCondition(condition, options);
+          expect(toMongoFilter(condition, options)).toEqual(compiled.filter);
+          const docs = layout === "records" ? [...plainDocs.slice(0, 2), ...recordDocs] : plainDocs;
+          if (layout === "records") tally.records++;
+          if (JSON.stringify(compiled.filter).includes("T00:00")) tally.dates++;
+          for (const doc of docs) {
+            const expected = reference(compiled.filter as Record<string, unknown>, doc);
+            const got = compiled.matches(doc);
+            if (got !== expected.matches) {
+              throw new Error(
+                `predicate says ${got}, MongoDB says ${expected.matches}` +
+                  `\n  filter: ${JSON.stringify(compiled.filter)}\n  doc: ${JSON.stringify(doc)}\n  deviations applied: ${expected.deviations.join(", ") || "none"}`,
+              );
+            }
+            tally.docs++;
+            if (got) tally.matched++;
+          }
+        },
+      ),
+      { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
+    );
+    console.log(`differential property (catalog): ${tally.docs} documents, ${tally.matched} matched, ${tally.records} runs in the records layout, ${tally.dates} with Date operands`);
+    expect(tally.matched).toBeGreaterThan(tally.docs * 0.1);
+    expect(tally.records).toBeGreaterThan(runs / 4);
+    expect(tally.dates).toBeGreaterThan(0);
+  });
+
   it(`on ${runs} generated conditions (seed ${seed})`, () => {
     console.log(`differential property: seed=${seed} runs=${runs} (replay: FC_SEED=${seed} npx vitest run test/differential.test.ts)`);
     const tally = { docs: 0, matched: 0, viaDeviation: 0 };

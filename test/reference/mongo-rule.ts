@@ -17,8 +17,11 @@ function arrayIndex(segment: string): number | undefined {
   return /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : undefined;
 }
 
-/** Every value MongoDB's path iterator offers to a leaf operator, `MISSING` included. */
-export function candidates(doc: unknown, path: string): Candidate[] {
+/**
+ * Every value MongoDB's path iterator offers to a leaf operator, `MISSING` included. With
+ * `expandLeafArrays: false` (as for `$elemMatch`), an array at the end is offered only whole.
+ */
+export function candidates(doc: unknown, path: string, expandLeafArrays = true): Candidate[] {
   const segments = path.split(".");
   const out: Candidate[] = [];
   const walk = (value: unknown, i: number, selectedByIndex: boolean): void => {
@@ -26,7 +29,7 @@ export function candidates(doc: unknown, path: string): Candidate[] {
       if (value === undefined) out.push(MISSING);
       else {
         // An array at the end offers its elements and itself, unless an index selected it.
-        if (Array.isArray(value) && !selectedByIndex) out.push(...value);
+        if (Array.isArray(value) && !selectedByIndex && expandLeafArrays) out.push(...value);
         out.push(value);
       }
       return;
@@ -70,6 +73,10 @@ function bsonType(v: Candidate): BsonType {
 
 /** -1/0/1 within one type, or undefined across types or with NaN (which compares false). */
 function compare(a: Candidate, b: unknown): number | undefined {
+  if (a instanceof Date || b instanceof Date) {
+    if (!(a instanceof Date && b instanceof Date)) return undefined;
+    return Math.sign(a.getTime() - b.getTime());
+  }
   const ta = bsonType(a);
   if (ta !== bsonType(b) || ta === "other" || ta === "missing" || ta === "null") return undefined;
   if (ta === "number") {
@@ -105,6 +112,21 @@ export function mongoLeafMatches(doc: unknown, path: string, op: string, operand
       return cs.some((c) => compare(c, operand) === -1);
     case "$lte":
       return cs.some((c) => { const o = compare(c, operand); return o === -1 || o === 0; });
+    case "$elemMatch":
+      // The object form: some element of an array at the path is a document matching every clause.
+      return candidates(doc, path, false).some(
+        (c) =>
+          Array.isArray(c) &&
+          c.some(
+            (element) =>
+              typeof element === "object" && element !== null && !Array.isArray(element) && !(element instanceof Date) &&
+              Object.entries(operand as Record<string, Record<string, unknown>>).every(([p, ops]) =>
+                Object.entries(ops).every(([o, v]) => mongoLeafMatches(element, p, o, v)),
+              ),
+          ),
+      );
+    case "$not":
+      return !Object.entries(operand as Record<string, unknown>).every(([o, v]) => mongoLeafMatches(doc, path, o, v));
     case "$regex":
       // Only the patterns segmatch emits (escaped literal, `^`, end lookahead), which mean the same in PCRE and JS.
       return cs.some((c) => typeof c === "string" && new RegExp(operand as string).test(c));
