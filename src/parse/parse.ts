@@ -142,7 +142,9 @@ class Parser {
       else if (catalog) {
         typed = catalog.get(result.data);
         if (!typed) {
-          const near = closest(result.data, catalog.keys(), 3);
+          // A document path written where a field name belongs: name the field stored there.
+          const byPath = [...catalog.values()].filter((f) => f.path === result.data).map((f) => f.name);
+          const near = byPath.length > 0 ? byPath : closest(result.data, catalog.keys(), 3);
           const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
           this.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
         }
