@@ -6,9 +6,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConditionError, DEFAULT_LIMITS, MAX_DEPTH_CEILING, compileCondition, safeParseCondition, type Condition } from "../src/index.js";
-import { conditionArb } from "./arbitraries.js";
+import { conditionArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 
-const EMITTED = new Set(["$and", "$or", "$nor", "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$not"]);
+const EMITTED = new Set(["$and", "$or", "$nor", "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$not", "$elemMatch"]);
 
 /** Checks a filter's operator keys and returns its BSON nesting depth (objects and arrays). */
 function inspectFilter(value: unknown): number {
@@ -77,6 +77,17 @@ describe("parser fuzzing", () => {
     const seen = { ok: 0, refused: 0 };
     fc.assert(fc.property(nearMissArb, (input) => void seen[outcome(input)]++), { numRuns: 3_000 });
     expect(seen.refused).toBeGreaterThan(1_000);
+  });
+
+  it("with a catalog: arbitrary JSON and typed conditions yield a condition or a ConditionError", () => {
+    const options = { fields: TEST_CATALOG, topics: { layout: "records" as const } };
+    const check = (input: unknown) => {
+      const r = safeParseCondition(input, options);
+      if (r.success) expect(inspectFilter(compileCondition(input, options).filter)).toBeLessThanOrEqual(100);
+      else expect(r.error).toBeInstanceOf(ConditionError);
+    };
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), check), { numRuns: 1_000 });
+    fc.assert(fc.property(typedConditionArb, (c) => void expect(safeParseCondition(c, options).success).toBe(true)), { numRuns: 1_000 });
   });
 
   it("generated valid conditions are accepted and compile within MongoDB's depth", () => {

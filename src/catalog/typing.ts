@@ -24,7 +24,7 @@ type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; me
 
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
 export function checkTyped(field: ResolvedField, value: unknown): Checked {
-  const label = `field ${JSON.stringify(field.name)} is a ${field.type}`;
+  const label = `field ${JSON.stringify(field.name)} is ${field.type === "enum" ? "an" : "a"} ${field.type}`;
   switch (field.type) {
     case "string":
       return typeof value === "string" ? { ok: value } : { code: "invalid_value", message: `${label}: the value must be a string, not ${describe(value)}` };
