@@ -98,24 +98,29 @@ export const topicConditionArb: fc.Arbitrary<Condition> = fc.oneof(
   fc.tuple(topicIdsArb, topicIdsArb).map(([a, b]) => ({ subscribedToTopic: a, notSubscribedToTopic: b })),
 );
 
-export const { condition: conditionArb } = fc.letrec<{ condition: Condition; logical: Condition }>((tie) => ({
-  condition: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    { weight: 4, arbitrary: fieldConditionArb },
-    { weight: 1, arbitrary: topicConditionArb },
-    { weight: 2, arbitrary: tie("logical") },
-  ),
-  logical: fc
-    .record(
-      {
-        $and: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
-        $or: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
-        $not: tie("condition"),
-      },
-      { requiredKeys: [], noNullPrototype: true },
-    )
-    .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
-}));
+/** Trees of `$and`/`$or`/`$not` (several keys at once too) over the given field conditions. */
+export function conditionTreeArb(fieldArb: fc.Arbitrary<Condition>): fc.Arbitrary<Condition> {
+  return fc.letrec<{ condition: Condition; logical: Condition }>((tie) => ({
+    condition: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      { weight: 4, arbitrary: fieldArb },
+      { weight: 1, arbitrary: topicConditionArb },
+      { weight: 2, arbitrary: tie("logical") },
+    ),
+    logical: fc
+      .record(
+        {
+          $and: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
+          $or: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }),
+          $not: tie("condition"),
+        },
+        { requiredKeys: [], noNullPrototype: true },
+      )
+      .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
+  })).condition;
+}
+
+export const conditionArb = conditionTreeArb(fieldConditionArb);
 
 /**
  * A catalog whose paths fall on the document pool's paths, so typed conditions meet
@@ -159,20 +164,7 @@ export const typedFieldConditionArb: fc.Arbitrary<Condition> = fc.constantFrom(.
   });
 });
 
-export const { condition: typedConditionArb } = fc.letrec<{ condition: Condition; logical: Condition }>((tie) => ({
-  condition: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    { weight: 4, arbitrary: typedFieldConditionArb },
-    { weight: 1, arbitrary: topicConditionArb },
-    { weight: 2, arbitrary: tie("logical") },
-  ),
-  logical: fc
-    .record(
-      { $and: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }), $or: fc.array(tie("condition"), { minLength: 1, maxLength: 3 }), $not: tie("condition") },
-      { requiredKeys: [], noNullPrototype: true },
-    )
-    .filter((c) => Object.keys(c).length > 0) as fc.Arbitrary<Condition>,
-}));
+export const typedConditionArb = conditionTreeArb(typedFieldConditionArb);
 
 const recordArb = fc.oneof(
   { weight: 5, arbitrary: fc.record({ topicId: fc.constantFrom(...TOPIC_IDS, "t9"), status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED", "subscribed") }, { noNullPrototype: true }) },
