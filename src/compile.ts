@@ -68,17 +68,31 @@ function reads(ast: Node): { fields: string[]; topics: string[] } {
   return { fields: [...fields], topics: [...topics] };
 }
 
+/** Marks what compileCondition made, so that later functions can take it instead of raw input. */
+const COMPILED = Symbol("segmatch.compiled");
+
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
   const { condition, ast } = parseOrThrow(input, options);
   const { fields, topics } = reads(ast);
-  return Object.freeze({
+  const compiled = {
     condition,
     filter: deepFreeze(toFilter(ast)),
     matches: toMatcher(ast),
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
-  });
+  };
+  Object.defineProperty(compiled, COMPILED, { value: true });
+  return Object.freeze(compiled);
+}
+
+export function isCompiled(value: unknown): value is CompiledCondition {
+  return typeof value === "object" && value !== null && (value as { [COMPILED]?: boolean })[COMPILED] === true;
+}
+
+/** A condition argument may be raw input or a CompiledCondition (used as it is, whatever `options`). */
+export function compiledFrom(condition: unknown, options?: ConditionOptions): CompiledCondition {
+  return isCompiled(condition) ? condition : compileCondition(condition, options);
 }
 
 /** The MongoDB filter alone. */

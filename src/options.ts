@@ -26,8 +26,12 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
   maxStringLength: 4_096,
 });
 
-/** The deepest condition whose compiled filter MongoDB still accepts (see {@link DEFAULT_LIMITS}). */
-export const MAX_DEPTH_CEILING = 48;
+/**
+ * The deepest condition whose filters MongoDB still accepts (see {@link DEFAULT_LIMITS}):
+ * `2d + 1` levels for the filter itself, plus 4 when `membershipChangeFilters` wraps it as
+ * `{ $and: [after, { $nor: [before] }] }`, stays within 100 for d ≤ 47.
+ */
+export const MAX_DEPTH_CEILING = 47;
 
 export const TOPIC_LAYOUTS = ["ids", "records"] as const;
 /**

@@ -1,0 +1,184 @@
+/**
+ * Incremental re-evaluation: many segments held at once, and for one contact update, only
+ * the segments that read something that changed are evaluated again.
+ *
+ * A segment depends on the document paths and topic ids its compilation reports. An update
+ * changes a path when the values under it differ; it changes a topic when the contact's
+ * subscription to it differs. Both tests are sound: a segment none of whose paths or topics
+ * changed gives the same answer before and after (a property test checks this against
+ * re-evaluating every segment).
+ */
+import { compiledFrom, type CompiledCondition } from "../compile.js";
+import { recordsTest } from "../language/topics.js";
+import { resolveOptions, type ConditionOptions } from "../options.js";
+import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
+import type { ConditionInput } from "./membership.js";
+
+export interface SegmentIndex {
+  /** Adds or replaces a segment. */
+  set(id: string, condition: ConditionInput): void;
+  /** Removes a segment; returns whether it was there. */
+  delete(id: string): boolean;
+  has(id: string): boolean;
+  readonly size: number;
+  /** Ids of the segments the contact is in. */
+  match(contact: unknown): string[];
+  /** The segments a contact enters and leaves with one update, re-evaluating only those that read what changed. */
+  changes(before: unknown, after: unknown): { entered: string[]; left: string[] };
+}
+
+/** Deep equality of document values as MongoDB would store them (plain data and Dates). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    // -0 and 0 are the same number to every comparison the language makes; NaN equals NaN above.
+    return typeof a === "number" && typeof b === "number" && a === b;
+  }
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** Walks down `path` through documents only; what is left there decides every value under it. */
+function subtree(doc: unknown, path: PreparedPath): { depth: number; value: unknown } {
+  let value: unknown = doc;
+  let depth = 0;
+  while (depth < path.segments.length && isDocument(value)) value = field(value, path.segments[depth++] as string);
+  return { depth, value };
+}
+
+function pathChanged(before: unknown, after: unknown, path: PreparedPath): boolean {
+  const a = subtree(before, path);
+  const b = subtree(after, path);
+  return a.depth !== b.depth || !sameValue(a.value, b.value);
+}
+
+interface Entry {
+  readonly compiled: CompiledCondition;
+}
+
+export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
+  const resolved = resolveOptions(options);
+  const topicsPath = preparePath(resolved.topicsPath.split("."));
+  const segments = new Map<string, Entry>();
+  /** root key → path → segment ids reading that path. */
+  const byRoot = new Map<string, Map<string, { path: PreparedPath; ids: Set<string> }>>();
+  /** topic id → segment ids reading it. */
+  const byTopic = new Map<string, Set<string>>();
+
+  /** The ids a contact is subscribed to, in the configured layout. */
+  const subscribed = (doc: unknown): Set<string> => {
+    const ids = new Set<string>();
+    const contact = isDocument(doc) ? doc : {};
+    if (resolved.topicsLayout === "ids") {
+      anyAtPath(contact, topicsPath, 0, (v) => {
+        if (typeof v === "string") ids.add(v);
+        return false;
+      });
+    } else {
+      anyAtPath(contact, topicsPath, 0, (records) => {
+        for (const id of topicIdsIn(records as unknown[])) if (recordsTest([id])(records)) ids.add(id);
+        return false;
+      }, true);
+    }
+    return ids;
+  };
+
+  const unlink = (id: string, compiled: CompiledCondition) => {
+    for (const p of compiled.fields) {
+      const root = p.split(".")[0] as string;
+      const paths = byRoot.get(root);
+      const slot = paths?.get(p);
+      slot?.ids.delete(id);
+      if (slot && slot.ids.size === 0) paths!.delete(p);
+      if (paths && paths.size === 0) byRoot.delete(root);
+    }
+    for (const t of compiled.topics) {
+      const ids = byTopic.get(t);
+      ids?.delete(id);
+      if (ids && ids.size === 0) byTopic.delete(t);
+    }
+  };
+
+  const index: SegmentIndex = {
+    set(id, condition) {
+      const compiled = compiledFrom(condition, options);
+      const previous = segments.get(id);
+      if (previous) unlink(id, previous.compiled);
+      segments.set(id, { compiled });
+      for (const p of compiled.fields) {
+        const root = p.split(".")[0] as string;
+        let paths = byRoot.get(root);
+        if (!paths) byRoot.set(root, (paths = new Map()));
+        let slot = paths.get(p);
+        if (!slot) paths.set(p, (slot = { path: preparePath(p.split(".")), ids: new Set() }));
+        slot.ids.add(id);
+      }
+      for (const t of compiled.topics) {
+        let ids = byTopic.get(t);
+        if (!ids) byTopic.set(t, (ids = new Set()));
+        ids.add(id);
+      }
+    },
+    delete(id) {
+      const entry = segments.get(id);
+      if (!entry) return false;
+      unlink(id, entry.compiled);
+      return segments.delete(id);
+    },
+    has: (id) => segments.has(id),
+    get size() {
+      return segments.size;
+    },
+    match(contact) {
+      const out: string[] = [];
+      for (const [id, { compiled }] of segments) if (compiled.matches(contact)) out.push(id);
+      return out;
+    },
+    changes(before, after) {
+      const affected = new Set<string>();
+      const a = isDocument(before) ? before : {};
+      const b = isDocument(after) ? after : {};
+      // Only root keys whose values differ can hide a changed path.
+      for (const [root, paths] of byRoot) {
+        if (sameValue(field(a, root), field(b, root))) continue;
+        for (const { path, ids } of paths.values()) if (pathChanged(a, b, path)) for (const id of ids) affected.add(id);
+      }
+      if (byTopic.size > 0 && pathChanged(a, b, topicsPath)) {
+        const was = subscribed(a);
+        const is = subscribed(b);
+        for (const [topic, ids] of byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
+      }
+      const entered: string[] = [];
+      const left: string[] = [];
+      for (const id of affected) {
+        const { compiled } = segments.get(id)!;
+        const wasIn = compiled.matches(before);
+        const isIn = compiled.matches(after);
+        if (wasIn !== isIn) (isIn ? entered : left).push(id);
+      }
+      return { entered, left };
+    },
+  };
+  return index;
+}
+
+/** Every string a record's `topicId` holds (a record may hold a list of them). */
+function topicIdsIn(records: unknown[]): Set<string> {
+  const ids = new Set<string>();
+  for (const r of records) {
+    if (!isDocument(r)) continue;
+    const t = field(r, "topicId");
+    if (typeof t === "string") ids.add(t);
+    else if (Array.isArray(t)) for (const x of t) if (typeof x === "string") ids.add(x);
+  }
+  return ids;
+}
