@@ -1,0 +1,263 @@
+/**
+ * Segments: counting over any contact source, membership diffs (in memory and as MongoDB
+ * filters), the incremental segment index, and the segment object's lifecycle.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  compileCondition, ConditionError, countMembers, countMembersMany, createSegment, createSegmentIndex, diffMembership,
+  membershipChangeFilters, previewSegmentUpdate, updateSegment, type Condition, type Segment,
+} from "../src/index.js";
+import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
+import { reference } from "./reference/deviations.js";
+
+const US = { field: "country", operator: "eq", value: "US" } as const;
+const SUBSCRIBED = { field: "status", operator: "eq", value: "SUBSCRIBED" } as const;
+const CONTACTS = [
+  { _id: "a", country: "US", status: "SUBSCRIBED" },
+  { _id: "b", country: "US", status: "BOUNCED" },
+  { _id: "c", country: "FR", status: "SUBSCRIBED" },
+  { id: "d", country: "US" },
+  { _id: "e" },
+];
+
+async function* slowly<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) {
+    await Promise.resolve();
+    yield item;
+  }
+}
+
+describe("countMembers", () => {
+  it("counts an array, any iterable, and an async iterable (as a promise)", async () => {
+    expect(countMembers(US, CONTACTS)).toBe(3);
+    expect(countMembers(US, new Set(CONTACTS))).toBe(3);
+    const pending = countMembers(US, slowly(CONTACTS));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toBe(3);
+  });
+
+  it("never materialises the source: a lazy generator of a million contacts is consumed once, item by item", () => {
+    let made = 0;
+    function* lazy() {
+      for (let i = 0; i < 1_000_000; i++) {
+        made++;
+        yield { country: i % 4 === 0 ? "US" : "GB" };
+      }
+    }
+    expect(countMembers(US, lazy())).toBe(250_000);
+    expect(made).toBe(1_000_000);
+  });
+
+  it("takes a CompiledCondition as it is, and refuses bad conditions with a ConditionError", () => {
+    const compiled = compileCondition({ $and: [US, SUBSCRIBED] });
+    expect(countMembers(compiled, CONTACTS)).toBe(1);
+    expect(() => countMembers({ field: "country", operator: "like", value: "US" }, CONTACTS)).toThrow(ConditionError);
+    expect(() => countMembers(US, 5 as unknown as Iterable<unknown>)).toThrow(TypeError);
+  });
+
+  it("applies the catalog and topic options", () => {
+    const contacts = [{ topics: [{ topicId: "t1", status: "SUBSCRIBED" }] }, { topics: [{ topicId: "t1", status: "UNSUBSCRIBED" }] }];
+    expect(countMembers({ subscribedToTopic: ["t1"] }, contacts, { topics: { layout: "records" } })).toBe(1);
+    expect(() => countMembers({ field: "contry", operator: "eq", value: "US" }, contacts, { fields: TEST_CATALOG })).toThrow(/did you mean country/);
+  });
+
+  it("countMembersMany makes one pass for many segments", async () => {
+    let reads = 0;
+    const counted = function* () {
+      for (const c of CONTACTS) {
+        reads++;
+        yield c;
+      }
+    };
+    const segments = { us: US, subscribed: SUBSCRIBED, both: { $and: [US, SUBSCRIBED] } };
+    expect(countMembersMany(segments, counted())).toEqual({ us: 3, subscribed: 2, both: 1 });
+    expect(reads).toBe(CONTACTS.length);
+    expect(await countMembersMany(new Map(Object.entries(segments)), slowly(CONTACTS))).toEqual({ us: 3, subscribed: 2, both: 1 });
+  });
+});
+
+describe("diffMembership", () => {
+  it("lists who enters and leaves, with the count after", async () => {
+    const expected = { entered: ["c"], left: ["b", "d"], count: 2 };
+    expect(diffMembership(US, SUBSCRIBED, CONTACTS)).toEqual(expected);
+    expect(await diffMembership(US, SUBSCRIBED, slowly(CONTACTS))).toEqual(expected);
+    expect(diffMembership(US, SUBSCRIBED, CONTACTS, { id: (c) => `#${(c as { country?: string }).country}` })).toEqual({ entered: ["#FR"], left: ["#US", "#US"], count: 2 });
+  });
+
+  it("equals evaluating both conditions on every contact (property)", () => {
+    fc.assert(
+      fc.property(conditionArb, conditionArb, fc.array(docArb, { maxLength: 8 }), (before, after, docs) => {
+        const contacts = docs.map((d, i) => ({ ...d, _id: i }));
+        const b = compileCondition(before).matches;
+        const a = compileCondition(after).matches;
+        const diff = diffMembership(before, after, contacts);
+        expect(diff.entered).toEqual(contacts.filter((c) => a(c) && !b(c)).map((c) => String(c._id)));
+        expect(diff.left).toEqual(contacts.filter((c) => b(c) && !a(c)).map((c) => String(c._id)));
+        expect(diff.count).toBe(contacts.filter(a).length);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe("membershipChangeFilters", () => {
+  it("entering matches exactly after-and-not-before, leaving the reverse, as MongoDB evaluates them (property)", () => {
+    fc.assert(
+      fc.property(conditionArb, conditionArb, fc.array(docArb, { minLength: 1, maxLength: 5 }), (before, after, docs) => {
+        const { entering, leaving } = membershipChangeFilters(before, after);
+        const b = compileCondition(before).matches;
+        const a = compileCondition(after).matches;
+        for (const doc of docs) {
+          expect(reference(entering as Record<string, unknown>, doc).matches).toBe(a(doc) && !b(doc));
+          expect(reference(leaving as Record<string, unknown>, doc).matches).toBe(b(doc) && !a(doc));
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("wraps the two compiled filters", () => {
+    expect(membershipChangeFilters(US, SUBSCRIBED)).toEqual({
+      entering: { $and: [{ status: { $eq: "SUBSCRIBED" } }, { $nor: [{ country: { $eq: "US" } }] }] },
+      leaving: { $and: [{ country: { $eq: "US" } }, { $nor: [{ status: { $eq: "SUBSCRIBED" } }] }] },
+    });
+  });
+});
+
+/** `after` is `before` with some root fields replaced, removed or added from another document. */
+const updateArb = (docs: fc.Arbitrary<Record<string, unknown>>) =>
+  fc.tuple(docs, docs, fc.subarray(["a", "b", "c", "tags", "topics"])).map(([before, other, keys]) => {
+    const after = { ...before };
+    for (const k of keys) {
+      if (k in other) after[k] = other[k];
+      else delete after[k];
+    }
+    return [before, after] as const;
+  });
+
+describe("createSegmentIndex", () => {
+  const naive = (segments: Condition[], before: unknown, after: unknown, options?: Parameters<typeof compileCondition>[1]) => {
+    const entered: string[] = [];
+    const left: string[] = [];
+    segments.forEach((c, i) => {
+      const m = compileCondition(c, options).matches;
+      if (m(after) && !m(before)) entered.push(String(i));
+      if (m(before) && !m(after)) left.push(String(i));
+    });
+    return { entered, left };
+  };
+  const sorted = (r: { entered: string[]; left: string[] }) => ({ entered: [...r.entered].sort(), left: [...r.left].sort() });
+
+  it("changes() equals re-evaluating every segment (property, ids layout)", () => {
+    fc.assert(
+      fc.property(fc.array(conditionArb, { minLength: 1, maxLength: 8 }), updateArb(docArb), (segments, [before, after]) => {
+        const index = createSegmentIndex();
+        segments.forEach((c, i) => index.set(String(i), c));
+        expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after)));
+        expect(index.match(after).sort()).toEqual(segments.map((c, i) => [c, String(i)] as const).filter(([c]) => compileCondition(c).matches(after)).map(([, i]) => i).sort());
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("changes() equals re-evaluating every segment (property, catalog and records layout)", () => {
+    const options = { fields: TEST_CATALOG, topics: { layout: "records" as const } };
+    fc.assert(
+      fc.property(fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }), updateArb(recordsDocArb), (segments, [before, after]) => {
+        const index = createSegmentIndex(options);
+        segments.forEach((c, i) => index.set(String(i), c));
+        expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after, options)));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("answers for the segments that read what changed, and ignores unrelated changes", () => {
+    const index = createSegmentIndex();
+    index.set("country", US);
+    index.set("city", { field: "address.city", operator: "eq", value: "Paris" });
+    index.set("news", { subscribedToTopic: ["news"] });
+    expect(index.changes({ country: "FR", address: { city: "Lyon" } }, { country: "US", address: { city: "Lyon", zip: "1" } })).toEqual({ entered: ["country"], left: [] });
+    expect(index.changes({ address: { city: "Lyon" } }, { address: [{ city: "Paris" }] })).toEqual({ entered: ["city"], left: [] });
+    expect(index.changes({ topics: ["news"] }, { topics: ["news", "deals"] })).toEqual({ entered: [], left: [] });
+    expect(index.changes({ topics: ["news"] }, { topics: [] })).toEqual({ entered: [], left: ["news"] });
+  });
+
+  it("set replaces, delete removes", () => {
+    const index = createSegmentIndex();
+    index.set("s", US);
+    expect(index.match({ country: "US" })).toEqual(["s"]);
+    index.set("s", SUBSCRIBED);
+    expect(index.match({ country: "US" })).toEqual([]);
+    expect(index.changes({ country: "FR" }, { country: "US" })).toEqual({ entered: [], left: [] });
+    expect(index.delete("s")).toBe(true);
+    expect(index.delete("s")).toBe(false);
+    expect(index.size).toBe(0);
+  });
+});
+
+describe("segment lifecycle", () => {
+  const t0 = new Date("2026-01-01T00:00:00.000Z");
+  const t1 = new Date("2026-02-01T00:00:00.000Z");
+  const created = createSegment({ name: "  US  ", description: "Americans", conditions: US }, { id: "seg_1", now: t0, contacts: CONTACTS }) as Segment;
+
+  it("create returns the complete segment, counted when contacts are given", async () => {
+    expect(created).toEqual({ object: "segment", id: "seg_1", name: "US", description: "Americans", conditions: US, memberCount: 3, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" });
+    expect(createSegment({ name: "x", conditions: US }, { id: "s", now: t0 }).memberCount).toBeNull();
+    expect((await createSegment({ name: "x", conditions: US }, { id: "s", now: t0, contacts: slowly(CONTACTS) })).memberCount).toBe(3);
+  });
+
+  it("update is partial, replaces conditions wholly, refreshes updatedAt and never mutates", async () => {
+    const snapshot = structuredClone(created);
+    const renamed = updateSegment(created, { name: "United States" }, { now: t1 });
+    expect(renamed).toEqual({ segment: { ...created, name: "United States", updatedAt: "2026-02-01T00:00:00.000Z" }, conditionsChanged: false });
+    const cleared = updateSegment(created, { description: null }, { now: t1 });
+    expect(cleared.segment.description).toBeNull();
+    const changed = updateSegment(created, { conditions: { $and: [SUBSCRIBED] } }, { now: t1 });
+    expect(changed.conditionsChanged).toBe(true);
+    expect(changed.segment.conditions).toEqual({ $and: [SUBSCRIBED] });
+    expect(changed.segment.memberCount).toBeNull();
+    expect(changed.segment.createdAt).toBe(created.createdAt);
+    expect(updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: CONTACTS }).segment.memberCount).toBe(2);
+    expect((await updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: slowly(CONTACTS) })).segment.memberCount).toBe(2);
+    expect(updateSegment(created, { conditions: { ...US } }, { now: t1, contacts: [] })).toMatchObject({ conditionsChanged: false, segment: { memberCount: 3 } });
+    expect(created).toEqual(snapshot);
+  });
+
+  it.each([
+    [{ name: "   " }, "invalid_value", ["name"]],
+    [{ name: "x".repeat(101) }, "invalid_value", ["name"]],
+    [{ name: 5 }, "invalid_type", ["name"]],
+    [{ description: "x".repeat(501) }, "invalid_value", ["description"]],
+    [{ nme: "x" }, "unknown_key", ["nme"]],
+    [{ conditions: { $and: [US, { field: "status", operator: "like", value: 1 }] } }, "unknown_operator", ["conditions", "$and", 1, "operator"]],
+    [{ conditions: null }, "invalid_type", ["conditions"]],
+  ])("update refuses %j", (body, code, path) => {
+    try {
+      updateSegment(created, body as never, { now: t1 });
+      throw new Error("accepted");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConditionError);
+      expect((e as ConditionError).issues[0]).toMatchObject({ code, path });
+    }
+  });
+
+  it("create requires name and conditions", () => {
+    expect(() => createSegment({ name: "x" }, { id: "s" })).toThrow(/"conditions" is required/);
+    expect(() => createSegment({ conditions: US }, { id: "s" })).toThrow(/"name" is required/);
+  });
+
+  it("preview shows the change before saving, and changes nothing", async () => {
+    const preview = previewSegmentUpdate(created, { conditions: SUBSCRIBED }, CONTACTS, { now: t1 });
+    expect(preview).toEqual({
+      segment: { ...created, conditions: SUBSCRIBED, memberCount: 2, updatedAt: "2026-02-01T00:00:00.000Z" },
+      before: 3,
+      after: 2,
+      entered: ["c"],
+      left: ["b", "d"],
+    });
+    expect(await previewSegmentUpdate(created, { conditions: SUBSCRIBED }, slowly(CONTACTS), { now: t1 })).toEqual(preview);
+    expect(created.conditions).toEqual(US);
+  });
+});
