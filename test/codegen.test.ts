@@ -15,13 +15,26 @@ describe("generated and interpreted predicates", () => {
     fc.assert(
       fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), (condition, docs) => {
         const { ast } = parseOrThrow(condition);
-        const generated = generateMatcher(ast);
+        const generated = generateMatcher(ast, () => {
+          throw new Error("plain documents never fall back");
+        });
         expect(generated).toBeTypeOf("function");
         const interpreted = interpretMatcher(ast);
         for (const doc of docs) expect(generated!(doc)).toBe(interpreted(doc));
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it("agree on documents that are class instances (which go to the closures)", () => {
+    class Contact {
+      constructor(readonly country: string) {}
+    }
+    const { ast } = parseOrThrow({ field: "country", operator: "eq", value: "US" });
+    const generated = generateMatcher(ast, interpretMatcher(ast))!;
+    expect(generated(new Contact("US"))).toBe(true);
+    expect(generated(Object.create({ country: "US" }))).toBe(false);
+    expect(generated({ toString: "x" })).toBe(false);
   });
 
   it("keep user strings out of the generated source", () => {
@@ -35,7 +48,7 @@ describe("generated and interpreted predicates", () => {
           { subscribedToTopic: [hostile] },
         ],
       });
-      const matches = generateMatcher(ast)!;
+      const matches = generateMatcher(ast, interpretMatcher(ast))!;
       const source = spy.mock.calls.map((call) => call.join("\n")).join("\n");
       expect(source).toContain("function matches(doc)");
       expect(source).not.toContain("process");
@@ -57,7 +70,7 @@ describe("generated and interpreted predicates", () => {
     try {
       // `new Function` is resolved at call time through the global, as a CSP would block it.
       const { ast } = parseOrThrow({ field: "a", operator: "eq", value: 1 });
-      expect(generateMatcher(ast)).toBeUndefined();
+      expect(generateMatcher(ast, interpretMatcher(ast))).toBeUndefined();
     } finally {
       globalThis.Function = original;
     }

@@ -4,5 +4,6 @@ import { generateMatcher } from "./predicate-codegen.js";
 import { interpretMatcher, type Predicate } from "./predicate.js";
 
 export function toMatcher(node: Node): Predicate {
-  return generateMatcher(node) ?? interpretMatcher(node);
+  const interpreted = interpretMatcher(node);
+  return generateMatcher(node, interpreted) ?? interpreted;
 }

@@ -3,10 +3,13 @@
  * with every leaf test inlined, so V8 optimises it like hand-written code.
  *
  * Safety: the generated source is assembled only from this file's templates and the
- * operator table's; every user string (field names, values, topic ids) stays a value in the
- * `k` array and is never spliced into source. Where `new Function` is unavailable (a CSP
- * forbids eval) or the tree is very large, callers fall back to the closure compiler in
- * predicate.ts; a differential test proves the two always agree.
+ * operator table's. Values, topic ids and field names stay values in the `k` array, never
+ * spliced into source; the one exception is a root field name made only of identifier
+ * characters, written as a property name (`d.status`), which cannot be anything else.
+ * Only plain-object documents run the generated code; any other document, and every
+ * document where `new Function` is unavailable (a CSP forbids eval) or the tree is very
+ * large, goes to the closure compiler in predicate.ts. A differential test proves the two
+ * always agree.
  */
 import { unreachable, type Node } from "../language/ast.js";
 import { LEAF_SPECS, type LeafTest } from "../language/operators.js";
@@ -14,6 +17,20 @@ import { recordsTest } from "../language/topics.js";
 import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
 import { compareCodePoints } from "../runtime/string-order.js";
 import type { Predicate } from "./predicate.js";
+
+/** A segment usable as a property name in source: identifier characters only, so it can never be more than a name. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Reads a root field of a plain document (the generated code's only input: other roots go
+ * to the closure compiler). A plain object inherits only Object.prototype's built-ins, so
+ * just those names need an own-property check; an identifier-safe name is read as a named
+ * property (`d.status`), which V8 optimises like hand-written code.
+ */
+function rootRead(segment: string, key: string): string {
+  if (segment in Object.prototype) return `hasOwn(d, ${key}) ? d[${key}] : undefined`;
+  return IDENTIFIER.test(segment) ? `d.${segment}` : `d[${key}]`;
+}
 
 /** Beyond this many leaves, one huge generated function optimises worse than closures. */
 const MAX_GENERATED_LEAVES = 1_000;
@@ -25,6 +42,8 @@ const RUNTIME = Object.freeze({
   anyAtPath,
   cmp: compareCodePoints,
   EMPTY: Object.freeze(Object.create(null) as Record<string, unknown>),
+  getProto: Object.getPrototypeOf,
+  ObjectProto: Object.prototype,
 });
 
 class Generator {
@@ -54,7 +73,7 @@ class Generator {
       this.functions.push(`const s${id}_${i} = ${this.ref(segment)};`);
       return `s${id}_${i}`;
     });
-    const lines = [`function l${id}(d) {`, `  let v = hasOwn(d, ${keys[0]}) ? d[${keys[0]}] : undefined;`];
+    const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
     if (segments.length > 1) {
       const path = `p${id}`;
       this.functions.push(`const ${path} = ${this.ref(preparePath(segments))};`);
@@ -115,23 +134,30 @@ function countLeaves(node: Node): number {
 }
 
 /** The generated predicate, or undefined where code generation is not possible or not worth it. */
-export function generateMatcher(node: Node): Predicate | undefined {
+export function generateMatcher(node: Node, fallback: Predicate): Predicate | undefined {
   if (countLeaves(node) > MAX_GENERATED_LEAVES) return undefined;
   const g = new Generator();
   const body = g.expression(node);
   const source = [
     `"use strict";`,
-    `const { hasOwn, isArray, isDocument, anyAtPath, cmp, EMPTY } = runtime;`,
+    `const { hasOwn, isArray, isDocument, anyAtPath, cmp, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
     ...g.functions,
-    `return function matches(doc) {`,
-    `  const d = isDocument(doc) ? doc : EMPTY;`,
+    `function plain(d) {`,
     `  return ${body};`,
+    `}`,
+    `return function matches(doc) {`,
+    `  if (typeof doc === "object" && doc !== null) {`,
+    `    const proto = getProto(doc);`,
+    `    if (proto === ObjectProto || proto === null) return plain(doc);`,
+    `    if (isDocument(doc)) return fallback(doc);`,
+    `  }`,
+    `  return plain(EMPTY);`,
     `};`,
   ].join("\n");
   try {
     // eslint-disable-next-line no-new-func -- guarded code generation; see the header comment.
-    const factory = new Function("runtime", "k", source) as (runtime: typeof RUNTIME, k: readonly unknown[]) => Predicate;
-    return factory(RUNTIME, Object.freeze(g.constants));
+    const factory = new Function("runtime", "k", source) as (runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate;
+    return factory({ ...RUNTIME, fallback }, Object.freeze(g.constants));
   } catch {
     return undefined;
   }
