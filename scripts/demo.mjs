@@ -1,7 +1,9 @@
 // npm run demo: the main job on an embedded sample. Compiles a handful of realistic segment
 // conditions and prints, for each, the MongoDB filter and how many of 100,000 generated,
 // seeded contacts it matches, counted with the compiled in-memory predicate.
-import { compileCondition, ConditionError } from "../dist/index.js";
+import {
+  compileCondition, ConditionError, contactFields, createSegment, createSegmentIndex, membershipChangeFilters, previewSegmentUpdate, updateSegment,
+} from "../dist/index.js";
 import { sampleContacts } from "./sample-contacts.mjs";
 
 const CONTACTS = [...sampleContacts(100_000, 42)];
@@ -76,3 +78,34 @@ try {
   if (!(error instanceof ConditionError)) throw error;
   for (const line of error.message.split("\n")) console.log(`  ${line}`);
 }
+
+// ── A segment update, end to end ──────────────────────────────────────────────────────
+console.log("\n■ Segment update, end to end (PUT /v1/segments/{id})");
+const t0 = new Date("2026-11-01T09:00:00.000Z");
+const t1 = new Date("2026-11-26T09:00:00.000Z");
+const segment = createSegment(
+  { name: "  Engaged Africa  ", description: "Subscribers in our fastest-growing markets", conditions: { $and: [{ field: "country", operator: "in", value: ["NG", "KE", "GH"] }, { field: "status", operator: "eq", value: "SUBSCRIBED" }] } },
+  { id: "seg_africa", now: t0, contacts: CONTACTS, fields: contactFields },
+);
+console.log(`  created "${segment.name}": ${segment.memberCount.toLocaleString("en-US")} members`);
+
+const body = { conditions: { $and: [{ field: "country", operator: "in", value: ["NG", "KE", "GH", "ZA"] }, { field: "status", operator: "in", value: ["SUBSCRIBED", "UNCONFIRMED"] }, { subscribedToTopic: ["product-news"] }] } };
+const preview = previewSegmentUpdate(segment, body, CONTACTS, { now: t1, fields: contactFields });
+console.log(`  preview of the new conditions: ${preview.before.toLocaleString("en-US")} → ${preview.after.toLocaleString("en-US")} members`);
+console.log(`  entered: ${preview.entered.length.toLocaleString("en-US")} (e.g. ${preview.entered.slice(0, 3).join(", ")}); left: ${preview.left.length.toLocaleString("en-US")} (e.g. ${preview.left.slice(0, 3).join(", ")})`);
+const { entering, leaving } = membershipChangeFilters(segment.conditions, body.conditions, { fields: contactFields });
+console.log(`  the same diff inside MongoDB:\n    entering: ${JSON.stringify(entering)}\n    leaving:  ${JSON.stringify(leaving)}`);
+const { segment: updated, conditionsChanged } = updateSegment(segment, body, { now: t1, contacts: CONTACTS, fields: contactFields });
+console.log(`  saved: conditionsChanged=${conditionsChanged}, memberCount=${updated.memberCount.toLocaleString("en-US")}, createdAt=${updated.createdAt}, updatedAt=${updated.updatedAt}`);
+
+// ── One contact update routed through the segment index ───────────────────────────────
+// The earlier segments name document paths directly, so this index runs without a catalog.
+const index = createSegmentIndex();
+index.set(updated.id, updated.conditions);
+for (const [i, s] of SEGMENTS.entries()) if (s.name !== "High-value customers in Africa") index.set(`seg_${i}`, s.conditions);
+const before = CONTACTS.find((c) => c.country === "KE" && c.status === "SUBSCRIBED" && c.topics.includes("product-news") && c.phone === undefined);
+const after = { ...before, status: "UNSUBSCRIBED", phone: "+254700000000" };
+console.log(`\n■ Contact ${before._id} unsubscribes and adds a phone number; the index re-evaluates only the segments that read status or phone:`);
+console.log(`  in before: [${index.match(before).join(", ")}]`);
+console.log(`  changes:   ${JSON.stringify(index.changes(before, after))}`);
+console.log(`  in after:  [${index.match(after).join(", ")}]`);
