@@ -68,6 +68,16 @@ const OPTION_KEYS = ["limits", "topics", "fields"];
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
   if (options === undefined) return DEFAULT_RESOLVED;
+  try {
+    return readOptions(options);
+  } catch (error) {
+    if (error instanceof ConditionError) throw error;
+    // A getter that throws, a revoked proxy: the options cannot be read.
+    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `the options could not be read: ${error instanceof Error ? error.message : String(error)}` }]);
+  }
+}
+
+function readOptions(options: ConditionOptions): ResolvedOptions {
   const cached = cache.get(options);
   if (cached) return cached;
   const issues: ConditionIssue[] = [];

@@ -168,6 +168,13 @@ describe("hostile and absurd input", () => {
     expect(reads).toBe(1);
   });
 
+  it("unreadable options are refused too, never thrown as something else", () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(issue({ field: "a", operator: "eq", value: 1 }, proxy)).toMatchObject({ code: "invalid_options", path: ["options"] });
+    expect(issue({ field: "a", operator: "eq", value: 1 }, { get limits(): never { throw new Error("nope"); } })).toMatchObject({ code: "invalid_options" });
+  });
+
   it("bad options are refused with their path", () => {
     expect(issue({ field: "a", operator: "eq", value: 1 }, { limits: { maxDepth: 0 } })).toMatchObject({ code: "invalid_options", path: ["options", "limits", "maxDepth"] });
     expect(issue({ field: "a", operator: "eq", value: 1 }, { topics: { path: "$x" } })).toMatchObject({ code: "invalid_options", path: ["options", "topics", "path"] });
