@@ -61,7 +61,6 @@ export interface ResolvedOptions {
   readonly fields: ReadonlyMap<string, ResolvedField> | undefined;
 }
 
-const cache = new WeakMap<object, ResolvedOptions>();
 const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({ limits: DEFAULT_LIMITS, topicsPath: "topics", topicsLayout: "ids", fields: undefined });
 const OPTION_KEYS = ["limits", "topics", "fields"];
 
@@ -78,8 +77,6 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
 }
 
 function readOptions(options: ConditionOptions): ResolvedOptions {
-  const cached = cache.get(options);
-  if (cached) return cached;
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_options", path: ["options", ...path], message });
   if (typeof options !== "object" || options === null) {
@@ -135,7 +132,6 @@ function readOptions(options: ConditionOptions): ResolvedOptions {
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);
   if (issues.length > 0) throw new ConditionError(issues);
-  cache.set(options, resolved);
   return resolved;
 }
 

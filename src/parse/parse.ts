@@ -271,7 +271,7 @@ function checkSegments(name: string): string | undefined {
 }
 
 /** Parses or returns the issues; the one place that turns raw input into a condition. */
-export function parse(input: unknown, options?: ConditionOptions): { ok: true; parsed: Parsed } | { ok: false; issues: readonly ConditionIssue[] } {
+export function parse(input: unknown, options?: ConditionOptions): { ok: true; parsed: Parsed; options: ResolvedOptions } | { ok: false; issues: readonly ConditionIssue[] } {
   let resolved: ResolvedOptions;
   try {
     resolved = resolveOptions(options);
@@ -284,12 +284,12 @@ export function parse(input: unknown, options?: ConditionOptions): { ok: true; p
   const parser = new Parser(resolved);
   const ast = parser.condition(snap.value, [], 1);
   if (!parser.issues.ok || ast === undefined) return { ok: false, issues: parser.issues.items };
-  return { ok: true, parsed: { condition: freezeDeep(snap.value) as Condition, ast } };
+  return { ok: true, parsed: { condition: freezeDeep(snap.value) as Condition, ast }, options: resolved };
 }
 
 /** Parses or throws the {@link ConditionError} with every issue. */
 export function parseOrThrow(input: unknown, options?: ConditionOptions): Parsed & { options: ResolvedOptions } {
   const result = parse(input, options);
   if (!result.ok) throw new ConditionError(result.issues);
-  return { ...result.parsed, options: resolveOptions(options) };
+  return { ...result.parsed, options: result.options };
 }
