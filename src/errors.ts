@@ -132,3 +132,13 @@ export function describe(value: unknown): string {
       }
   }
 }
+
+/** The message of something thrown, without ever throwing itself (a getter, a null-prototype object…). */
+export function thrownMessage(error: unknown): string {
+  try {
+    if (error instanceof Error && typeof error.message === "string") return error.message;
+    return describe(error);
+  } catch {
+    return "an unreadable error";
+  }
+}

@@ -1,4 +1,4 @@
-import { ConditionError, type ConditionIssue } from "./errors.js";
+import { ConditionError, thrownMessage, type ConditionIssue } from "./errors.js";
 import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
 import { checkFieldPath } from "./language/field-path.js";
 
@@ -14,11 +14,7 @@ export interface ConditionLimits {
   readonly maxStringLength: number;
 }
 
-/**
- * The default limits. `maxDepth` is also the hard ceiling: a condition `d` levels deep
- * compiles to a MongoDB filter `2d + 1` BSON levels deep, and MongoDB refuses more
- * than 100 levels, so a larger `maxDepth` could compile filters the server rejects.
- */
+/** The default limits; `maxDepth` may be raised up to {@link MAX_DEPTH_CEILING}. */
 export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
   maxDepth: 32,
   maxNodes: 10_000,
@@ -28,10 +24,11 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
 
 /**
  * The deepest condition whose filters MongoDB still accepts (see {@link DEFAULT_LIMITS}):
- * `2d + 1` levels for the filter itself, plus 4 when `membershipChangeFilters` wraps it as
- * `{ $and: [after, { $nor: [before] }] }`, stays within 100 for d ≤ 47.
+ * a filter is at most `2d + 4` levels deep (targets/mongo-filter.ts), and
+ * `membershipChangeFilters` wraps it 4 levels deeper (`{$and: [after, {$nor: [before]}]}`),
+ * which stays within MongoDB's 100 levels for d ≤ 46.
  */
-export const MAX_DEPTH_CEILING = 47;
+export const MAX_DEPTH_CEILING = 46;
 
 export const TOPIC_LAYOUTS = ["ids", "records"] as const;
 /**
@@ -72,7 +69,7 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   } catch (error) {
     if (error instanceof ConditionError) throw error;
     // A getter that throws, a revoked proxy: the options cannot be read.
-    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `the options could not be read: ${error instanceof Error ? error.message : String(error)}` }]);
+    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `the options could not be read: ${thrownMessage(error)}` }]);
   }
 }
 

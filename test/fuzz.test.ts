@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConditionError, DEFAULT_LIMITS, MAX_DEPTH_CEILING, compileCondition, safeParseCondition, type Condition } from "../src/index.js";
+import { ConditionError, DEFAULT_LIMITS, MAX_DEPTH_CEILING, compileCondition, membershipChangeFilters, safeParseCondition, type Condition } from "../src/index.js";
 import { conditionArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 
 const EMITTED = new Set(["$and", "$or", "$nor", "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$not", "$elemMatch"]);
@@ -126,6 +126,20 @@ describe("hostile and absurd input", () => {
       expect(inspectFilter(c.filter)).toBeLessThanOrEqual(100);
     }
     expect(issue(nest(1, "$and"), { limits: { maxDepth: MAX_DEPTH_CEILING + 1 } })).toMatchObject({ code: "invalid_options", path: ["options", "limits", "maxDepth"] });
+  });
+
+  it("the deepest filters stay within 100 levels: multi-key objects, negated records topics, change filters", () => {
+    // Every level a multi-key object; the deepest leaf the deepest filter leaf there is.
+    let node: unknown = { subscribedToTopic: ["t1"], notSubscribedToTopic: ["t2"] };
+    for (let depth = 2; depth <= MAX_DEPTH_CEILING; depth++) node = { $or: [node], $not: { field: "a", operator: "eq", value: 1 } };
+    const options = { limits: { maxDepth: MAX_DEPTH_CEILING }, topics: { layout: "records" as const } };
+    const c = compileCondition(node, options);
+    const depth = inspectFilter(c.filter);
+    expect(depth).toBe(2 * MAX_DEPTH_CEILING + 4);
+    const { entering, leaving } = membershipChangeFilters(node, { field: "a", operator: "exists", value: true }, options);
+    expect(inspectFilter(entering)).toBeLessThanOrEqual(100);
+    expect(inspectFilter(leaving)).toBeLessThanOrEqual(100);
+    expect(inspectFilter(entering)).toBe(2 * MAX_DEPTH_CEILING + 8); // `before` sits inside $and → $nor
   });
 
   it("a cycle: cyclic_input with its path", () => {

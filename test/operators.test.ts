@@ -274,27 +274,25 @@ const CASES: Record<string, Case> = {
       { doc: missing, matches: true },
     ],
   },
-  "both topic keys hold together": {
+  "both topic keys hold together, in one field object": {
     condition: { subscribedToTopic: ["news"], notSubscribedToTopic: ["deals"] },
-    filter: { $and: [{ topics: { $in: ["news"] } }, { topics: { $nin: ["deals"] } }] },
+    filter: { topics: { $in: ["news"], $nin: ["deals"] } },
     rows: [
       { doc: { topics: ["news"] }, matches: true },
       { doc: { topics: ["news", "deals"] }, matches: false },
       { doc: { topics: [] }, matches: false },
     ],
   },
-  "$and, $or and $not in one object all hold": {
+  "$and, $or and $not in one object all hold, as one filter object": {
     condition: {
       $and: [{ field: "a", operator: "eq", value: 1 }],
       $or: [{ field: "b", operator: "eq", value: 2 }, { field: "c", operator: "eq", value: 3 }],
       $not: { field: "d", operator: "eq", value: 4 },
     },
     filter: {
-      $and: [
-        { $and: [{ a: { $eq: 1 } }] },
-        { $or: [{ b: { $eq: 2 } }, { c: { $eq: 3 } }] },
-        { $nor: [{ d: { $eq: 4 } }] },
-      ],
+      $and: [{ a: { $eq: 1 } }],
+      $or: [{ b: { $eq: 2 } }, { c: { $eq: 3 } }],
+      $nor: [{ d: { $eq: 4 } }],
     },
     rows: [
       { doc: { a: 1, b: 2 }, matches: true },

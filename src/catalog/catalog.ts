@@ -93,12 +93,13 @@ export function checkCatalog(catalog: unknown, at: readonly (string | number)[])
 function freezeCatalog(fields: Map<string, ResolvedField>): FieldCatalog {
   const out: Record<string, FieldSpec> = {};
   for (const f of fields.values()) {
-    out[f.name] = Object.freeze({
+    // defineProperty: a field may be named "__proto__", which plain assignment would turn into a prototype.
+    Object.defineProperty(out, f.name, { enumerable: true, value: Object.freeze({
       type: f.type,
       ...(f.path !== f.name ? { path: f.path } : {}),
       ...(f.values ? { values: f.values } : {}),
       ...(f.type === "date" ? { storage: f.storage } : {}),
-    });
+    }) });
   }
   return Object.freeze(out);
 }

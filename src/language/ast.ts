@@ -34,6 +34,12 @@ export interface TopicNode {
 export interface AndNode {
   readonly kind: "and";
   readonly children: readonly Node[];
+  /**
+   * The conjunction of the keys of one input object (`$and` with `$or`, or both topic
+   * keys), rather than an explicit `$and` list: the MongoDB filter keeps it one object too,
+   * so that it costs no extra nesting.
+   */
+  readonly sameObject?: true;
 }
 
 export interface OrNode {

@@ -149,7 +149,7 @@ class Parser {
           this.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
         }
       } else {
-        const problem = checkFieldPath(result.data) ?? checkSegments(result.data);
+        const problem = checkFieldPath(result.data);
         if (problem) this.issues.add("invalid_field", at, problem);
       }
     }
@@ -223,7 +223,7 @@ class Parser {
       }
     }
     if (this.issues.items.length > start) return undefined;
-    return nodes.length === 1 ? nodes[0] : Object.freeze({ kind: "and", children: Object.freeze(nodes) });
+    return nodes.length === 1 ? nodes[0] : Object.freeze({ kind: "and", children: Object.freeze(nodes), sameObject: true });
   }
 
   private logical(value: SnapshotObject, path: ConditionPath, depth: number): Node | undefined {
@@ -255,19 +255,8 @@ class Parser {
       }
     }
     if (this.issues.items.length > start) return undefined;
-    return parts.length === 1 ? parts[0] : Object.freeze({ kind: "and", children: Object.freeze(parts) });
+    return parts.length === 1 ? parts[0] : Object.freeze({ kind: "and", children: Object.freeze(parts), sameObject: true });
   }
-}
-
-/**
- * A digits-only segment is also an array position in MongoDB (`items.0`); one with a
- * leading zero (`items.01`) is ambiguous between the two readings, so it is refused.
- */
-function checkSegments(name: string): string | undefined {
-  for (const segment of name.split(".")) {
-    if (/^0[0-9]+$/.test(segment)) return `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`;
-  }
-  return undefined;
 }
 
 /** Parses or returns the issues; the one place that turns raw input into a condition. */

@@ -5,7 +5,7 @@
  * sizes before any real work is done.
  */
 import type { ConditionIssue, ConditionPath } from "../errors.js";
-import { describe } from "../errors.js";
+import { thrownMessage } from "../errors.js";
 import type { ConditionLimits } from "../options.js";
 
 /** A JSON-like copy; non-JSON leaves (undefined, functions, class instances…) are kept as they are, for the parser to refuse by type. */
@@ -103,7 +103,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     return { value: root.target as Snapshot };
   } catch (error) {
     const at = stack.length > 0 ? (stack[stack.length - 1] as Frame).path : [];
-    return issue("unreadable_input", at, `the input could not be read: ${error instanceof Error ? error.message : describe(error)}`);
+    return issue("unreadable_input", at, `the input could not be read: ${thrownMessage(error)}`);
   }
 }
 

@@ -3,7 +3,9 @@
  *
  * Every key in the output is either an operator this file writes or a field path that the
  * parser has checked (no `$`, no empty segment), so no user string can become an operator.
- * A condition `d` levels deep yields a filter `2d + 1` BSON levels deep.
+ * A condition `d` levels deep yields a filter at most `2d + 4` BSON levels deep: each level
+ * costs an object and a list, and the deepest leaf (`notSubscribedToTopic` in the records
+ * layout: `{p: {$not: {$elemMatch: {topicId: {$in: [...]}}}}}`) five more levels.
  */
 import { unreachable, type Node } from "../language/ast.js";
 import { LEAF_SPECS, type Operand } from "../language/operators.js";
@@ -18,6 +20,24 @@ function bson(value: Operand): Operand {
 
 /** A MongoDB query filter, as the official driver accepts it. */
 export type MongoFilter = { readonly [key: string]: unknown };
+
+/**
+ * The keys of one input object become the keys of one filter object, as MongoDB ANDs the
+ * keys of a filter: `{$and: [...], $or: [...], $nor: [...]}`, and both topic keys as
+ * `{topics: {$in: [...], $nin: [...]}}`. The parser guarantees the keys never collide.
+ */
+function mergeObject(parts: MongoFilter[]): MongoFilter {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) {
+      const existing = out[key];
+      if (existing === undefined) out[key] = value;
+      else if (!key.startsWith("$")) out[key] = { ...(existing as object), ...(value as object) };
+      else throw new Error(`segmatch: filter key ${key} would be written twice`);
+    }
+  }
+  return out;
+}
 
 export function toFilter(node: Node): MongoFilter {
   switch (node.kind) {
@@ -41,7 +61,7 @@ export function toFilter(node: Node): MongoFilter {
       return { [path]: node.negate ? spec.mongoNegated!(ids) : spec.mongo(ids) };
     }
     case "and":
-      return { $and: node.children.map(toFilter) };
+      return node.sameObject ? mergeObject(node.children.map(toFilter)) : { $and: node.children.map(toFilter) };
     case "or":
       return { $or: node.children.map(toFilter) };
     case "not":
