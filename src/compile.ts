@@ -4,7 +4,7 @@
 import { ConditionError } from "./errors.js";
 import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
-import type { ConditionOptions } from "./options.js";
+import type { ConditionOptions, TopicLayout } from "./options.js";
 import { parse, parseOrThrow } from "./parse/parse.js";
 import { toFilter, type MongoFilter } from "./targets/mongo-filter.js";
 import { toMatcher } from "./targets/matcher.js";
@@ -73,7 +73,7 @@ const COMPILED = Symbol("segmatch.compiled");
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
-  const { condition, ast } = parseOrThrow(input, options);
+  const { condition, ast, options: resolved } = parseOrThrow(input, options);
   const { fields, topics } = reads(ast);
   const compiled = {
     condition,
@@ -82,12 +82,23 @@ export function compileCondition(input: unknown, options?: ConditionOptions): Co
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
   };
-  Object.defineProperty(compiled, COMPILED, { value: true });
+  const meta: CompiledMeta = Object.freeze({ topicsPath: resolved.topicsPath, topicsLayout: resolved.topicsLayout });
+  Object.defineProperty(compiled, COMPILED, { value: meta });
   return Object.freeze(compiled);
 }
 
+/** What a compiled condition was compiled with, beyond its AST: where and how it reads topics. */
+export interface CompiledMeta {
+  readonly topicsPath: string;
+  readonly topicsLayout: TopicLayout;
+}
+
 export function isCompiled(value: unknown): value is CompiledCondition {
-  return typeof value === "object" && value !== null && (value as { [COMPILED]?: boolean })[COMPILED] === true;
+  return typeof value === "object" && value !== null && (value as { [COMPILED]?: unknown })[COMPILED] !== undefined;
+}
+
+export function compiledMeta(compiled: CompiledCondition): CompiledMeta {
+  return (compiled as unknown as { [COMPILED]: CompiledMeta })[COMPILED];
 }
 
 /** A condition argument may be raw input or a CompiledCondition (used as it is, whatever `options`). */

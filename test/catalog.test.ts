@@ -56,6 +56,14 @@ describe("refusals with a catalog", () => {
     ]);
   });
 
+  it("suggests for the first 20 typos only, so that thousands of them stay cheap", () => {
+    const many = defineFields(contactFields, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`Custom Property ${i}`, { type: "string" as const, path: `p.p${i}` }])));
+    const issues = refusal({ $or: Array.from({ length: 500 }, (_, i) => ({ field: `Custom Propert ${i}`, operator: "eq", value: "x" })) }, { fields: many });
+    expect(issues).toHaveLength(500);
+    expect(issues.filter((i) => i.message.includes("did you mean"))).toHaveLength(20);
+    expect(issues[499]!.message).toMatch(/known fields: email, firstName/);
+  });
+
   it("exists applies to every type", () => {
     for (const field of Object.keys(FIELDS)) expect(safeParseCondition({ field, operator: "exists", value: true }, options).success).toBe(true);
   });
@@ -82,6 +90,7 @@ describe("malformed catalogs", () => {
     ["a name that is no path, without a path", { "a..b": { type: "string" } }, ["extra", "a..b", "path"]],
     ["unknown key", { x: { type: "string", label: "X" } }, ["extra", "x", "label"]],
     ["not an object", { x: "string" }, ["extra", "x"]],
+    ["an ambiguous numeric segment in a path", { x: { type: "number", path: "items.01" } }, ["extra", "x", "path"]],
   ])("%s", (_name, extra, path) => {
     expect(bad(extra)).toContainEqual({ code: "invalid_catalog", path });
   });
@@ -90,6 +99,13 @@ describe("malformed catalogs", () => {
     expect(refusal({ field: "x", operator: "eq", value: 1 }, { fields: { x: { type: "nope" } } as unknown as FieldCatalog })).toMatchObject([
       { code: "invalid_catalog", path: ["options", "fields", "x", "type"] },
     ]);
+  });
+
+  it("keeps a field named __proto__ as a field, not a prototype", () => {
+    const merged = defineFields({}, JSON.parse('{"__proto__": {"type": "string", "path": "p"}, "x": {"type": "number"}}') as FieldCatalog);
+    expect(Object.keys(merged)).toEqual(["__proto__", "x"]);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(toMongoFilter({ field: "__proto__", operator: "eq", value: "v" }, { fields: merged })).toEqual({ p: { $eq: "v" } });
   });
 
   it("merges with extra winning, and is frozen", () => {

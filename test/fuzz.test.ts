@@ -187,10 +187,15 @@ describe("hostile and absurd input", () => {
     revoke();
     expect(issue({ field: "a", operator: "eq", value: 1 }, proxy)).toMatchObject({ code: "invalid_options", path: ["options"] });
     expect(issue({ field: "a", operator: "eq", value: 1 }, { get limits(): never { throw new Error("nope"); } })).toMatchObject({ code: "invalid_options" });
+    expect(issue({ field: "a", operator: "eq", value: 1 }, { get limits(): never { throw Object.create(null); } })).toMatchObject({ code: "invalid_options" });
+    const sneaky = new Error("x");
+    Object.defineProperty(sneaky, "message", { get() { throw new Error("again"); } });
+    expect(issue({ field: "a", operator: "eq", get value(): never { throw sneaky; } })).toMatchObject({ code: "unreadable_input" });
   });
 
   it("bad options are refused with their path", () => {
     expect(issue({ field: "a", operator: "eq", value: 1 }, { limits: { maxDepth: 0 } })).toMatchObject({ code: "invalid_options", path: ["options", "limits", "maxDepth"] });
     expect(issue({ field: "a", operator: "eq", value: 1 }, { topics: { path: "$x" } })).toMatchObject({ code: "invalid_options", path: ["options", "topics", "path"] });
+    expect(issue({ field: "a", operator: "eq", value: 1 }, { topics: { path: "t.01" } })).toMatchObject({ code: "invalid_options", path: ["options", "topics", "path"] });
   });
 });

@@ -184,6 +184,23 @@ describe("createSegmentIndex", () => {
     expect(index.changes({ topics: ["news"] }, { topics: [] })).toEqual({ entered: [], left: ["news"] });
   });
 
+  it("tracks a CompiledCondition by the topic options it was compiled with, not the index's", () => {
+    const index = createSegmentIndex();
+    index.set("subs", compileCondition({ subscribedToTopic: ["news"] }, { topics: { path: "subs" } }));
+    index.set("records", compileCondition({ subscribedToTopic: ["news"] }, { topics: { layout: "records" } }));
+    index.set("ids", { subscribedToTopic: ["news"] });
+    expect(index.changes({ subs: [] }, { subs: ["news"] })).toEqual({ entered: ["subs"], left: [] });
+    expect(index.changes({ topics: [] }, { topics: [{ topicId: "news", status: "SUBSCRIBED" }] })).toEqual({ entered: ["records"], left: [] });
+    expect(index.changes({ topics: [] }, { topics: ["news"] })).toEqual({ entered: ["ids"], left: [] });
+  });
+
+  it("sees a change in a non-enumerable own property, as the predicate reads it", () => {
+    const index = createSegmentIndex();
+    index.set("s", { field: "a.b", operator: "eq", value: 1 });
+    const doc = (b: number) => ({ a: Object.defineProperty({}, "b", { value: b, enumerable: false }) });
+    expect(index.changes(doc(0), doc(1))).toEqual({ entered: ["s"], left: [] });
+  });
+
   it("set replaces, delete removes", () => {
     const index = createSegmentIndex();
     index.set("s", US);

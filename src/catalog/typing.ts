@@ -23,7 +23,7 @@ export type TypedValue = string | number | boolean | Date;
 type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; message: string };
 
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
-export function checkTyped(field: ResolvedField, value: unknown): Checked {
+export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
   const label = `field ${JSON.stringify(field.name)} is ${field.type === "enum" ? "an" : "a"} ${field.type}`;
   switch (field.type) {
     case "string":
@@ -38,7 +38,7 @@ export function checkTyped(field: ResolvedField, value: unknown): Checked {
     case "enum": {
       const values = field.values ?? [];
       if (typeof value === "string" && values.includes(value)) return { ok: value };
-      const near = typeof value === "string" ? closest(value, values, 1) : [];
+      const near = typeof value === "string" && maySuggest() ? closest(value, values, 1) : [];
       const hint = near.length > 0 ? ` (did you mean ${JSON.stringify(near[0])}?)` : "";
       return { code: "invalid_value", message: `${label}: ${describe(value)} is not one of ${values.join(", ")}${hint}` };
     }

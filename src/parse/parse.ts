@@ -84,8 +84,16 @@ function leafIssues(
   }
 }
 
+/** "Did you mean" costs an edit distance per candidate: only so many per input, so that thousands of typos stay cheap. */
+const SUGGESTION_BUDGET = 20;
+
 class Parser {
   readonly issues = new IssueList();
+  private suggestionsLeft = SUGGESTION_BUDGET;
+
+  private suggest(): boolean {
+    return this.suggestionsLeft-- > 0;
+  }
   constructor(private readonly options: ResolvedOptions) {}
 
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
@@ -143,8 +151,9 @@ class Parser {
         typed = catalog.get(result.data);
         if (!typed) {
           // A document path written where a field name belongs: name the field stored there.
-          const byPath = [...catalog.values()].filter((f) => f.path === result.data).map((f) => f.name);
-          const near = byPath.length > 0 ? byPath : closest(result.data, catalog.keys(), 3);
+          const allowed = this.suggest();
+          const byPath = allowed ? [...catalog.values()].filter((f) => f.path === result.data).map((f) => f.name) : [];
+          const near = byPath.length > 0 || !allowed ? byPath : closest(result.data, catalog.keys(), 3);
           const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
           this.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
         }
@@ -194,7 +203,7 @@ class Parser {
   /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
   private typedValue(field: ResolvedField, operand: Snapshot, at: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
     const one = (v: Snapshot, where: ConditionPath): TypedValue | undefined => {
-      const checked = checkTyped(field, v);
+      const checked = checkTyped(field, v, () => this.suggest());
       if ("ok" in checked) return checked.ok;
       this.issues.add(checked.code, where, checked.message);
       return undefined;

@@ -8,9 +8,9 @@
  * changed gives the same answer before and after (a property test checks this against
  * re-evaluating every segment).
  */
-import { compiledFrom, type CompiledCondition } from "../compile.js";
+import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
 import { recordsTest } from "../language/topics.js";
-import { resolveOptions, type ConditionOptions } from "../options.js";
+import { resolveOptions, type ConditionOptions, type TopicLayout } from "../options.js";
 import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 
@@ -41,8 +41,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
+  // Own names, enumerable or not: the predicate reads any own property.
+  const ka = Object.getOwnPropertyNames(a);
+  if (ka.length !== Object.getOwnPropertyNames(b).length) return false;
   for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
 }
@@ -63,36 +64,59 @@ function pathChanged(before: unknown, after: unknown, path: PreparedPath): boole
 
 interface Entry {
   readonly compiled: CompiledCondition;
+  readonly storage: TopicStorage;
+}
+
+/** Where and how a group of segments reads topics, with the segments reading each topic id. */
+interface TopicStorage {
+  readonly path: PreparedPath;
+  readonly layout: TopicLayout;
+  readonly byTopic: Map<string, Set<string>>;
+}
+
+/** The ids a contact is subscribed to, in one storage. */
+function subscribed(doc: Record<string, unknown>, storage: TopicStorage): Set<string> {
+  const ids = new Set<string>();
+  if (storage.layout === "ids") {
+    anyAtPath(doc, storage.path, 0, (v) => {
+      if (typeof v === "string") ids.add(v);
+      return false;
+    });
+  } else {
+    anyAtPath(
+      doc,
+      storage.path,
+      0,
+      (records) => {
+        for (const id of topicIdsIn(records as unknown[])) if (recordsTest([id])(records)) ids.add(id);
+        return false;
+      },
+      true,
+    );
+  }
+  return ids;
 }
 
 export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
-  const resolved = resolveOptions(options);
-  const topicsPath = preparePath(resolved.topicsPath.split("."));
+  resolveOptions(options); // refuse bad options now, not at the first set()
   const segments = new Map<string, Entry>();
   /** root key → path → segment ids reading that path. */
   const byRoot = new Map<string, Map<string, { path: PreparedPath; ids: Set<string> }>>();
-  /** topic id → segment ids reading it. */
-  const byTopic = new Map<string, Set<string>>();
+  /**
+   * Topic storages by `layout:path`. Usually one; a CompiledCondition made with other
+   * topic options than the index's brings its own, and is tracked by it.
+   */
+  const storages = new Map<string, TopicStorage>();
 
-  /** The ids a contact is subscribed to, in the configured layout. */
-  const subscribed = (doc: unknown): Set<string> => {
-    const ids = new Set<string>();
-    const contact = isDocument(doc) ? doc : {};
-    if (resolved.topicsLayout === "ids") {
-      anyAtPath(contact, topicsPath, 0, (v) => {
-        if (typeof v === "string") ids.add(v);
-        return false;
-      });
-    } else {
-      anyAtPath(contact, topicsPath, 0, (records) => {
-        for (const id of topicIdsIn(records as unknown[])) if (recordsTest([id])(records)) ids.add(id);
-        return false;
-      }, true);
-    }
-    return ids;
+  const storageOf = (compiled: CompiledCondition): TopicStorage => {
+    const { topicsPath, topicsLayout } = compiledMeta(compiled);
+    const key = `${topicsLayout}:${topicsPath}`;
+    let storage = storages.get(key);
+    if (!storage) storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
+    return storage;
   };
 
-  const unlink = (id: string, compiled: CompiledCondition) => {
+  const unlink = (id: string, { compiled, storage }: Entry) => {
     for (const p of compiled.fields) {
       const root = p.split(".")[0] as string;
       const paths = byRoot.get(root);
@@ -102,9 +126,9 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
       if (paths && paths.size === 0) byRoot.delete(root);
     }
     for (const t of compiled.topics) {
-      const ids = byTopic.get(t);
+      const ids = storage.byTopic.get(t);
       ids?.delete(id);
-      if (ids && ids.size === 0) byTopic.delete(t);
+      if (ids && ids.size === 0) storage.byTopic.delete(t);
     }
   };
 
@@ -112,8 +136,9 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
     set(id, condition) {
       const compiled = compiledFrom(condition, options);
       const previous = segments.get(id);
-      if (previous) unlink(id, previous.compiled);
-      segments.set(id, { compiled });
+      if (previous) unlink(id, previous);
+      const storage = storageOf(compiled);
+      segments.set(id, { compiled, storage });
       for (const p of compiled.fields) {
         const root = p.split(".")[0] as string;
         let paths = byRoot.get(root);
@@ -123,15 +148,15 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
         slot.ids.add(id);
       }
       for (const t of compiled.topics) {
-        let ids = byTopic.get(t);
-        if (!ids) byTopic.set(t, (ids = new Set()));
+        let ids = storage.byTopic.get(t);
+        if (!ids) storage.byTopic.set(t, (ids = new Set()));
         ids.add(id);
       }
     },
     delete(id) {
       const entry = segments.get(id);
       if (!entry) return false;
-      unlink(id, entry.compiled);
+      unlink(id, entry);
       return segments.delete(id);
     },
     has: (id) => segments.has(id),
@@ -152,10 +177,11 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
         if (sameValue(field(a, root), field(b, root))) continue;
         for (const { path, ids } of paths.values()) if (pathChanged(a, b, path)) for (const id of ids) affected.add(id);
       }
-      if (byTopic.size > 0 && pathChanged(a, b, topicsPath)) {
-        const was = subscribed(a);
-        const is = subscribed(b);
-        for (const [topic, ids] of byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
+      for (const storage of storages.values()) {
+        if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
+        const was = subscribed(a, storage);
+        const is = subscribed(b, storage);
+        for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
       }
       const entered: string[] = [];
       const left: string[] = [];
