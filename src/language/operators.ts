@@ -8,6 +8,7 @@
  */
 import type { Operator, Scalar, ListItem } from "./condition.js";
 import { compareCodePoints, hasCodeUnitsAboveSurrogates } from "../runtime/string-order.js";
+import { compareNumeric, mayBeOtherNumeric, numericIn } from "../runtime/numbers.js";
 
 /** The kinds of operand an operator takes. */
 export type ValueKind = "scalar" | "list" | "string" | "boolean";
@@ -62,8 +63,9 @@ interface LeafSpec {
   /**
    * The same test again as a JavaScript expression over the variable `x`, for the code
    * generator. The operand is never spliced into the source: it stays a value, bound to
-   * the name `ref` (as `constant(value)` when given, e.g. a Set for `in`). `cmp` is
-   * {@link compareCodePoints}. The generated and interpreted predicates are proven equal
+   * the name `ref` (as `constant(value)` when given, e.g. a Set for `in`). In scope: `cmp`
+   * ({@link compareCodePoints}), `num` ({@link compareNumeric}), `otherNumeric`
+   * ({@link mayBeOtherNumeric}) and `numIn` ({@link numericIn}). The generated and interpreted predicates are proven equal
    * by a differential test.
    */
   readonly source: (value: Operand, x: string, ref: string) => string;
@@ -75,6 +77,7 @@ function rangeSource(op: string) {
   return (value: Operand, x: string, ref: string): string => {
     if (value instanceof Date) return `(${x} instanceof Date && ${x}.getTime() ${op} ${ref})`;
     if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value)) return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
+    if (typeof value === "number") return `((typeof ${x} === "number" && ${x} ${op} ${ref}) || (otherNumeric(${x}) && num(${x}, ${ref}) ${op} 0))`;
     return `(typeof ${x} === ${JSON.stringify(typeof value)} && ${x} ${op} ${ref})`;
   };
 }
@@ -86,7 +89,10 @@ function rangeSource(op: string) {
  */
 function range(cmp: (order: number) => boolean, js: (a: never, b: never) => boolean) {
   return (value: Operand): ElementTest => {
-    if (typeof value === "number") return (x) => typeof x === "number" && js(x as never, value as never);
+    if (typeof value === "number") {
+      // Other numeric BSON types (bigint, Long, Decimal128…) compare by value too; NaN never does.
+      return (x) => (typeof x === "number" && js(x as never, value as never)) || (mayBeOtherNumeric(x) && cmp(compareNumeric(x, value)));
+    }
     if (typeof value === "boolean") return (x) => typeof x === "boolean" && js(x as never, value as never);
     if (value instanceof Date) {
       const t = value.getTime();
@@ -132,9 +138,15 @@ export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
         const t = value.getTime();
         return (x) => x instanceof Date && x.getTime() === t;
       }
+      if (typeof value === "number") return (x) => x === value || (mayBeOtherNumeric(x) && compareNumeric(x, value) === 0);
       return (x) => x === value;
     },
-    source: (value, x, ref) => (value instanceof Date ? `(${x} instanceof Date && ${x}.getTime() === ${ref})` : `${x} === ${ref}`),
+    source: (value, x, ref) =>
+      value instanceof Date
+        ? `(${x} instanceof Date && ${x}.getTime() === ${ref})`
+        : typeof value === "number"
+          ? `(${x} === ${ref} || (otherNumeric(${x}) && num(${x}, ${ref}) === 0))`
+          : `${x} === ${ref}`,
     constant: timeOf,
   },
   gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">"), constant: timeOf },
@@ -147,10 +159,12 @@ export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
     element: (value) => {
       const set = new Set((value as readonly (ListItem | Date)[]).map(timeOf));
       if (isDateList(value)) return (x) => x instanceof Date && set.has(x.getTime());
-      return (x) => (typeof x === "string" || typeof x === "number") && set.has(x);
+      return (x) => ((typeof x === "string" || typeof x === "number") && set.has(x)) || (mayBeOtherNumeric(x) && numericIn(x, set));
     },
     source: (value, x, ref) =>
-      isDateList(value) ? `(${x} instanceof Date && ${ref}.has(${x}.getTime()))` : `((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x}))`,
+      isDateList(value)
+        ? `(${x} instanceof Date && ${ref}.has(${x}.getTime()))`
+        : `(((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${ref})))`,
     constant: (value) => new Set((value as readonly (ListItem | Date)[]).map(timeOf)),
   },
   contains: {

@@ -16,6 +16,7 @@ import { LEAF_SPECS, type LeafTest } from "../language/operators.js";
 import { recordsTest } from "../language/topics.js";
 import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
 import { compareCodePoints } from "../runtime/string-order.js";
+import { compareNumeric, mayBeOtherNumeric, numericIn } from "../runtime/numbers.js";
 import type { Predicate } from "./predicate.js";
 
 /** A segment usable as a property name in source: identifier characters only, so it can never be more than a name. */
@@ -41,6 +42,9 @@ const RUNTIME = Object.freeze({
   isDocument,
   anyAtPath,
   cmp: compareCodePoints,
+  num: compareNumeric,
+  otherNumeric: mayBeOtherNumeric,
+  numIn: numericIn,
   EMPTY: Object.freeze(Object.create(null) as Record<string, unknown>),
   getProto: Object.getPrototypeOf,
   ObjectProto: Object.prototype,
@@ -140,7 +144,7 @@ export function generateMatcher(node: Node, fallback: Predicate): Predicate | un
   const body = g.expression(node);
   const source = [
     `"use strict";`,
-    `const { hasOwn, isArray, isDocument, anyAtPath, cmp, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
+    `const { hasOwn, isArray, isDocument, anyAtPath, cmp, num, otherNumeric, numIn, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
     ...g.functions,
     `function plain(d) {`,
     `  return ${body};`,
