@@ -4,7 +4,6 @@
  * `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts: one record must match
  * both at once, which is MongoDB's `$elemMatch`.
  */
-import type { TopicNode } from "./ast.js";
 import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
 import type { ElementTest } from "./operators.js";
 
@@ -32,4 +31,17 @@ export function recordsTest(ids: readonly string[]): ElementTest {
   };
 }
 
-export type { TopicNode };
+/**
+ * The ids a records array subscribes to: every topic id of a record whose status is
+ * `SUBSCRIBED`, read by the same rules as {@link recordsTest}, so that an id is in the
+ * set exactly when `recordsTest([id])` holds for these records.
+ */
+export function subscribedRecordIds(records: readonly unknown[], into: Set<string>): void {
+  for (const r of records) {
+    if (!isDocument(r) || !anyAtPath(r, STATUS, 0, (x) => x === SUBSCRIBED)) continue;
+    anyAtPath(r, TOPIC_ID, 0, (x) => {
+      if (typeof x === "string") into.add(x);
+      return false;
+    });
+  }
+}

@@ -9,7 +9,7 @@
  * re-evaluating every segment).
  */
 import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
-import { recordsTest } from "../language/topics.js";
+import { subscribedRecordIds } from "../language/topics.js";
 import { resolveOptions, type ConditionOptions, type TopicLayout } from "../options.js";
 import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
@@ -88,7 +88,7 @@ function subscribed(doc: Record<string, unknown>, storage: TopicStorage): Set<st
       storage.path,
       0,
       (records) => {
-        for (const id of topicIdsIn(records as unknown[])) if (recordsTest([id])(records)) ids.add(id);
+        subscribedRecordIds(records as unknown[], ids);
         return false;
       },
       true,
@@ -195,16 +195,4 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
     },
   };
   return index;
-}
-
-/** Every string a record's `topicId` holds (a record may hold a list of them). */
-function topicIdsIn(records: unknown[]): Set<string> {
-  const ids = new Set<string>();
-  for (const r of records) {
-    if (!isDocument(r)) continue;
-    const t = field(r, "topicId");
-    if (typeof t === "string") ids.add(t);
-    else if (Array.isArray(t)) for (const x of t) if (typeof x === "string") ids.add(x);
-  }
-  return ids;
 }

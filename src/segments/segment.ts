@@ -166,9 +166,13 @@ export interface SegmentPreview {
 }
 
 /** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
-export function previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options: UpdateOptions & { readonly id?: ContactId } = {}): Counted<C, SegmentPreview> {
-  const { id = defaultContactId, now, contacts: _ignored, ...conditionOptions } = options;
-  void _ignored;
+export function previewSegmentUpdate<C extends Contacts>(
+  segment: Segment,
+  body: SegmentBody,
+  contacts: C,
+  options: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId } = {},
+): Counted<C, SegmentPreview> {
+  const { id = defaultContactId, now, ...conditionOptions } = options;
   const update = updateSegment(segment, body, { ...conditionOptions, ...(now ? { now } : {}) }) as SegmentUpdate;
   const after = update.segment.conditions;
   const diff = diffMembership(segment.conditions, after, contacts, { ...conditionOptions, id });
