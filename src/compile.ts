@@ -68,23 +68,26 @@ function reads(ast: Node): { fields: string[]; topics: string[] } {
   return { fields: [...fields], topics: [...topics] };
 }
 
-/** Marks what compileCondition made, so that later functions can take it instead of raw input. */
-const COMPILED = Symbol("segmatch.compiled");
+/**
+ * What compileCondition made, with what it was compiled with. Membership is by identity,
+ * so a look-alike (a copy, a proxy answering every property) is never taken for a compiled
+ * condition, and asking never runs a trap of the value asked about.
+ */
+const COMPILED = new WeakMap<object, CompiledMeta>();
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
   const { condition, ast, options: resolved } = parseOrThrow(input, options);
   const { fields, topics } = reads(ast);
-  const compiled = {
+  const compiled: CompiledCondition = Object.freeze({
     condition,
     filter: deepFreeze(toFilter(ast)),
-    matches: toMatcher(ast),
+    matches: toMatcher(ast, resolved.semantics),
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
-  };
-  const meta: CompiledMeta = Object.freeze({ topicsPath: resolved.topicsPath, topicsLayout: resolved.topicsLayout });
-  Object.defineProperty(compiled, COMPILED, { value: meta });
-  return Object.freeze(compiled);
+  });
+  COMPILED.set(compiled, Object.freeze({ topicsPath: resolved.topicsPath, topicsLayout: resolved.topicsLayout }));
+  return compiled;
 }
 
 /** What a compiled condition was compiled with, beyond its AST: where and how it reads topics. */
@@ -94,11 +97,11 @@ export interface CompiledMeta {
 }
 
 export function isCompiled(value: unknown): value is CompiledCondition {
-  return typeof value === "object" && value !== null && (value as { [COMPILED]?: unknown })[COMPILED] !== undefined;
+  return typeof value === "object" && value !== null && COMPILED.has(value);
 }
 
 export function compiledMeta(compiled: CompiledCondition): CompiledMeta {
-  return (compiled as unknown as { [COMPILED]: CompiledMeta })[COMPILED];
+  return COMPILED.get(compiled) as CompiledMeta;
 }
 
 /** A condition argument may be raw input or a CompiledCondition (used as it is, whatever `options`). */
@@ -113,5 +116,6 @@ export function toMongoFilter(input: unknown, options?: ConditionOptions): Mongo
 
 /** The in-memory predicate alone. */
 export function toPredicate(input: unknown, options?: ConditionOptions): (doc: unknown) => boolean {
-  return toMatcher(parseOrThrow(input, options).ast);
+  const { ast, options: resolved } = parseOrThrow(input, options);
+  return toMatcher(ast, resolved.semantics);
 }

@@ -1,6 +1,7 @@
 import { ConditionError, thrownMessage, type ConditionIssue } from "./errors.js";
 import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
 import { checkFieldPath } from "./language/field-path.js";
+import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -49,6 +50,12 @@ export interface ConditionOptions {
   readonly topics?: TopicOptions;
   /** A field catalog: with it, conditions are checked and compiled against typed fields. */
   readonly fields?: FieldCatalog;
+  /**
+   * The MongoDB server whose answers the in-memory predicate gives: `"7.0"`, `"8.0"` (the
+   * default) or `"9.0"`. The filter is the same for all; they differ in null equality on a
+   * stored `undefined` (8.0) and on dotted paths through arrays (9.0).
+   */
+  readonly mongoVersion?: MongoVersion;
 }
 
 export interface ResolvedOptions {
@@ -56,10 +63,17 @@ export interface ResolvedOptions {
   readonly topicsPath: string;
   readonly topicsLayout: TopicLayout;
   readonly fields: ReadonlyMap<string, ResolvedField> | undefined;
+  readonly semantics: Semantics;
 }
 
-const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({ limits: DEFAULT_LIMITS, topicsPath: "topics", topicsLayout: "ids", fields: undefined });
-const OPTION_KEYS = ["limits", "topics", "fields"];
+const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
+  limits: DEFAULT_LIMITS,
+  topicsPath: "topics",
+  topicsLayout: "ids",
+  fields: undefined,
+  semantics: SEMANTICS[DEFAULT_MONGO_VERSION],
+});
+const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion"];
 
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
@@ -124,7 +138,13 @@ function readOptions(options: ConditionOptions): ResolvedOptions {
     if ("issues" in checked) issues.push(...checked.issues);
     else fields = checked.fields;
   }
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields });
+  let version: MongoVersion = DEFAULT_MONGO_VERSION;
+  if (options.mongoVersion !== undefined) {
+    if (!(MONGO_VERSIONS as readonly unknown[]).includes(options.mongoVersion)) {
+      bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
+    } else version = options.mongoVersion;
+  }
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics: SEMANTICS[version] });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);

@@ -8,18 +8,21 @@ import { describe, expect, it, vi } from "vitest";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { generateMatcher } from "../src/targets/predicate-codegen.js";
 import { interpretMatcher } from "../src/targets/predicate.js";
+import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 
+const sem = SEMANTICS["8.0"];
+
 describe("generated and interpreted predicates", () => {
-  it("agree on generated conditions and documents", () => {
+  it("agree on generated conditions and documents, under every server version", () => {
     fc.assert(
-      fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), (condition, docs) => {
+      fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (condition, docs, version) => {
         const { ast } = parseOrThrow(condition);
-        const generated = generateMatcher(ast, () => {
+        const generated = generateMatcher(ast, SEMANTICS[version], () => {
           throw new Error("plain documents never fall back");
         });
         expect(generated).toBeTypeOf("function");
-        const interpreted = interpretMatcher(ast);
+        const interpreted = interpretMatcher(ast, SEMANTICS[version]);
         for (const doc of docs) expect(generated!(doc)).toBe(interpreted(doc));
       }),
       { numRuns: 5_000 },
@@ -31,7 +34,7 @@ describe("generated and interpreted predicates", () => {
       constructor(readonly country: string) {}
     }
     const { ast } = parseOrThrow({ field: "country", operator: "eq", value: "US" });
-    const generated = generateMatcher(ast, interpretMatcher(ast))!;
+    const generated = generateMatcher(ast, sem, interpretMatcher(ast, sem))!;
     expect(generated(new Contact("US"))).toBe(true);
     expect(generated(Object.create({ country: "US" }))).toBe(false);
     expect(generated({ toString: "x" })).toBe(false);
@@ -48,7 +51,7 @@ describe("generated and interpreted predicates", () => {
           { subscribedToTopic: [hostile] },
         ],
       });
-      const matches = generateMatcher(ast, interpretMatcher(ast))!;
+      const matches = generateMatcher(ast, sem, interpretMatcher(ast, sem))!;
       const source = spy.mock.calls.map((call) => call.join("\n")).join("\n");
       expect(source).toContain("function matches(doc)");
       expect(source).not.toContain("process");
@@ -70,7 +73,7 @@ describe("generated and interpreted predicates", () => {
     try {
       // `new Function` is resolved at call time through the global, as a CSP would block it.
       const { ast } = parseOrThrow({ field: "a", operator: "eq", value: 1 });
-      expect(generateMatcher(ast, interpretMatcher(ast))).toBeUndefined();
+      expect(generateMatcher(ast, sem, interpretMatcher(ast, sem))).toBeUndefined();
     } finally {
       globalThis.Function = original;
     }

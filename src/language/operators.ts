@@ -7,8 +7,11 @@
  * negated test holds when *no* value at the path passes (missing fields included).
  */
 import type { Operator, Scalar, ListItem } from "./condition.js";
+import type { Semantics } from "./versions.js";
 import { compareCodePoints, hasCodeUnitsAboveSurrogates } from "../runtime/string-order.js";
-import { compareNumeric, mayBeOtherNumeric, numericIn } from "../runtime/numbers.js";
+import { compareNumeric, mayBeOtherNumeric, numericIn, sortedNumbers } from "../runtime/numbers.js";
+import { dateTime, isBsonSymbol } from "../runtime/bson.js";
+import { MISSING, type ElementTest } from "../runtime/path.js";
 
 /** The kinds of operand an operator takes. */
 export type ValueKind = "scalar" | "list" | "string" | "boolean";
@@ -49,33 +52,31 @@ export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec } = {
   exists: { value: "boolean", lower: (value: boolean): Lowered => ({ test: "null", negate: value, value: null }) },
 };
 
-/** A test of one value found at a path (an array's elements are each offered in turn). */
-export type ElementTest = (value: unknown) => boolean;
-
+export type { ElementTest };
 
 interface LeafSpec {
   /** The MongoDB operator expression for the positive test. */
   readonly mongo: (value: Operand) => Record<string, unknown>;
   /** The MongoDB expression for the negated test, where MongoDB has a direct operator. */
   readonly mongoNegated?: (value: Operand) => Record<string, unknown>;
-  /** The same test in memory, for one value. */
-  readonly element: (value: Operand) => ElementTest;
+  /** The same test in memory, for one value, as the server of `sem` answers it. */
+  readonly element: (value: Operand, sem: Semantics) => ElementTest;
   /**
    * The same test again as a JavaScript expression over the variable `x`, for the code
    * generator. The operand is never spliced into the source: it stays a value, bound to
-   * the name `ref` (as `constant(value)` when given, e.g. a Set for `in`). In scope: `cmp`
-   * ({@link compareCodePoints}), `num` ({@link compareNumeric}), `otherNumeric`
-   * ({@link mayBeOtherNumeric}) and `numIn` ({@link numericIn}). The generated and interpreted predicates are proven equal
-   * by a differential test.
+   * the names `refs` (one per item of `constants(value)`, or the operand itself). In scope:
+   * `cmp` ({@link compareCodePoints}), `num` ({@link compareNumeric}), `otherNumeric`
+   * ({@link mayBeOtherNumeric}), `numIn` ({@link numericIn}), `time` ({@link dateTime})
+   * and `MISSING`. A differential test compares the generated and interpreted predicates.
    */
-  readonly source: (value: Operand, x: string, ref: string) => string;
-  readonly constant?: (value: Operand) => unknown;
+  readonly source: (value: Operand, x: string, refs: readonly string[], sem: Semantics) => string;
+  readonly constants?: (value: Operand) => readonly unknown[];
 }
 
 /** Source for a range test; `op` is a JS comparison operator. */
 function rangeSource(op: string) {
-  return (value: Operand, x: string, ref: string): string => {
-    if (value instanceof Date) return `(${x} instanceof Date && ${x}.getTime() ${op} ${ref})`;
+  return (value: Operand, x: string, [ref]: readonly string[]): string => {
+    if (value instanceof Date) return `(${x} instanceof Date && time(${x}) ${op} ${ref})`;
     if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value)) return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
     if (typeof value === "number") return `((typeof ${x} === "number" && ${x} ${op} ${ref}) || (otherNumeric(${x}) && num(${x}, ${ref}) ${op} 0))`;
     return `(typeof ${x} === ${JSON.stringify(typeof value)} && ${x} ${op} ${ref})`;
@@ -96,7 +97,7 @@ function range(cmp: (order: number) => boolean, js: (a: never, b: never) => bool
     if (typeof value === "boolean") return (x) => typeof x === "boolean" && js(x as never, value as never);
     if (value instanceof Date) {
       const t = value.getTime();
-      return (x) => x instanceof Date && js(x.getTime() as never, t as never);
+      return (x) => x instanceof Date && js(dateTime(x) as never, t as never);
     }
     if (typeof value === "string") {
       if (!hasCodeUnitsAboveSurrogates(value)) return (x) => typeof x === "string" && js(x as never, value as never);
@@ -122,6 +123,9 @@ export function escapeRegex(literal: string): string {
  */
 export const END_OF_STRING = "(?![\\s\\S])";
 
+/** MongoDB refuses a `$regex` pattern longer than this many UTF-8 bytes (`RegexMatchExpression::kMaxPatternSize`). */
+export const MAX_REGEX_BYTES = 32_764;
+
 const str = (value: Operand) => value as string;
 /** Dates are compared by their time; the generated code holds that number, never the mutable Date. */
 const timeOf = <T,>(value: T): T | number => (value instanceof Date ? value.getTime() : value);
@@ -136,57 +140,100 @@ export const LEAF_SPECS: { readonly [K in LeafTest]: LeafSpec } = {
     element: (value) => {
       if (value instanceof Date) {
         const t = value.getTime();
-        return (x) => x instanceof Date && x.getTime() === t;
+        return (x) => x instanceof Date && dateTime(x) === t;
       }
       if (typeof value === "number") return (x) => x === value || (mayBeOtherNumeric(x) && compareNumeric(x, value) === 0);
       return (x) => x === value;
     },
-    source: (value, x, ref) =>
+    source: (value, x, [ref]) =>
       value instanceof Date
-        ? `(${x} instanceof Date && ${x}.getTime() === ${ref})`
+        ? `(${x} instanceof Date && time(${x}) === ${ref})`
         : typeof value === "number"
           ? `(${x} === ${ref} || (otherNumeric(${x}) && num(${x}, ${ref}) === 0))`
           : `${x} === ${ref}`,
-    constant: timeOf,
+    constants: (value) => [timeOf(value)],
   },
-  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">"), constant: timeOf },
-  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">="), constant: timeOf },
-  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<"), constant: timeOf },
-  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<="), constant: timeOf },
+  gt: { mongo: (value) => ({ $gt: value }), element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">"), constants: (value) => [timeOf(value)] },
+  gte: { mongo: (value) => ({ $gte: value }), element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">="), constants: (value) => [timeOf(value)] },
+  lt: { mongo: (value) => ({ $lt: value }), element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<"), constants: (value) => [timeOf(value)] },
+  lte: { mongo: (value) => ({ $lte: value }), element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<="), constants: (value) => [timeOf(value)] },
   in: {
     mongo: (value) => ({ $in: value }),
     mongoNegated: (value) => ({ $nin: value }),
     element: (value) => {
-      const set = new Set((value as readonly (ListItem | Date)[]).map(timeOf));
-      if (isDateList(value)) return (x) => x instanceof Date && set.has(x.getTime());
-      return (x) => ((typeof x === "string" || typeof x === "number") && set.has(x)) || (mayBeOtherNumeric(x) && numericIn(x, set));
+      const [set, sorted] = inConstants(value) as [ReadonlySet<unknown>, readonly number[]];
+      if (isDateList(value)) return (x) => x instanceof Date && set.has(dateTime(x));
+      return (x) => ((typeof x === "string" || typeof x === "number") && set.has(x)) || (mayBeOtherNumeric(x) && numericIn(x, sorted));
     },
-    source: (value, x, ref) =>
+    source: (value, x, [set, sorted]) =>
       isDateList(value)
-        ? `(${x} instanceof Date && ${ref}.has(${x}.getTime()))`
-        : `(((typeof ${x} === "string" || typeof ${x} === "number") && ${ref}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${ref})))`,
-    constant: (value) => new Set((value as readonly (ListItem | Date)[]).map(timeOf)),
+        ? `(${x} instanceof Date && ${set}.has(time(${x})))`
+        : `(((typeof ${x} === "string" || typeof ${x} === "number") && ${set}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${sorted})))`,
+    constants: (value) => inConstants(value),
   },
   contains: {
     mongo: (value) => ({ $regex: escapeRegex(str(value)) }),
     element: (value) => (x) => typeof x === "string" && x.includes(str(value)),
-    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.includes(${ref}))`,
+    source: (_value, x, [ref]) => `(typeof ${x} === "string" && ${x}.includes(${ref}))`,
   },
   startsWith: {
     mongo: (value) => ({ $regex: `^${escapeRegex(str(value))}` }),
     element: (value) => (x) => typeof x === "string" && x.startsWith(str(value)),
-    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.startsWith(${ref}))`,
+    source: (_value, x, [ref]) => `(typeof ${x} === "string" && ${x}.startsWith(${ref}))`,
   },
   endsWith: {
     mongo: (value) => ({ $regex: `${escapeRegex(str(value))}${END_OF_STRING}` }),
     element: (value) => (x) => typeof x === "string" && x.endsWith(str(value)),
-    source: (_value, x, ref) => `(typeof ${x} === "string" && ${x}.endsWith(${ref}))`,
+    source: (_value, x, [ref]) => `(typeof ${x} === "string" && ${x}.endsWith(${ref}))`,
   },
   null: {
     mongo: () => ({ $eq: null }),
     mongoNegated: () => ({ $ne: null }),
-    // `undefined` is how a missing value reaches a test.
-    element: () => (x) => x === null || x === undefined,
-    source: (_value, x) => `(${x} === null || ${x} === undefined)`,
+    // MISSING is what a path yields where there is no field; `undefined` is a stored BSON undefined.
+    element: (_value, sem) => (sem.undefinedIsNull ? (x) => x === null || x === MISSING || x === undefined : (x) => x === null || x === MISSING),
+    source: (_value, x, _refs, sem) => (sem.undefinedIsNull ? `(${x} === null || ${x} === MISSING || ${x} === undefined)` : `(${x} === null || ${x} === MISSING)`),
   },
 };
+
+/** An `in` list as a Set of its items (Dates by time) and the sorted numbers, for other numeric types. */
+function inConstants(value: Operand): readonly unknown[] {
+  const items = (value as readonly (ListItem | Date)[]).map(timeOf);
+  return [new Set(items), sortedNumbers(items)];
+}
+
+/** Whether a test can meet a string: then a BSONSymbol, which MongoDB treats as a string, is offered as its text. */
+function readsStrings(value: Operand): boolean {
+  return typeof value === "string" || (Array.isArray(value) && value.some((v: unknown) => typeof v === "string"));
+}
+
+/** The in-memory test of one leaf, for the server of `sem`. */
+export function elementTest(test: LeafTest, value: Operand, sem: Semantics): ElementTest {
+  const base = LEAF_SPECS[test].element(value, sem);
+  if (!readsStrings(value)) return base;
+  return (x) => base(x) || (isBsonSymbol(x) && base(x.value));
+}
+
+/** The constants a leaf's source refers to, in order. */
+export function testConstants(test: LeafTest, value: Operand): readonly unknown[] {
+  const spec = LEAF_SPECS[test];
+  return spec.constants ? spec.constants(value) : [value];
+}
+
+/** The generated source of one leaf's test over `x`, for the server of `sem` (see {@link elementTest}). */
+export function testSource(test: LeafTest, value: Operand, x: string, refs: readonly string[], sem: Semantics): string {
+  const spec = LEAF_SPECS[test];
+  const base = spec.source(value, x, refs, sem);
+  if (!readsStrings(value)) return base;
+  return `(${base} || (sym(${x}) && ${spec.source(value, `${x}.value`, refs, sem)}))`;
+}
+
+/** Whether a leaf's test tells a field holding `undefined` from a missing one, so a reader must too. */
+export function seesUndefined(test: LeafTest, sem: Semantics): boolean {
+  return test === "null" && !sem.undefinedIsNull;
+}
+
+/** The UTF-8 length of the `$regex` pattern a string operator emits, which MongoDB bounds by {@link MAX_REGEX_BYTES}. */
+export function regexBytes(test: LeafTest, value: string): number | undefined {
+  const regex = test === "contains" || test === "startsWith" || test === "endsWith" ? (LEAF_SPECS[test].mongo(value).$regex as string) : undefined;
+  return regex === undefined ? undefined : new TextEncoder().encode(regex).length;
+}

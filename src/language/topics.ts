@@ -4,8 +4,8 @@
  * `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts: one record must match
  * both at once, which is MongoDB's `$elemMatch`.
  */
-import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
-import type { ElementTest } from "./operators.js";
+import { stringValue } from "../runtime/bson.js";
+import { anyAtPath, isDocument, preparePath, type ElementTest } from "../runtime/path.js";
 
 export const SUBSCRIBED = "SUBSCRIBED";
 const TOPIC_ID = preparePath(["topicId"]);
@@ -19,8 +19,12 @@ export function recordsElemMatch(ids: readonly string[]): Record<string, unknown
 /** The same test in memory, on one whole array of records (`$elemMatch`'s candidate). */
 export function recordsTest(ids: readonly string[]): ElementTest {
   const set = new Set(ids);
-  const isId: ElementTest = (x) => typeof x === "string" && set.has(x);
-  const isSubscribed: ElementTest = (x) => x === SUBSCRIBED;
+  // A BSONSymbol is a string to MongoDB's `$in` and `$eq`.
+  const isId: ElementTest = (x) => {
+    const id = stringValue(x);
+    return id !== undefined && set.has(id);
+  };
+  const isSubscribed: ElementTest = (x) => stringValue(x) === SUBSCRIBED;
   return (records) => {
     const list = records as unknown[];
     for (let i = 0; i < list.length; i++) {
@@ -38,9 +42,10 @@ export function recordsTest(ids: readonly string[]): ElementTest {
  */
 export function subscribedRecordIds(records: readonly unknown[], into: Set<string>): void {
   for (const r of records) {
-    if (!isDocument(r) || !anyAtPath(r, STATUS, 0, (x) => x === SUBSCRIBED)) continue;
+    if (!isDocument(r) || !anyAtPath(r, STATUS, 0, (x) => stringValue(x) === SUBSCRIBED)) continue;
     anyAtPath(r, TOPIC_ID, 0, (x) => {
-      if (typeof x === "string") into.add(x);
+      const id = stringValue(x);
+      if (id !== undefined) into.add(id);
       return false;
     });
   }

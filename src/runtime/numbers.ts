@@ -35,6 +35,10 @@ function compareDecimal(text: string, v: number): number {
   if (text === "-Infinity") return -1;
   const m = DECIMAL.exec(text);
   if (!m) return Number.NaN;
+  // The nearest double decides whenever it differs from v: rounding to nearest never
+  // crosses a double, so a decimal whose nearest double is above v is itself above v.
+  const nearest = Number(text);
+  if (nearest !== v) return nearest > v ? 1 : -1;
   const [, sign, whole, fraction = "", exponent = "0"] = m;
   const coefficient = BigInt(whole! + fraction);
   const q = Number(exponent) - fraction.length; // value = ±coefficient × 10^q
@@ -64,8 +68,27 @@ export function mayBeOtherNumeric(x: unknown): boolean {
   return typeof x === "bigint" || (typeof x === "object" && x !== null);
 }
 
-/** `x` equals one of the numbers in `set` (for `$in`), for numeric values that are not JS numbers. */
-export function numericIn(x: unknown, set: ReadonlySet<unknown>): boolean {
-  for (const item of set) if (typeof item === "number" && compareNumeric(x, item) === 0) return true;
+/** The numbers of an `$in` list, sorted and without duplicates, for {@link numericIn}. */
+export function sortedNumbers(items: Iterable<unknown>): readonly number[] {
+  const numbers = new Set<number>();
+  for (const item of items) if (typeof item === "number" && item === item) numbers.add(item === 0 ? 0 : item);
+  return Object.freeze([...numbers].sort((a, b) => a - b));
+}
+
+/**
+ * `x` equals one of `sorted` (for `$in`), for numeric values that are not JS numbers: a
+ * binary search with exact comparisons, O(log n) per value.
+ */
+export function numericIn(x: unknown, sorted: readonly number[]): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const order = compareNumeric(x, sorted[mid] as number);
+    if (order === 0) return true;
+    if (order !== order) return false; // NaN, or not numeric: equal to nothing
+    if (order < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
   return false;
 }

@@ -1,53 +1,78 @@
 /**
- * MongoDB's dotted-path rule (the classic matcher, servers 6.0–8.0), for one positive test:
- * does any value the path reaches pass? Negations are applied by the caller on the whole
- * result, as MongoDB does for `$ne`, `$nin` and `$nor`.
+ * MongoDB's dotted-path rule, for one positive test: does any value the path reaches pass?
+ * Negations are applied by the caller on the whole result, as MongoDB does for `$ne`,
+ * `$nin` and `$nor`. This follows the server's path iterator (`BSONElementIterator` in
+ * src/mongo/db/matcher/path.cpp), which test/reference/mongo-path.ts ports line by line
+ * and a property test compares with this file:
  *
  * - A path that ends at an array offers each element (one level: `[[1]]` never equals 1).
  *   The array as a whole is offered too in MongoDB, but no leaf test of this language can
- *   match a whole array, so it is skipped.
- * - An array in the middle of a path is searched in its *object* elements only; scalars and
- *   nested arrays are skipped, except that a numeric segment also selects that position
- *   (`a.0` reads `a[0]`, and `"0"` inside every object element). A position selected as
- *   the last segment is offered as it is, without looking inside it.
- * - A path that runs into a scalar, null or a missing field offers "missing" (`undefined`),
- *   which `$eq: null` matches; an array that offers nothing offers no "missing".
+ *   match a whole array, so it is skipped (except for `$elemMatch`, see `wholeArrays`).
+ * - An array in the middle of a path is searched in its *object* elements; a numeric
+ *   segment also selects that position (`a.0` reads `a[0]`, and key `"0"` inside every
+ *   object element). A position selected as the last segment is offered as it is; one
+ *   selected with path left over is looked into only when it is a document or an array:
+ *   a scalar there yields no value at all, not "missing".
+ * - A path that runs into a scalar, null or a missing field outside an array yields
+ *   {@link MISSING}, which `$eq: null` matches.
+ * - From MongoDB 9.0 (`nullThroughArrays`), an array in the middle of a path also yields
+ *   MISSING when it is empty, and for each element that is neither a document nor a
+ *   position the path selects (SERVER-36681).
  * - Documents are objects as the official driver stores them: any object but an array, a
  *   Date, a RegExp, binary data or a BSON value class (ObjectId, Decimal128…, which carry
- *   `_bsontype`). Those are leaf values with no fields to descend into.
+ *   `_bsontype`). A `DBRef` is the embedded document MongoDB stores for it: its extra
+ *   `fields` are readable by path.
  */
-import type { ElementTest } from "../language/operators.js";
+import { dbRefFields } from "./bson.js";
+
+/** A test of one value found at a path (an array's elements are each offered in turn). */
+export type ElementTest = (value: unknown) => boolean;
+
+/** What a path yields where it finds no field: distinct from a field that holds `undefined` (BSON undefined). */
+export const MISSING: unique symbol = Symbol("segmatch.missing");
 
 const hasOwn = Object.hasOwn;
 const getProto = Object.getPrototypeOf;
 const ObjectProto = Object.prototype;
+const isArray = Array.isArray;
 
-/** An embedded document: the only kind of value a path segment can look inside. */
-export function isDocument(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
+/** The fields of an embedded document, or undefined when `value` is not one (a scalar, an array, a BSON value…). */
+export function asDocument(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
   const proto: unknown = getProto(value);
-  if (proto === ObjectProto || proto === null) return true;
-  return !(Array.isArray(value) || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || "_bsontype" in value);
+  if (proto === ObjectProto || proto === null) return value as Record<string, unknown>;
+  if (isArray(value) || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
+  if ("_bsontype" in value) return dbRefFields(value);
+  return value as Record<string, unknown>;
 }
 
-/** An own field of a document; inherited properties (`toString`, …) are not fields. */
+/** An embedded document: the only kind of value a path segment can look inside. */
+export function isDocument(value: unknown): boolean {
+  return asDocument(value) !== undefined;
+}
+
+/** An own field of a document, or MISSING; inherited properties (`toString`, …) are not fields. */
 export function field(doc: Record<string, unknown>, key: string): unknown {
-  return hasOwn(doc, key) ? doc[key] : undefined;
+  return hasOwn(doc, key) ? doc[key] : MISSING;
 }
 
 /** The array position a segment names, or -1: only canonical non-negative integers do. */
 export function segmentIndex(segment: string): number {
-  return /^(?:0|[1-9][0-9]{0,8})$/.test(segment) ? Number(segment) : -1;
+  return /^(?:0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
 }
 
-/** A path prepared once: its segments and, for each, the array position it may name. */
+/** A path prepared once: its segments, for each the array position it may name, and the server's array rule. */
 export interface PreparedPath {
   readonly segments: readonly string[];
   readonly indexes: readonly number[];
+  /** Whether each segment is all digits (the server's `nextPieceOfPathIsNumber`, leading zeros included). */
+  readonly numeric: readonly boolean[];
+  /** MongoDB 9.0's rule: arrays in the middle of the path yield MISSING for what they cannot descend into. */
+  readonly nullThroughArrays: boolean;
 }
 
-export function preparePath(segments: readonly string[]): PreparedPath {
-  return { segments, indexes: segments.map(segmentIndex) };
+export function preparePath(segments: readonly string[], nullThroughArrays = false): PreparedPath {
+  return { segments, indexes: segments.map(segmentIndex), numeric: segments.map((s) => /^[0-9]+$/.test(s)), nullThroughArrays };
 }
 
 /**
@@ -58,22 +83,52 @@ export function preparePath(segments: readonly string[]): PreparedPath {
 export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: ElementTest, wholeArrays = false): boolean {
   const { segments } = path;
   if (i === segments.length) {
-    if (wholeArrays) return Array.isArray(value) && test(value);
-    if (!Array.isArray(value)) return test(value);
+    if (wholeArrays) return isArray(value) && test(value);
+    if (!isArray(value)) return test(value);
     for (let k = 0; k < value.length; k++) if (test(value[k])) return true;
     return false;
   }
-  if (Array.isArray(value)) {
-    const segment = segments[i] as string;
-    const index = path.indexes[i] as number;
-    const last = i + 1 === segments.length;
-    for (let k = 0; k < value.length; k++) {
-      const element: unknown = value[k];
-      if (isDocument(element) && anyAtPath(field(element, segment), path, i + 1, test, wholeArrays)) return true;
-      if (k === index && (last ? (!wholeArrays || Array.isArray(element)) && test(element) : anyAtPath(element, path, i + 1, test, wholeArrays))) return true;
+  if (isArray(value)) return anyInArray(value, path, i, test, wholeArrays, true);
+  const doc = asDocument(value);
+  if (doc !== undefined) return anyAtPath(field(doc, segments[i] as string), path, i + 1, test, wholeArrays);
+  return !wholeArrays && test(MISSING);
+}
+
+/**
+ * An array met at segment `i`, with path left: the server's `IN_ARRAY` state. `fresh` is
+ * whether the array was the value of a field (the iterator's BEGIN state), rather than an
+ * array nested at the position a numeric segment selects.
+ */
+function anyInArray(array: readonly unknown[], path: PreparedPath, i: number, test: ElementTest, wholeArrays: boolean, fresh: boolean): boolean {
+  const segment = path.segments[i] as string;
+  const index = path.indexes[i] as number;
+  const last = i + 1 === path.segments.length;
+  // 9.0: an element the path cannot go on through yields MISSING, unless the next segment is a number.
+  const nullThrough = path.nullThroughArrays && !wholeArrays;
+  const missingPerElement = nullThrough && !(path.numeric[i] as boolean);
+  /** Whether the iterator went into a document or a nested array, or offered a value: then a fresh array yields no MISSING at its end. */
+  let went = false;
+  for (let k = 0; k < array.length; k++) {
+    const element: unknown = array[k];
+    const doc = asDocument(element);
+    if (doc !== undefined) {
+      went = true;
+      if (anyAtPath(field(doc, segment), path, i + 1, test, wholeArrays)) return true;
+      if (k === index && (last ? !wholeArrays && test(element) : anyAtPath(doc, path, i + 1, test, wholeArrays))) return true;
+    } else if (k === index) {
+      if (last) {
+        went = true;
+        if ((!wholeArrays || isArray(element)) && test(element)) return true;
+      } else if (isArray(element)) {
+        went = true;
+        if (anyInArray(element, path, i + 1, test, wholeArrays, false)) return true;
+      }
+      // A scalar at the position with path left over yields nothing at all.
+    } else if (missingPerElement) {
+      went = true;
+      if (test(MISSING)) return true;
     }
-    return false;
   }
-  if (isDocument(value)) return anyAtPath(field(value, segments[i] as string), path, i + 1, test, wholeArrays);
-  return !wholeArrays && test(undefined);
+  // 9.0: a fresh array that yielded nothing ("an empty array, but we have more path to check") yields MISSING.
+  return nullThrough && fresh && !went && test(MISSING);
 }

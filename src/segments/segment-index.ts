@@ -10,8 +10,9 @@
  */
 import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
 import { subscribedRecordIds } from "../language/topics.js";
+import { stringValue } from "../runtime/bson.js";
 import { resolveOptions, type ConditionOptions, type TopicLayout } from "../options.js";
-import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
+import { anyAtPath, asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 
 export interface SegmentIndex {
@@ -52,7 +53,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 function subtree(doc: unknown, path: PreparedPath): { depth: number; value: unknown } {
   let value: unknown = doc;
   let depth = 0;
-  while (depth < path.segments.length && isDocument(value)) value = field(value, path.segments[depth++] as string);
+  for (let doc = asDocument(value); depth < path.segments.length && doc !== undefined; doc = asDocument(value)) {
+    value = field(doc, path.segments[depth++] as string);
+  }
   return { depth, value };
 }
 
@@ -79,7 +82,8 @@ function subscribed(doc: Record<string, unknown>, storage: TopicStorage): Set<st
   const ids = new Set<string>();
   if (storage.layout === "ids") {
     anyAtPath(doc, storage.path, 0, (v) => {
-      if (typeof v === "string") ids.add(v);
+      const id = stringValue(v);
+      if (id !== undefined) ids.add(id);
       return false;
     });
   } else {
@@ -170,8 +174,8 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
     },
     changes(before, after) {
       const affected = new Set<string>();
-      const a = isDocument(before) ? before : {};
-      const b = isDocument(after) ? after : {};
+      const a = asDocument(before) ?? {};
+      const b = asDocument(after) ?? {};
       // Only root keys whose values differ can hide a changed path.
       for (const [root, paths] of byRoot) {
         if (sameValue(field(a, root), field(b, root))) continue;

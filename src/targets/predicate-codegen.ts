@@ -12,11 +12,13 @@
  * always agree.
  */
 import { unreachable, type Node } from "../language/ast.js";
-import { LEAF_SPECS, type LeafTest } from "../language/operators.js";
+import { seesUndefined, testConstants, testSource, type LeafTest, type Operand } from "../language/operators.js";
 import { recordsTest } from "../language/topics.js";
-import { anyAtPath, isDocument, preparePath } from "../runtime/path.js";
+import type { Semantics } from "../language/versions.js";
+import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../runtime/path.js";
 import { compareCodePoints } from "../runtime/string-order.js";
 import { compareNumeric, mayBeOtherNumeric, numericIn } from "../runtime/numbers.js";
+import { dateTime, isBsonSymbol } from "../runtime/bson.js";
 import type { Predicate } from "./predicate.js";
 
 /** A segment usable as a property name in source: identifier characters only, so it can never be more than a name. */
@@ -29,7 +31,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * property (`d.status`), which V8 optimises like hand-written code.
  */
 function rootRead(segment: string, key: string): string {
-  if (segment in Object.prototype) return `hasOwn(d, ${key}) ? d[${key}] : undefined`;
+  if (segment in Object.prototype) return `hasOwn(d, ${key}) ? d[${key}] : MISSING`;
   return IDENTIFIER.test(segment) ? `d.${segment}` : `d[${key}]`;
 }
 
@@ -40,11 +42,15 @@ const RUNTIME = Object.freeze({
   hasOwn: Object.hasOwn,
   isArray: Array.isArray,
   isDocument,
+  asDocument,
   anyAtPath,
+  MISSING,
   cmp: compareCodePoints,
   num: compareNumeric,
   otherNumeric: mayBeOtherNumeric,
   numIn: numericIn,
+  time: dateTime,
+  sym: isBsonSymbol,
   EMPTY: Object.freeze(Object.create(null) as Record<string, unknown>),
   getProto: Object.getPrototypeOf,
   ObjectProto: Object.prototype,
@@ -54,6 +60,7 @@ class Generator {
   readonly constants: unknown[] = [];
   readonly functions: string[] = [];
   leaves = 0;
+  constructor(readonly sem: Semantics) {}
 
   ref(value: unknown): string {
     this.constants.push(value);
@@ -61,16 +68,16 @@ class Generator {
   }
 
   /** A leaf: any value at `segments` passes the test; returns a call expression on `d`. */
-  leaf(segments: readonly string[], test: LeafTest, value: unknown): string {
+  leaf(segments: readonly string[], test: LeafTest, value: Operand): string {
     const id = this.leaves++;
-    const spec = LEAF_SPECS[test];
-    const operand = `c${id}`;
     const t = `t${id}`;
     const a = `a${id}`;
-    const held = spec.constant ? spec.constant(value as never) : value;
+    const refs = testConstants(test, value).map((constant, i) => {
+      this.functions.push(`const c${id}_${i} = ${this.ref(constant)};`);
+      return `c${id}_${i}`;
+    });
     this.functions.push(
-      `const ${operand} = ${this.ref(held)};`,
-      `function ${t}(x) { return ${spec.source(value as never, "x", operand)}; }`,
+      `function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`,
       `function ${a}(v) { for (let i = 0; i < v.length; i++) if (${t}(v[i])) return true; return false; }`,
     );
     const keys = segments.map((segment, i) => {
@@ -78,16 +85,19 @@ class Generator {
       return `s${id}_${i}`;
     });
     const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
+    // A named read cannot tell a missing field from one holding undefined; this test must.
+    if (seesUndefined(test, this.sem)) lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
     if (segments.length > 1) {
       const path = `p${id}`;
-      this.functions.push(`const ${path} = ${this.ref(preparePath(segments))};`);
+      this.functions.push(`const ${path} = ${this.ref(preparePath(segments, this.sem.nullThroughArrays))};`);
       for (let i = 1; i < segments.length; i++) {
         // MongoDB's rule for the rest of the path (runtime/path.ts) whenever it is not a plain walk through objects.
         lines.push(
-          `  if (typeof v !== "object" || v === null) return ${t}(undefined);`,
+          `  if (typeof v !== "object" || v === null) return ${t}(MISSING);`,
           `  if (isArray(v)) return anyAtPath(v, ${path}, ${i}, ${t});`,
-          `  if (!isDocument(v)) return ${t}(undefined);`,
-          `  v = hasOwn(v, ${keys[i]}) ? v[${keys[i]}] : undefined;`,
+          `  v = asDocument(v);`,
+          `  if (v === undefined) return ${t}(MISSING);`,
+          `  v = hasOwn(v, ${keys[i]}) ? v[${keys[i]}] : MISSING;`,
         );
       }
     }
@@ -106,7 +116,7 @@ class Generator {
         let call: string;
         if (node.layout === "records") {
           const test = this.ref(recordsTest(node.ids));
-          call = `anyAtPath(d, ${this.ref(preparePath(node.path))}, 0, ${test}, true)`;
+          call = `anyAtPath(d, ${this.ref(preparePath(node.path, this.sem.nullThroughArrays))}, 0, ${test}, true)`;
         } else call = this.leaf(node.path, "in", node.ids);
         return node.negate ? `!${call}` : call;
       }
@@ -138,13 +148,13 @@ function countLeaves(node: Node): number {
 }
 
 /** The generated predicate, or undefined where code generation is not possible or not worth it. */
-export function generateMatcher(node: Node, fallback: Predicate): Predicate | undefined {
+export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate): Predicate | undefined {
   if (countLeaves(node) > MAX_GENERATED_LEAVES) return undefined;
-  const g = new Generator();
+  const g = new Generator(sem);
   const body = g.expression(node);
   const source = [
     `"use strict";`,
-    `const { hasOwn, isArray, isDocument, anyAtPath, cmp, num, otherNumeric, numIn, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
+    `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
     ...g.functions,
     `function plain(d) {`,
     `  return ${body};`,

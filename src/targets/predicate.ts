@@ -1,12 +1,14 @@
 /**
  * AST → in-memory predicate: the same question as the MongoDB filter, answered for one
- * document. Built once as a tree of small closures specialised per node (the path's shape,
- * the operand's type), so that evaluation does no dispatch on the condition at all.
+ * document as the server version of `sem` answers it. Built once as a tree of small
+ * closures specialised per node (the path's shape, the operand's type), so that evaluation
+ * does no dispatch on the condition at all.
  */
 import { unreachable, type Node } from "../language/ast.js";
-import { LEAF_SPECS, type ElementTest } from "../language/operators.js";
+import { elementTest, type ElementTest } from "../language/operators.js";
 import { recordsTest } from "../language/topics.js";
-import { anyAtPath, field, isDocument, preparePath, type PreparedPath } from "../runtime/path.js";
+import type { Semantics } from "../language/versions.js";
+import { anyAtPath, asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 
 export type Predicate = (doc: unknown) => boolean;
 
@@ -26,27 +28,27 @@ function atPath(path: PreparedPath, test: ElementTest): (doc: Record<string, unk
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
 
-function build(node: Node): DocPredicate {
+function build(node: Node, sem: Semantics): DocPredicate {
   switch (node.kind) {
     case "compare": {
-      const test = atPath(preparePath(node.path), LEAF_SPECS[node.test].element(node.value));
+      const test = atPath(preparePath(node.path, sem.nullThroughArrays), elementTest(node.test, node.value, sem));
       return node.negate ? (doc) => !test(doc) : test;
     }
     case "topic": {
-      const path = preparePath(node.path);
+      const path = preparePath(node.path, sem.nullThroughArrays);
       let test: DocPredicate;
       if (node.layout === "records") {
         const records = recordsTest(node.ids);
         test = (doc) => anyAtPath(doc, path, 0, records, true);
-      } else test = atPath(path, LEAF_SPECS.in.element(node.ids));
+      } else test = atPath(path, elementTest("in", node.ids, sem));
       return node.negate ? (doc) => !test(doc) : test;
     }
     case "and":
-      return all(node.children.map(build));
+      return all(node.children.map((c) => build(c, sem)));
     case "or":
-      return any(node.children.map(build));
+      return any(node.children.map((c) => build(c, sem)));
     case "not": {
-      const child = build(node.child);
+      const child = build(node.child, sem);
       return (doc) => !child(doc);
     }
     default:
@@ -81,7 +83,7 @@ function any(parts: DocPredicate[]): DocPredicate {
 const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
-export function interpretMatcher(node: Node): Predicate {
-  const predicate = build(node);
-  return (doc) => predicate(isDocument(doc) ? doc : EMPTY);
+export function interpretMatcher(node: Node, sem: Semantics): Predicate {
+  const predicate = build(node, sem);
+  return (doc) => predicate(asDocument(doc) ?? EMPTY);
 }

@@ -5,7 +5,7 @@
  * mongo-rule.ts, which states MongoDB's rule directly, and never from mingo.
  */
 import { Query } from "mingo";
-import { candidates, compareByCodePoint, MISSING, mongoLeafMatches } from "./mongo-rule.js";
+import { candidates, compareByCodePoint, MISSING, mongoLeafMatches, type Version } from "./mongo-rule.js";
 
 export interface Leaf {
   readonly path: string;
@@ -16,16 +16,18 @@ export interface Leaf {
 export interface Deviation {
   readonly id: string;
   readonly reason: string;
-  /** Does this leaf, on this document, fall where mingo and MongoDB may disagree? */
-  readonly applies: (leaf: Leaf, doc: unknown) => boolean;
-  /** One input that shows the departure: mingo's answer is wrong, MongoDB's is `mongo`. */
-  readonly example: { readonly filter: Record<string, unknown>; readonly doc: Record<string, unknown>; readonly mongo: boolean };
+  /** Does this leaf, on this document, fall where mingo and the MongoDB server of `version` may disagree? */
+  readonly applies: (leaf: Leaf, doc: unknown, version: Version) => boolean;
+  /** One input that shows the departure: mingo's answer is wrong, the server of `version`'s is `mongo`. */
+  readonly example: { readonly filter: Record<string, unknown>; readonly doc: Record<string, unknown>; readonly mongo: boolean; readonly version: Version };
 }
 
 const RANGE = new Set(["$gt", "$gte", "$lt", "$lte"]);
+const NULL_OPS = new Set(["$eq", "$ne"]);
 
 /** Does the path, walked through `doc`, meet an array that still has segments to apply? */
 function arrayBeforeLastSegment(doc: unknown, path: string): boolean {
+  if (typeof doc !== "object" || doc === null) return false;
   const segments = path.split(".");
   let level: unknown[] = [doc];
   for (const segment of segments) {
@@ -49,7 +51,26 @@ export const DEVIATIONS: readonly Deviation[] = [
       "null_query_semantics.js). mingo flattens nested arrays, ignores missing fields in array elements and reads numeric " +
       "segments only as positions.",
     applies: (leaf, doc) => arrayBeforeLastSegment(doc, leaf.path),
-    example: { filter: { "a.b": { $eq: null } }, doc: { a: [{ c: 1 }] }, mongo: true },
+    example: { filter: { "a.b": { $eq: null } }, doc: { a: [{ c: 1 }] }, mongo: true, version: "8.0" },
+  },
+  {
+    id: "null-through-arrays-9.0",
+    reason:
+      "From 9.0 (SERVER-36681) a dotted path through an array yields 'missing' for an empty array and for every element it cannot " +
+      "descend into (a scalar, a nested array), so {'a.b': null} matches {a: [1]} and {a: []} (null_query_semantics.js, " +
+      "dotted_path_in_null.js, ne_null.js at 9.0). mingo answers as the servers before 9.0 did.",
+    applies: (leaf, doc, version) => version === "9.0" && arrayBeforeLastSegment(doc, leaf.path),
+    example: { filter: { "a.b": { $eq: null } }, doc: { a: [1] }, mongo: true, version: "9.0" },
+  },
+  {
+    id: "bson-undefined",
+    reason:
+      "The driver decodes the deprecated BSON undefined to a JavaScript undefined own property. Before 8.0, null equality matches " +
+      "it, as a field and as an array element; from 8.0 it matches neither ('Compatibility Changes in MongoDB 8.0', " +
+      "null_query_semantics.js). mingo treats a field holding undefined as missing (so null from 8.0 on is wrong) and an " +
+      "undefined array element as not null (so 7.0 is wrong).",
+    applies: (leaf, doc, version) => NULL_OPS.has(leaf.op) && leaf.operand === null && candidates(doc, leaf.path, true, version).some((c) => c === undefined),
+    example: { filter: { a: { $eq: null } }, doc: { a: undefined }, mongo: false, version: "8.0" },
   },
   {
     id: "nested-arrays-at-the-end-of-a-path",
@@ -57,35 +78,35 @@ export const DEVIATIONS: readonly Deviation[] = [
       "MongoDB offers a leaf operator the elements of an array at the end of a path one level deep, never the elements of a " +
       "nested array: {a: {$regex: 'x'}} does not match {a: [['x']]}, nor {'a.b': 1} {a: {b: [[1]]}}. mingo looks one level " +
       "further for $regex, and for $eq on dotted paths.",
-    applies: (leaf, doc) => candidates(doc, leaf.path).some((c) => Array.isArray(c) && c.some(Array.isArray)),
-    example: { filter: { "a.b": { $eq: 1 } }, doc: { a: { b: [[1]] } }, mongo: false },
+    applies: (leaf, doc, version) => candidates(doc, leaf.path, true, version).some((c) => Array.isArray(c) && c.some(Array.isArray)),
+    example: { filter: { "a.b": { $eq: 1 } }, doc: { a: { b: [[1]] } }, mongo: false, version: "8.0" },
   },
   {
     id: "nan-in-range-comparisons",
     reason:
       "MongoDB's comparison match expressions return false whenever one side is NaN (expression_leaf.cpp; jstests/core/query/nan.js), " +
       "so {a: {$gte: 0}} does not match {a: NaN}; mingo answers true for $gte and $lte.",
-    applies: (leaf, doc) => RANGE.has(leaf.op) && candidates(doc, leaf.path).some((c) => Number.isNaN(c)),
-    example: { filter: { a: { $gte: 0 } }, doc: { a: Number.NaN }, mongo: false },
+    applies: (leaf, doc, version) => RANGE.has(leaf.op) && candidates(doc, leaf.path, true, version).some((c) => Number.isNaN(c)),
+    example: { filter: { a: { $gte: 0 } }, doc: { a: Number.NaN }, mongo: false, version: "8.0" },
   },
   {
     id: "string-order-beyond-the-bmp",
     reason:
       "MongoDB compares strings by their UTF-8 bytes, i.e. by code point; mingo uses JavaScript's UTF-16 code-unit order, which " +
       "puts characters beyond U+FFFF (surrogate pairs) before U+E000–U+FFFF.",
-    applies: (leaf, doc) =>
+    applies: (leaf, doc, version) =>
       RANGE.has(leaf.op) &&
       typeof leaf.operand === "string" &&
-      candidates(doc, leaf.path).some(
+      candidates(doc, leaf.path, true, version).some(
         (c) => typeof c === "string" && Math.sign(compareByCodePoint(c, leaf.operand as string)) !== Math.sign(c < (leaf.operand as string) ? -1 : c > (leaf.operand as string) ? 1 : 0),
       ),
-    example: { filter: { a: { $gt: "\uFFFF" } }, doc: { a: "\u{1F600}" }, mongo: true },
+    example: { filter: { a: { $gt: "\uFFFF" } }, doc: { a: "\u{1F600}" }, mongo: true, version: "8.0" },
   },
 ];
 
-/** The deviations that make mingo's answer untrustworthy for this leaf and document. */
-export function deviationsFor(leaf: Leaf, doc: unknown): Deviation[] {
-  return DEVIATIONS.filter((d) => d.applies(leaf, doc));
+/** The deviations that make mingo's answer untrustworthy for this leaf and document, on the server of `version`. */
+export function deviationsFor(leaf: Leaf, doc: unknown, version: Version = "8.0"): Deviation[] {
+  return DEVIATIONS.filter((d) => d.applies(leaf, doc, version));
 }
 
 /** The leaves of a filter as segmatch emits it: `$and`, `$or`, `$nor` and `{path: {op: operand, …}}`. */
@@ -121,9 +142,9 @@ export interface ReferenceAnswer {
  * leaf falls under a recorded deviation; otherwise the filter's logic evaluated here, with
  * each deviating leaf decided by MongoDB's rule and every other leaf by mingo.
  */
-export function reference(filter: Record<string, unknown>, doc: unknown): ReferenceAnswer {
+export function reference(filter: Record<string, unknown>, doc: unknown, version: Version = "8.0"): ReferenceAnswer {
   const hit = new Set<string>();
-  for (const leaf of leavesOf(filter)) for (const d of deviationsFor(leaf, doc)) hit.add(d.id);
+  for (const leaf of leavesOf(filter)) for (const d of deviationsFor(leaf, doc, version)) hit.add(d.id);
   if (hit.size === 0) return { matches: mingo(filter, doc), deviations: [] };
   const evaluate = (f: Record<string, unknown>): boolean =>
     Object.entries(f).every(([key, value]) => {
@@ -132,10 +153,11 @@ export function reference(filter: Record<string, unknown>, doc: unknown): Refere
       if (key === "$nor") return !(value as Record<string, unknown>[]).some(evaluate);
       return Object.entries(value as Record<string, unknown>).every(([op, operand]) => {
         const leaf = { path: key, op, operand };
-        return deviationsFor(leaf, doc).length > 0 ? mongoLeafMatches(doc, key, op, operand) : mingo({ [key]: { [op]: operand } }, doc);
+        return deviationsFor(leaf, doc, version).length > 0 ? mongoLeafMatches(doc, key, op, operand, version) : mingo({ [key]: { [op]: operand } }, doc);
       });
     });
   return { matches: evaluate(filter), deviations: [...hit] };
 }
 
 export { MISSING };
+export type { Version };
