@@ -28,12 +28,13 @@ const poolNumber = fc.constantFrom(...NUMBERS);
 export const scalarArb = fc.oneof(poolString, poolNumber, fc.boolean());
 const listItemArb = fc.oneof(poolString, poolNumber);
 
-/** Leaf values a document may hold (never `undefined` inside arrays: the driver stores it as null). */
+/** Leaf values a document may hold; `undefined` is the deprecated BSON undefined, as the driver decodes it. */
 const docScalarArb = fc.oneof(
   { weight: 5, arbitrary: anyString },
   { weight: 4, arbitrary: fc.oneof(poolNumber, fc.constantFrom(Number.NaN, Infinity, -Infinity), fc.integer({ min: -3, max: 20 })) },
   { weight: 2, arbitrary: fc.boolean() },
   { weight: 2, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constantFrom(new Date(0), new Date(18)) },
 );
 
@@ -63,7 +64,7 @@ export const docArb: fc.Arbitrary<Record<string, unknown>> = fc
     { requiredKeys: [], noNullPrototype: true },
   )
   .map((doc) => {
-    // `undefined` stands for a field the driver would not store; put it where fields are read.
+    // A field holding BSON undefined, where fields are read.
     if ("undef" in doc) {
       delete doc.undef;
       doc.b = undefined;

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, toMongoFilter, toPredicate, type CompiledCondition } from "../src/index.js";
+import { compileCondition, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type MongoVersion } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference, type ReferenceAnswer } from "./reference/deviations.js";
 
@@ -15,21 +15,21 @@ const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (
 const path = process.env.FC_PATH;
 
 /** Asserts that the compiled predicate answers what MongoDB answers for the compiled filter. */
-function agreeWithMongo(compiled: CompiledCondition, doc: Record<string, unknown>): ReferenceAnswer & { got: boolean } {
-  const expected = reference(compiled.filter as Record<string, unknown>, doc);
+function agreeWithMongo(compiled: CompiledCondition, doc: Record<string, unknown>, version: MongoVersion): ReferenceAnswer & { got: boolean } {
+  const expected = reference(compiled.filter as Record<string, unknown>, doc, version);
   const got = compiled.matches(doc);
   if (got !== expected.matches) {
     throw new Error(
-      `predicate says ${got}, MongoDB says ${expected.matches}` +
+      `predicate says ${got}, MongoDB ${version} says ${expected.matches}` +
         `\n  filter: ${JSON.stringify(compiled.filter)}\n  doc: ${JSON.stringify(doc)}\n  deviations applied: ${expected.deviations.join(", ") || "none"}`,
     );
   }
   return { ...expected, got };
 }
 
-describe("predicate agrees with the MongoDB filter", () => {
+describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on the filter", (version) => {
   it(`with a typed field catalog and both topic layouts, on ${runs} generated conditions (seed ${seed})`, () => {
-    console.log(`differential property (catalog): seed=${seed} runs=${runs}`);
+    console.log(`differential property (catalog, ${version}): seed=${seed} runs=${runs}`);
     const tally = { docs: 0, matched: 0, records: 0, dates: 0 };
     fc.assert(
       fc.property(
@@ -38,7 +38,7 @@ describe("predicate agrees with the MongoDB filter", () => {
         fc.array(docArb, { minLength: 1, maxLength: 6 }),
         fc.array(recordsDocArb, { minLength: 1, maxLength: 3 }),
         (condition, layout, plainDocs, recordDocs) => {
-          const options = { fields: TEST_CATALOG, topics: { layout } };
+          const options = { fields: TEST_CATALOG, topics: { layout }, mongoVersion: version };
           const compiled = compileCondition(condition, options);
           expect(toMongoFilter(condition, options)).toEqual(compiled.filter);
           const docs = layout === "records" ? [...plainDocs.slice(0, 2), ...recordDocs] : plainDocs;
@@ -46,7 +46,7 @@ describe("predicate agrees with the MongoDB filter", () => {
           if (JSON.stringify(compiled.filter).includes("T00:00")) tally.dates++;
           for (const doc of docs) {
             tally.docs++;
-            if (agreeWithMongo(compiled, doc).got) tally.matched++;
+            if (agreeWithMongo(compiled, doc, version).got) tally.matched++;
           }
         },
       ),
@@ -59,17 +59,18 @@ describe("predicate agrees with the MongoDB filter", () => {
   });
 
   it(`on ${runs} generated conditions (seed ${seed})`, () => {
-    console.log(`differential property: seed=${seed} runs=${runs} (replay: FC_SEED=${seed} npx vitest run test/differential.test.ts)`);
+    console.log(`differential property (${version}): seed=${seed} runs=${runs} (replay: FC_SEED=${seed} npx vitest run test/differential.test.ts)`);
     const tally = { docs: 0, matched: 0, viaDeviation: 0 };
     const byDeviation: Record<string, number> = {};
     fc.assert(
       fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), (condition, docs) => {
-        const compiled = compileCondition(condition);
+        const options = { mongoVersion: version };
+        const compiled = compileCondition(condition, options);
         // The separate entry points compile the same thing.
-        expect(toMongoFilter(condition)).toEqual(compiled.filter);
-        const alone = toPredicate(condition);
+        expect(toMongoFilter(condition, options)).toEqual(compiled.filter);
+        const alone = toPredicate(condition, options);
         for (const doc of docs) {
-          const { got, ...expected } = agreeWithMongo(compiled, doc);
+          const { got, ...expected } = agreeWithMongo(compiled, doc, version);
           expect(alone(doc)).toBe(got);
           tally.docs++;
           if (got) tally.matched++;
@@ -80,7 +81,7 @@ describe("predicate agrees with the MongoDB filter", () => {
       { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
     );
     console.log(
-      `differential property: ${tally.docs} documents, ${tally.matched} matched; ${tally.viaDeviation} had a leaf decided by MongoDB's rule ` +
+      `differential property (${version}): ${tally.docs} documents, ${tally.matched} matched; ${tally.viaDeviation} had a leaf decided by MongoDB's rule ` +
         `instead of mingo (${JSON.stringify(byDeviation)}); all other leaves and documents were judged by mingo`,
     );
     // The generators must exercise both answers and the deviation paths, or the property proves little.

@@ -1,0 +1,89 @@
+/**
+ * segmatch's path walk (runtime/path.ts, in the generated and the closure-compiled
+ * predicate) against the port of the server's own path iterator (reference/mongo-path.ts),
+ * on generated (path, document) pairs, for every leaf test and every server version. The
+ * documents stress what the iterator distinguishes: arrays nested in arrays, empty arrays,
+ * scalars where the path goes on, numeric keys in objects, null, BSON undefined, and the
+ * driver's BSONSymbol, DBRef and invalid Date. Runs: PORT_RUNS (default 100,000 pairs).
+ */
+import { BSONSymbol, DBRef } from "bson";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileCondition, MONGO_VERSIONS, type CompiledCondition, type Condition, type MongoVersion } from "../src/index.js";
+import { SEMANTICS } from "../src/language/versions.js";
+import { parseOrThrow } from "../src/parse/parse.js";
+import { interpretMatcher } from "../src/targets/predicate.js";
+import { mongoLeafMatches } from "./reference/mongo-rule.js";
+
+const runs = Number(process.env.PORT_RUNS ?? 100_000);
+const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+
+const SEGMENTS = ["a", "b", "0", "1"] as const;
+const pathArb = fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 4 }).map((s) => s.join("."));
+
+const scalarArb = fc.constantFrom<unknown>(1, 5, 0, "x", "xa", "y", "", null, undefined, true, Number.NaN, new Date(0), new Date(Number.NaN), new BSONSymbol("x"), new BSONSymbol("ya"));
+const { value: valueArb } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[]; dbref: unknown }>((tie) => ({
+  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, { weight: 3, arbitrary: scalarArb }, { weight: 2, arbitrary: tie("object") }, { weight: 3, arbitrary: tie("array") }, { weight: 1, arbitrary: tie("dbref") }),
+  object: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
+  array: fc.array(tie("value"), { maxLength: 3 }),
+  dbref: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 2, noNullPrototype: true }).map((fields) => new DBRef("contacts", 1, undefined, fields)),
+}));
+const docArb = fc.dictionary(fc.constantFrom(...SEGMENTS), valueArb, { maxKeys: 3, noNullPrototype: true });
+
+/** One positive condition per leaf test (the negations are `!` of these in both predicates). */
+const LEAVES: readonly { readonly operator: Condition extends infer C ? (C extends { operator: infer O } ? O : never) : never; readonly value: unknown }[] = [
+  { operator: "exists", value: false }, // null
+  { operator: "eq", value: 1 },
+  { operator: "eq", value: "x" },
+  { operator: "gt", value: 0 },
+  { operator: "gte", value: "x" },
+  { operator: "lt", value: "y" },
+  { operator: "lte", value: 5 },
+  { operator: "in", value: [1, "x"] },
+  { operator: "contains", value: "x" },
+  { operator: "startsWith", value: "x" },
+  { operator: "endsWith", value: "a" },
+];
+
+describe("segmatch's path walk agrees with the port of the server's path iterator", () => {
+  it(`on ${runs} generated (path, document) pairs, every leaf test, every version (seed ${seed})`, () => {
+    console.log(`path port property: seed=${seed} runs=${runs}`);
+    const compiled = new Map<string, { generated: CompiledCondition; closures: (doc: unknown) => boolean; leaf: [string, string, unknown] }>();
+    const compile = (path: string, leaf: (typeof LEAVES)[number], version: MongoVersion) => {
+      const key = `${version}|${path}|${leaf.operator}|${JSON.stringify(leaf.value)}`;
+      let entry = compiled.get(key);
+      if (!entry) {
+        const condition = { field: path, ...leaf } as Condition;
+        const generated = compileCondition(condition, { mongoVersion: version });
+        const [op, operand] = Object.entries(generated.filter[path] as Record<string, unknown>)[0]!;
+        entry = { generated, closures: interpretMatcher(parseOrThrow(condition).ast, SEMANTICS[version]), leaf: [path, op, operand] };
+        compiled.set(key, entry);
+      }
+      return entry;
+    };
+    const tally = { pairs: 0, matched: 0, missingMatched: 0, byVersion: {} as Record<string, number> };
+    fc.assert(
+      fc.property(pathArb, docArb, fc.constantFrom(...MONGO_VERSIONS), (path, doc, version) => {
+        tally.pairs++;
+        tally.byVersion[version] = (tally.byVersion[version] ?? 0) + 1;
+        for (const leaf of LEAVES) {
+          const { generated, closures, leaf: [p, op, operand] } = compile(path, leaf, version);
+          const expected = mongoLeafMatches(doc, p, op, operand, version);
+          const got = generated.matches(doc);
+          if (got !== expected || closures(doc) !== expected) {
+            throw new Error(`${version}: {${p}: {${op}: ${JSON.stringify(operand)}}} on ${JSON.stringify(doc)}: server ${expected}, generated ${got}, closures ${closures(doc)}`);
+          }
+          if (expected) {
+            tally.matched++;
+            if (leaf.operator === "exists") tally.missingMatched++;
+          }
+        }
+      }),
+      { numRuns: runs, seed, endOnFailure: false },
+    );
+    console.log(`path port property: ${tally.pairs} pairs × ${LEAVES.length} leaf tests, ${tally.matched} matched (${tally.missingMatched} null), versions ${JSON.stringify(tally.byVersion)}`);
+    expect(tally.pairs).toBe(runs);
+    expect(tally.missingMatched).toBeGreaterThan(runs / 10);
+    expect(tally.matched - tally.missingMatched).toBeGreaterThan(runs / 10);
+  });
+});
