@@ -50,7 +50,9 @@ export type ConditionIssueCode =
   /** With a catalog: the operator does not apply to the field's type (e.g. `contains` on a number). */
   | "invalid_operator"
   /** With a catalog: a date field's value is not an ISO-8601 date or datetime, or epoch milliseconds. */
-  | "invalid_date";
+  | "invalid_date"
+  /** Two segments of one call share an id. */
+  | "duplicate_id";
 
 export type ConditionPath = readonly (string | number)[];
 
@@ -64,9 +66,16 @@ export interface ConditionIssue {
 
 /** Formats a path the way a person writes it: `$and[1].operator`. */
 export function formatPath(path: ConditionPath): string {
+  return readArgument([], () => formatKeys(path));
+}
+
+function formatKeys(path: ConditionPath): string {
+  if (!Array.isArray(path)) throw new ConditionError([{ code: "invalid_type", path: [], message: `a path must be a list of keys and indexes, not ${describe(path)}` }]);
   let out = "";
-  for (const key of path) {
+  for (let i = 0; i < path.length; i++) {
+    const key: unknown = path[i];
     if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key !== "string") throw new ConditionError([{ code: "invalid_type", path: [i], message: `a path holds strings and numbers, not ${describe(key)}` }]);
     else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out === "" ? key : `.${key}`;
     else out += `[${JSON.stringify(key)}]`;
   }
@@ -74,7 +83,23 @@ export function formatPath(path: ConditionPath): string {
 }
 
 function formatIssue(issue: ConditionIssue): string {
-  return `${formatPath(issue.path)}: ${issue.message}`;
+  return `${formatKeys(issue.path)}: ${issue.message}`;
+}
+
+const FALLBACK_ISSUE: ConditionIssue = Object.freeze({ code: "invalid_type", path: Object.freeze([]), message: "invalid condition" });
+
+/** A frozen copy of one issue as given, or undefined when it is not one (read defensively: a caller may construct the error). */
+function copyIssue(issue: unknown): ConditionIssue | undefined {
+  try {
+    if (typeof issue !== "object" || issue === null) return undefined;
+    const { code, path, message } = issue as Record<string, unknown>;
+    if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path)) return undefined;
+    const keys = Array.from(path as unknown[]);
+    if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
+    return Object.freeze({ ...(issue as ConditionIssue), code: code as ConditionIssueCode, message, path: Object.freeze(keys as (string | number)[]) });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The only error segmatch throws for bad input. */
@@ -83,11 +108,36 @@ export class ConditionError extends Error {
   readonly issues: readonly ConditionIssue[];
 
   constructor(issues: readonly ConditionIssue[]) {
-    const list = issues.length > 0 ? issues : [{ code: "invalid_type", path: [], message: "invalid condition" } as const];
+    let list: ConditionIssue[] = [];
+    try {
+      if (Array.isArray(issues)) list = Array.from(issues as unknown[], (i) => copyIssue(i) ?? FALLBACK_ISSUE);
+    } catch {
+      list = [];
+    }
+    if (list.length === 0) list = [FALLBACK_ISSUE];
     const head = list.slice(0, 10).map(formatIssue);
     if (list.length > 10) head.push(`… and ${list.length - 10} more issues`);
     super(head.join("\n"));
-    this.issues = Object.freeze(list.map((i) => Object.freeze({ ...i, path: Object.freeze([...i.path]) })));
+    this.issues = Object.freeze(list);
+  }
+}
+
+/** The same error with every path under `prefix` (an argument's name, a segment's id). */
+export function underPath(error: ConditionError, prefix: ConditionPath): ConditionError {
+  return new ConditionError(error.issues.map((i) => ({ ...i, path: [...prefix, ...i.path] })));
+}
+
+/**
+ * Runs `read` (reading a caller's argument) and turns anything it throws other than a
+ * ConditionError into one, with code `unreadable_input` at `path`: a throwing getter or a
+ * revoked proxy is bad input like any other.
+ */
+export function readArgument<T>(path: ConditionPath, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConditionError) throw error;
+    throw new ConditionError([{ code: "unreadable_input", path, message: `${path.length > 0 ? formatKeys(path) : "the argument"} could not be read: ${thrownMessage(error)}` }]);
   }
 }
 
@@ -102,8 +152,16 @@ export class IssueList {
   }
 }
 
-/** Describes a received value in an error message without echoing megabytes of it. */
+/** Describes a received value in an error message without echoing megabytes of it; never throws. */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    return "an unreadable value";
+  }
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
@@ -125,8 +183,10 @@ export function describe(value: unknown): string {
       try {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) return "an object";
-        const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-        return typeof name === "string" && name !== "" ? `a ${name}` : "an object";
+        // The class that made it, named by its own prototype's constructor (not one inherited from further up).
+        const ctor: unknown = Object.hasOwn(proto as object, "constructor") ? (proto as { constructor?: unknown }).constructor : undefined;
+        const name = typeof ctor === "function" ? ctor.name : "";
+        return name !== "" && name !== "Object" ? `an instance of ${name}` : "an object with a custom prototype";
       } catch {
         return "an unreadable object";
       }

@@ -128,7 +128,7 @@ function asDriverValues(value: unknown, pick: () => boolean): unknown {
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = asDriverValues(v, pick);
-    return pick() ? new DBRef("contacts", 1, undefined, out) : out;
+    return pick() ? new DBRef("contacts", new ObjectId("64b000000000000000000001"), undefined, out) : out;
   }
   return value;
 }

@@ -37,7 +37,7 @@ const REFUSALS: [string, unknown, { code: string; path: (string | number)[]; mes
   ["eq with NaN", f("a", "eq", Number.NaN), [{ code: "non_finite_number", path: ["value"] }]],
   ["gt with Infinity", f("a", "gt", Infinity), [{ code: "non_finite_number", path: ["value"] }]],
   ["in with -Infinity", f("a", "in", [1, -Infinity]), [{ code: "non_finite_number", path: ["value", 1] }]],
-  ["eq with a Date", f("a", "eq", new Date(0)), [{ code: "invalid_value", path: ["value"], message: /a Date/ }]],
+  ["eq with a Date", f("a", "eq", new Date(0)), [{ code: "invalid_value", path: ["value"], message: /not an instance of Date/ }]],
   ["eq with undefined", f("a", "eq", undefined), [{ code: "invalid_value", path: ["value"], message: /undefined/ }]],
   ["contains with a number", f("a", "contains", 1), [{ code: "invalid_value", path: ["value"], message: /must be a string/ }]],
   ["lone surrogate", f("a", "eq", "\uD800"), [{ code: "invalid_string", path: ["value"] }]],
@@ -131,5 +131,16 @@ describe("accepted input", () => {
 
   it("accepts any non-reserved text as a path segment", () => {
     expect(toMongoFilter(f("Join Date.Ünïcode 😀", "eq", "x"))).toEqual({ "Join Date.Ünïcode 😀": { $eq: "x" } });
+  });
+});
+
+describe("what was received, named", () => {
+  it.each([
+    [new (class {})(), "an object with a custom prototype"],
+    [new (class Contact {})(), "an instance of Contact"],
+    [Object.create({ field: "a" }), "an object with a custom prototype"],
+    [new Map(), "an instance of Map"],
+  ])("%#: %s", (input, named) => {
+    expect(() => parseCondition(input)).toThrow(`(root): a condition must be a plain object, not ${named}`);
   });
 });

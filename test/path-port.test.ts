@@ -6,7 +6,7 @@
  * scalars where the path goes on, numeric keys in objects, null, BSON undefined, and the
  * driver's BSONSymbol, DBRef and invalid Date. Runs: PORT_RUNS (default 100,000 pairs).
  */
-import { BSONSymbol, DBRef } from "bson";
+import { BSONSymbol, DBRef, ObjectId } from "bson";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileCondition, MONGO_VERSIONS, type CompiledCondition, type Condition, type MongoVersion } from "../src/index.js";
@@ -26,7 +26,7 @@ const { value: valueArb } = fc.letrec<{ value: unknown; object: Record<string, u
   value: fc.oneof({ depthSize: "small", withCrossShrink: true }, { weight: 3, arbitrary: scalarArb }, { weight: 2, arbitrary: tie("object") }, { weight: 3, arbitrary: tie("array") }, { weight: 1, arbitrary: tie("dbref") }),
   object: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
   array: fc.array(tie("value"), { maxLength: 3 }),
-  dbref: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 2, noNullPrototype: true }).map((fields) => new DBRef("contacts", 1, undefined, fields)),
+  dbref: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 2, noNullPrototype: true }).map((fields) => new DBRef("contacts", new ObjectId("64b000000000000000000001"), undefined, fields)),
 }));
 const docArb = fc.dictionary(fc.constantFrom(...SEGMENTS), valueArb, { maxKeys: 3, noNullPrototype: true });
 

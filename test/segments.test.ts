@@ -53,7 +53,7 @@ describe("countMembers", () => {
     const compiled = compileCondition({ $and: [US, SUBSCRIBED] });
     expect(countMembers(compiled, CONTACTS)).toBe(1);
     expect(() => countMembers({ field: "country", operator: "like", value: "US" }, CONTACTS)).toThrow(ConditionError);
-    expect(() => countMembers(US, 5 as unknown as Iterable<unknown>)).toThrow(TypeError);
+    expect(() => countMembers(US, 5 as unknown as Iterable<unknown>)).toThrow(ConditionError);
   });
 
   it("applies the catalog and topic options", () => {

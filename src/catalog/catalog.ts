@@ -4,7 +4,7 @@
  * decides which operators and values it accepts, and a path that decides where the value
  * is read. Without one, field names are paths and nothing is typed.
  */
-import { ConditionError, type ConditionIssue } from "../errors.js";
+import { ConditionError, thrownMessage, type ConditionIssue } from "../errors.js";
 import { checkFieldPath } from "../language/field-path.js";
 
 export const FIELD_TYPES = ["string", "number", "boolean", "date", "enum"] as const;
@@ -41,8 +41,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Checks one catalog and returns its entries, or the issues (paths start at `at`). */
+/**
+ * Checks one catalog and returns its entries, or the issues (paths start at `at`). A
+ * catalog that cannot be read (a throwing getter, a revoked proxy) is an issue too.
+ */
 export function checkCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
+  try {
+    return readCatalog(catalog, at);
+  } catch (error) {
+    return { issues: [{ code: "invalid_catalog", path: [...at], message: `the catalog could not be read: ${thrownMessage(error)}` }] };
+  }
+}
+
+function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_catalog", path: [...at, ...path], message });
   const fields = new Map<string, ResolvedField>();

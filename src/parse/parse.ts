@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { ConditionError, describe, IssueList, type ConditionIssue, type ConditionPath } from "../errors.js";
 import type { Node } from "../language/ast.js";
 import { OPERATORS, type Condition, type Operator } from "../language/condition.js";
-import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
+import { MAX_REGEX_BYTES, OPERATOR_SPECS, regexBytes, type ValueKind } from "../language/operators.js";
 import { checkFieldPath } from "../language/field-path.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
 import { closest, didYouMean } from "../suggest.js";
@@ -99,7 +99,7 @@ class Parser {
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
     if (!isObject(value)) {
       const hint = Array.isArray(value) ? " (wrap a list of conditions in {\"$and\": [...]} or {\"$or\": [...]})" : "";
-      this.issues.add("invalid_type", path, `a condition must be an object, not ${received(value)}${hint}`);
+      this.issues.add("invalid_type", path, `a condition must be a plain object, not ${received(value)}${hint}`);
       return undefined;
     }
     if (depth > this.options.limits.maxDepth) {
@@ -191,6 +191,12 @@ class Parser {
     }
     if (this.issues.items.length > start || op === undefined) return undefined;
     const lowered = OPERATOR_SPECS[op].lower((typedOperand ?? operand) as never);
+    // The filter's `$regex` must stay within MongoDB's pattern limit, as its depth stays within 100 levels.
+    const bytes = typeof lowered.value === "string" ? regexBytes(lowered.test, lowered.value) : undefined;
+    if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
+      this.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`);
+      return undefined;
+    }
     return Object.freeze({
       kind: "compare",
       path: Object.freeze((typed ? typed.path : (field as string)).split(".")),

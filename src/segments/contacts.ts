@@ -3,35 +3,47 @@
  * place, async iterables (a MongoDB cursor, an NDJSON stream) are awaited item by item.
  * Nothing is ever collected into memory. Sync in, sync out; async in, a promise out.
  */
+import { ConditionError, describe, readArgument, type ConditionPath } from "../errors.js";
 
 export type Contacts = Iterable<unknown> | AsyncIterable<unknown>;
 
 /** The result type for a source: `T` for an Iterable, `Promise<T>` for an AsyncIterable. */
 export type Counted<C, T> = [C] extends [AsyncIterable<unknown>] ? Promise<T> : [C] extends [Iterable<unknown> | undefined] ? T : T | Promise<T>;
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
-}
+type SourceKind = "array" | "async" | "sync";
 
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
+/**
+ * What kind of source `contacts` is, checked before any work is done: not a source is a
+ * ConditionError (so is a source that cannot even be looked at, such as a revoked proxy);
+ * a source that fails while it is iterated passes its own error through.
+ */
+export function sourceKind(contacts: unknown, at: ConditionPath = ["contacts"]): SourceKind {
+  const kind = readArgument(at, (): SourceKind | undefined => {
+    if (typeof contacts !== "object" || contacts === null) return undefined;
+    if (Array.isArray(contacts)) return "array";
+    if (typeof (contacts as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") return "async";
+    if (typeof (contacts as Iterable<unknown>)[Symbol.iterator] === "function") return "sync";
+    return undefined;
+  });
+  if (kind === undefined) {
+    throw new ConditionError([{ code: "invalid_type", path: at, message: `contacts must be an Iterable or an AsyncIterable of contact documents, not ${describe(contacts)}` }]);
+  }
+  return kind;
 }
 
 /** Calls `visit` for each contact, then returns `done()`: directly, or as a promise for async sources. */
-export function pass<T>(contacts: Contacts, visit: (contact: unknown) => void, done: () => T): T | Promise<T> {
-  if (Array.isArray(contacts)) {
-    for (let i = 0; i < contacts.length; i++) visit(contacts[i]);
+export function pass<T>(contacts: Contacts, kind: SourceKind, visit: (contact: unknown) => void, done: () => T): T | Promise<T> {
+  if (kind === "array") {
+    const list = contacts as readonly unknown[];
+    for (let i = 0; i < list.length; i++) visit(list[i]);
     return done();
   }
-  if (isAsyncIterable(contacts)) {
+  if (kind === "async") {
     return (async () => {
-      for await (const contact of contacts) visit(contact);
+      for await (const contact of contacts as AsyncIterable<unknown>) visit(contact);
       return done();
     })();
   }
-  if (isIterable(contacts)) {
-    for (const contact of contacts) visit(contact);
-    return done();
-  }
-  throw new TypeError("contacts must be an Iterable or an AsyncIterable of contact documents");
+  for (const contact of contacts as Iterable<unknown>) visit(contact);
+  return done();
 }

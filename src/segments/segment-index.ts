@@ -9,6 +9,7 @@
  * re-evaluating every segment).
  */
 import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
+import { ConditionError, describe } from "../errors.js";
 import { subscribedRecordIds } from "../language/topics.js";
 import { stringValue } from "../runtime/bson.js";
 import { resolveOptions, type ConditionOptions, type TopicLayout } from "../options.js";
@@ -28,9 +29,13 @@ export interface SegmentIndex {
   changes(before: unknown, after: unknown): { entered: string[]; left: string[] };
 }
 
+/** MongoDB stores documents at most 100 levels deep; beyond this, values are taken to differ (a safe answer) rather than walked. */
+const MAX_COMPARED_DEPTH = 128;
+
 /** Deep equality of document values as MongoDB would store them (plain data and Dates). */
-export function sameValue(a: unknown, b: unknown): boolean {
+export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
   if (Object.is(a, b)) return true;
+  if (depth > MAX_COMPARED_DEPTH) return false;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
     // -0 and 0 are the same number to every comparison the language makes; NaN equals NaN above.
     return typeof a === "number" && typeof b === "number" && a === b;
@@ -38,14 +43,14 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   // Own names, enumerable or not: the predicate reads any own property.
   const ka = Object.getOwnPropertyNames(a);
   if (ka.length !== Object.getOwnPropertyNames(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1)) return false;
   return true;
 }
 
@@ -101,6 +106,12 @@ function subscribed(doc: Record<string, unknown>, storage: TopicStorage): Set<st
   return ids;
 }
 
+/** A segment id: a string, or a ConditionError. */
+function segmentId(id: unknown): string {
+  if (typeof id !== "string") throw new ConditionError([{ code: "invalid_type", path: ["id"], message: `a segment id must be a string, not ${describe(id)}` }]);
+  return id;
+}
+
 export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
   resolveOptions(options); // refuse bad options now, not at the first set()
   const segments = new Map<string, Entry>();
@@ -138,17 +149,19 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
 
   const index: SegmentIndex = {
     set(id, condition) {
+      segmentId(id);
+      // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
       const compiled = compiledFrom(condition, options);
+      const paths = compiled.fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);
       const storage = storageOf(compiled);
       segments.set(id, { compiled, storage });
-      for (const p of compiled.fields) {
-        const root = p.split(".")[0] as string;
-        let paths = byRoot.get(root);
-        if (!paths) byRoot.set(root, (paths = new Map()));
-        let slot = paths.get(p);
-        if (!slot) paths.set(p, (slot = { path: preparePath(p.split(".")), ids: new Set() }));
+      for (const [p, root] of paths) {
+        let byPath = byRoot.get(root);
+        if (!byPath) byRoot.set(root, (byPath = new Map()));
+        let slot = byPath.get(p);
+        if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), ids: new Set() }));
         slot.ids.add(id);
       }
       for (const t of compiled.topics) {
@@ -158,12 +171,12 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
       }
     },
     delete(id) {
-      const entry = segments.get(id);
+      const entry = segments.get(segmentId(id));
       if (!entry) return false;
       unlink(id, entry);
       return segments.delete(id);
     },
-    has: (id) => segments.has(id),
+    has: (id) => segments.has(segmentId(id)),
     get size() {
       return segments.size;
     },

@@ -1,16 +1,17 @@
 /**
  * The segment object and its lifecycle, as the platform's API describes it: create, partial
  * update (`conditions` replaced wholly, never merged; `updatedAt` refreshed), and a preview
- * of new conditions before saving. Every function is pure: inputs are never mutated.
+ * of new conditions before saving. Every function is pure: inputs are never mutated, each
+ * argument is read once and checked before any work starts, and a bad one is a
+ * ConditionError whose path names it.
  */
-import { z } from "zod";
-import { ConditionError, IssueList, describe } from "../errors.js";
+import { ConditionError, describe, IssueList, readArgument, type ConditionIssue, type ConditionPath } from "../errors.js";
 import type { Condition } from "../language/condition.js";
-import type { ConditionOptions } from "../options.js";
+import { resolveOptions, type ConditionOptions } from "../options.js";
 import { parse } from "../parse/parse.js";
 import { didYouMean } from "../suggest.js";
-import type { Contacts, Counted } from "./contacts.js";
-import { countMembers, defaultContactId, diffMembership, type ContactId } from "./membership.js";
+import { sourceKind, type Contacts, type Counted } from "./contacts.js";
+import { countMembers, diffMembership, splitDiffOptions, type ContactId } from "./membership.js";
 import { sameValue } from "./segment-index.js";
 
 export interface Segment {
@@ -34,8 +35,9 @@ export interface SegmentBody {
 }
 
 const BODY_KEYS = ["name", "description", "conditions"] as const;
-const nameSchema = z.string().trim().min(1).max(100);
-const descriptionSchema = z.string().max(500).nullable();
+const SEGMENT_KEYS = ["object", "id", "name", "description", "conditions", "memberCount", "createdAt", "updatedAt"] as const;
+const NAME_MAX = 100;
+const DESCRIPTION_MAX = 500;
 
 interface Validated {
   name?: string;
@@ -43,43 +45,130 @@ interface Validated {
   conditions?: Condition;
 }
 
+/** Reads the own enumerable properties of a plain object argument once, or refuses it with `message`. */
+function readRecord(value: unknown, at: ConditionPath, what: string): Record<string, unknown> {
+  return readArgument(at, () => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ConditionError([{ code: "invalid_type", path: at, message: `${what}, not ${describe(value)}` }]);
+    }
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+    return out;
+  });
+}
+
+/** Characters as a person counts them (code points), so that 100 emoji are 100 characters; `s` is well-formed. */
+function characters(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xfc00) === 0xd800) n--;
+  return n;
+}
+
+/** A text field of the body: a well-formed string of at most `max` characters (after trimming, for `name`). */
+function text(issues: IssueList, value: unknown, at: ConditionPath, label: string, max: number, trim: boolean, nullable: boolean): string | null | undefined {
+  if (value === null && nullable) return null;
+  if (typeof value !== "string") {
+    issues.add("invalid_type", at, `${label} must be a string${nullable ? " or null" : ""}, not ${describe(value)}`);
+    return undefined;
+  }
+  if (!value.isWellFormed()) {
+    issues.add("invalid_string", at, `${label} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
+    return undefined;
+  }
+  const out = trim ? value.trim() : value;
+  const n = characters(out);
+  if (n < (trim ? 1 : 0) || n > max) {
+    issues.add("invalid_value", at, `${label} must be ${trim ? `1 to ${max} characters after trimming` : `at most ${max} characters`}, not ${n}`);
+    return undefined;
+  }
+  return out;
+}
+
+/** Conditions validated with `options`; issues under `at` (options issues stay where they are). */
+function conditionsAt(issues: IssueList, value: unknown, options: ConditionOptions | undefined, at: ConditionPath): Condition | undefined {
+  const r = parse(value, options);
+  if (r.ok) return r.parsed.condition;
+  for (const i of r.issues) issues.add(i.code, i.path[0] === "options" ? i.path : [...at, ...i.path], i.message);
+  return undefined;
+}
+
 /** Validates a create or update body; paths start at the body's root. */
 function validateBody(body: unknown, options: ConditionOptions | undefined, required: readonly (keyof SegmentBody)[]): Validated {
+  const input = readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
   const issues = new IssueList();
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ConditionError([{ code: "invalid_type", path: [], message: `the body must be an object with ${BODY_KEYS.join(", ")}, not ${describe(body)}` }]);
-  }
-  const input = body as Record<string, unknown>;
   const out: Validated = {};
   for (const key of Object.keys(input)) {
-    if (!(BODY_KEYS as readonly string[]).includes(key)) issues.add("unknown_key", [key], `unknown key ${JSON.stringify(key)}${didYouMean(key, BODY_KEYS) || ` (expected ${BODY_KEYS.join(", ")})`}`);
+    if (!(BODY_KEYS as readonly string[]).includes(key)) issues.add("unknown_key", [key], `unknown key ${JSON.stringify(key.slice(0, 100))}${didYouMean(key, BODY_KEYS) || ` (expected ${BODY_KEYS.join(", ")})`}`);
   }
   for (const key of required) if (input[key] === undefined) issues.add("missing_key", [key], `"${key}" is required`);
   if (input.name !== undefined) {
-    const r = nameSchema.safeParse(input.name);
-    if (r.success) out.name = r.data;
-    else if (typeof input.name !== "string") issues.add("invalid_type", ["name"], `name must be a string, not ${describe(input.name)}`);
-    else issues.add("invalid_value", ["name"], `name must be 1 to 100 characters after trimming, not ${input.name.trim().length}`);
+    const name = text(issues, input.name, ["name"], "name", NAME_MAX, true, false);
+    if (typeof name === "string") out.name = name;
   }
   if (input.description !== undefined) {
-    const r = descriptionSchema.safeParse(input.description);
-    if (r.success) out.description = r.data;
-    else if (typeof input.description !== "string" && input.description !== null) issues.add("invalid_type", ["description"], `description must be a string or null, not ${describe(input.description)}`);
-    else issues.add("invalid_value", ["description"], `description must be at most 500 characters, not ${(input.description as string).length}`);
+    const description = text(issues, input.description, ["description"], "description", DESCRIPTION_MAX, false, true);
+    if (description !== undefined) out.description = description;
   }
   if (input.conditions !== undefined) {
-    const r = parse(input.conditions, options);
-    if (r.ok) out.conditions = r.parsed.condition;
-    else for (const i of r.issues) issues.add(i.code, i.path[0] === "options" ? i.path : ["conditions", ...i.path], i.message);
+    const conditions = conditionsAt(issues, input.conditions, options, ["conditions"]);
+    if (conditions) out.conditions = conditions;
   }
   if (!issues.ok) throw new ConditionError(issues.items);
   return out;
 }
 
+/** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
+function readSegment(segment: unknown, options: ConditionOptions | undefined): Segment {
+  const s = readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
+  const issues = new IssueList();
+  const bad = (key: string, message: string) => issues.add("invalid_value", ["segment", key], message);
+  for (const key of SEGMENT_KEYS) if (!(key in s)) issues.add("missing_key", ["segment", key], `a segment has "${key}"`);
+  if ("object" in s && s.object !== "segment") bad("object", `object must be "segment", not ${describe(s.object)}`);
+  if ("id" in s && (typeof s.id !== "string" || s.id === "")) bad("id", `id must be a non-empty string, not ${describe(s.id)}`);
+  if ("name" in s && typeof s.name !== "string") bad("name", `name must be a string, not ${describe(s.name)}`);
+  if ("description" in s && typeof s.description !== "string" && s.description !== null) bad("description", `description must be a string or null, not ${describe(s.description)}`);
+  if ("memberCount" in s && s.memberCount !== null && !(typeof s.memberCount === "number" && Number.isSafeInteger(s.memberCount) && s.memberCount >= 0)) {
+    bad("memberCount", `memberCount must be a count or null, not ${describe(s.memberCount)}`);
+  }
+  for (const key of ["createdAt", "updatedAt"] as const) if (key in s && typeof s[key] !== "string") bad(key, `${key} must be an ISO-8601 string, not ${describe(s[key])}`);
+  const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, options, ["segment", "conditions"]) : undefined;
+  if (!issues.ok || conditions === undefined) throw new ConditionError(issues.items);
+  return { ...(s as unknown as Segment), conditions };
+}
+
+/** The time of a change: `now`, or the clock. */
 function iso(now: Date | undefined): string {
-  const date = now ?? new Date();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new TypeError("now must be a valid Date");
-  return date.toISOString();
+  return (now ?? new Date()).toISOString();
+}
+
+interface LifecycleOptions {
+  readonly id: unknown;
+  readonly now: Date | undefined;
+  readonly contacts: Contacts | undefined;
+  readonly conditionOptions: ConditionOptions;
+}
+
+/** Reads and checks the options of a lifecycle function once: `now`, `contacts` and (for create) `id`; the rest are condition options. */
+function readLifecycleOptions(options: unknown, required: boolean): LifecycleOptions {
+  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, conditionOptions: {} };
+  const read = readArgument(["options"], () => {
+    if (typeof options !== "object" || options === null) {
+      throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object${required ? " with the segment's id" : ""}, not ${describe(options)}` }]);
+    }
+    const { id, now, contacts, ...conditionOptions } = options as Record<string, unknown>;
+    return { id, now, contacts, conditionOptions };
+  });
+  const issues: ConditionIssue[] = [];
+  if (required && (typeof read.id !== "string" || read.id === "")) {
+    issues.push({ code: read.id === undefined ? "missing_key" : "invalid_options", path: ["options", "id"], message: `the new segment's id must be a non-empty string, not ${describe(read.id)}` });
+  }
+  if (read.now !== undefined && !(read.now instanceof Date && !Number.isNaN(read.now.getTime()))) {
+    issues.push({ code: "invalid_options", path: ["options", "now"], message: `now must be a valid Date, not ${describe(read.now)}` });
+  }
+  if (issues.length > 0) throw new ConditionError(issues);
+  resolveOptions(read.conditionOptions);
+  if (read.contacts !== undefined) sourceKind(read.contacts, ["options", "contacts"]);
+  return read as LifecycleOptions;
 }
 
 /** Sync when there are no contacts or a sync source; a promise for an async source. */
@@ -98,14 +187,13 @@ export interface CreateOptions extends ConditionOptions {
 
 /** Validates a create body and returns the complete segment. */
 export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
-  const { id, now, contacts, ...conditionOptions } = options;
-  if (typeof id !== "string" || id === "") throw new TypeError("createSegment needs a non-empty string id");
+  const { id, now, contacts, conditionOptions } = readLifecycleOptions(options, true);
   const valid = validateBody(body, conditionOptions, ["name", "conditions"]);
   const at = iso(now);
   return withCount(valid.conditions!, contacts, conditionOptions, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
-      id,
+      id: id as string,
       name: valid.name!,
       description: valid.description ?? null,
       conditions: valid.conditions!,
@@ -128,15 +216,10 @@ export interface SegmentUpdate {
   readonly conditionsChanged: boolean;
 }
 
-/**
- * A partial update: only the fields sent change; `conditions` replaces the old tree wholly;
- * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
- * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
- */
-export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options: UpdateOptions & { readonly contacts?: C } = {}): Counted<C, SegmentUpdate> {
-  const { now, contacts, ...conditionOptions } = options;
-  const valid = validateBody(body, conditionOptions, []);
+/** An update whose arguments are already read and checked. */
+function update(segment: Segment, valid: Validated, now: Date | undefined, contacts: Contacts | undefined, conditionOptions: ConditionOptions): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
+  const updatedAt = iso(now);
   const next = (memberCount: number | null): SegmentUpdate =>
     Object.freeze({
       segment: Object.freeze({
@@ -147,12 +230,24 @@ export function updateSegment<C extends Contacts | undefined = undefined>(segmen
         conditions: valid.conditions ?? segment.conditions,
         memberCount,
         createdAt: segment.createdAt,
-        updatedAt: iso(now),
+        updatedAt,
       }),
       conditionsChanged,
     });
-  if (!conditionsChanged) return next(segment.memberCount) as Counted<C, SegmentUpdate>;
-  return withCount(valid.conditions!, contacts, conditionOptions, next) as Counted<C, SegmentUpdate>;
+  if (!conditionsChanged) return next(segment.memberCount);
+  return withCount(valid.conditions!, contacts, conditionOptions, next);
+}
+
+/**
+ * A partial update: only the fields sent change; `conditions` replaces the old tree wholly;
+ * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
+ * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
+ */
+export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+  const { now, contacts, conditionOptions } = readLifecycleOptions(options, false);
+  const old = readSegment(segment, conditionOptions);
+  const valid = validateBody(body, conditionOptions, []);
+  return update(old, valid, now, contacts, conditionOptions) as Counted<C, SegmentUpdate>;
 }
 
 export interface SegmentPreview {
@@ -170,15 +265,23 @@ export function previewSegmentUpdate<C extends Contacts>(
   segment: Segment,
   body: SegmentBody,
   contacts: C,
-  options: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId } = {},
+  options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId },
 ): Counted<C, SegmentPreview> {
-  const { id = defaultContactId, now, ...conditionOptions } = options;
-  const update = updateSegment(segment, body, { ...conditionOptions, ...(now ? { now } : {}) }) as SegmentUpdate;
-  const after = update.segment.conditions;
-  const diff = diffMembership(segment.conditions, after, contacts, { ...conditionOptions, id });
+  const split = readArgument(["options"], () => {
+    if (options === undefined || typeof options !== "object" || options === null) return { now: undefined, rest: options };
+    const { now, ...rest } = options;
+    return { now, rest };
+  });
+  const { id, conditionOptions: diffOptions } = splitDiffOptions(split.rest as never);
+  const { now, conditionOptions } = readLifecycleOptions({ ...diffOptions, now: split.now }, false);
+  const old = readSegment(segment, conditionOptions);
+  const valid = validateBody(body, conditionOptions, []);
+  sourceKind(contacts);
+  const updated = update(old, valid, now, undefined, conditionOptions) as SegmentUpdate;
+  const diff = diffMembership(old.conditions, updated.segment.conditions, contacts, { ...conditionOptions, id });
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
-      segment: Object.freeze({ ...update.segment, memberCount: d.count }),
+      segment: Object.freeze({ ...updated.segment, memberCount: d.count }),
       before: d.count - d.entered.length + d.left.length,
       after: d.count,
       entered: d.entered,
@@ -186,4 +289,3 @@ export function previewSegmentUpdate<C extends Contacts>(
     });
   return (diff instanceof Promise ? diff.then(make) : make(diff as { entered: string[]; left: string[]; count: number })) as Counted<C, SegmentPreview>;
 }
-

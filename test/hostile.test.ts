@@ -1,0 +1,262 @@
+/**
+ * Every exported function and method, given any argument, either works or throws a
+ * ConditionError with codes and paths (never another exception, a crash or a hang), and a
+ * failed call leaves every object it was given, and the index, exactly as before. A contact
+ * source or a document that fails while it is read may pass its own error through.
+ */
+import { describe, expect, it } from "vitest";
+import * as segmatch from "../src/index.js";
+import {
+  compileCondition, ConditionError, contactFields, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
+  formatPath, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
+  type Segment, type SegmentIndex,
+} from "../src/index.js";
+
+const US = { field: "country", operator: "eq", value: "US" };
+const NEWS = { subscribedToTopic: ["news"] };
+const CONTACTS = [{ id: "a", country: "US", topics: ["news"] }, { id: "b", country: "FR" }, { id: "c", country: "US" }];
+const NOW = new Date("2026-01-01T00:00:00Z");
+const SEGMENT = createSegment({ name: "US", conditions: US }, { id: "s1", now: NOW }) as Segment;
+
+/** Values no argument should choke on. Each is made fresh, since some are consumed or revoked. */
+const HOSTILE: Record<string, () => unknown> = {
+  "a revoked proxy": () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  },
+  "a proxy whose every trap throws": () =>
+    new Proxy({}, new Proxy({}, { get: () => () => { throw new Error("trap"); } })),
+  "an object whose getters throw": () =>
+    Object.defineProperties({}, Object.fromEntries(["field", "operator", "value", "id", "now", "fields", "name", "conditions", "0", "length", "object", "memberCount"].map((k) => [k, { enumerable: true, get: () => { throw new Error(`getter ${k}`); } }]))),
+  "a proxy that answers every property": () => {
+    const answer: unknown = new Proxy(() => undefined, { get: (_t, k) => (k === Symbol.toPrimitive ? () => "x" : answer), apply: () => answer });
+    return new Proxy({}, { get: (_t, k) => (typeof k === "symbol" ? undefined : answer), has: () => true });
+  },
+  "a copy of a compiled condition": () => ({ ...compileCondition(US) }),
+  "a proxy of a compiled condition": () => new Proxy(compileCondition(US), {}),
+  null: () => null,
+  undefined: () => undefined,
+  "NaN": () => Number.NaN,
+  "a string": () => "x",
+  "a 10 MB string": () => "x".repeat(10_000_000),
+  "a symbol": () => Symbol("s"),
+  "a bigint": () => 10n,
+  "a function": () => () => 1,
+  "an empty array": () => [],
+  "an empty object": () => ({}),
+  "a Map": () => new Map([["a", US]]),
+  "an invalid Date": () => new Date(Number.NaN),
+  "a class instance": () => new (class Contact { country = "US"; })(),
+  "an object nested 100,000 levels": () => {
+    let v: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) v = { $not: v, a: v };
+    return v;
+  },
+  "a cyclic object": () => {
+    const v: Record<string, unknown> = { field: "a", operator: "eq" };
+    v.value = v;
+    v.$and = [v];
+    return v;
+  },
+};
+
+interface Call {
+  /** Valid arguments; one at a time is replaced by a hostile value. */
+  readonly args: () => unknown[];
+  readonly run: (...args: unknown[]) => unknown;
+  /** Positions that are contact sources or documents, whose own read errors may pass through. */
+  readonly sources?: readonly number[];
+  /** Must never throw at all. */
+  readonly neverThrows?: boolean;
+}
+
+function makeIndex(): SegmentIndex {
+  const index = createSegmentIndex();
+  index.set("us", US);
+  index.set("news", NEWS);
+  return index;
+}
+
+const CALLS: Record<string, Call> = {
+  parseCondition: { args: () => [US, undefined], run: (a, b) => parseCondition(a, b as never) },
+  safeParseCondition: { args: () => [US, undefined], run: (a, b) => safeParseCondition(a, b as never), neverThrows: true },
+  compileCondition: { args: () => [US, undefined], run: (a, b) => compileCondition(a, b as never) },
+  toMongoFilter: { args: () => [US, undefined], run: (a, b) => toMongoFilter(a, b as never) },
+  toPredicate: { args: () => [US, undefined], run: (a, b) => toPredicate(a, b as never) },
+  "compiled.matches": { args: () => [CONTACTS[0]], run: (doc) => compileCondition(US).matches(doc), sources: [0] },
+  formatPath: { args: () => [["$and", 1, "operator"]], run: (p) => formatPath(p as never) },
+  "new ConditionError": { args: () => [[{ code: "invalid_type", path: [], message: "m" }]], run: (i) => new ConditionError(i as never), neverThrows: true },
+  defineFields: { args: () => [contactFields, { score: { type: "number" } }], run: (a, b) => defineFields(a as never, b as never) },
+  countMembers: { args: () => [US, CONTACTS, undefined], run: (a, b, c) => countMembers(a, b as never, c as never), sources: [1] },
+  countMembersMany: { args: () => [{ us: US, news: NEWS }, CONTACTS, undefined], run: (a, b, c) => countMembersMany(a as never, b as never, c as never), sources: [1] },
+  diffMembership: { args: () => [US, NEWS, CONTACTS, undefined], run: (a, b, c, d) => diffMembership(a, b, c as never, d as never), sources: [2] },
+  membershipChangeFilters: { args: () => [US, NEWS, undefined], run: (a, b, c) => membershipChangeFilters(a, b, c as never) },
+  createSegmentIndex: { args: () => [undefined], run: (a) => createSegmentIndex(a as never) },
+  "index.set": { args: () => ["us", NEWS], run: (a, b) => makeIndex().set(a as never, b) },
+  "index.delete": { args: () => ["us"], run: (a) => makeIndex().delete(a as never) },
+  "index.has": { args: () => ["us"], run: (a) => makeIndex().has(a as never) },
+  "index.match": { args: () => [CONTACTS[0]], run: (a) => makeIndex().match(a), sources: [0] },
+  "index.changes": { args: () => [CONTACTS[0], CONTACTS[1]], run: (a, b) => makeIndex().changes(a, b), sources: [0, 1] },
+  createSegment: { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => createSegment(a as never, b as never) },
+  updateSegment: { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => updateSegment(a as never, b as never, c as never) },
+  previewSegmentUpdate: { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
+};
+
+/** A deep copy of plain data (and Dates), to compare an argument before and after a call. */
+function snapshot(value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map(snapshot);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
+  return value;
+}
+
+async function outcome(run: () => unknown): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  try {
+    const result = run();
+    if (result instanceof Promise) await result;
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function expectConditionError(error: unknown, where: string): void {
+  if (!(error instanceof ConditionError)) throw new Error(`${where}: threw ${String((error as Error)?.name)}: ${String((error as Error)?.message).slice(0, 200)}`);
+  expect(error.issues.length).toBeGreaterThan(0);
+  for (const issue of error.issues) {
+    expect(typeof issue.code).toBe("string");
+    expect(Array.isArray(issue.path)).toBe(true);
+    expect(issue.message.length).toBeGreaterThan(0);
+  }
+}
+
+describe("every export refuses hostile arguments with a ConditionError, and changes nothing", () => {
+  it("covers every exported function", () => {
+    const functions = Object.entries(segmatch).filter(([, v]) => typeof v === "function").map(([k]) => k);
+    for (const name of functions) expect(Object.keys(CALLS).some((c) => c === name || c === `new ${name}` || (name === "createSegmentIndex" && c.startsWith("index.")))).toBe(true);
+  });
+
+  const cases = Object.entries(CALLS).flatMap(([name, call]) => call.args().flatMap((_, position) => Object.keys(HOSTILE).map((hostile) => [name, position, hostile] as const)));
+  it.each(cases)("%s, argument %i: %s", async (name, position, hostile) => {
+    const call = CALLS[name]!;
+    const args = call.args();
+    args[position] = HOSTILE[hostile]!();
+    const before = args.map((a, i) => (i === position ? undefined : snapshot(a)));
+    const result = await outcome(() => call.run(...args));
+    if (!result.ok) {
+      if (call.neverThrows) throw new Error(`${name} threw: ${String(result.error)}`);
+      const mayPassThrough = call.sources?.includes(position) && !(result.error instanceof ConditionError);
+      if (!mayPassThrough) expectConditionError(result.error, `${name}(argument ${position} = ${hostile})`);
+    }
+    args.forEach((a, i) => {
+      if (i !== position) expect(snapshot(a)).toEqual(before[i]);
+    });
+  });
+});
+
+describe("a failed index call leaves the index exactly as it was", () => {
+  const state = (index: SegmentIndex) => ({
+    size: index.size,
+    has: ["us", "news", "x"].map((id) => index.has(id)),
+    match: CONTACTS.map((c) => index.match(c)),
+    changes: [index.changes(CONTACTS[0], CONTACTS[1]), index.changes({ country: "FR" }, { country: "US", topics: ["news"] })],
+  });
+  it.each(Object.keys(HOSTILE))("set(id, %s) after a valid set of that id", (hostile) => {
+    const index = makeIndex();
+    index.set("x", { field: "country", operator: "eq", value: "FR" });
+    const before = state(index);
+    try {
+      index.set("x", HOSTILE[hostile]!());
+    } catch (error) {
+      expectConditionError(error, `set("x", ${hostile})`);
+    }
+    expect(state(index)).toEqual(before);
+  });
+  it("set with a bad id, delete and has with bad ids change nothing", () => {
+    const index = makeIndex();
+    const before = state(index);
+    for (const id of [5, null, undefined, {}, Symbol("s")]) {
+      expect(() => index.set(id as never, US)).toThrow(ConditionError);
+      expect(() => index.delete(id as never)).toThrow(ConditionError);
+      expect(() => index.has(id as never)).toThrow(ConditionError);
+    }
+    expect(state(index)).toEqual(before);
+  });
+  it("a forged compiled condition is compiled as raw input, so it is refused", () => {
+    const forged = new Proxy(compileCondition(US), {});
+    expect(() => makeIndex().set("x", forged)).toThrow(ConditionError);
+    expect(() => countMembers(forged, CONTACTS)).toThrow(ConditionError);
+  });
+});
+
+describe("the refusals the issue names", () => {
+  const codeAndPath = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConditionError);
+      return (error as ConditionError).issues.map((i) => [i.code, i.path]);
+    }
+    throw new Error("did not throw");
+  };
+  it("defineFields with a throwing getter or a revoked proxy", () => {
+    expect(codeAndPath(() => defineFields(HOSTILE["a revoked proxy"]!() as never))).toEqual([["invalid_catalog", ["base"]]]);
+    expect(codeAndPath(() => defineFields(contactFields, { get score(): never { throw new Error("x"); } } as never))).toEqual([["invalid_catalog", ["extra"]]]);
+  });
+  it("createSegment without options, or with a bad id or now", () => {
+    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, undefined as never))).toEqual([["invalid_options", ["options"]]]);
+    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, {} as never))).toEqual([["missing_key", ["options", "id"]]]);
+    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, { id: "s", now: new Date(Number.NaN) }))).toEqual([["invalid_options", ["options", "now"]]]);
+  });
+  it("countMembersMany with null, and with duplicate ids in pairs", () => {
+    expect(codeAndPath(() => countMembersMany(null as never, []))).toEqual([["invalid_type", ["segments"]]]);
+    expect(codeAndPath(() => countMembersMany([["a", US], ["a", NEWS]], []))).toEqual([["duplicate_id", ["segments", 1, 0]]]);
+    expect(codeAndPath(() => countMembersMany({ a: US, b: { field: "x", operator: "like", value: 1 } }, []))).toEqual([["unknown_operator", ["segments", "b", "operator"]]]);
+  });
+  it("a segment name of 101 emoji is 101 characters; lone surrogates are refused", () => {
+    const emoji = "😀".repeat(101);
+    expect(() => createSegment({ name: emoji, conditions: US }, { id: "s" })).toThrow("name must be 1 to 100 characters after trimming, not 101");
+    expect(createSegment({ name: "😀".repeat(100), conditions: US }, { id: "s" }).name).toBe("😀".repeat(100));
+    expect(codeAndPath(() => createSegment({ name: "a\uD800", conditions: US }, { id: "s" }))).toEqual([["invalid_string", ["name"]]]);
+    expect(codeAndPath(() => updateSegment(SEGMENT, { description: "\uDC00" }))).toEqual([["invalid_string", ["description"]]]);
+  });
+  it("updateSegment checks the segment it is given", () => {
+    expect(codeAndPath(() => updateSegment({ ...SEGMENT, memberCount: -1 }, { name: "y" }))).toEqual([["invalid_value", ["segment", "memberCount"]]]);
+    expect(codeAndPath(() => updateSegment({ ...SEGMENT, conditions: { field: "a" } } as never, { name: "y" }))).toEqual([
+      ["missing_key", ["segment", "conditions", "operator"]],
+      ["missing_key", ["segment", "conditions", "value"]],
+    ]);
+  });
+});
+
+describe("MongoDB's $regex limit bounds the string operators, as its depth limit bounds maxDepth", () => {
+  const limits = { maxStringLength: 100_000 };
+  it.each([
+    ["contains", "a".repeat(32_764), true],
+    ["contains", "a".repeat(32_765), false],
+    ["startsWith", "a".repeat(32_763), true], // "^" takes one byte
+    ["startsWith", "a".repeat(32_764), false],
+    ["endsWith", "a".repeat(32_764 - 10), true], // the end-of-string lookahead takes ten
+    ["endsWith", "a".repeat(32_764 - 9), false],
+    ["contains", ".".repeat(16_382), true], // each metacharacter is escaped: two bytes
+    ["contains", ".".repeat(16_383), false],
+    ["contains", "é".repeat(16_382), true], // two UTF-8 bytes each
+    ["contains", "\0".repeat(8_191), true], // NUL is written \x00: four bytes
+    ["contains", "\0".repeat(8_192), false],
+  ] as const)("%s of %#", (operator, value, accepted) => {
+    const condition = { field: "s", operator, value };
+    if (accepted) {
+      const pattern = (compileCondition(condition, { limits }).filter.s as { $regex: string }).$regex;
+      expect(new TextEncoder().encode(pattern).length).toBeLessThanOrEqual(32_764);
+    } else {
+      try {
+        compileCondition(condition, { limits });
+        expect.unreachable();
+      } catch (error) {
+        expect((error as ConditionError).issues).toMatchObject([{ code: "too_long", path: ["value"] }]);
+        expect((error as ConditionError).message).toMatch(/MongoDB's limit of 32764/);
+      }
+    }
+  });
+});
