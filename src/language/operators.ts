@@ -202,7 +202,7 @@ function inConstants(value: Operand): readonly unknown[] {
 }
 
 /** Whether a test can meet a string: then a BSONSymbol, which MongoDB treats as a string, is offered as its text. */
-function readsStrings(value: Operand): boolean {
+export function readsStrings(value: Operand): boolean {
   return typeof value === "string" || (Array.isArray(value) && value.some((v: unknown) => typeof v === "string"));
 }
 
@@ -219,12 +219,13 @@ export function testConstants(test: LeafTest, value: Operand): readonly unknown[
   return spec.constants ? spec.constants(value) : [value];
 }
 
-/** The generated source of one leaf's test over `x`, for the server of `sem` (see {@link elementTest}). */
+/**
+ * The generated source of one leaf's test over `x`, for the server of `sem`, without the
+ * BSONSymbol step of {@link elementTest}: the generator adds it where a value is an object
+ * anyway, so that strings and numbers never pay for it (see {@link readsStrings}).
+ */
 export function testSource(test: LeafTest, value: Operand, x: string, refs: readonly string[], sem: Semantics): string {
-  const spec = LEAF_SPECS[test];
-  const base = spec.source(value, x, refs, sem);
-  if (!readsStrings(value)) return base;
-  return `(${base} || (sym(${x}) && ${spec.source(value, `${x}.value`, refs, sem)}))`;
+  return LEAF_SPECS[test].source(value, x, refs, sem);
 }
 
 /** Whether a leaf's test tells a field holding `undefined` from a missing one, so a reader must too. */

@@ -12,7 +12,7 @@
  * always agree.
  */
 import { unreachable, type Node } from "../language/ast.js";
-import { seesUndefined, testConstants, testSource, type LeafTest, type Operand } from "../language/operators.js";
+import { readsStrings, seesUndefined, testConstants, testSource, type LeafTest, type Operand } from "../language/operators.js";
 import { recordsTest } from "../language/topics.js";
 import type { Semantics } from "../language/versions.js";
 import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../runtime/path.js";
@@ -76,10 +76,12 @@ class Generator {
       this.functions.push(`const c${id}_${i} = ${this.ref(constant)};`);
       return `c${id}_${i}`;
     });
-    this.functions.push(
-      `function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`,
-      `function ${a}(v) { for (let i = 0; i < v.length; i++) if (${t}(v[i])) return true; return false; }`,
-    );
+    // A BSONSymbol is a string to MongoDB: tested by its text, checked only where a value is an object anyway.
+    const strings = readsStrings(value);
+    const u = strings ? `u${id}` : t;
+    this.functions.push(`function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`);
+    if (strings) this.functions.push(`function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`);
+    this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) if (${u}(v[i])) return true; return false; }`);
     const keys = segments.map((segment, i) => {
       this.functions.push(`const s${id}_${i} = ${this.ref(segment)};`);
       return `s${id}_${i}`;
@@ -94,14 +96,19 @@ class Generator {
         // MongoDB's rule for the rest of the path (runtime/path.ts) whenever it is not a plain walk through objects.
         lines.push(
           `  if (typeof v !== "object" || v === null) return ${t}(MISSING);`,
-          `  if (isArray(v)) return anyAtPath(v, ${path}, ${i}, ${t});`,
+          `  if (isArray(v)) return anyAtPath(v, ${path}, ${i}, ${u});`,
           `  v = asDocument(v);`,
           `  if (v === undefined) return ${t}(MISSING);`,
           `  v = hasOwn(v, ${keys[i]}) ? v[${keys[i]}] : MISSING;`,
         );
       }
     }
-    lines.push(`  return ${t}(v) || (isArray(v) && ${a}(v));`, `}`);
+    lines.push(
+      strings
+        ? `  return ${t}(v) || (typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)));`
+        : `  return ${t}(v) || (isArray(v) && ${a}(v));`,
+      `}`,
+    );
     this.functions.push(lines.join("\n"));
     return `l${id}(d)`;
   }
