@@ -4,8 +4,8 @@
 import { ConditionError } from "./errors.js";
 import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
-import type { ConditionOptions, TopicLayout } from "./options.js";
-import { parse, parseOrThrow } from "./parse/parse.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions, type TopicLayout } from "./options.js";
+import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
 import { toFilter, type MongoFilter } from "./targets/mongo-filter.js";
 import { toMatcher } from "./targets/matcher.js";
 
@@ -77,7 +77,12 @@ const COMPILED = new WeakMap<object, CompiledMeta>();
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
-  const { condition, ast, options: resolved } = parseOrThrow(input, options);
+  return compileWith(input, resolveOptions(options));
+}
+
+/** {@link compileCondition} with options already resolved (once per call, by the caller). */
+export function compileWith(input: unknown, resolved: ResolvedOptions): CompiledCondition {
+  const { condition, ast } = parseOrThrowWith(input, resolved);
   const { fields, topics } = reads(ast);
   const compiled: CompiledCondition = Object.freeze({
     condition,
@@ -104,9 +109,9 @@ export function compiledMeta(compiled: CompiledCondition): CompiledMeta {
   return COMPILED.get(compiled) as CompiledMeta;
 }
 
-/** A condition argument may be raw input or a CompiledCondition (used as it is, whatever `options`). */
-export function compiledFrom(condition: unknown, options?: ConditionOptions): CompiledCondition {
-  return isCompiled(condition) ? condition : compileCondition(condition, options);
+/** A condition argument may be raw input or a CompiledCondition (used as it is, whatever the options). */
+export function compiledFrom(condition: unknown, resolved: ResolvedOptions): CompiledCondition {
+  return isCompiled(condition) ? condition : compileWith(condition, resolved);
 }
 
 /** The MongoDB filter alone. */

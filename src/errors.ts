@@ -64,6 +64,9 @@ export interface ConditionIssue {
   readonly message: string;
 }
 
+/** No path of an input within any limit is longer (a condition nests at most 46 levels). */
+const MAX_PATH_KEYS = 10_000;
+
 /** Formats a path the way a person writes it: `$and[1].operator`. */
 export function formatPath(path: ConditionPath): string {
   return readArgument([], () => formatKeys(path));
@@ -71,6 +74,7 @@ export function formatPath(path: ConditionPath): string {
 
 function formatKeys(path: ConditionPath): string {
   if (!Array.isArray(path)) throw new ConditionError([{ code: "invalid_type", path: [], message: `a path must be a list of keys and indexes, not ${describe(path)}` }]);
+  if (path.length > MAX_PATH_KEYS) throw new ConditionError([{ code: "too_long", path: [], message: `a path of ${path.length} keys is longer than ${MAX_PATH_KEYS}` }]);
   let out = "";
   for (let i = 0; i < path.length; i++) {
     const key: unknown = path[i];
@@ -86,6 +90,8 @@ function formatIssue(issue: ConditionIssue): string {
   return `${formatKeys(issue.path)}: ${issue.message}`;
 }
 
+/** More issues than anyone reads; the rest are dropped. */
+const MAX_ISSUES = 10_000;
 const FALLBACK_ISSUE: ConditionIssue = Object.freeze({ code: "invalid_type", path: Object.freeze([]), message: "invalid condition" });
 
 /** A frozen copy of one issue as given, or undefined when it is not one (read defensively: a caller may construct the error). */
@@ -108,13 +114,15 @@ export class ConditionError extends Error {
   readonly issues: readonly ConditionIssue[];
 
   constructor(issues: readonly ConditionIssue[]) {
-    let list: ConditionIssue[] = [];
+    const list: ConditionIssue[] = [];
     try {
-      if (Array.isArray(issues)) list = Array.from(issues as unknown[], (i) => copyIssue(i) ?? FALLBACK_ISSUE);
+      // Read defensively and at most MAX_ISSUES items: a caller may hand anything to the constructor.
+      const n = Array.isArray(issues) ? Math.min(issues.length, MAX_ISSUES) : 0;
+      for (let i = 0; i < n; i++) list.push(copyIssue((issues as readonly unknown[])[i]) ?? FALLBACK_ISSUE);
     } catch {
-      list = [];
+      list.length = 0;
     }
-    if (list.length === 0) list = [FALLBACK_ISSUE];
+    if (list.length === 0) list.push(FALLBACK_ISSUE);
     const head = list.slice(0, 10).map(formatIssue);
     if (list.length > 10) head.push(`… and ${list.length - 10} more issues`);
     super(head.join("\n"));

@@ -87,10 +87,23 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   }
 }
 
-function readOptions(options: ConditionOptions): ResolvedOptions {
+/** The own enumerable properties of an object, each read exactly once; undefined for a non-object. */
+function ownValues(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}
+
+/**
+ * Validates a copy in which every option was read once, so that a getter cannot answer one
+ * thing to the check and another to the use.
+ */
+function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_options", path: ["options", ...path], message });
-  if (typeof options !== "object" || options === null) {
+  const options = ownValues(input);
+  if (options === undefined) {
     throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object" }]);
   }
   for (const key of Object.keys(options)) {
@@ -98,9 +111,10 @@ function readOptions(options: ConditionOptions): ResolvedOptions {
   }
   const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
   if (options.limits !== undefined) {
-    if (typeof options.limits !== "object" || options.limits === null) bad(["limits"], "limits must be an object");
+    const given = ownValues(options.limits);
+    if (given === undefined) bad(["limits"], "limits must be an object");
     else {
-      for (const [key, value] of Object.entries(options.limits)) {
+      for (const [key, value] of Object.entries(given)) {
         if (!(key in DEFAULT_LIMITS)) {
           bad(["limits", key], `unknown limit "${key}" (expected one of ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
         } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
@@ -117,18 +131,20 @@ function readOptions(options: ConditionOptions): ResolvedOptions {
   let topicsPath = "topics";
   let topicsLayout: TopicLayout = "ids";
   if (options.topics !== undefined) {
-    if (typeof options.topics !== "object" || options.topics === null) bad(["topics"], "topics must be an object");
+    const topics = ownValues(options.topics);
+    if (topics === undefined) bad(["topics"], "topics must be an object");
     else {
-      for (const key of Object.keys(options.topics)) {
+      for (const key of Object.keys(topics)) {
         if (key !== "path" && key !== "layout") bad(["topics", key], `unknown topics option "${key}" (expected path, layout)`);
       }
-      if (options.topics.path !== undefined) {
-        if (typeof options.topics.path !== "string") bad(["topics", "path"], "topics.path must be a string");
-        else topicsPath = options.topics.path;
+      if (topics.path !== undefined) {
+        if (typeof topics.path !== "string") bad(["topics", "path"], "topics.path must be a string");
+        else topicsPath = topics.path;
       }
-      if (options.topics.layout !== undefined) {
-        if (!(TOPIC_LAYOUTS as readonly unknown[]).includes(options.topics.layout)) bad(["topics", "layout"], `topics.layout must be one of ${TOPIC_LAYOUTS.join(", ")}`);
-        else topicsLayout = options.topics.layout;
+      if (topics.layout !== undefined) {
+        const layout = TOPIC_LAYOUTS.find((l) => l === topics.layout);
+        if (layout === undefined) bad(["topics", "layout"], `topics.layout must be one of ${TOPIC_LAYOUTS.join(", ")}`);
+        else topicsLayout = layout;
       }
     }
   }
@@ -140,9 +156,9 @@ function readOptions(options: ConditionOptions): ResolvedOptions {
   }
   let version: MongoVersion = DEFAULT_MONGO_VERSION;
   if (options.mongoVersion !== undefined) {
-    if (!(MONGO_VERSIONS as readonly unknown[]).includes(options.mongoVersion)) {
-      bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
-    } else version = options.mongoVersion;
+    const known = MONGO_VERSIONS.find((v) => v === options.mongoVersion);
+    if (known === undefined) bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
+    else version = known;
   }
   const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics: SEMANTICS[version] });
   // The topic path obeys the same rules as any field path.

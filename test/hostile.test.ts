@@ -71,6 +71,19 @@ interface Call {
   readonly neverThrows?: boolean;
 }
 
+/** The index the `index.*` calls work on: made afresh for each case. */
+let INDEX: SegmentIndex;
+
+/** What an index answers: to compare it before and after a failed call. */
+function indexState(index: SegmentIndex) {
+  return {
+    size: index.size,
+    has: ["us", "news", "x"].map((id) => index.has(id)),
+    match: CONTACTS.map((c) => index.match(c)),
+    changes: [index.changes(CONTACTS[0], CONTACTS[1]), index.changes({ country: "FR" }, { country: "US", topics: ["news"] })],
+  };
+}
+
 function makeIndex(): SegmentIndex {
   const index = createSegmentIndex();
   index.set("us", US);
@@ -93,11 +106,11 @@ const CALLS: Record<string, Call> = {
   diffMembership: { args: () => [US, NEWS, CONTACTS, undefined], run: (a, b, c, d) => diffMembership(a, b, c as never, d as never), sources: [2] },
   membershipChangeFilters: { args: () => [US, NEWS, undefined], run: (a, b, c) => membershipChangeFilters(a, b, c as never) },
   createSegmentIndex: { args: () => [undefined], run: (a) => createSegmentIndex(a as never) },
-  "index.set": { args: () => ["us", NEWS], run: (a, b) => makeIndex().set(a as never, b) },
-  "index.delete": { args: () => ["us"], run: (a) => makeIndex().delete(a as never) },
-  "index.has": { args: () => ["us"], run: (a) => makeIndex().has(a as never) },
-  "index.match": { args: () => [CONTACTS[0]], run: (a) => makeIndex().match(a), sources: [0] },
-  "index.changes": { args: () => [CONTACTS[0], CONTACTS[1]], run: (a, b) => makeIndex().changes(a, b), sources: [0, 1] },
+  "index.set": { args: () => ["us", NEWS], run: (a, b) => INDEX.set(a as never, b) },
+  "index.delete": { args: () => ["us"], run: (a) => INDEX.delete(a as never) },
+  "index.has": { args: () => ["us"], run: (a) => INDEX.has(a as never) },
+  "index.match": { args: () => [CONTACTS[0]], run: (a) => INDEX.match(a), sources: [0] },
+  "index.changes": { args: () => [CONTACTS[0], CONTACTS[1]], run: (a, b) => INDEX.changes(a, b), sources: [0, 1] },
   createSegment: { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => createSegment(a as never, b as never) },
   updateSegment: { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => updateSegment(a as never, b as never, c as never) },
   previewSegmentUpdate: { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
@@ -143,7 +156,10 @@ describe("every export refuses hostile arguments with a ConditionError, and chan
     const args = call.args();
     args[position] = HOSTILE[hostile]!();
     const before = args.map((a, i) => (i === position ? undefined : snapshot(a)));
+    INDEX = makeIndex();
+    const indexBefore = indexState(INDEX);
     const result = await outcome(() => call.run(...args));
+    if (!result.ok) expect(indexState(INDEX)).toEqual(indexBefore);
     if (!result.ok) {
       if (call.neverThrows) throw new Error(`${name} threw: ${String(result.error)}`);
       const mayPassThrough = call.sources?.includes(position) && !(result.error instanceof ConditionError);
@@ -156,12 +172,7 @@ describe("every export refuses hostile arguments with a ConditionError, and chan
 });
 
 describe("a failed index call leaves the index exactly as it was", () => {
-  const state = (index: SegmentIndex) => ({
-    size: index.size,
-    has: ["us", "news", "x"].map((id) => index.has(id)),
-    match: CONTACTS.map((c) => index.match(c)),
-    changes: [index.changes(CONTACTS[0], CONTACTS[1]), index.changes({ country: "FR" }, { country: "US", topics: ["news"] })],
-  });
+  const state = indexState;
   it.each(Object.keys(HOSTILE))("set(id, %s) after a valid set of that id", (hostile) => {
     const index = makeIndex();
     index.set("x", { field: "country", operator: "eq", value: "FR" });
@@ -258,5 +269,119 @@ describe("MongoDB's $regex limit bounds the string operators, as its depth limit
         expect((error as ConditionError).message).toMatch(/MongoDB's limit of 32764/);
       }
     }
+  });
+});
+
+describe("options are read once, and hostile values inside them are refused", () => {
+  /** A getter that answers `first` the first `k` times it is read, then `later`. */
+  const flipping = (k: number, first: unknown, later: unknown) => {
+    let n = 0;
+    return () => (n++ < k ? first : later);
+  };
+  it("a mongoVersion getter that changes its answer is read once: one version, no TypeError", () => {
+    for (const k of [1, 2, 5]) {
+      const options = Object.defineProperty({}, "mongoVersion", { enumerable: true, get: flipping(k, "7.0", "6.0") });
+      expect(compileCondition({ field: "a", operator: "exists", value: false }, options).matches({ a: undefined })).toBe(true);
+      const opts2 = Object.defineProperty({}, "mongoVersion", { enumerable: true, get: flipping(k, "8.0", "6.0") });
+      expect(countMembers(US, CONTACTS, opts2)).toBe(2);
+    }
+  });
+  it("an index keeps the options it resolved; a layout getter cannot make changes() unsound", () => {
+    const topics = Object.defineProperty({}, "layout", { enumerable: true, get: flipping(1, "ids", "records") });
+    const index = createSegmentIndex({ topics });
+    index.set("s", NEWS);
+    expect(index.match({ topics: ["news"] })).toEqual(["s"]);
+    expect(index.changes({ topics: [] }, { topics: ["news"] })).toEqual({ entered: ["s"], left: [] });
+    const options: { mongoVersion: "7.0" | "9.0" } = { mongoVersion: "7.0" };
+    const later = createSegmentIndex(options);
+    options.mongoVersion = "9.0";
+    later.set("n", { field: "a", operator: "exists", value: false });
+    expect(later.match({ a: undefined })).toEqual(["n"]); // still 7.0
+  });
+  it.each([
+    ["a proxy of a Date", () => new Proxy(new Date(), {})],
+    ["an object with Date's prototype", () => Object.setPrototypeOf({}, Date.prototype) as Date],
+    ["a revoked proxy", () => HOSTILE["a revoked proxy"]!() as Date],
+    ["an invalid Date", () => new Date(Number.NaN)],
+    ["a number", () => 5 as unknown as Date],
+  ])("now: %s is refused at options.now", (_name, make) => {
+    for (const run of [
+      () => createSegment({ name: "x", conditions: US }, { id: "s", now: make() }),
+      () => updateSegment(SEGMENT, { name: "y" }, { now: make() }),
+      () => previewSegmentUpdate(SEGMENT, { name: "y" }, CONTACTS, { now: make() }),
+    ]) {
+      try {
+        run();
+        expect.unreachable();
+      } catch (error) {
+        expectConditionError(error, "now");
+        expect((error as ConditionError).issues[0]!.path).toEqual(["options", "now"]);
+      }
+    }
+  });
+  it("a Date with its own toISOString cannot forge the timestamps", () => {
+    const now = new Date("2026-03-01T00:00:00Z");
+    Object.defineProperty(now, "toISOString", { value: () => 42 });
+    expect(createSegment({ name: "x", conditions: US }, { id: "s", now }).createdAt).toBe("2026-03-01T00:00:00.000Z");
+  });
+  it("a segment's timestamps must be ISO-8601", () => {
+    expect(() => updateSegment({ ...SEGMENT, createdAt: "not a date" }, { name: "y" })).toThrow(/segment\.createdAt/);
+  });
+  it("hostile values inside options: a getter that throws, a revoked proxy as topics or limits", () => {
+    const throwing = Object.defineProperty({}, "fields", { enumerable: true, get: () => { throw new Error("boom"); } });
+    for (const options of [throwing, { topics: HOSTILE["a revoked proxy"]!() }, { limits: HOSTILE["a proxy whose every trap throws"]!() }, { fields: { x: HOSTILE["a revoked proxy"]!() } }]) {
+      for (const run of [
+        () => compileCondition(US, options as never),
+        () => countMembers(US, CONTACTS, options as never),
+        () => countMembersMany({ a: US }, CONTACTS, options as never),
+        () => membershipChangeFilters(US, NEWS, options as never),
+        () => diffMembership(US, NEWS, CONTACTS, options as never),
+        () => createSegmentIndex(options as never),
+        () => createSegment({ name: "x", conditions: US }, Object.defineProperties({ id: "s" }, Object.getOwnPropertyDescriptors(options))),
+      ]) {
+        try {
+          run();
+          expect.unreachable();
+        } catch (error) {
+          expectConditionError(error, "options");
+          // Option issues keep their own path, never under a condition's.
+          for (const issue of (error as ConditionError).issues) expect(issue.path[0]).toBe("options");
+        }
+      }
+    }
+  });
+});
+
+describe("pathological sizes end quickly", () => {
+  it("index.changes on documents that share subtrees (a DAG) answers without walking every branch", () => {
+    const dag = (d: number) => {
+      let n: Record<string, unknown> = { x: 1 };
+      for (let i = 0; i < d; i++) n = { l: n, r: n, x: 1 };
+      return n;
+    };
+    const index = createSegmentIndex();
+    index.set("s", { field: "a.x", operator: "eq", value: 1 });
+    expect(index.changes({ a: dag(40) }, { a: dag(40) })).toEqual({ entered: [], left: [] });
+    expect(index.changes({ a: dag(40) }, { a: { x: 2 } })).toEqual({ entered: [], left: ["s"] });
+  });
+  it("a ConditionError from an array-like of 2^32-1 items, and formatPath of a huge path, are bounded", () => {
+    const huge = new Proxy([], { get: (t, k) => (k === "length" ? 2 ** 32 - 1 : Reflect.get(t, k)) });
+    expect(new ConditionError(huge as never).issues.length).toBeLessThanOrEqual(10_000);
+    expect(() => formatPath(huge as never)).toThrow(ConditionError);
+  });
+  it("countMembersMany refuses an endless iterable of segments", () => {
+    function* endless() {
+      for (let i = 0; ; i++) yield [`s${i}`, US] as const;
+    }
+    expect(() => countMembersMany(endless(), [])).toThrow(/more than 1000000 segments/);
+  });
+  it("the default contact id keeps object ids apart, and reads ObjectId-like ids as hex", () => {
+    const diff = diffMembership(US, NEWS, [
+      { _id: { a: 1 }, country: "US" },
+      { _id: { a: 2 }, country: "US" },
+      { _id: Object.create(null) as object, country: "US" },
+      { _id: { toHexString: () => "64b0" }, country: "US" },
+    ]);
+    expect(diff.left).toEqual(['{"a":1}', '{"a":2}', "{}", "64b0"]);
   });
 });

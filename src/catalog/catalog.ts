@@ -62,16 +62,20 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
     return { issues };
   }
   for (const name of Object.keys(catalog)) {
-    const spec = catalog[name];
+    // Each entry, and each key of it, is read once: a getter cannot pass the check with one value and be used with another.
+    const given: unknown = catalog[name];
     if (name === "" || !name.isWellFormed() || name.includes("\0")) {
       bad([name], "a field name must be non-empty, well-formed text without NUL");
       continue;
     }
-    if (!isRecord(spec)) {
+    if (!isRecord(given)) {
       bad([name], `field "${name}" must be described by an object { type, path?, values?, storage? }`);
       continue;
     }
+    const spec = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(given)) spec[key] = given[key];
     for (const key of Object.keys(spec)) if (!SPEC_KEYS.includes(key)) bad([name, key], `unknown key "${key}" (expected ${SPEC_KEYS.join(", ")})`);
+    if (Array.isArray(spec.values)) spec.values = Array.from(spec.values as unknown[]);
     const type = spec.type;
     if (typeof type !== "string" || !(FIELD_TYPES as readonly string[]).includes(type)) {
       bad([name, "type"], `type must be one of ${FIELD_TYPES.join(", ")}`);

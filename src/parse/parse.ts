@@ -283,6 +283,11 @@ export function parse(input: unknown, options?: ConditionOptions): { ok: true; p
     if (error instanceof ConditionError) return { ok: false, issues: error.issues };
     throw error;
   }
+  return parseWith(input, resolved);
+}
+
+/** {@link parse} with options already resolved (once per call, by the caller). */
+export function parseWith(input: unknown, resolved: ResolvedOptions): { ok: true; parsed: Parsed; options: ResolvedOptions } | { ok: false; issues: readonly ConditionIssue[] } {
   const snap = snapshot(input, resolved.limits);
   if ("issues" in snap) return { ok: false, issues: snap.issues };
   const parser = new Parser(resolved);
@@ -293,7 +298,12 @@ export function parse(input: unknown, options?: ConditionOptions): { ok: true; p
 
 /** Parses or throws the {@link ConditionError} with every issue. */
 export function parseOrThrow(input: unknown, options?: ConditionOptions): Parsed & { options: ResolvedOptions } {
-  const result = parse(input, options);
+  return parseOrThrowWith(input, resolveOptions(options));
+}
+
+/** {@link parseOrThrow} with options already resolved. */
+export function parseOrThrowWith(input: unknown, resolved: ResolvedOptions): Parsed & { options: ResolvedOptions } {
+  const result = parseWith(input, resolved);
   if (!result.ok) throw new ConditionError(result.issues);
   return { ...result.parsed, options: result.options };
 }

@@ -5,7 +5,7 @@
  */
 import { compiledFrom, type CompiledCondition } from "../compile.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
-import { resolveOptions, type ConditionOptions } from "../options.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo-filter.js";
 import { pass, sourceKind, type Contacts, type Counted } from "./contacts.js";
 
@@ -15,13 +15,26 @@ export type ConditionInput = unknown;
 /** How a contact is identified in a diff. Default: `String(doc._id ?? doc.id)`. */
 export type ContactId = (contact: unknown) => string;
 
+/**
+ * `_id ?? id` as text: a string as it is, an ObjectId as its hex string, a number, bigint or
+ * boolean as written, a Date as ISO-8601, anything else as JSON, so that distinct object ids
+ * stay distinct (`String()` would make them all "[object Object]").
+ */
 export const defaultContactId: ContactId = (contact) => {
   const c = contact as { _id?: unknown; id?: unknown } | null | undefined;
-  return String(c?._id ?? c?.id);
+  const id = c?._id ?? c?.id;
+  if (typeof id === "string") return id;
+  if (typeof id === "number" || typeof id === "bigint" || typeof id === "boolean" || id === undefined) return String(id);
+  if (typeof id === "object" && id !== null) {
+    const hex = (id as { toHexString?: unknown }).toHexString;
+    if (typeof hex === "function") return String(hex.call(id));
+    if (id instanceof Date && !Number.isNaN(id.getTime())) return id.toISOString();
+  }
+  return readArgument(["contacts"], () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id));
 };
 
-/** A condition argument compiled with already-checked options; its issues under `at` (e.g. `["before"]`). */
-function compiledAt(condition: ConditionInput, options: ConditionOptions | undefined, at: readonly (string | number)[]): CompiledCondition {
+/** A condition argument compiled with already-resolved options; its issues under `at` (e.g. `["before"]`). */
+function compiledAt(condition: ConditionInput, options: ResolvedOptions, at: readonly (string | number)[]): CompiledCondition {
   try {
     return compiledFrom(condition, options);
   } catch (error) {
@@ -31,8 +44,12 @@ function compiledAt(condition: ConditionInput, options: ConditionOptions | undef
 
 /** How many contacts match. A number for an Iterable; a promise for an AsyncIterable. */
 export function countMembers<C extends Contacts>(condition: ConditionInput, contacts: C, options?: ConditionOptions): Counted<C, number> {
-  resolveOptions(options);
-  const { matches } = compiledAt(condition, options, []);
+  return countResolved(condition, contacts, resolveOptions(options)) as Counted<C, number>;
+}
+
+/** {@link countMembers} with options already resolved. */
+export function countResolved(condition: ConditionInput, contacts: Contacts, resolved: ResolvedOptions): number | Promise<number> {
+  const { matches } = compiledAt(condition, resolved, []);
   const kind = sourceKind(contacts);
   let count = 0;
   return pass(
@@ -42,11 +59,14 @@ export function countMembers<C extends Contacts>(condition: ConditionInput, cont
       if (matches(contact)) count++;
     },
     () => count,
-  ) as Counted<C, number>;
+  );
 }
 
 /** Segments given by id: a record, a Map, or [id, condition] pairs. */
 export type SegmentConditions = Readonly<Record<string, ConditionInput>> | ReadonlyMap<string, ConditionInput> | Iterable<readonly [string, ConditionInput]>;
+
+/** Segments of one call at most: an endless iterable of segments is refused rather than read forever. */
+const MAX_SEGMENTS = 1_000_000;
 
 /** The [id, condition] pairs of `segments`, read once; ids must be distinct strings. */
 function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
@@ -56,10 +76,15 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
     }
     if (segments instanceof Map) return [...(segments as Map<unknown, unknown>).entries()];
     if (typeof (segments as Iterable<unknown>)[Symbol.iterator] === "function") {
-      return [...(segments as Iterable<unknown>)].map((pair, i) => {
-        if (!Array.isArray(pair)) throw new ConditionError([{ code: "invalid_type", path: ["segments", i], message: `each segment must be an [id, condition] pair, not ${describe(pair)}` }]);
-        return [pair[0], pair[1]];
-      });
+      const pairs: [unknown, unknown][] = [];
+      for (const pair of segments as Iterable<unknown>) {
+        if (pairs.length === MAX_SEGMENTS) {
+          throw new ConditionError([{ code: "too_many_items", path: ["segments"], message: `more than ${MAX_SEGMENTS} segments in one call` }]);
+        }
+        if (!Array.isArray(pair)) throw new ConditionError([{ code: "invalid_type", path: ["segments", pairs.length], message: `each segment must be an [id, condition] pair, not ${describe(pair)}` }]);
+        pairs.push([pair[0], pair[1]]);
+      }
+      return pairs;
     }
     return Object.keys(segments).map((id) => [id, (segments as Record<string, unknown>)[id]]);
   });
@@ -76,12 +101,12 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
 
 /** Member counts of many segments, by segment id, in one pass over the contacts. */
 export function countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C, options?: ConditionOptions): Counted<C, Record<string, number>> {
-  resolveOptions(options);
+  const resolved = resolveOptions(options);
   const issues: ConditionIssue[] = [];
   const compiled: (readonly [string, (doc: unknown) => boolean])[] = [];
   for (const [id, condition] of entriesOf(segments)) {
     try {
-      compiled.push([id, compiledAt(condition, options, ["segments", id]).matches]);
+      compiled.push([id, compiledAt(condition, resolved, ["segments", id]).matches]);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(...error.issues);
@@ -121,6 +146,7 @@ export interface DiffOptions extends ConditionOptions {
 /** Splits diff options into the contact id function and the condition options, reading each once. */
 export function splitDiffOptions(options: DiffOptions | undefined): { id: ContactId; conditionOptions: ConditionOptions | undefined } {
   if (options === undefined) return { id: defaultContactId, conditionOptions: undefined };
+  // Only `id` is taken out here; the rest is read (once) by whoever resolves it.
   const { id, rest } = readArgument(["options"], () => {
     if (typeof options !== "object" || options === null) throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object, not ${describe(options)}` }]);
     const { id, ...rest } = options;
@@ -129,15 +155,19 @@ export function splitDiffOptions(options: DiffOptions | undefined): { id: Contac
   if (id !== undefined && typeof id !== "function") {
     throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
   }
-  resolveOptions(rest);
   return { id: id ?? defaultContactId, conditionOptions: rest };
 }
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
 export function diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: DiffOptions): Counted<C, MembershipDiff> {
   const { id, conditionOptions } = splitDiffOptions(options);
-  const was = compiledAt(before, conditionOptions, ["before"]).matches;
-  const is = compiledAt(after, conditionOptions, ["after"]).matches;
+  return diffResolved(before, after, contacts, id, resolveOptions(conditionOptions)) as Counted<C, MembershipDiff>;
+}
+
+/** {@link diffMembership} with its options already read and resolved. */
+export function diffResolved(before: ConditionInput, after: ConditionInput, contacts: Contacts, id: ContactId, resolved: ResolvedOptions): MembershipDiff | Promise<MembershipDiff> {
+  const was = compiledAt(before, resolved, ["before"]).matches;
+  const is = compiledAt(after, resolved, ["after"]).matches;
   const kind = sourceKind(contacts);
   const entered: string[] = [];
   const left: string[] = [];
@@ -152,14 +182,14 @@ export function diffMembership<C extends Contacts>(before: ConditionInput, after
       if (a !== b) (b ? entered : left).push(id(contact));
     },
     () => ({ entered, left, count }),
-  ) as Counted<C, MembershipDiff>;
+  );
 }
 
 /** Two MongoDB filters for the same diff inside MongoDB: who would enter and who would leave. */
 export function membershipChangeFilters(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): { entering: MongoFilter; leaving: MongoFilter } {
-  resolveOptions(options);
-  const was: CompiledCondition = compiledAt(before, options, ["before"]);
-  const is: CompiledCondition = compiledAt(after, options, ["after"]);
+  const resolved = resolveOptions(options);
+  const was: CompiledCondition = compiledAt(before, resolved, ["before"]);
+  const is: CompiledCondition = compiledAt(after, resolved, ["after"]);
   return Object.freeze({
     entering: Object.freeze({ $and: [is.filter, { $nor: [was.filter] }] }),
     leaving: Object.freeze({ $and: [was.filter, { $nor: [is.filter] }] }),

@@ -31,11 +31,22 @@ export interface SegmentIndex {
 
 /** MongoDB stores documents at most 100 levels deep; beyond this, values are taken to differ (a safe answer) rather than walked. */
 const MAX_COMPARED_DEPTH = 128;
+/** Values compared per call: a document that shares subtrees (a DAG in memory) could otherwise take exponential time. */
+const MAX_COMPARED_VALUES = 1_000_000;
 
-/** Deep equality of document values as MongoDB would store them (plain data and Dates). */
-export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
+/**
+ * Deep equality of document values as MongoDB would store them (plain data and Dates).
+ * Past the depth or size bounds it answers "different", which is always safe for change
+ * detection: the segments reading the value are evaluated again.
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const budget = { left: MAX_COMPARED_VALUES };
+  return same(a, b, 0, budget);
+}
+
+function same(a: unknown, b: unknown, depth: number, budget: { left: number }): boolean {
   if (Object.is(a, b)) return true;
-  if (depth > MAX_COMPARED_DEPTH) return false;
+  if (depth > MAX_COMPARED_DEPTH || --budget.left < 0) return false;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
     // -0 and 0 are the same number to every comparison the language makes; NaN equals NaN above.
     return typeof a === "number" && typeof b === "number" && a === b;
@@ -43,14 +54,14 @@ export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth + 1)) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i], depth + 1, budget)) return false;
     return true;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   // Own names, enumerable or not: the predicate reads any own property.
   const ka = Object.getOwnPropertyNames(a);
   if (ka.length !== Object.getOwnPropertyNames(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1)) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, budget)) return false;
   return true;
 }
 
@@ -113,7 +124,8 @@ function segmentId(id: unknown): string {
 }
 
 export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
-  resolveOptions(options); // refuse bad options now, not at the first set()
+  // Resolved once: bad options are refused now, and later edits to the object change nothing.
+  const resolved = resolveOptions(options);
   const segments = new Map<string, Entry>();
   /** root key → path → segment ids reading that path. */
   const byRoot = new Map<string, Map<string, { path: PreparedPath; ids: Set<string> }>>();
@@ -151,7 +163,7 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
     set(id, condition) {
       segmentId(id);
       // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
-      const compiled = compiledFrom(condition, options);
+      const compiled = compiledFrom(condition, resolved);
       const paths = compiled.fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);

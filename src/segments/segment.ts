@@ -7,11 +7,12 @@
  */
 import { ConditionError, describe, IssueList, readArgument, type ConditionIssue, type ConditionPath } from "../errors.js";
 import type { Condition } from "../language/condition.js";
-import { resolveOptions, type ConditionOptions } from "../options.js";
-import { parse } from "../parse/parse.js";
+import { parseIsoDate } from "../catalog/dates.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
+import { parseWith } from "../parse/parse.js";
 import { didYouMean } from "../suggest.js";
 import { sourceKind, type Contacts, type Counted } from "./contacts.js";
-import { countMembers, diffMembership, splitDiffOptions, type ContactId } from "./membership.js";
+import { countResolved, diffResolved, splitDiffOptions, type ContactId } from "./membership.js";
 import { sameValue } from "./segment-index.js";
 
 export interface Segment {
@@ -85,15 +86,15 @@ function text(issues: IssueList, value: unknown, at: ConditionPath, label: strin
 }
 
 /** Conditions validated with `options`; issues under `at` (options issues stay where they are). */
-function conditionsAt(issues: IssueList, value: unknown, options: ConditionOptions | undefined, at: ConditionPath): Condition | undefined {
-  const r = parse(value, options);
+function conditionsAt(issues: IssueList, value: unknown, options: ResolvedOptions, at: ConditionPath): Condition | undefined {
+  const r = parseWith(value, options);
   if (r.ok) return r.parsed.condition;
-  for (const i of r.issues) issues.add(i.code, i.path[0] === "options" ? i.path : [...at, ...i.path], i.message);
+  for (const i of r.issues) issues.add(i.code, [...at, ...i.path], i.message);
   return undefined;
 }
 
 /** Validates a create or update body; paths start at the body's root. */
-function validateBody(body: unknown, options: ConditionOptions | undefined, required: readonly (keyof SegmentBody)[]): Validated {
+function validateBody(body: unknown, options: ResolvedOptions, required: readonly (keyof SegmentBody)[]): Validated {
   const input = readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
   const issues = new IssueList();
   const out: Validated = {};
@@ -118,7 +119,7 @@ function validateBody(body: unknown, options: ConditionOptions | undefined, requ
 }
 
 /** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
-function readSegment(segment: unknown, options: ConditionOptions | undefined): Segment {
+function readSegment(segment: unknown, options: ResolvedOptions): Segment {
   const s = readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
   const issues = new IssueList();
   const bad = (key: string, message: string) => issues.add("invalid_value", ["segment", key], message);
@@ -130,27 +131,30 @@ function readSegment(segment: unknown, options: ConditionOptions | undefined): S
   if ("memberCount" in s && s.memberCount !== null && !(typeof s.memberCount === "number" && Number.isSafeInteger(s.memberCount) && s.memberCount >= 0)) {
     bad("memberCount", `memberCount must be a count or null, not ${describe(s.memberCount)}`);
   }
-  for (const key of ["createdAt", "updatedAt"] as const) if (key in s && typeof s[key] !== "string") bad(key, `${key} must be an ISO-8601 string, not ${describe(s[key])}`);
+  for (const key of ["createdAt", "updatedAt"] as const) {
+    if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key]))) bad(key, `${key} must be an ISO-8601 datetime with an offset, not ${describe(s[key])}`);
+  }
   const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, options, ["segment", "conditions"]) : undefined;
   if (!issues.ok || conditions === undefined) throw new ConditionError(issues.items);
   return { ...(s as unknown as Segment), conditions };
 }
 
-/** The time of a change: `now`, or the clock. */
-function iso(now: Date | undefined): string {
-  return (now ?? new Date()).toISOString();
+/** The time of a change, ISO-8601: `now` (epoch milliseconds, already checked), or the clock. */
+function iso(now: number | undefined): string {
+  return new Date(now ?? Date.now()).toISOString();
 }
 
 interface LifecycleOptions {
   readonly id: unknown;
-  readonly now: Date | undefined;
+  /** `options.now` as epoch milliseconds, read once through Date's own method. */
+  readonly now: number | undefined;
   readonly contacts: Contacts | undefined;
-  readonly conditionOptions: ConditionOptions;
+  readonly resolved: ResolvedOptions;
 }
 
 /** Reads and checks the options of a lifecycle function once: `now`, `contacts` and (for create) `id`; the rest are condition options. */
 function readLifecycleOptions(options: unknown, required: boolean): LifecycleOptions {
-  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, conditionOptions: {} };
+  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, resolved: resolveOptions(undefined) };
   const read = readArgument(["options"], () => {
     if (typeof options !== "object" || options === null) {
       throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object${required ? " with the segment's id" : ""}, not ${describe(options)}` }]);
@@ -162,19 +166,29 @@ function readLifecycleOptions(options: unknown, required: boolean): LifecycleOpt
   if (required && (typeof read.id !== "string" || read.id === "")) {
     issues.push({ code: read.id === undefined ? "missing_key" : "invalid_options", path: ["options", "id"], message: `the new segment's id must be a non-empty string, not ${describe(read.id)}` });
   }
-  if (read.now !== undefined && !(read.now instanceof Date && !Number.isNaN(read.now.getTime()))) {
-    issues.push({ code: "invalid_options", path: ["options", "now"], message: `now must be a valid Date, not ${describe(read.now)}` });
+  let now: number | undefined;
+  if (read.now !== undefined) {
+    // Date's own getTime: a look-alike, a proxy or a Date with its own methods cannot answer for it.
+    let time = Number.NaN;
+    try {
+      time = Date.prototype.getTime.call(read.now);
+    } catch {
+      // not a Date
+    }
+    if (Number.isNaN(time)) issues.push({ code: "invalid_options", path: ["options", "now"], message: `now must be a valid Date, not ${describe(read.now)}` });
+    else now = time;
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  resolveOptions(read.conditionOptions);
-  if (read.contacts !== undefined) sourceKind(read.contacts, ["options", "contacts"]);
-  return read as LifecycleOptions;
+  const resolved = resolveOptions(read.conditionOptions);
+  const contacts = read.contacts as Contacts | undefined;
+  if (contacts !== undefined) sourceKind(contacts, ["options", "contacts"]);
+  return { id: read.id, now, contacts, resolved };
 }
 
 /** Sync when there are no contacts or a sync source; a promise for an async source. */
-function withCount<T>(conditions: Condition, contacts: Contacts | undefined, options: ConditionOptions, make: (count: number | null) => T): T | Promise<T> {
+function withCount<T>(conditions: Condition, contacts: Contacts | undefined, options: ResolvedOptions, make: (count: number | null) => T): T | Promise<T> {
   if (contacts === undefined) return make(null);
-  const counted = countMembers(conditions, contacts, options) as number | Promise<number>;
+  const counted = countResolved(conditions, contacts, options);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
@@ -187,10 +201,10 @@ export interface CreateOptions extends ConditionOptions {
 
 /** Validates a create body and returns the complete segment. */
 export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
-  const { id, now, contacts, conditionOptions } = readLifecycleOptions(options, true);
-  const valid = validateBody(body, conditionOptions, ["name", "conditions"]);
+  const { id, now, contacts, resolved } = readLifecycleOptions(options, true);
+  const valid = validateBody(body, resolved, ["name", "conditions"]);
   const at = iso(now);
-  return withCount(valid.conditions!, contacts, conditionOptions, (memberCount) =>
+  return withCount(valid.conditions!, contacts, resolved, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
       id: id as string,
@@ -217,7 +231,7 @@ export interface SegmentUpdate {
 }
 
 /** An update whose arguments are already read and checked. */
-function update(segment: Segment, valid: Validated, now: Date | undefined, contacts: Contacts | undefined, conditionOptions: ConditionOptions): SegmentUpdate | Promise<SegmentUpdate> {
+function update(segment: Segment, valid: Validated, now: number | undefined, contacts: Contacts | undefined, resolved: ResolvedOptions): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
   const updatedAt = iso(now);
   const next = (memberCount: number | null): SegmentUpdate =>
@@ -235,7 +249,7 @@ function update(segment: Segment, valid: Validated, now: Date | undefined, conta
       conditionsChanged,
     });
   if (!conditionsChanged) return next(segment.memberCount);
-  return withCount(valid.conditions!, contacts, conditionOptions, next);
+  return withCount(valid.conditions!, contacts, resolved, next);
 }
 
 /**
@@ -244,10 +258,10 @@ function update(segment: Segment, valid: Validated, now: Date | undefined, conta
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
 export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
-  const { now, contacts, conditionOptions } = readLifecycleOptions(options, false);
-  const old = readSegment(segment, conditionOptions);
-  const valid = validateBody(body, conditionOptions, []);
-  return update(old, valid, now, contacts, conditionOptions) as Counted<C, SegmentUpdate>;
+  const { now, contacts, resolved } = readLifecycleOptions(options, false);
+  const old = readSegment(segment, resolved);
+  const valid = validateBody(body, resolved, []);
+  return update(old, valid, now, contacts, resolved) as Counted<C, SegmentUpdate>;
 }
 
 export interface SegmentPreview {
@@ -273,12 +287,12 @@ export function previewSegmentUpdate<C extends Contacts>(
     return { now, rest };
   });
   const { id, conditionOptions: diffOptions } = splitDiffOptions(split.rest as never);
-  const { now, conditionOptions } = readLifecycleOptions({ ...diffOptions, now: split.now }, false);
-  const old = readSegment(segment, conditionOptions);
-  const valid = validateBody(body, conditionOptions, []);
+  const { now, resolved } = readLifecycleOptions({ ...diffOptions, now: split.now }, false);
+  const old = readSegment(segment, resolved);
+  const valid = validateBody(body, resolved, []);
   sourceKind(contacts);
-  const updated = update(old, valid, now, undefined, conditionOptions) as SegmentUpdate;
-  const diff = diffMembership(old.conditions, updated.segment.conditions, contacts, { ...conditionOptions, id });
+  const updated = update(old, valid, now, undefined, resolved) as SegmentUpdate;
+  const diff = diffResolved(old.conditions, updated.segment.conditions, contacts, id, resolved);
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),
