@@ -2,12 +2,12 @@
  * The public entry points: validate once at the boundary, then hand the AST to each target.
  */
 import { ConditionError } from "./errors.js";
-import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions, type TopicLayout } from "./options.js";
 import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
-import { toFilter, type MongoFilter } from "./targets/mongo-filter.js";
-import { toMatcher } from "./targets/matcher.js";
+import { reads } from "./language/ast.js";
+import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
+import { toMatcher } from "./targets/predicate/matcher.js";
 
 /** A condition validated and compiled for both targets: immutable, reusable without limit. */
 export interface CompiledCondition {
@@ -42,30 +42,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-function reads(ast: Node): { fields: string[]; topics: string[] } {
-  const fields = new Set<string>();
-  const topics = new Set<string>();
-  const visit = (node: Node): void => {
-    switch (node.kind) {
-      case "compare":
-        fields.add(node.path.join("."));
-        return;
-      case "topic":
-        for (const id of node.ids) topics.add(id);
-        return;
-      case "and":
-      case "or":
-        node.children.forEach(visit);
-        return;
-      case "not":
-        visit(node.child);
-        return;
-    }
-  };
-  visit(ast);
-  return { fields: [...fields], topics: [...topics] };
 }
 
 /**

@@ -12,7 +12,7 @@ export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
 export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";
-export type { MongoFilter } from "./targets/mongo-filter.js";
+export type { MongoFilter } from "./targets/mongo/filter.js";
 export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
 export type { TopicLayout } from "./options.js";

@@ -1,6 +1,7 @@
 import { ConditionError, thrownMessage, type ConditionIssue } from "./errors.js";
 import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
 import { checkFieldPath } from "./language/field-path.js";
+import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
 import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
@@ -31,12 +32,7 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
  */
 export const MAX_DEPTH_CEILING = 46;
 
-export const TOPIC_LAYOUTS = ["ids", "records"] as const;
-/**
- * `ids`: an array of the ids of the topics the contact is subscribed to.
- * `records`: an array of `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts.
- */
-export type TopicLayout = (typeof TOPIC_LAYOUTS)[number];
+export { TOPIC_LAYOUTS, type TopicLayout };
 
 export interface TopicOptions {
   /** Document path of the contact's topic subscriptions. Default `"topics"`. */

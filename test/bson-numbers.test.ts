@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, type Condition } from "../src/index.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { SEMANTICS } from "../src/language/versions.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 
 const dec = (s: string) => Decimal128.fromString(s);

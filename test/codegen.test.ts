@@ -6,8 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { parseOrThrow } from "../src/parse/parse.js";
-import { generateMatcher } from "../src/targets/predicate-codegen.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { generateMatcher } from "../src/targets/predicate/codegen.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 

@@ -11,7 +11,7 @@ import { DEVIATIONS, deviationsFor } from "./reference/deviations.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { SEMANTICS } from "../src/language/versions.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 
 describe.each(DEVIATIONS.map((d) => [d.id, d] as const))("deviation %s", (_id, deviation) => {
   const { filter, doc, mongo, version } = deviation.example;

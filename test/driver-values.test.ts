@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, contactFields, defineFields, MONGO_VERSIONS, type Condition } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 
 const f = (field: string, operator: string, value: unknown) => ({ field, operator, value }) as Condition;

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, MONGO_VERSIONS, type CompiledCondition, type Condition, type MongoVersion } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 
 const runs = Number(process.env.PORT_RUNS ?? 100_000);

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, ConditionError, MONGO_VERSIONS, type Condition, type MongoVersion } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
-import { interpretMatcher } from "../src/targets/predicate.js";
+import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 
 const isNull = (field: string): Condition => ({ field, operator: "exists", value: false });

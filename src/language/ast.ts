@@ -1,61 +1,137 @@
 /**
- * The condition AST: one closed union of readonly, frozen plain objects. The parser is the
- * only producer; every compile target is an exhaustive switch over `kind`, so a new kind
- * fails the type check until every target handles it.
+ * The condition AST: one closed union of target-neutral, readonly, frozen plain objects,
+ * built only through the {@link node} factories and walked by one exhaustive {@link fold},
+ * so a new kind fails the type check until every target and every analysis handles it.
+ *
+ * Nodes say what is tested, not how a target writes it: `ne` is `not(leaf eq)`, the ids
+ * topic layout is an `in` leaf on the topics path, the records layout an element match.
+ * Each node keeps its {@link Origin}, the user's words, so that a target can speak them
+ * (the MongoDB filter writes `$ne` for a negated `ne`, `$nor` for a `$not`).
  */
-import type { TopicLayout } from "../options.js";
+import type { Operator } from "./condition.js";
 import type { LeafTest, Operand } from "./operators.js";
 
 export type Path = readonly string[];
 
+export type TopicKey = "subscribedToTopic" | "notSubscribedToTopic";
+
+/** Where a node came from, in the user's words. */
+export type Origin =
+  /** A field condition, as written (`field` is the name given, before any catalog maps it to a path). */
+  | { readonly from: "field"; readonly field: string; readonly operator: Operator }
+  /** One key of a topic condition. */
+  | { readonly from: "topic"; readonly key: TopicKey; readonly ids: readonly string[] }
+  /** The keys of one input object, all of which must hold (`$and` with `$or`, or both topic keys). */
+  | { readonly from: "keys" }
+  | { readonly from: "$and" }
+  | { readonly from: "$or" }
+  | { readonly from: "$not" }
+  /** Made by lowering a storage layout: the parts of the records layout's element test. */
+  | { readonly from: "layout" };
+
 /**
  * A test of the values at one document path. `test` is positive and applies to each value
- * the path reaches (MongoDB's "any element" rule); `negate` inverts the whole path result,
- * exactly as MongoDB evaluates `$ne`, `$nin` and `$not` ("no element matches").
+ * the path reaches (MongoDB's "any element" rule); a `not` above it inverts the whole path
+ * result, exactly as MongoDB evaluates `$ne`, `$nin` and `$not` ("no element matches").
  */
-export interface CompareNode {
-  readonly kind: "compare";
+export interface LeafNode {
+  readonly kind: "leaf";
   readonly path: Path;
   readonly test: LeafTest;
-  readonly negate: boolean;
-  /** The operand: a scalar (a Date for date fields), a list for `in`, a literal for the string tests, null for `null`. */
+  /** A scalar (a Date for date fields), a list for `in`, a literal for the string tests, null for `null`. */
   readonly value: Operand;
+  readonly origin: Origin;
 }
 
-/** Subscription to any of `ids` (or, negated, to none of them), stored as `layout` says. */
-export interface TopicNode {
-  readonly kind: "topic";
+/** Some element of an array at `path` is a document for which `where` holds (paths in `where` are relative to it). */
+export interface ElemMatchNode {
+  readonly kind: "elemMatch";
   readonly path: Path;
-  readonly layout: TopicLayout;
-  readonly ids: readonly string[];
-  readonly negate: boolean;
+  readonly where: Node;
+  readonly origin: Origin;
 }
 
 export interface AndNode {
   readonly kind: "and";
   readonly children: readonly Node[];
-  /**
-   * The conjunction of the keys of one input object (`$and` with `$or`, or both topic
-   * keys), rather than an explicit `$and` list: the MongoDB filter keeps it one object too,
-   * so that it costs no extra nesting.
-   */
-  readonly sameObject?: true;
+  readonly origin: Origin;
 }
 
 export interface OrNode {
   readonly kind: "or";
   readonly children: readonly Node[];
+  readonly origin: Origin;
 }
 
 export interface NotNode {
   readonly kind: "not";
   readonly child: Node;
+  readonly origin: Origin;
 }
 
-export type Node = CompareNode | TopicNode | AndNode | OrNode | NotNode;
+export type Node = LeafNode | ElemMatchNode | AndNode | OrNode | NotNode;
 export type NodeKind = Node["kind"];
 
+/** The only way to build nodes: each comes out frozen. */
+export const node = {
+  leaf: (path: Path, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", path: Object.freeze([...path]), test, value, origin }),
+  elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode => Object.freeze({ kind: "elemMatch", path: Object.freeze([...path]), where, origin }),
+  and: (children: readonly Node[], origin: Origin): AndNode => Object.freeze({ kind: "and", children: Object.freeze([...children]), origin }),
+  or: (children: readonly Node[], origin: Origin): OrNode => Object.freeze({ kind: "or", children: Object.freeze([...children]), origin }),
+  not: (child: Node, origin: Origin): NotNode => Object.freeze({ kind: "not", child, origin }),
+} as const;
+
+/** One handler per node kind, given the node and what its children folded to. */
+export interface Fold<T> {
+  leaf(n: LeafNode): T;
+  elemMatch(n: ElemMatchNode, where: T): T;
+  and(n: AndNode, children: T[]): T;
+  or(n: OrNode, children: T[]): T;
+  not(n: NotNode, child: T): T;
+}
+
+/** Folds a tree bottom-up: the one traversal every target and analysis uses. */
+export function fold<T>(n: Node, f: Fold<T>): T {
+  switch (n.kind) {
+    case "leaf":
+      return f.leaf(n);
+    case "elemMatch":
+      return f.elemMatch(n, fold(n.where, f));
+    case "and":
+      return f.and(n, n.children.map((c) => fold(c, f)));
+    case "or":
+      return f.or(n, n.children.map((c) => fold(c, f)));
+    case "not":
+      return f.not(n, fold(n.child, f));
+    default:
+      return unreachable(n);
+  }
+}
+
 /** Fails to compile when a switch over node kinds misses one. */
-export function unreachable(node: never): never {
-  throw new Error(`unhandled condition node ${JSON.stringify(node)}`);
+export function unreachable(n: never): never {
+  throw new Error(`unhandled condition node ${JSON.stringify(n)}`);
+}
+
+/** What a condition reads: the document paths of its field tests, and the ids of its topic tests, each once. */
+export function reads(root: Node): { fields: string[]; topics: string[] } {
+  const fields = new Set<string>();
+  const topics = new Set<string>();
+  const visit = (n: Node) => {
+    if (n.origin.from === "topic") for (const id of n.origin.ids) topics.add(id);
+  };
+  fold<void>(root, {
+    leaf: (n) => {
+      visit(n);
+      if (n.origin.from === "field") fields.add(n.path.join("."));
+    },
+    elemMatch: (n) => {
+      visit(n);
+      if (n.origin.from === "field") fields.add(n.path.join("."));
+    },
+    and: visit,
+    or: visit,
+    not: visit,
+  });
+  return { fields: [...fields], topics: [...topics] };
 }

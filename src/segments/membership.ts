@@ -6,7 +6,7 @@
 import { compiledFrom, type CompiledCondition } from "../compile.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
-import type { MongoFilter } from "../targets/mongo-filter.js";
+import type { MongoFilter } from "../targets/mongo/filter.js";
 import { pass, sourceKind, type Contacts, type Counted } from "./contacts.js";
 
 /** Raw condition input, or what compileCondition returned. */

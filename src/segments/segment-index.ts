@@ -10,10 +10,10 @@
  */
 import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
 import { ConditionError, describe } from "../errors.js";
-import { subscribedRecordIds } from "../language/topics.js";
-import { stringValue } from "../runtime/bson.js";
-import { resolveOptions, type ConditionOptions, type TopicLayout } from "../options.js";
-import { anyAtPath, asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
+import type { TopicLayout } from "../language/topics.js";
+import { subscribedIds } from "./topics.js";
+import { resolveOptions, type ConditionOptions } from "../options.js";
+import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 
 export interface SegmentIndex {
@@ -91,30 +91,6 @@ interface TopicStorage {
   readonly path: PreparedPath;
   readonly layout: TopicLayout;
   readonly byTopic: Map<string, Set<string>>;
-}
-
-/** The ids a contact is subscribed to, in one storage. */
-function subscribed(doc: Record<string, unknown>, storage: TopicStorage): Set<string> {
-  const ids = new Set<string>();
-  if (storage.layout === "ids") {
-    anyAtPath(doc, storage.path, 0, (v) => {
-      const id = stringValue(v);
-      if (id !== undefined) ids.add(id);
-      return false;
-    });
-  } else {
-    anyAtPath(
-      doc,
-      storage.path,
-      0,
-      (records) => {
-        subscribedRecordIds(records as unknown[], ids);
-        return false;
-      },
-      true,
-    );
-  }
-  return ids;
 }
 
 /** A segment id: a string, or a ConditionError. */
@@ -208,8 +184,8 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
       }
       for (const storage of storages.values()) {
         if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
-        const was = subscribed(a, storage);
-        const is = subscribed(b, storage);
+        const was = subscribedIds(a, storage.path, storage.layout);
+        const is = subscribedIds(b, storage.path, storage.layout);
         for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
       }
       const entered: string[] = [];

@@ -4,16 +4,16 @@
  * closures specialised per node (the path's shape, the operand's type), so that evaluation
  * does no dispatch on the condition at all.
  */
-import { unreachable, type Node } from "../language/ast.js";
-import { elementTest, type ElementTest } from "../language/operators.js";
-import { recordsTest } from "../language/topics.js";
-import type { Semantics } from "../language/versions.js";
-import { anyAtPath, asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
+import { fold, type Node } from "../../language/ast.js";
+import type { Semantics } from "../../language/versions.js";
+import { anyAtPath, asDocument, field, preparePath, type ElementTest, type PreparedPath } from "../../runtime/path.js";
+import { elementTest } from "./leaves.js";
 
 export type Predicate = (doc: unknown) => boolean;
+type DocPredicate = (doc: Record<string, unknown>) => boolean;
 
 /** Any value at `path` passes `test`, with a fast path for the common one-segment path. */
-function atPath(path: PreparedPath, test: ElementTest): (doc: Record<string, unknown>) => boolean {
+function atPath(path: PreparedPath, test: ElementTest): DocPredicate {
   if (path.segments.length === 1) {
     const key = path.segments[0] as string;
     return (doc) => {
@@ -26,34 +26,17 @@ function atPath(path: PreparedPath, test: ElementTest): (doc: Record<string, unk
   return (doc) => anyAtPath(doc, path, 0, test);
 }
 
-type DocPredicate = (doc: Record<string, unknown>) => boolean;
-
-function build(node: Node, sem: Semantics): DocPredicate {
-  switch (node.kind) {
-    case "compare": {
-      const test = atPath(preparePath(node.path, sem.nullThroughArrays), elementTest(node.test, node.value, sem));
-      return node.negate ? (doc) => !test(doc) : test;
+/** Some element of an array at `path` is a document for which `where` holds (MongoDB's `$elemMatch`). */
+export function elementMatch(path: PreparedPath, where: DocPredicate): DocPredicate {
+  const some: ElementTest = (array) => {
+    const list = array as readonly unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const element = asDocument(list[i]);
+      if (element !== undefined && where(element)) return true;
     }
-    case "topic": {
-      const path = preparePath(node.path, sem.nullThroughArrays);
-      let test: DocPredicate;
-      if (node.layout === "records") {
-        const records = recordsTest(node.ids);
-        test = (doc) => anyAtPath(doc, path, 0, records, true);
-      } else test = atPath(path, elementTest("in", node.ids, sem));
-      return node.negate ? (doc) => !test(doc) : test;
-    }
-    case "and":
-      return all(node.children.map((c) => build(c, sem)));
-    case "or":
-      return any(node.children.map((c) => build(c, sem)));
-    case "not": {
-      const child = build(node.child, sem);
-      return (doc) => !child(doc);
-    }
-    default:
-      return unreachable(node);
-  }
+    return false;
+  };
+  return (doc) => anyAtPath(doc, path, 0, some, true);
 }
 
 function all(parts: DocPredicate[]): DocPredicate {
@@ -80,10 +63,21 @@ function any(parts: DocPredicate[]): DocPredicate {
   };
 }
 
+/** The closures of a tree, over documents. */
+export function buildClosures(root: Node, sem: Semantics): DocPredicate {
+  return fold<DocPredicate>(root, {
+    leaf: (n) => atPath(preparePath(n.path, sem.nullThroughArrays), elementTest(n.test, n.value, sem)),
+    elemMatch: (n, where) => elementMatch(preparePath(n.path, sem.nullThroughArrays), where),
+    and: (_n, children) => all(children),
+    or: (_n, children) => any(children),
+    not: (_n, child) => (doc) => !child(doc),
+  });
+}
+
 const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
-export function interpretMatcher(node: Node, sem: Semantics): Predicate {
-  const predicate = build(node, sem);
+export function interpretMatcher(root: Node, sem: Semantics): Predicate {
+  const predicate = buildClosures(root, sem);
   return (doc) => predicate(asDocument(doc) ?? EMPTY);
 }

@@ -11,15 +11,15 @@
  * large, goes to the closure compiler in predicate.ts. A differential test proves the two
  * always agree.
  */
-import { unreachable, type Node } from "../language/ast.js";
-import { readsStrings, seesUndefined, testConstants, testSource, type LeafTest, type Operand } from "../language/operators.js";
-import { recordsTest } from "../language/topics.js";
-import type { Semantics } from "../language/versions.js";
-import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../runtime/path.js";
-import { compareCodePoints } from "../runtime/string-order.js";
-import { compareNumeric, mayBeOtherNumeric, numericIn } from "../runtime/numbers.js";
-import { dateTime, isBsonSymbol } from "../runtime/bson.js";
-import type { Predicate } from "./predicate.js";
+import { fold, type Node } from "../../language/ast.js";
+import type { LeafTest, Operand } from "../../language/operators.js";
+import type { Semantics } from "../../language/versions.js";
+import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../../runtime/path.js";
+import { compareCodePoints } from "../../runtime/string-order.js";
+import { compareNumeric, mayBeOtherNumeric, numericIn } from "../../runtime/numbers.js";
+import { dateTime, isBsonSymbol } from "../../runtime/bson.js";
+import { buildClosures, elementMatch, type Predicate } from "./closures.js";
+import { readsStrings, seesUndefined, testConstants, testSource } from "./leaves.js";
 
 /** A segment usable as a property name in source: identifier characters only, so it can never be more than a name. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -113,45 +113,27 @@ class Generator {
     return `l${id}(d)`;
   }
 
-  expression(node: Node): string {
-    switch (node.kind) {
-      case "compare": {
-        const call = this.leaf(node.path, node.test, node.value);
-        return node.negate ? `!${call}` : call;
-      }
-      case "topic": {
-        let call: string;
-        if (node.layout === "records") {
-          const test = this.ref(recordsTest(node.ids));
-          call = `anyAtPath(d, ${this.ref(preparePath(node.path, this.sem.nullThroughArrays))}, 0, ${test}, true)`;
-        } else call = this.leaf(node.path, "in", node.ids);
-        return node.negate ? `!${call}` : call;
-      }
-      case "and":
-        return `(${node.children.map((c) => this.expression(c)).join(" && ")})`;
-      case "or":
-        return `(${node.children.map((c) => this.expression(c)).join(" || ")})`;
-      case "not":
-        return `!${this.expression(node.child)}`;
-      default:
-        return unreachable(node);
-    }
+  /** The expression for a tree over the document variable `d`. */
+  expression(root: Node): string {
+    return fold<string>(root, {
+      leaf: (n) => this.leaf(n.path, n.test, n.value),
+      // An element match runs its closures (cheap, and rare: the records topic layout).
+      elemMatch: (n) => `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), buildClosures(n.where, this.sem)))}(d)`,
+      and: (_n, children) => `(${children.join(" && ")})`,
+      or: (_n, children) => `(${children.join(" || ")})`,
+      not: (_n, child) => `!${child}`,
+    });
   }
 }
 
-function countLeaves(node: Node): number {
-  switch (node.kind) {
-    case "compare":
-    case "topic":
-      return 1;
-    case "and":
-    case "or":
-      return node.children.reduce((n, c) => n + countLeaves(c), 0);
-    case "not":
-      return countLeaves(node.child);
-    default:
-      return unreachable(node);
-  }
+function countLeaves(root: Node): number {
+  return fold<number>(root, {
+    leaf: () => 1,
+    elemMatch: () => 1,
+    and: (_n, children) => children.reduce((a, b) => a + b, 0),
+    or: (_n, children) => children.reduce((a, b) => a + b, 0),
+    not: (_n, child) => child,
+  });
 }
 
 /** The generated predicate, or undefined where code generation is not possible or not worth it. */

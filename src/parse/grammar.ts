@@ -1,0 +1,135 @@
+/**
+ * The grammar of the language's JSON shapes: recognises each object's shape from its keys,
+ * walks `$and`/`$or`/`$not` with paths and the depth limit, and collects every issue.
+ * Field conditions are lowered by lower.ts, topic conditions by language/topics.ts.
+ */
+import { IssueList, type ConditionPath } from "../errors.js";
+import { node, type Node, type Origin } from "../language/ast.js";
+import { topicNode } from "../language/topics.js";
+import type { ResolvedOptions } from "../options.js";
+import { didYouMean } from "../suggest.js";
+import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
+import { topicListSchema } from "./schema.js";
+import { Opaque, type Snapshot } from "./snapshot.js";
+
+const TOPIC_KEYS = ["subscribedToTopic", "notSubscribedToTopic"] as const;
+const LOGICAL_KEYS = ["$and", "$or", "$not"] as const;
+const ALL_KEYS: readonly string[] = [...FIELD_KEYS, ...TOPIC_KEYS, ...LOGICAL_KEYS];
+const SHAPES = [
+  { name: "a field condition", keys: FIELD_KEYS as readonly string[] },
+  { name: "a topic condition", keys: TOPIC_KEYS as readonly string[] },
+  { name: "a logical condition", keys: LOGICAL_KEYS as readonly string[] },
+] as const;
+const SHAPE_HELP = "expected {field, operator, value}, {subscribedToTopic and/or notSubscribedToTopic} or {$and/$or/$not}";
+
+type SnapshotObject = { readonly [key: string]: Snapshot };
+
+function isObject(value: Snapshot | undefined): value is SnapshotObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Opaque);
+}
+
+const KEYS: Origin = Object.freeze({ from: "keys" });
+const AND: Origin = Object.freeze({ from: "$and" });
+const OR: Origin = Object.freeze({ from: "$or" });
+const NOT: Origin = Object.freeze({ from: "$not" });
+
+/** "Did you mean" costs an edit distance per candidate: only so many per input, so that thousands of typos stay cheap. */
+const SUGGESTION_BUDGET = 20;
+
+/** Walks the JSON shapes of the language, with paths and limits, lowering each part to nodes. */
+export class Grammar {
+  readonly issues = new IssueList();
+  private suggestionsLeft = SUGGESTION_BUDGET;
+
+  private readonly lowering: LoweringContext;
+  constructor(private readonly options: ResolvedOptions) {
+    this.lowering = { issues: this.issues, options, suggest: () => this.suggestionsLeft-- > 0 };
+  }
+
+  condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
+    if (!isObject(value)) {
+      const hint = Array.isArray(value) ? " (wrap a list of conditions in {\"$and\": [...]} or {\"$or\": [...]})" : "";
+      this.issues.add("invalid_type", path, `a condition must be a plain object, not ${received(value)}${hint}`);
+      return undefined;
+    }
+    if (depth > this.options.limits.maxDepth) {
+      this.issues.add("too_deep", path, `the condition nests deeper than ${this.options.limits.maxDepth} levels (limits.maxDepth)`);
+      return undefined;
+    }
+    const keys = Object.keys(value);
+    const unknown = keys.filter((k) => !ALL_KEYS.includes(k));
+    const shapes = SHAPES.filter((shape) => keys.some((k) => shape.keys.includes(k)));
+    for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
+    if (shapes.length > 1) {
+      const parts = shapes.map((s) => `${s.name} (${keys.filter((k) => s.keys.includes(k)).join(", ")})`);
+      this.issues.add("unknown_shape", path, `an object must be one kind of condition, but this mixes ${parts.join(" and ")}; combine separate conditions with $and`);
+      return undefined;
+    }
+    const shape = shapes[0];
+    if (shape === undefined) {
+      if (unknown.length === 0) this.issues.add("unknown_shape", path, `an empty object is not a condition: ${SHAPE_HELP}`);
+      return undefined;
+    }
+    if (shape.keys === FIELD_KEYS) return lowerField(this.lowering, value, path);
+    if (shape.keys === TOPIC_KEYS) return this.topic(value, path);
+    return this.logical(value, path, depth);
+  }
+
+  private unknownKey(value: SnapshotObject, key: string, path: ConditionPath, expected: readonly string[]): void {
+    const inner = value[key];
+    // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
+    const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
+    const hint = mongoStyle
+      ? ` (MongoDB filter syntax is not accepted; write {"field": ${JSON.stringify(key)}, "operator": …, "value": …})`
+      : didYouMean(key, expected) || ` (expected ${expected.join(", ")})`;
+    this.issues.add("unknown_key", [...path, key], `unknown key ${JSON.stringify(key.slice(0, 100))}${hint}`);
+  }
+
+  private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {
+    const start = this.issues.items.length;
+    const nodes: Node[] = [];
+    for (const key of TOPIC_KEYS) {
+      const ids = value[key];
+      if (ids === undefined) continue;
+      const result = topicListSchema.safeParse(ids);
+      leafIssues(this.issues, result, ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
+      if (result.success) {
+        nodes.push(topicNode(key, result.data, this.options.topicsPath.split("."), this.options.topicsLayout));
+      }
+    }
+    if (this.issues.items.length > start) return undefined;
+    return nodes.length === 1 ? nodes[0] : node.and(nodes, KEYS);
+  }
+
+  private logical(value: SnapshotObject, path: ConditionPath, depth: number): Node | undefined {
+    const start = this.issues.items.length;
+    const parts: Node[] = [];
+    for (const key of ["$and", "$or"] as const) {
+      const list = value[key];
+      if (list === undefined) continue;
+      const at = [...path, key];
+      if (!Array.isArray(list)) {
+        const hint = isObject(list) ? ` (wrap a single condition in a list: {"${key}": [ … ]})` : "";
+        this.issues.add(list === null ? "null_value" : "invalid_type", at, `${key} must be a non-empty list of conditions, not ${received(list)}${hint}`);
+        continue;
+      }
+      if (list.length === 0) {
+        this.issues.add("empty_list", at, `${key} must not be an empty list`);
+        continue;
+      }
+      const children = list.map((child, i) => this.condition(child, [...at, i], depth + 1));
+      if (children.every((c): c is Node => c !== undefined)) parts.push(key === "$and" ? node.and(children, AND) : node.or(children, OR));
+    }
+    const inner = value.$not;
+    if (inner !== undefined) {
+      if (Array.isArray(inner)) {
+        this.issues.add("invalid_type", [...path, "$not"], `$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})`);
+      } else {
+        const child = this.condition(inner, [...path, "$not"], depth + 1);
+        if (child) parts.push(node.not(child, NOT));
+      }
+    }
+    if (this.issues.items.length > start) return undefined;
+    return parts.length === 1 ? parts[0] : node.and(parts, KEYS);
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The reusable leaf lowering: one field condition (`field`, `operator`, `value`, as read
+ * from any front end) checked against the language, the catalog and MongoDB's limits, and
+ * lowered to a node; or issues, with paths under the caller's. The grammar of the JSON
+ * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
+ */
+import type { z } from "zod";
+import { describe, type ConditionPath, type IssueList } from "../errors.js";
+import { node, type Node, type Origin } from "../language/ast.js";
+import { OPERATORS, type Operator } from "../language/condition.js";
+import { checkFieldPath } from "../language/field-path.js";
+import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
+import { MAX_REGEX_BYTES, regexBytes } from "../language/regex.js";
+import type { ResolvedOptions } from "../options.js";
+import { closest, didYouMean } from "../suggest.js";
+import type { ResolvedField } from "../catalog/catalog.js";
+import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
+import { fieldNameSchema, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
+import { Opaque, type Snapshot } from "./snapshot.js";
+
+/** What a lowering needs from its caller: where to put issues, the resolved options, and the "did you mean" budget. */
+export interface LoweringContext {
+  readonly issues: IssueList;
+  readonly options: ResolvedOptions;
+  /** Whether one more "did you mean" may be computed (each costs an edit distance per candidate). */
+  readonly suggest: () => boolean;
+}
+
+/** The three parts of a field condition, as read (any may be absent). */
+export interface FieldInput {
+  readonly field?: Snapshot;
+  readonly operator?: Snapshot;
+  readonly value?: Snapshot;
+}
+
+export const FIELD_KEYS = ["field", "operator", "value"] as const;
+
+export function received(value: Snapshot | undefined): string {
+  return value instanceof Opaque ? describe(value.value) : describe(value);
+}
+
+export function freezeDeep<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/** Turns zod's verdict on a leaf into issues with our codes, paths and sentences. */
+export function leafIssues(
+  issues: IssueList,
+  result: z.ZodSafeParseResult<unknown>,
+  value: Snapshot,
+  path: ConditionPath,
+  what: string,
+  expected: string,
+  itemExpected: string,
+  code: "invalid_value" | "invalid_type",
+): void {
+  if (result.success) return;
+  for (const zi of result.error.issues) {
+    const rel = zi.path.filter((k): k is string | number => typeof k !== "symbol");
+    let at: Snapshot | undefined = value;
+    for (const k of rel) at = (at as Record<string | number, Snapshot> | undefined)?.[k];
+    const where = [...path, ...rel];
+    const wanted = rel.length > 0 ? itemExpected : expected;
+    if (at === null) {
+      issues.add("null_value", where, `${what} must not be null (to test whether a field is set, use the "exists" operator)`);
+    } else if (typeof at === "number" && !Number.isFinite(at)) {
+      issues.add("non_finite_number", where, `${what} must be a finite number, not ${at}`);
+    } else if (typeof at === "string" && !at.isWellFormed()) {
+      issues.add("invalid_string", where, `${what} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
+    } else if (zi.code === "too_small" && Array.isArray(at)) {
+      issues.add("empty_list", where, `${what} must not be an empty list`);
+    } else if (zi.code === "too_small" && at === "") {
+      issues.add("invalid_topic", where, "a topic id must not be empty");
+    } else {
+      issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`);
+    }
+  }
+}
+
+export function lowerField(ctx: LoweringContext, value: FieldInput, path: ConditionPath): Node | undefined {
+  const start = ctx.issues.items.length;
+  for (const key of FIELD_KEYS) {
+    if (!(key in value)) ctx.issues.add("missing_key", [...path, key], `a field condition needs "${key}"`);
+  }
+  const { field, operator, value: operand } = value;
+  const catalog = ctx.options.fields;
+  let typed: ResolvedField | undefined;
+  if (field !== undefined) {
+    const at = [...path, "field"];
+    const result = fieldNameSchema.safeParse(field);
+    if (!result.success) leafIssues(ctx.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
+    else if (catalog) {
+      typed = catalog.get(result.data);
+      if (!typed) {
+        // A document path written where a field name belongs: name the field stored there.
+        const allowed = ctx.suggest();
+        const byPath = allowed ? [...catalog.values()].filter((f) => f.path === result.data).map((f) => f.name) : [];
+        const near = byPath.length > 0 || !allowed ? byPath : closest(result.data, catalog.keys(), 3);
+        const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
+        ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
+      }
+    } else {
+      const problem = checkFieldPath(result.data);
+      if (problem) ctx.issues.add("invalid_field", at, problem);
+    }
+  }
+  let op: Operator | undefined;
+  if (operator !== undefined) {
+    if (typeof operator === "string" && (OPERATORS as readonly string[]).includes(operator)) op = operator as Operator;
+    else if (typeof operator === "string") {
+      ctx.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${didYouMean(operator, OPERATORS)} (expected one of ${OPERATORS.join(", ")})`);
+    } else {
+      ctx.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`);
+    }
+  }
+  if (op !== undefined && typed !== undefined && !TYPE_OPERATORS[typed.type].includes(op)) {
+    ctx.issues.add("invalid_operator", [...path, "operator"], `operator "${op}" does not apply to ${typed.type} field ${JSON.stringify(typed.name)} (use one of ${TYPE_OPERATORS[typed.type].join(", ")})`);
+    op = undefined;
+  }
+  let typedOperand: Snapshot | readonly TypedValue[] | TypedValue | undefined;
+  if (operand !== undefined) {
+    const at = [...path, "value"];
+    if (op !== undefined) {
+      const kind: ValueKind = OPERATOR_SPECS[op].value;
+      const result = VALUE_SCHEMAS[kind].safeParse(operand);
+      let expected = VALUE_EXPECTED[kind];
+      if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
+      leafIssues(ctx.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
+      if (result.success && typed && op !== "exists") typedOperand = typedValue(ctx, typed, operand, at);
+    } else if (operand === null) {
+      ctx.issues.add("null_value", at, `value must not be null (to test whether a field is set, use the "exists" operator)`);
+    }
+  }
+  if (ctx.issues.items.length > start || op === undefined) return undefined;
+  const lowered = OPERATOR_SPECS[op].lower((typedOperand ?? operand) as never);
+  // The filter's `$regex` must stay within MongoDB's pattern limit, as its depth stays within 100 levels.
+  const bytes = typeof lowered.value === "string" ? regexBytes(lowered.test, lowered.value) : undefined;
+  if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
+    ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`);
+    return undefined;
+  }
+  const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op });
+  const leaf = node.leaf((typed ? typed.path : (field as string)).split("."), lowered.test, freezeDeep(lowered.value), origin);
+  return lowered.negate ? node.not(leaf, origin) : leaf;
+}
+
+/** The operand converted to the field's stored form, item by item for lists; issues on failure. */
+function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapshot, at: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
+  const one = (v: Snapshot, where: ConditionPath): TypedValue | undefined => {
+    const checked = checkTyped(field, v, () => ctx.suggest());
+    if ("ok" in checked) return checked.ok;
+    ctx.issues.add(checked.code, where, checked.message);
+    return undefined;
+  };
+  if (!Array.isArray(operand)) return one(operand, at);
+  const out = operand.map((v, i) => one(v, [...at, i]));
+  return out.every((v): v is TypedValue => v !== undefined) ? out : undefined;
+}
+

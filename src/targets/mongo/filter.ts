@@ -1,0 +1,80 @@
+/**
+ * AST → MongoDB filter, for `find`, `countDocuments` and change-stream `$match`.
+ *
+ * Every key in the output is either an operator this file writes or a field path that the
+ * parser has checked (no `$`, no empty segment), so no user string can become an operator.
+ * The filter speaks the user's words (each node's origin): a negated `ne` is `$ne`, a
+ * `$not` is `$nor` (MongoDB has no top-level `$not`), the keys of one input object are the
+ * keys of one filter object. A condition `d` levels deep yields a filter at most `2d + 4`
+ * BSON levels deep: each level costs an object and a list, and the deepest leaf
+ * (`notSubscribedToTopic` in the records layout: `{p: {$not: {$elemMatch: {topicId: {$in: [...]}}}}}`)
+ * five more levels.
+ */
+import { fold, type Node } from "../../language/ast.js";
+import type { Operand } from "../../language/operators.js";
+import { MONGO_LEAVES } from "./leaves.js";
+
+/** A MongoDB query filter, as the official driver accepts it. */
+export type MongoFilter = { readonly [key: string]: unknown };
+
+/** Each filter gets its own Date objects: a Date is mutable even when frozen. */
+function bson(value: Operand): Operand {
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v)) as Operand;
+  return value;
+}
+
+/**
+ * The keys of one input object become the keys of one filter object, as MongoDB ANDs the
+ * keys of a filter: `{$and: [...], $or: [...], $nor: [...]}`, and both topic keys as
+ * `{topics: {$in: [...], $nin: [...]}}`. The parser guarantees the keys never collide.
+ */
+function mergeObject(parts: readonly MongoFilter[]): MongoFilter {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) {
+      const existing = out[key];
+      if (existing === undefined) out[key] = value;
+      else if (!key.startsWith("$")) out[key] = { ...(existing as object), ...(value as object) };
+      else throw new Error(`segmatch: filter key ${key} would be written twice`);
+    }
+  }
+  return out;
+}
+
+/** The operator expression of a path-level node on its own path (for `$not` and `$elemMatch`), or undefined for a logical node. */
+function pathExpression(n: Node, negate: boolean): { path: string; expression: Record<string, unknown> } | undefined {
+  if (n.kind === "leaf") {
+    const leaf = MONGO_LEAVES[n.test];
+    const value = bson(n.value);
+    if (!negate) return { path: n.path.join("."), expression: leaf.positive(value) };
+    // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
+    return { path: n.path.join("."), expression: leaf.negated ? leaf.negated(value) : { $not: leaf.positive(value) } };
+  }
+  if (n.kind === "elemMatch") {
+    const match = { $elemMatch: toFilter(n.where) };
+    // `$not` of `$elemMatch` also holds where the field is missing or holds no matching element.
+    return { path: n.path.join("."), expression: negate ? { $not: match } : match };
+  }
+  return undefined;
+}
+
+export function toFilter(root: Node): MongoFilter {
+  return fold<MongoFilter>(root, {
+    leaf: (n) => {
+      const { path, expression } = pathExpression(n, false)!;
+      return { [path]: expression };
+    },
+    elemMatch: (n) => {
+      const { path, expression } = pathExpression(n, false)!;
+      return { [path]: expression };
+    },
+    and: (n, children) => (n.origin.from === "keys" || n.origin.from === "layout" ? mergeObject(children) : { $and: children }),
+    or: (_n, children) => ({ $or: children }),
+    not: (n, child) => {
+      // A negated operator (`ne`, `nin`, `exists`, a topic key) stays on its path; a `$not` of a condition is `$nor`.
+      const own = n.origin.from === "$not" ? undefined : pathExpression(n.child, true);
+      return own ? { [own.path]: own.expression } : { $nor: [child] };
+    },
+  });
+}
