@@ -3,7 +3,7 @@
  */
 import { ConditionError } from "./errors.js";
 import type { Condition } from "./language/condition.js";
-import { resolveOptions, type ConditionOptions, type ResolvedOptions, type TopicLayout } from "./options.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
 import { reads } from "./language/ast.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
@@ -45,18 +45,18 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * What compileCondition made, with what it was compiled with. Membership is by identity,
- * so a look-alike (a copy, a proxy answering every property) is never taken for a compiled
- * condition, and asking never runs a trap of the value asked about.
+ * What was compiled, with the resolved options it was compiled with. Membership is by
+ * identity, so a look-alike (a copy, a proxy answering every property) is never taken for
+ * a compiled condition, and asking never runs a trap of the value asked about.
  */
-const COMPILED = new WeakMap<object, CompiledMeta>();
+const COMPILED = new WeakMap<object, ResolvedOptions>();
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
   return compileWith(input, resolveOptions(options));
 }
 
-/** {@link compileCondition} with options already resolved (once per call, by the caller). */
+/** {@link compileCondition} with options already resolved (once, by an engine or per call). */
 export function compileWith(input: unknown, resolved: ResolvedOptions): CompiledCondition {
   const { condition, ast } = parseOrThrowWith(input, resolved);
   const { fields, topics } = reads(ast);
@@ -67,36 +67,66 @@ export function compileWith(input: unknown, resolved: ResolvedOptions): Compiled
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
   });
-  COMPILED.set(compiled, Object.freeze({ topicsPath: resolved.topicsPath, topicsLayout: resolved.topicsLayout }));
+  COMPILED.set(compiled, resolved);
   return compiled;
-}
-
-/** What a compiled condition was compiled with, beyond its AST: where and how it reads topics. */
-export interface CompiledMeta {
-  readonly topicsPath: string;
-  readonly topicsLayout: TopicLayout;
 }
 
 export function isCompiled(value: unknown): value is CompiledCondition {
   return typeof value === "object" && value !== null && COMPILED.has(value);
 }
 
-export function compiledMeta(compiled: CompiledCondition): CompiledMeta {
-  return COMPILED.get(compiled) as CompiledMeta;
+/** The options a compiled condition was compiled with. */
+export function compiledOptions(compiled: CompiledCondition): ResolvedOptions {
+  return COMPILED.get(compiled) as ResolvedOptions;
 }
 
-/** A condition argument may be raw input or a CompiledCondition (used as it is, whatever the options). */
-export function compiledFrom(condition: unknown, resolved: ResolvedOptions): CompiledCondition {
-  return isCompiled(condition) ? condition : compileWith(condition, resolved);
+/**
+ * Where a function's options come from. `strict`: they were given (an engine's, or a free
+ * function's `options` argument), so a compiled condition made with other settings is
+ * refused rather than silently used or silently recompiled. Without options, a compiled
+ * condition is taken as it was made.
+ */
+export interface Scope {
+  readonly resolved: ResolvedOptions;
+  readonly strict: boolean;
+}
+
+/** The scope of a free function's `options` argument. */
+export function scopeOf(options: ConditionOptions | undefined): Scope {
+  return { resolved: resolveOptions(options), strict: options !== undefined };
+}
+
+/** A condition argument: raw input, compiled here; or a CompiledCondition, whose settings must be the scope's. */
+export function compiledFrom(condition: unknown, scope: Scope): CompiledCondition {
+  if (!isCompiled(condition)) return compileWith(condition, scope.resolved);
+  if (scope.strict && compiledOptions(condition).settings !== scope.resolved.settings) {
+    throw new ConditionError([
+      {
+        code: "foreign_condition",
+        path: [],
+        message: "this condition was compiled with other options (catalog, topics or mongoVersion) than the ones given here; compile it with these options, or pass it where it was compiled",
+      },
+    ]);
+  }
+  return condition;
 }
 
 /** The MongoDB filter alone. */
 export function toMongoFilter(input: unknown, options?: ConditionOptions): MongoFilter {
-  return deepFreeze(toFilter(parseOrThrow(input, options).ast));
+  return filterWith(input, resolveOptions(options));
+}
+
+/** {@link toMongoFilter} with options already resolved. */
+export function filterWith(input: unknown, resolved: ResolvedOptions): MongoFilter {
+  return deepFreeze(toFilter(parseOrThrowWith(input, resolved).ast));
 }
 
 /** The in-memory predicate alone. */
 export function toPredicate(input: unknown, options?: ConditionOptions): (doc: unknown) => boolean {
-  const { ast, options: resolved } = parseOrThrow(input, options);
-  return toMatcher(ast, resolved.semantics);
+  return predicateWith(input, resolveOptions(options));
+}
+
+/** {@link toPredicate} with options already resolved. */
+export function predicateWith(input: unknown, resolved: ResolvedOptions): (doc: unknown) => boolean {
+  return toMatcher(parseOrThrowWith(input, resolved).ast, resolved.semantics);
 }

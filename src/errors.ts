@@ -52,7 +52,9 @@ export type ConditionIssueCode =
   /** With a catalog: a date field's value is not an ISO-8601 date or datetime, or epoch milliseconds. */
   | "invalid_date"
   /** Two segments of one call share an id. */
-  | "duplicate_id";
+  | "duplicate_id"
+  /** A compiled condition was given where other options (catalog, topics, mongoVersion) apply. */
+  | "foreign_condition";
 
 export type ConditionPath = readonly (string | number)[];
 

@@ -4,6 +4,8 @@
  */
 export { compileCondition, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
 export type { CompiledCondition, SafeParseResult } from "./compile.js";
+export { createSegmatch } from "./engine.js";
+export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
 export { ConditionError, formatPath } from "./errors.js";
 export type { ConditionIssue, ConditionIssueCode, ConditionPath } from "./errors.js";
 export { OPERATORS } from "./language/condition.js";
@@ -17,7 +19,7 @@ export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
 export type { TopicLayout } from "./options.js";
 export { countMembers, countMembersMany, diffMembership, membershipChangeFilters } from "./segments/membership.js";
-export type { ContactId, DiffOptions, MembershipDiff, SegmentConditions } from "./segments/membership.js";
+export type { ContactId, DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
 export type { Contacts } from "./segments/contacts.js";
 export { createSegmentIndex } from "./segments/segment-index.js";
 export type { SegmentIndex } from "./segments/segment-index.js";

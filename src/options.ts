@@ -60,6 +60,17 @@ export interface ResolvedOptions {
   readonly topicsLayout: TopicLayout;
   readonly fields: ReadonlyMap<string, ResolvedField> | undefined;
   readonly semantics: Semantics;
+  /**
+   * What a compiled condition depends on (catalog, topic storage, server version), as one
+   * string: two option sets with equal settings compile any condition alike. Limits are
+   * not part of it: they bound inputs, not meanings.
+   */
+  readonly settings: string;
+}
+
+function settingsOf(topicsPath: string, topicsLayout: TopicLayout, fields: ReadonlyMap<string, ResolvedField> | undefined, semantics: Semantics): string {
+  const catalog = fields ? [...fields.values()].map((f) => [f.name, f.type, f.path, f.values ?? null, f.storage]) : null;
+  return JSON.stringify([topicsPath, topicsLayout, semantics.version, catalog]);
 }
 
 const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
@@ -68,6 +79,7 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   topicsLayout: "ids",
   fields: undefined,
   semantics: SEMANTICS[DEFAULT_MONGO_VERSION],
+  settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION]),
 });
 const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion"];
 
@@ -156,7 +168,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     if (known === undefined) bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
     else version = known;
   }
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics: SEMANTICS[version] });
+  const semantics = SEMANTICS[version];
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, settings: settingsOf(topicsPath, topicsLayout, fields, semantics) });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);

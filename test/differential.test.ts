@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type MongoVersion } from "../src/index.js";
+import { compileCondition, createSegmatch, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type MongoVersion } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference, type ReferenceAnswer } from "./reference/deviations.js";
 
@@ -28,6 +28,12 @@ function agreeWithMongo(compiled: CompiledCondition, doc: Record<string, unknown
 }
 
 describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on the filter", (version) => {
+  // The same properties through an engine (options resolved once) and through the free functions.
+  const engines = {
+    plain: createSegmatch({ mongoVersion: version }),
+    ids: createSegmatch({ fields: TEST_CATALOG, topics: { layout: "ids" }, mongoVersion: version }),
+    records: createSegmatch({ fields: TEST_CATALOG, topics: { layout: "records" }, mongoVersion: version }),
+  };
   it(`with a typed field catalog and both topic layouts, on ${runs} generated conditions (seed ${seed})`, () => {
     console.log(`differential property (catalog, ${version}): seed=${seed} runs=${runs}`);
     const tally = { docs: 0, matched: 0, records: 0, dates: 0 };
@@ -40,13 +46,16 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
         (condition, layout, plainDocs, recordDocs) => {
           const options = { fields: TEST_CATALOG, topics: { layout }, mongoVersion: version };
           const compiled = compileCondition(condition, options);
+          const viaEngine = engines[layout].compile(condition);
           expect(toMongoFilter(condition, options)).toEqual(compiled.filter);
+          expect(viaEngine.filter).toEqual(compiled.filter);
           const docs = layout === "records" ? [...plainDocs.slice(0, 2), ...recordDocs] : plainDocs;
           if (layout === "records") tally.records++;
           if (JSON.stringify(compiled.filter).includes("T00:00")) tally.dates++;
           for (const doc of docs) {
             tally.docs++;
             if (agreeWithMongo(compiled, doc, version).got) tally.matched++;
+            expect(viaEngine.matches(doc)).toBe(compiled.matches(doc));
           }
         },
       ),
@@ -69,9 +78,12 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
         // The separate entry points compile the same thing.
         expect(toMongoFilter(condition, options)).toEqual(compiled.filter);
         const alone = toPredicate(condition, options);
+        const viaEngine = engines.plain.compile(condition);
+        expect(viaEngine.filter).toEqual(compiled.filter);
         for (const doc of docs) {
           const { got, ...expected } = agreeWithMongo(compiled, doc, version);
           expect(alone(doc)).toBe(got);
+          expect(viaEngine.matches(doc)).toBe(got);
           tally.docs++;
           if (got) tally.matched++;
           if (expected.deviations.length > 0) tally.viaDeviation++;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
-  compileCondition, ConditionError, contactFields, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
+  compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
   formatPath, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
@@ -17,6 +17,7 @@ const NEWS = { subscribedToTopic: ["news"] };
 const CONTACTS = [{ id: "a", country: "US", topics: ["news"] }, { id: "b", country: "FR" }, { id: "c", country: "US" }];
 const NOW = new Date("2026-01-01T00:00:00Z");
 const SEGMENT = createSegment({ name: "US", conditions: US }, { id: "s1", now: NOW }) as Segment;
+const ENGINE = createSegmatch({ mongoVersion: "9.0" });
 
 /** Values no argument should choke on. Each is made fresh, since some are consumed or revoked. */
 const HOSTILE: Record<string, () => unknown> = {
@@ -112,6 +113,20 @@ const CALLS: Record<string, Call> = {
   "index.match": { args: () => [CONTACTS[0]], run: (a) => INDEX.match(a), sources: [0] },
   "index.changes": { args: () => [CONTACTS[0], CONTACTS[1]], run: (a, b) => INDEX.changes(a, b), sources: [0, 1] },
   createSegment: { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => createSegment(a as never, b as never) },
+  createSegmatch: { args: () => [{ mongoVersion: "9.0" }], run: (a) => createSegmatch(a as never) },
+  "engine.parse": { args: () => [US], run: (a) => ENGINE.parse(a) },
+  "engine.safeParse": { args: () => [US], run: (a) => ENGINE.safeParse(a), neverThrows: true },
+  "engine.compile": { args: () => [US], run: (a) => ENGINE.compile(a) },
+  "engine.toMongoFilter": { args: () => [US], run: (a) => ENGINE.toMongoFilter(a) },
+  "engine.toPredicate": { args: () => [US], run: (a) => ENGINE.toPredicate(a) },
+  "engine.countMembers": { args: () => [US, CONTACTS], run: (a, b) => ENGINE.countMembers(a, b as never), sources: [1] },
+  "engine.countMembersMany": { args: () => [{ us: US }, CONTACTS], run: (a, b) => ENGINE.countMembersMany(a as never, b as never), sources: [1] },
+  "engine.diffMembership": { args: () => [US, NEWS, CONTACTS, undefined], run: (a, b, c, d) => ENGINE.diffMembership(a, b, c as never, d as never), sources: [2] },
+  "engine.membershipChangeFilters": { args: () => [US, NEWS], run: (a, b) => ENGINE.membershipChangeFilters(a, b) },
+  "engine.createIndex": { args: () => [], run: () => ENGINE.createIndex() },
+  "engine.createSegment": { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => ENGINE.createSegment(a as never, b as never) },
+  "engine.updateSegment": { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => ENGINE.updateSegment(a as never, b as never, c as never) },
+  "engine.previewSegmentUpdate": { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => ENGINE.previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
   updateSegment: { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => updateSegment(a as never, b as never, c as never) },
   previewSegmentUpdate: { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
 };

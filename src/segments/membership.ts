@@ -3,9 +3,9 @@
  * MongoDB filters that compute the same diff inside the database. Every argument is
  * checked before any work starts, so a bad one is a ConditionError and nothing is consumed.
  */
-import { compiledFrom, type CompiledCondition } from "../compile.js";
+import { compiledFrom, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
-import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
+import type { ConditionOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { pass, sourceKind, type Contacts, type Counted } from "./contacts.js";
 
@@ -33,10 +33,10 @@ export const defaultContactId: ContactId = (contact) => {
   return readArgument(["contacts"], () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id));
 };
 
-/** A condition argument compiled with already-resolved options; its issues under `at` (e.g. `["before"]`). */
-function compiledAt(condition: ConditionInput, options: ResolvedOptions, at: readonly (string | number)[]): CompiledCondition {
+/** A condition argument compiled in `scope`; its issues under `at` (e.g. `["before"]`). */
+function compiledAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): CompiledCondition {
   try {
-    return compiledFrom(condition, options);
+    return compiledFrom(condition, scope);
   } catch (error) {
     throw error instanceof ConditionError && at.length > 0 ? underPath(error, at) : error;
   }
@@ -44,12 +44,12 @@ function compiledAt(condition: ConditionInput, options: ResolvedOptions, at: rea
 
 /** How many contacts match. A number for an Iterable; a promise for an AsyncIterable. */
 export function countMembers<C extends Contacts>(condition: ConditionInput, contacts: C, options?: ConditionOptions): Counted<C, number> {
-  return countResolved(condition, contacts, resolveOptions(options)) as Counted<C, number>;
+  return countWith(scopeOf(options), condition, contacts) as Counted<C, number>;
 }
 
-/** {@link countMembers} with options already resolved. */
-export function countResolved(condition: ConditionInput, contacts: Contacts, resolved: ResolvedOptions): number | Promise<number> {
-  const { matches } = compiledAt(condition, resolved, []);
+/** {@link countMembers} in a scope (an engine's, or a free function's options). */
+export function countWith(scope: Scope, condition: ConditionInput, contacts: Contacts): number | Promise<number> {
+  const { matches } = compiledAt(condition, scope, []);
   const kind = sourceKind(contacts);
   let count = 0;
   return pass(
@@ -101,12 +101,16 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
 
 /** Member counts of many segments, by segment id, in one pass over the contacts. */
 export function countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C, options?: ConditionOptions): Counted<C, Record<string, number>> {
-  const resolved = resolveOptions(options);
+  return countManyWith(scopeOf(options), segments, contacts) as Counted<C, Record<string, number>>;
+}
+
+/** {@link countMembersMany} in a scope. */
+export function countManyWith(scope: Scope, segments: SegmentConditions, contacts: Contacts): Record<string, number> | Promise<Record<string, number>> {
   const issues: ConditionIssue[] = [];
   const compiled: (readonly [string, (doc: unknown) => boolean])[] = [];
   for (const [id, condition] of entriesOf(segments)) {
     try {
-      compiled.push([id, compiledAt(condition, resolved, ["segments", id]).matches]);
+      compiled.push([id, compiledAt(condition, scope, ["segments", id]).matches]);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(...error.issues);
@@ -127,7 +131,7 @@ export function countMembersMany<C extends Contacts>(segments: SegmentConditions
       compiled.forEach(([id], i) => Object.defineProperty(out, id, { value: counts[i]!, enumerable: true, writable: true, configurable: true }));
       return out;
     },
-  ) as Counted<C, Record<string, number>>;
+  );
 }
 
 export interface MembershipDiff {
@@ -161,13 +165,13 @@ export function splitDiffOptions(options: DiffOptions | undefined): { id: Contac
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
 export function diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: DiffOptions): Counted<C, MembershipDiff> {
   const { id, conditionOptions } = splitDiffOptions(options);
-  return diffResolved(before, after, contacts, id, resolveOptions(conditionOptions)) as Counted<C, MembershipDiff>;
+  return diffWith(scopeOf(conditionOptions), before, after, contacts, id) as Counted<C, MembershipDiff>;
 }
 
-/** {@link diffMembership} with its options already read and resolved. */
-export function diffResolved(before: ConditionInput, after: ConditionInput, contacts: Contacts, id: ContactId, resolved: ResolvedOptions): MembershipDiff | Promise<MembershipDiff> {
-  const was = compiledAt(before, resolved, ["before"]).matches;
-  const is = compiledAt(after, resolved, ["after"]).matches;
+/** {@link diffMembership} in a scope, with the contact id already read. */
+export function diffWith(scope: Scope, before: ConditionInput, after: ConditionInput, contacts: Contacts, id: ContactId): MembershipDiff | Promise<MembershipDiff> {
+  const was = compiledAt(before, scope, ["before"]).matches;
+  const is = compiledAt(after, scope, ["after"]).matches;
   const kind = sourceKind(contacts);
   const entered: string[] = [];
   const left: string[] = [];
@@ -186,10 +190,21 @@ export function diffResolved(before: ConditionInput, after: ConditionInput, cont
 }
 
 /** Two MongoDB filters for the same diff inside MongoDB: who would enter and who would leave. */
-export function membershipChangeFilters(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): { entering: MongoFilter; leaving: MongoFilter } {
-  const resolved = resolveOptions(options);
-  const was: CompiledCondition = compiledAt(before, resolved, ["before"]);
-  const is: CompiledCondition = compiledAt(after, resolved, ["after"]);
+export function membershipChangeFilters(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): MembershipChangeFilters {
+  return changeFiltersWith(scopeOf(options), before, after);
+}
+
+export interface MembershipChangeFilters {
+  /** The contacts that match `after` and not `before`. */
+  readonly entering: MongoFilter;
+  /** The contacts that match `before` and not `after`. */
+  readonly leaving: MongoFilter;
+}
+
+/** {@link membershipChangeFilters} in a scope. */
+export function changeFiltersWith(scope: Scope, before: ConditionInput, after: ConditionInput): MembershipChangeFilters {
+  const was: CompiledCondition = compiledAt(before, scope, ["before"]);
+  const is: CompiledCondition = compiledAt(after, scope, ["after"]);
   return Object.freeze({
     entering: Object.freeze({ $and: [is.filter, { $nor: [was.filter] }] }),
     leaving: Object.freeze({ $and: [was.filter, { $nor: [is.filter] }] }),

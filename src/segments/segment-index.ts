@@ -8,11 +8,11 @@
  * changed gives the same answer before and after (a property test checks this against
  * re-evaluating every segment).
  */
-import { compiledFrom, compiledMeta, type CompiledCondition } from "../compile.js";
+import { compiledFrom, compiledOptions, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
 import { ConditionError, describe } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
 import { subscribedIds } from "./topics.js";
-import { resolveOptions, type ConditionOptions } from "../options.js";
+import type { ConditionOptions } from "../options.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 
@@ -101,7 +101,14 @@ function segmentId(id: unknown): string {
 
 export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
   // Resolved once: bad options are refused now, and later edits to the object change nothing.
-  const resolved = resolveOptions(options);
+  return createIndexWith(scopeOf(options));
+}
+
+/**
+ * An index in a scope. In a strict scope (an engine's, or explicit options) every segment
+ * shares the scope's topic storage; otherwise a CompiledCondition brings its own.
+ */
+export function createIndexWith(scope: Scope): SegmentIndex {
   const segments = new Map<string, Entry>();
   /** root key → path → segment ids reading that path. */
   const byRoot = new Map<string, Map<string, { path: PreparedPath; ids: Set<string> }>>();
@@ -112,7 +119,7 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
   const storages = new Map<string, TopicStorage>();
 
   const storageOf = (compiled: CompiledCondition): TopicStorage => {
-    const { topicsPath, topicsLayout } = compiledMeta(compiled);
+    const { topicsPath, topicsLayout } = compiledOptions(compiled);
     const key = `${topicsLayout}:${topicsPath}`;
     let storage = storages.get(key);
     if (!storage) storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
@@ -139,7 +146,7 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
     set(id, condition) {
       segmentId(id);
       // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
-      const compiled = compiledFrom(condition, resolved);
+      const compiled = compiledFrom(condition, scope);
       const paths = compiled.fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);

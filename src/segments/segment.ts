@@ -12,7 +12,7 @@ import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../
 import { parseWith } from "../parse/parse.js";
 import { didYouMean } from "../suggest.js";
 import { sourceKind, type Contacts, type Counted } from "./contacts.js";
-import { countResolved, diffResolved, splitDiffOptions, type ContactId } from "./membership.js";
+import { countWith, diffWith, splitDiffOptions, type ContactId } from "./membership.js";
 import { sameValue } from "./segment-index.js";
 
 export interface Segment {
@@ -153,8 +153,8 @@ interface LifecycleOptions {
 }
 
 /** Reads and checks the options of a lifecycle function once: `now`, `contacts` and (for create) `id`; the rest are condition options. */
-function readLifecycleOptions(options: unknown, required: boolean): LifecycleOptions {
-  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, resolved: resolveOptions(undefined) };
+function readLifecycleOptions(options: unknown, required: boolean, engine: ResolvedOptions | undefined): LifecycleOptions {
+  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, resolved: engine ?? resolveOptions(undefined) };
   const read = readArgument(["options"], () => {
     if (typeof options !== "object" || options === null) {
       throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object${required ? " with the segment's id" : ""}, not ${describe(options)}` }]);
@@ -179,7 +179,16 @@ function readLifecycleOptions(options: unknown, required: boolean): LifecycleOpt
     else now = time;
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  const resolved = resolveOptions(read.conditionOptions);
+  let resolved: ResolvedOptions;
+  if (engine === undefined) resolved = resolveOptions(read.conditionOptions);
+  else {
+    // An engine's methods take only the call's own options; the condition options are the engine's.
+    const extra = Object.keys(read.conditionOptions);
+    if (extra.length > 0) {
+      throw new ConditionError(extra.map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
+    }
+    resolved = engine;
+  }
   const contacts = read.contacts as Contacts | undefined;
   if (contacts !== undefined) sourceKind(contacts, ["options", "contacts"]);
   return { id: read.id, now, contacts, resolved };
@@ -188,7 +197,7 @@ function readLifecycleOptions(options: unknown, required: boolean): LifecycleOpt
 /** Sync when there are no contacts or a sync source; a promise for an async source. */
 function withCount<T>(conditions: Condition, contacts: Contacts | undefined, options: ResolvedOptions, make: (count: number | null) => T): T | Promise<T> {
   if (contacts === undefined) return make(null);
-  const counted = countResolved(conditions, contacts, options);
+  const counted = countWith({ resolved: options, strict: true }, conditions, contacts);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
@@ -201,7 +210,12 @@ export interface CreateOptions extends ConditionOptions {
 
 /** Validates a create body and returns the complete segment. */
 export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
-  const { id, now, contacts, resolved } = readLifecycleOptions(options, true);
+  return createSegmentWith(undefined, body, options) as Counted<C, Segment>;
+}
+
+/** {@link createSegment}, with an engine's options (then `options` holds only id, now, contacts). */
+export function createSegmentWith(engine: ResolvedOptions | undefined, body: unknown, options: unknown): Segment | Promise<Segment> {
+  const { id, now, contacts, resolved } = readLifecycleOptions(options, true, engine);
   const valid = validateBody(body, resolved, ["name", "conditions"]);
   const at = iso(now);
   return withCount(valid.conditions!, contacts, resolved, (memberCount) =>
@@ -215,7 +229,7 @@ export function createSegment<C extends Contacts | undefined = undefined>(body: 
       createdAt: at,
       updatedAt: at,
     }),
-  ) as Counted<C, Segment>;
+  );
 }
 
 export interface UpdateOptions extends ConditionOptions {
@@ -258,10 +272,15 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
 export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
-  const { now, contacts, resolved } = readLifecycleOptions(options, false);
+  return updateSegmentWith(undefined, segment, body, options) as Counted<C, SegmentUpdate>;
+}
+
+/** {@link updateSegment}, with an engine's options (then `options` holds only now, contacts). */
+export function updateSegmentWith(engine: ResolvedOptions | undefined, segment: unknown, body: unknown, options: unknown): SegmentUpdate | Promise<SegmentUpdate> {
+  const { now, contacts, resolved } = readLifecycleOptions(options, false, engine);
   const old = readSegment(segment, resolved);
   const valid = validateBody(body, resolved, []);
-  return update(old, valid, now, contacts, resolved) as Counted<C, SegmentUpdate>;
+  return update(old, valid, now, contacts, resolved);
 }
 
 export interface SegmentPreview {
@@ -281,18 +300,23 @@ export function previewSegmentUpdate<C extends Contacts>(
   contacts: C,
   options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId },
 ): Counted<C, SegmentPreview> {
+  return previewWith(undefined, segment, body, contacts, options) as Counted<C, SegmentPreview>;
+}
+
+/** {@link previewSegmentUpdate}, with an engine's options (then `options` holds only now, id). */
+export function previewWith(engine: ResolvedOptions | undefined, segment: unknown, body: unknown, contacts: Contacts, options: unknown): SegmentPreview | Promise<SegmentPreview> {
   const split = readArgument(["options"], () => {
     if (options === undefined || typeof options !== "object" || options === null) return { now: undefined, rest: options };
-    const { now, ...rest } = options;
+    const { now, ...rest } = options as Record<string, unknown>;
     return { now, rest };
   });
   const { id, conditionOptions: diffOptions } = splitDiffOptions(split.rest as never);
-  const { now, resolved } = readLifecycleOptions({ ...diffOptions, now: split.now }, false);
+  const { now, resolved } = readLifecycleOptions({ ...diffOptions, now: split.now }, false, engine);
   const old = readSegment(segment, resolved);
   const valid = validateBody(body, resolved, []);
   sourceKind(contacts);
   const updated = update(old, valid, now, undefined, resolved) as SegmentUpdate;
-  const diff = diffResolved(old.conditions, updated.segment.conditions, contacts, id, resolved);
+  const diff = diffWith({ resolved, strict: true }, old.conditions, updated.segment.conditions, contacts, id);
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),
@@ -301,5 +325,5 @@ export function previewSegmentUpdate<C extends Contacts>(
       entered: d.entered,
       left: d.left,
     });
-  return (diff instanceof Promise ? diff.then(make) : make(diff as { entered: string[]; left: string[]; count: number })) as Counted<C, SegmentPreview>;
+  return diff instanceof Promise ? diff.then(make) : make(diff);
 }

@@ -1,0 +1,115 @@
+/**
+ * The compiler instance: `createSegmatch(options)` validates and resolves the options
+ * (catalog, topics, limits, `mongoVersion`) once, and every method works with them. A
+ * compiled condition remembers the options it was compiled with; an engine refuses one
+ * compiled with other settings (code `foreign_condition`) instead of silently using it.
+ * The free functions of the package root are the same operations with per-call options.
+ */
+import { compileWith, filterWith, predicateWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
+import { ConditionError } from "./errors.js";
+import type { Condition } from "./language/condition.js";
+import type { MongoVersion } from "./language/versions.js";
+import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
+import { parseOrThrowWith, parseWith } from "./parse/parse.js";
+import type { Contacts, Counted } from "./segments/contacts.js";
+import {
+  changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type MembershipChangeFilters, type MembershipDiff,
+  type SegmentConditions,
+} from "./segments/membership.js";
+import { createIndexWith, type SegmentIndex } from "./segments/segment-index.js";
+import { createSegmentWith, previewWith, updateSegmentWith, type Segment, type SegmentBody, type SegmentPreview, type SegmentUpdate } from "./segments/segment.js";
+import type { MongoFilter } from "./targets/mongo/filter.js";
+
+/** Options of one segment lifecycle call on an engine: the condition options are the engine's. */
+export interface EngineCreateOptions {
+  readonly id: string;
+  readonly now?: Date;
+  readonly contacts?: Contacts;
+}
+export interface EngineUpdateOptions {
+  readonly now?: Date;
+  readonly contacts?: Contacts;
+}
+export interface EnginePreviewOptions {
+  readonly now?: Date;
+  readonly id?: ContactId;
+}
+
+/** The whole API, with the options of {@link createSegmatch} resolved once. */
+export interface Segmatch {
+  /** The server whose answers the predicates give. */
+  readonly mongoVersion: MongoVersion;
+  parse(input: unknown): Condition;
+  safeParse(input: unknown): SafeParseResult;
+  compile(input: unknown): CompiledCondition;
+  toMongoFilter(input: unknown): MongoFilter;
+  toPredicate(input: unknown): (doc: unknown) => boolean;
+  countMembers<C extends Contacts>(condition: ConditionInput, contacts: C): Counted<C, number>;
+  countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>>;
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ContactId }): Counted<C, MembershipDiff>;
+  membershipChangeFilters(before: ConditionInput, after: ConditionInput): MembershipChangeFilters;
+  createIndex(): SegmentIndex;
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment>;
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate>;
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview>;
+}
+
+class Engine implements Segmatch {
+  private readonly scope: Scope;
+  constructor(private readonly resolved: ResolvedOptions) {
+    this.scope = Object.freeze({ resolved, strict: true });
+  }
+  get mongoVersion(): MongoVersion {
+    return this.resolved.semantics.version;
+  }
+  parse(input: unknown): Condition {
+    return parseOrThrowWith(input, this.resolved).condition;
+  }
+  safeParse(input: unknown): SafeParseResult {
+    const result = parseWith(input, this.resolved);
+    return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
+  }
+  compile(input: unknown): CompiledCondition {
+    return compileWith(input, this.resolved);
+  }
+  toMongoFilter(input: unknown): MongoFilter {
+    return filterWith(input, this.resolved);
+  }
+  toPredicate(input: unknown): (doc: unknown) => boolean {
+    return predicateWith(input, this.resolved);
+  }
+  countMembers<C extends Contacts>(condition: ConditionInput, contacts: C): Counted<C, number> {
+    return countWith(this.scope, condition, contacts) as Counted<C, number>;
+  }
+  countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>> {
+    return countManyWith(this.scope, segments, contacts) as Counted<C, Record<string, number>>;
+  }
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ContactId }): Counted<C, MembershipDiff> {
+    const { id, conditionOptions } = splitDiffOptions(options);
+    if (conditionOptions !== undefined && Object.keys(conditionOptions).length > 0) {
+      throw new ConditionError(Object.keys(conditionOptions).map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
+    }
+    return diffWith(this.scope, before, after, contacts, id) as Counted<C, MembershipDiff>;
+  }
+  membershipChangeFilters(before: ConditionInput, after: ConditionInput): MembershipChangeFilters {
+    return changeFiltersWith(this.scope, before, after);
+  }
+  createIndex(): SegmentIndex {
+    return createIndexWith(this.scope);
+  }
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
+    return createSegmentWith(this.resolved, body, options) as Counted<C, Segment>;
+  }
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+    return updateSegmentWith(this.resolved, segment, body, options) as Counted<C, SegmentUpdate>;
+  }
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview> {
+    return previewWith(this.resolved, segment, body, contacts, options) as Counted<C, SegmentPreview>;
+  }
+}
+
+/** A compiler instance: the options are checked and resolved once, here. */
+export function createSegmatch(options?: ConditionOptions): Segmatch {
+  return Object.freeze(new Engine(resolveOptions(options)));
+}
+

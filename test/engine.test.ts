@@ -1,0 +1,113 @@
+/**
+ * The compiler instance: options resolved once, the whole API as methods, answers equal to
+ * the free functions with the same options, and compiled conditions that remember the
+ * options they were compiled with.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  compileCondition, ConditionError, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
+  diffMembership, membershipChangeFilters, parseCondition, safeParseCondition, toMongoFilter, toPredicate, updateSegment, previewSegmentUpdate,
+  type ConditionOptions, type Segment,
+} from "../src/index.js";
+
+const fields = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
+const OPTIONS: ConditionOptions = { fields, topics: { layout: "records" }, mongoVersion: "9.0" };
+const RICH = { $and: [{ field: "country", operator: "in", value: ["NG", "KE"] }, { field: "ltv", operator: "gte", value: 300 }, { subscribedToTopic: ["news"] }] };
+const OTHER = { field: "status", operator: "eq", value: "SUBSCRIBED" };
+const CONTACTS = [
+  { id: "a", country: "NG", properties: { ltv: 400 }, topics: [{ topicId: "news", status: "SUBSCRIBED" }], status: "SUBSCRIBED" },
+  { id: "b", country: "KE", properties: { ltv: 100 }, topics: [], status: "SUBSCRIBED" },
+  { id: "c", country: "FR", properties: { ltv: 900 }, topics: [{ topicId: "news", status: "SUBSCRIBED" }], status: "BOUNCED" },
+];
+const NOW = new Date("2026-01-01T00:00:00Z");
+
+function refusal(run: () => unknown): [string, readonly (string | number)[]][] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConditionError);
+    return (error as ConditionError).issues.map((i) => [i.code, i.path]);
+  }
+  throw new Error("did not throw");
+}
+
+describe("createSegmatch", () => {
+  const engine = createSegmatch(OPTIONS);
+
+  it("answers every method as the free function with the same options does", () => {
+    expect(engine.mongoVersion).toBe("9.0");
+    expect(engine.parse(RICH)).toEqual(parseCondition(RICH, OPTIONS));
+    expect(engine.safeParse({ field: "contry", operator: "eq", value: "x" })).toEqual(safeParseCondition({ field: "contry", operator: "eq", value: "x" }, OPTIONS));
+    expect(engine.compile(RICH).filter).toEqual(compileCondition(RICH, OPTIONS).filter);
+    expect(engine.toMongoFilter(RICH)).toEqual(toMongoFilter(RICH, OPTIONS));
+    expect(CONTACTS.map(engine.toPredicate(RICH))).toEqual(CONTACTS.map(toPredicate(RICH, OPTIONS)));
+    expect(CONTACTS.map(engine.toPredicate(RICH))).toEqual([true, false, false]);
+    expect(engine.countMembers(RICH, CONTACTS)).toBe(countMembers(RICH, CONTACTS, OPTIONS));
+    expect(engine.countMembersMany({ rich: RICH, other: OTHER }, CONTACTS)).toEqual(countMembersMany({ rich: RICH, other: OTHER }, CONTACTS, OPTIONS));
+    expect(engine.diffMembership(RICH, OTHER, CONTACTS)).toEqual(diffMembership(RICH, OTHER, CONTACTS, OPTIONS));
+    expect(engine.membershipChangeFilters(RICH, OTHER)).toEqual(membershipChangeFilters(RICH, OTHER, OPTIONS));
+    const segment = engine.createSegment({ name: "Rich", conditions: RICH }, { id: "s", now: NOW, contacts: CONTACTS }) as Segment;
+    expect(segment).toEqual(createSegment({ name: "Rich", conditions: RICH }, { id: "s", now: NOW, contacts: CONTACTS, ...OPTIONS }));
+    expect(segment.memberCount).toBe(1);
+    expect(engine.updateSegment(segment, { conditions: OTHER }, { now: NOW, contacts: CONTACTS })).toEqual(updateSegment(segment, { conditions: OTHER }, { now: NOW, contacts: CONTACTS, ...OPTIONS }));
+    expect(engine.previewSegmentUpdate(segment, { conditions: OTHER }, CONTACTS, { now: NOW })).toEqual(previewSegmentUpdate(segment, { conditions: OTHER }, CONTACTS, { now: NOW, ...OPTIONS }));
+    const index = engine.createIndex();
+    index.set("rich", RICH);
+    index.set("other", OTHER);
+    expect(CONTACTS.map((c) => index.match(c))).toEqual([["rich", "other"], ["other"], []]);
+    expect(index.changes(CONTACTS[1], { ...CONTACTS[1], properties: { ltv: 500 }, topics: [{ topicId: "news", status: "SUBSCRIBED" }] })).toEqual({ entered: ["rich"], left: [] });
+  });
+
+  it("resolves its options once: later edits to the options object change nothing", () => {
+    const options: { mongoVersion: "7.0" | "9.0"; topics: { layout: "ids" | "records" } } = { mongoVersion: "7.0", topics: { layout: "ids" } };
+    const e = createSegmatch(options);
+    options.mongoVersion = "9.0";
+    options.topics.layout = "records";
+    expect(e.mongoVersion).toBe("7.0");
+    expect(e.compile({ subscribedToTopic: ["t"] }).filter).toEqual({ topics: { $in: ["t"] } });
+    expect(e.compile({ field: "a", operator: "exists", value: false }).matches({ a: undefined })).toBe(true);
+  });
+
+  it("refuses bad options at once, with their paths", () => {
+    expect(refusal(() => createSegmatch({ mongoVersion: "5.0" as never, topics: { layout: "rows" as never } }))).toEqual([
+      ["invalid_options", ["options", "topics", "layout"]],
+      ["invalid_options", ["options", "mongoVersion"]],
+    ]);
+  });
+
+  it("takes only the call's own options in its lifecycle methods: condition options are the engine's", () => {
+    expect(refusal(() => engine.createSegment({ name: "x", conditions: RICH }, { id: "s", fields } as never))).toEqual([["invalid_options", ["options", "fields"]]]);
+    expect(refusal(() => engine.diffMembership(RICH, OTHER, CONTACTS, { mongoVersion: "8.0" } as never))).toEqual([["invalid_options", ["options", "mongoVersion"]]]);
+  });
+});
+
+describe("a compiled condition knows the options it was compiled with", () => {
+  const nine = createSegmatch({ mongoVersion: "9.0" });
+  const compiled = nine.compile({ field: "a.b", operator: "exists", value: false });
+
+  it("is refused by an engine with other settings, wherever it is passed", () => {
+    for (const other of [createSegmatch(), createSegmatch({ mongoVersion: "8.0" }), createSegmatch({ mongoVersion: "9.0", topics: { layout: "records" } }), createSegmatch({ mongoVersion: "9.0", fields })]) {
+      expect(refusal(() => other.countMembers(compiled, []))).toEqual([["foreign_condition", []]]);
+      expect(refusal(() => other.countMembersMany({ s: compiled }, []))).toEqual([["foreign_condition", ["segments", "s"]]]);
+      expect(refusal(() => other.diffMembership(OTHER, compiled, []))).toEqual([["foreign_condition", ["after"]]]);
+      expect(refusal(() => other.membershipChangeFilters(compiled, OTHER))).toEqual([["foreign_condition", ["before"]]]);
+      const index = other.createIndex();
+      expect(refusal(() => index.set("s", compiled))).toEqual([["foreign_condition", []]]);
+      expect(index.size).toBe(0);
+    }
+  });
+
+  it("is taken by an engine with the same settings (limits bound inputs, not meanings)", () => {
+    const same = createSegmatch({ mongoVersion: "9.0", limits: { maxDepth: 8 } });
+    expect(same.countMembers(compiled, [{ a: [1] }, { a: { b: 1 } }])).toBe(1);
+    expect(countMembers(compiled, [{ a: [1] }])).toBe(1); // no options given: taken as it was made
+  });
+
+  it("is refused by a free function given other options, instead of being silently used", () => {
+    expect(refusal(() => countMembers(compiled, [], { mongoVersion: "8.0" }))).toEqual([["foreign_condition", []]]);
+    const catalogued = compileCondition({ field: "ltv", operator: "gt", value: 1 }, { fields });
+    expect(refusal(() => countMembers(catalogued, [], { fields: contactFields }))).toEqual([["foreign_condition", []]]);
+    expect(countMembers(catalogued, [{ properties: { ltv: 2 } }], { fields })).toBe(1);
+    expect(refusal(() => createSegmentIndex({}).set("x", compileCondition({ subscribedToTopic: ["t"] }, { topics: { layout: "records" } })))).toEqual([["foreign_condition", []]]);
+  });
+});
