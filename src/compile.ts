@@ -5,7 +5,7 @@ import { ConditionError } from "./errors.js";
 import type { Condition } from "./language/condition.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
-import { reads } from "./language/ast.js";
+import { reads, type Node } from "./language/ast.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
 import { toMatcher } from "./targets/predicate/matcher.js";
 
@@ -49,7 +49,7 @@ function deepFreeze<T>(value: T): T {
  * identity, so a look-alike (a copy, a proxy answering every property) is never taken for
  * a compiled condition, and asking never runs a trap of the value asked about.
  */
-const COMPILED = new WeakMap<object, ResolvedOptions>();
+const COMPILED = new WeakMap<object, { readonly resolved: ResolvedOptions; readonly ast: Node }>();
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
@@ -67,7 +67,7 @@ export function compileWith(input: unknown, resolved: ResolvedOptions): Compiled
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
   });
-  COMPILED.set(compiled, resolved);
+  COMPILED.set(compiled, Object.freeze({ resolved, ast }));
   return compiled;
 }
 
@@ -77,7 +77,17 @@ export function isCompiled(value: unknown): value is CompiledCondition {
 
 /** The options a compiled condition was compiled with. */
 export function compiledOptions(compiled: CompiledCondition): ResolvedOptions {
-  return COMPILED.get(compiled) as ResolvedOptions;
+  return COMPILED.get(compiled)!.resolved;
+}
+
+/** The AST a compiled condition was compiled from. */
+export function compiledAst(compiled: CompiledCondition): Node {
+  return COMPILED.get(compiled)!.ast;
+}
+
+/** A condition argument as an AST in `scope` (raw input is parsed, not compiled: no filter, no predicate). */
+export function astFrom(condition: unknown, scope: Scope): Node {
+  return isCompiled(condition) ? compiledAst(compiledFrom(condition, scope)) : parseOrThrowWith(condition, scope.resolved).ast;
 }
 
 /**

@@ -81,10 +81,14 @@ export const node = {
   not: (child: Node, origin: Origin): NotNode => Object.freeze({ kind: "not", child, origin }),
 } as const;
 
-/** One handler per node kind, given the node and what its children folded to. */
+/**
+ * One handler per node kind, given the node and what its children folded to. An element
+ * match's inner condition is folded only when its handler asks (`where()`): it speaks of
+ * array elements, not of the document, so most analyses leave it alone.
+ */
 export interface Fold<T> {
   leaf(n: LeafNode): T;
-  elemMatch(n: ElemMatchNode, where: T): T;
+  elemMatch(n: ElemMatchNode, where: () => T): T;
   and(n: AndNode, children: T[]): T;
   or(n: OrNode, children: T[]): T;
   not(n: NotNode, child: T): T;
@@ -96,7 +100,7 @@ export function fold<T>(n: Node, f: Fold<T>): T {
     case "leaf":
       return f.leaf(n);
     case "elemMatch":
-      return f.elemMatch(n, fold(n.where, f));
+      return f.elemMatch(n, () => fold(n.where, f));
     case "and":
       return f.and(n, n.children.map((c) => fold(c, f)));
     case "or":

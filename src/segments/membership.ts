@@ -3,7 +3,11 @@
  * MongoDB filters that compute the same diff inside the database. Every argument is
  * checked before any work starts, so a bad one is a ConditionError and nothing is consumed.
  */
-import { compiledFrom, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
+import { astFrom, compiledFrom, compiledOptions, isCompiled, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
+import type { Node } from "../language/ast.js";
+import type { Semantics } from "../language/versions.js";
+import { asDocument } from "../runtime/path.js";
+import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
 import type { ConditionOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
@@ -32,6 +36,17 @@ export const defaultContactId: ContactId = (contact) => {
   }
   return readArgument(["contacts"], () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id));
 };
+
+const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/** A condition argument as an AST in `scope`; its issues under `at`. */
+function astAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): Node {
+  try {
+    return astFrom(condition, scope);
+  } catch (error) {
+    throw error instanceof ConditionError && at.length > 0 ? underPath(error, at) : error;
+  }
+}
 
 /** A condition argument compiled in `scope`; its issues under `at` (e.g. `["before"]`). */
 function compiledAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): CompiledCondition {
@@ -104,13 +119,18 @@ export function countMembersMany<C extends Contacts>(segments: SegmentConditions
   return countManyWith(scopeOf(options), segments, contacts) as Counted<C, Record<string, number>>;
 }
 
-/** {@link countMembersMany} in a scope. */
+/** {@link countMembersMany} in a scope: the segments share their leaves, each distinct leaf runs at most once per contact. */
 export function countManyWith(scope: Scope, segments: SegmentConditions, contacts: Contacts): Record<string, number> | Promise<Record<string, number>> {
   const issues: ConditionIssue[] = [];
-  const compiled: (readonly [string, (doc: unknown) => boolean])[] = [];
+  const pools = new Map<Semantics, SharedLeaves>();
+  const compiled: (readonly [string, (doc: Record<string, unknown>) => boolean])[] = [];
   for (const [id, condition] of entriesOf(segments)) {
     try {
-      compiled.push([id, compiledAt(condition, scope, ["segments", id]).matches]);
+      const ast = astAt(condition, scope, ["segments", id]);
+      const sem = (isCompiled(condition) ? compiledOptions(condition) : scope.resolved).semantics;
+      let pool = pools.get(sem);
+      if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
+      compiled.push([id, pool.add(ast).predicate]);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(...error.issues);
@@ -119,11 +139,14 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   if (issues.length > 0) throw new ConditionError(issues);
   const kind = sourceKind(contacts);
   const counts = new Array<number>(compiled.length).fill(0);
+  const poolList = [...pools.values()];
   return pass(
     contacts,
     kind,
     (contact) => {
-      for (let i = 0; i < compiled.length; i++) if (compiled[i]![1](contact)) counts[i]!++;
+      const doc = asDocument(contact) ?? EMPTY_DOC;
+      for (let p = 0; p < poolList.length; p++) poolList[p]!.begin();
+      for (let i = 0; i < compiled.length; i++) if (compiled[i]![1](doc)) counts[i]!++;
     },
     () => {
       const out: Record<string, number> = {};

@@ -8,7 +8,11 @@
  * changed gives the same answer before and after (a property test checks this against
  * re-evaluating every segment).
  */
-import { compiledFrom, compiledOptions, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
+import { astFrom, compiledOptions, isCompiled, scopeOf, type Scope } from "../compile.js";
+import { reads } from "../language/ast.js";
+import type { Semantics } from "../language/versions.js";
+import type { ResolvedOptions } from "../options.js";
+import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
 import { subscribedIds } from "./topics.js";
@@ -82,8 +86,14 @@ function pathChanged(before: unknown, after: unknown, path: PreparedPath): boole
 }
 
 interface Entry {
-  readonly compiled: CompiledCondition;
+  /** The document paths and topic ids the segment reads. */
+  readonly fields: readonly string[];
+  readonly topics: readonly string[];
   readonly storage: TopicStorage;
+  /** The segment's predicate over shared leaves (valid within a pass of its pool). */
+  readonly predicate: (doc: Record<string, unknown>) => boolean;
+  readonly pool: SharedLeaves;
+  readonly slots: readonly number[];
 }
 
 /** Where and how a group of segments reads topics, with the segments reading each topic id. */
@@ -118,16 +128,26 @@ export function createIndexWith(scope: Scope): SegmentIndex {
    */
   const storages = new Map<string, TopicStorage>();
 
-  const storageOf = (compiled: CompiledCondition): TopicStorage => {
-    const { topicsPath, topicsLayout } = compiledOptions(compiled);
+  /** Leaves shared by all segments, one pool per server version (a non-strict index may hold conditions compiled for another). */
+  const pools = new Map<Semantics, SharedLeaves>();
+  const poolOf = (sem: Semantics): SharedLeaves => {
+    let pool = pools.get(sem);
+    if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
+    return pool;
+  };
+  const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+  const storageOf = (options: ResolvedOptions): TopicStorage => {
+    const { topicsPath, topicsLayout } = options;
     const key = `${topicsLayout}:${topicsPath}`;
     let storage = storages.get(key);
     if (!storage) storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
     return storage;
   };
 
-  const unlink = (id: string, { compiled, storage }: Entry) => {
-    for (const p of compiled.fields) {
+  const unlink = (id: string, { fields, topics, storage, pool, slots }: Entry) => {
+    pool.release(slots);
+    for (const p of fields) {
       const root = p.split(".")[0] as string;
       const paths = byRoot.get(root);
       const slot = paths?.get(p);
@@ -135,7 +155,7 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       if (slot && slot.ids.size === 0) paths!.delete(p);
       if (paths && paths.size === 0) byRoot.delete(root);
     }
-    for (const t of compiled.topics) {
+    for (const t of topics) {
       const ids = storage.byTopic.get(t);
       ids?.delete(id);
       if (ids && ids.size === 0) storage.byTopic.delete(t);
@@ -146,12 +166,16 @@ export function createIndexWith(scope: Scope): SegmentIndex {
     set(id, condition) {
       segmentId(id);
       // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
-      const compiled = compiledFrom(condition, scope);
-      const paths = compiled.fields.map((p) => [p, p.split(".")[0] as string] as const);
+      const ast = astFrom(condition, scope);
+      const options = isCompiled(condition) ? compiledOptions(condition) : scope.resolved;
+      const { fields, topics } = reads(ast);
+      const paths = fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);
-      const storage = storageOf(compiled);
-      segments.set(id, { compiled, storage });
+      const storage = storageOf(options);
+      const pool = poolOf(options.semantics);
+      const { predicate, slots } = pool.add(ast);
+      segments.set(id, Object.freeze({ fields: Object.freeze(fields), topics: Object.freeze(topics), storage, predicate, pool, slots }));
       for (const [p, root] of paths) {
         let byPath = byRoot.get(root);
         if (!byPath) byRoot.set(root, (byPath = new Map()));
@@ -159,7 +183,7 @@ export function createIndexWith(scope: Scope): SegmentIndex {
         if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), ids: new Set() }));
         slot.ids.add(id);
       }
-      for (const t of compiled.topics) {
+      for (const t of topics) {
         let ids = storage.byTopic.get(t);
         if (!ids) storage.byTopic.set(t, (ids = new Set()));
         ids.add(id);
@@ -176,14 +200,16 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       return segments.size;
     },
     match(contact) {
+      const doc = asDocument(contact) ?? EMPTY_DOC;
+      for (const pool of pools.values()) pool.begin();
       const out: string[] = [];
-      for (const [id, { compiled }] of segments) if (compiled.matches(contact)) out.push(id);
+      for (const [id, { predicate }] of segments) if (predicate(doc)) out.push(id);
       return out;
     },
     changes(before, after) {
       const affected = new Set<string>();
-      const a = asDocument(before) ?? {};
-      const b = asDocument(after) ?? {};
+      const a = asDocument(before) ?? EMPTY_DOC;
+      const b = asDocument(after) ?? EMPTY_DOC;
       // Only root keys whose values differ can hide a changed path.
       for (const [root, paths] of byRoot) {
         if (sameValue(field(a, root), field(b, root))) continue;
@@ -195,14 +221,17 @@ export function createIndexWith(scope: Scope): SegmentIndex {
         const is = subscribedIds(b, storage.path, storage.layout);
         for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
       }
+      // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
+      const ids = [...affected];
+      for (const pool of pools.values()) pool.begin();
+      const was = ids.map((id) => segments.get(id)!.predicate(a));
+      for (const pool of pools.values()) pool.begin();
       const entered: string[] = [];
       const left: string[] = [];
-      for (const id of affected) {
-        const { compiled } = segments.get(id)!;
-        const wasIn = compiled.matches(before);
-        const isIn = compiled.matches(after);
-        if (wasIn !== isIn) (isIn ? entered : left).push(id);
-      }
+      ids.forEach((id, i) => {
+        const isIn = segments.get(id)!.predicate(b);
+        if (was[i] !== isIn) (isIn ? entered : left).push(id);
+      });
       return { entered, left };
     },
   };

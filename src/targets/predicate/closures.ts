@@ -67,7 +67,7 @@ function any(parts: DocPredicate[]): DocPredicate {
 export function buildClosures(root: Node, sem: Semantics): DocPredicate {
   return fold<DocPredicate>(root, {
     leaf: (n) => atPath(preparePath(n.path, sem.nullThroughArrays), elementTest(n.test, n.value, sem)),
-    elemMatch: (n, where) => elementMatch(preparePath(n.path, sem.nullThroughArrays), where),
+    elemMatch: (n, where) => elementMatch(preparePath(n.path, sem.nullThroughArrays), where()),
     and: (_n, children) => all(children),
     or: (_n, children) => any(children),
     not: (_n, child) => (doc) => !child(doc),

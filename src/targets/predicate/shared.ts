@@ -1,0 +1,126 @@
+/**
+ * Many conditions evaluated together, sharing their leaves: identical leaf tests (same
+ * path, test and operand; same element match) across all registered conditions are one
+ * slot, evaluated at most once per document, and each condition is a small combinator of
+ * slots. This is how a segment index or a many-segment count answers for thousands of
+ * segments: realistic segments repeat their leaves (`status`, `country`, a topic), so the
+ * work per document grows with the distinct leaves, not with the segments.
+ *
+ * The memo is per document pass: `begin()` starts one, and a slot remembers its answer for
+ * the pass it was computed in (a stamp per slot, so nothing is cleared per document).
+ */
+import { fold, type Node } from "../../language/ast.js";
+import type { Operand } from "../../language/operators.js";
+import type { Semantics } from "../../language/versions.js";
+import { buildClosures } from "./closures.js";
+
+type DocPredicate = (doc: Record<string, unknown>) => boolean;
+
+/** A key that is equal for two leaves exactly when they test the same thing. */
+function operandKey(value: Operand): unknown {
+  if (value instanceof Date) return { $date: value.getTime() };
+  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? { $date: v.getTime() } : v));
+  return value;
+}
+
+function leafKey(n: Node): string {
+  return JSON.stringify(
+    fold<unknown>(n, {
+      leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],
+      elemMatch: (m, where) => ["elemMatch", m.path, where()],
+      and: (_a, children) => ["and", children],
+      or: (_o, children) => ["or", children],
+      not: (_n, child) => ["not", child],
+    }),
+  );
+}
+
+export class SharedLeaves {
+  private readonly slotOf = new Map<string, number>();
+  private readonly keys: (string | undefined)[] = [];
+  private readonly tests: (DocPredicate | undefined)[] = [];
+  private readonly uses: number[] = [];
+  private readonly free: number[] = [];
+  private stamps = new Int32Array(64);
+  private values = new Uint8Array(64);
+  private pass = 0;
+
+  constructor(private readonly sem: Semantics) {}
+
+  /** Distinct leaves held. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Starts the evaluation of one document: every slot's remembered answer is stale. */
+  begin(): void {
+    if (++this.pass === 0x7fffffff) {
+      this.pass = 1;
+      this.stamps.fill(0);
+    }
+  }
+
+  private acquire(n: Node): number {
+    const key = leafKey(n);
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.tests.length;
+      this.slotOf.set(key, slot);
+      this.keys[slot] = key;
+      this.tests[slot] = buildClosures(n, this.sem);
+      this.uses[slot] = 0;
+      if (slot >= this.stamps.length) {
+        const stamps = new Int32Array(this.stamps.length * 2);
+        stamps.set(this.stamps);
+        const values = new Uint8Array(this.values.length * 2);
+        values.set(this.values);
+        this.stamps = stamps;
+        this.values = values;
+      }
+      this.stamps[slot] = 0;
+    }
+    this.uses[slot]!++;
+    return slot;
+  }
+
+  private evaluate(slot: number, doc: Record<string, unknown>): boolean {
+    if (this.stamps[slot] === this.pass) return this.values[slot] === 1;
+    const answer = (this.tests[slot] as DocPredicate)(doc);
+    this.stamps[slot] = this.pass;
+    this.values[slot] = answer ? 1 : 0;
+    return answer;
+  }
+
+  /**
+   * Registers a condition and returns its predicate over documents, valid within a pass
+   * (after {@link begin}), and the slots it holds, to give back with {@link release}.
+   */
+  add(root: Node): { predicate: DocPredicate; slots: number[] } {
+    const slots: number[] = [];
+    const slot = (n: Node): DocPredicate => {
+      const i = this.acquire(n);
+      slots.push(i);
+      return (doc) => this.evaluate(i, doc);
+    };
+    const predicate = fold<DocPredicate>(root, {
+      leaf: slot,
+      // An element match is one slot, whole: its inner tests run on array elements, not on the document.
+      elemMatch: (n) => slot(n),
+      and: (_n, children) => (children.length === 1 ? children[0]! : (doc) => children.every((c) => c(doc))),
+      or: (_n, children) => (children.length === 1 ? children[0]! : (doc) => children.some((c) => c(doc))),
+      not: (_n, child) => (doc) => !child(doc),
+    });
+    return { predicate, slots };
+  }
+
+  /** Gives back the slots of a condition that is no longer registered. */
+  release(slots: readonly number[]): void {
+    for (const slot of slots) {
+      if (--this.uses[slot]! > 0) continue;
+      this.slotOf.delete(this.keys[slot]!);
+      this.keys[slot] = undefined;
+      this.tests[slot] = undefined;
+      this.free.push(slot);
+    }
+  }
+}
