@@ -10,7 +10,6 @@ import type { Node } from "../language/ast.js";
 import type { Condition } from "../language/condition.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
 import { Grammar } from "./grammar.js";
-import { freezeDeep } from "./lower.js";
 import { snapshot } from "./snapshot.js";
 
 export interface Parsed {
@@ -37,7 +36,8 @@ export function parseWith(input: unknown, resolved: ResolvedOptions): { ok: true
   const parser = new Grammar(resolved);
   const ast = parser.condition(snap.value, [], 1);
   if (!parser.issues.ok || ast === undefined) return { ok: false, issues: parser.issues.items };
-  return { ok: true, parsed: { condition: freezeDeep(snap.value) as Condition, ast }, options: resolved };
+  // The snapshot is frozen as it is made: the condition handed back is that private copy.
+  return { ok: true, parsed: { condition: snap.value as Condition, ast }, options: resolved };
 }
 
 /** Parses or throws the {@link ConditionError} with every issue. */

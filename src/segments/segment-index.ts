@@ -136,6 +136,18 @@ export function createIndexWith(scope: Scope): SegmentIndex {
     return pool;
   };
   const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+  /** The segments as two flat arrays, in registration order, for match(); rebuilt after a change. */
+  let flat: { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } | undefined;
+  const flatten = () => {
+    if (flat) return flat;
+    const ids: string[] = [];
+    const predicates: ((doc: Record<string, unknown>) => boolean)[] = [];
+    for (const [id, entry] of segments) {
+      ids.push(id);
+      predicates.push(entry.predicate);
+    }
+    return (flat = { ids, predicates });
+  };
 
   const storageOf = (options: ResolvedOptions): TopicStorage => {
     const { topicsPath, topicsLayout } = options;
@@ -172,6 +184,7 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       const paths = fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);
+      flat = undefined;
       const storage = storageOf(options);
       const pool = poolOf(options.semantics);
       const { predicate, slots } = pool.add(ast);
@@ -193,6 +206,7 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       const entry = segments.get(segmentId(id));
       if (!entry) return false;
       unlink(id, entry);
+      flat = undefined;
       return segments.delete(id);
     },
     has: (id) => segments.has(segmentId(id)),
@@ -202,8 +216,9 @@ export function createIndexWith(scope: Scope): SegmentIndex {
     match(contact) {
       const doc = asDocument(contact) ?? EMPTY_DOC;
       for (const pool of pools.values()) pool.begin();
+      const { ids, predicates } = flatten();
       const out: string[] = [];
-      for (const [id, { predicate }] of segments) if (predicate(doc)) out.push(id);
+      for (let i = 0; i < predicates.length; i++) if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
       return out;
     },
     changes(before, after) {

@@ -39,7 +39,8 @@ export function elementMatch(path: PreparedPath, where: DocPredicate): DocPredic
   return (doc) => anyAtPath(doc, path, 0, some, true);
 }
 
-function all(parts: DocPredicate[]): DocPredicate {
+/** The conjunction of predicates, specialised for one and two (no array walk on the hot path). */
+export function all(parts: DocPredicate[]): DocPredicate {
   if (parts.length === 1) return parts[0] as DocPredicate;
   if (parts.length === 2) {
     const [a, b] = parts as [DocPredicate, DocPredicate];
@@ -51,7 +52,8 @@ function all(parts: DocPredicate[]): DocPredicate {
   };
 }
 
-function any(parts: DocPredicate[]): DocPredicate {
+/** The disjunction of predicates, specialised for one and two. */
+export function any(parts: DocPredicate[]): DocPredicate {
   if (parts.length === 1) return parts[0] as DocPredicate;
   if (parts.length === 2) {
     const [a, b] = parts as [DocPredicate, DocPredicate];

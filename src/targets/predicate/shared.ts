@@ -12,7 +12,7 @@
 import { fold, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import type { Semantics } from "../../language/versions.js";
-import { buildClosures } from "./closures.js";
+import { all, any, buildClosures } from "./closures.js";
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
 
@@ -24,6 +24,8 @@ function operandKey(value: Operand): unknown {
 }
 
 function leafKey(n: Node): string {
+  // The common case, one leaf, without the fold: the key of a path, a test and an operand.
+  if (n.kind === "leaf") return `${n.test}\u0000${n.path.join("\u0001")}\u0000${JSON.stringify(operandKey(n.value))}`;
   return JSON.stringify(
     fold<unknown>(n, {
       leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],
@@ -41,9 +43,10 @@ export class SharedLeaves {
   private readonly tests: (DocPredicate | undefined)[] = [];
   private readonly uses: number[] = [];
   private readonly free: number[] = [];
-  private stamps = new Int32Array(64);
-  private values = new Uint8Array(64);
-  private pass = 0;
+  /** Per slot: the pass its answer was computed in, and the answer. Read by the slot closures on every call. */
+  stamps = new Int32Array(64);
+  values = new Uint8Array(64);
+  pass = 0;
 
   constructor(private readonly sem: Semantics) {}
 
@@ -83,14 +86,6 @@ export class SharedLeaves {
     return slot;
   }
 
-  private evaluate(slot: number, doc: Record<string, unknown>): boolean {
-    if (this.stamps[slot] === this.pass) return this.values[slot] === 1;
-    const answer = (this.tests[slot] as DocPredicate)(doc);
-    this.stamps[slot] = this.pass;
-    this.values[slot] = answer ? 1 : 0;
-    return answer;
-  }
-
   /**
    * Registers a condition and returns its predicate over documents, valid within a pass
    * (after {@link begin}), and the slots it holds, to give back with {@link release}.
@@ -100,14 +95,23 @@ export class SharedLeaves {
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
       slots.push(i);
-      return (doc) => this.evaluate(i, doc);
+      const test = this.tests[i] as DocPredicate;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the closure reads the pool's current arrays (they grow)
+      const pool = this;
+      return (doc) => {
+        if (pool.stamps[i] === pool.pass) return pool.values[i] === 1;
+        const answer = test(doc);
+        pool.stamps[i] = pool.pass;
+        pool.values[i] = answer ? 1 : 0;
+        return answer;
+      };
     };
     const predicate = fold<DocPredicate>(root, {
       leaf: slot,
       // An element match is one slot, whole: its inner tests run on array elements, not on the document.
       elemMatch: (n) => slot(n),
-      and: (_n, children) => (children.length === 1 ? children[0]! : (doc) => children.every((c) => c(doc))),
-      or: (_n, children) => (children.length === 1 ? children[0]! : (doc) => children.some((c) => c(doc))),
+      and: (_n, children) => all(children),
+      or: (_n, children) => any(children),
       not: (_n, child) => (doc) => !child(doc),
     });
     return { predicate, slots };
