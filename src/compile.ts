@@ -63,7 +63,7 @@ export function compileWith(input: unknown, resolved: ResolvedOptions): Compiled
   const compiled: CompiledCondition = Object.freeze({
     condition,
     filter: deepFreeze(toFilter(ast)),
-    matches: toMatcher(ast, resolved.semantics),
+    matches: toMatcher(ast, resolved.semantics, resolved.jitless),
     fields: Object.freeze(fields),
     topics: Object.freeze(topics),
   });
@@ -138,5 +138,5 @@ export function toPredicate(input: unknown, options?: ConditionOptions): (doc: u
 
 /** {@link toPredicate} with options already resolved. */
 export function predicateWith(input: unknown, resolved: ResolvedOptions): (doc: unknown) => boolean {
-  return toMatcher(parseOrThrowWith(input, resolved).ast, resolved.semantics);
+  return toMatcher(parseOrThrowWith(input, resolved).ast, resolved.semantics, resolved.jitless);
 }

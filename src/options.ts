@@ -52,6 +52,12 @@ export interface ConditionOptions {
    * stored `undefined` (8.0) and on dotted paths through arrays (9.0).
    */
   readonly mongoVersion?: MongoVersion;
+  /**
+   * Never generate code (`new Function`): every predicate runs on closures. For a strict
+   * Content-Security-Policy without `unsafe-eval`. Default false (code is generated where
+   * it pays, and an environment that forbids it is detected).
+   */
+  readonly jitless?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -60,6 +66,8 @@ export interface ResolvedOptions {
   readonly topicsLayout: TopicLayout;
   readonly fields: ReadonlyMap<string, ResolvedField> | undefined;
   readonly semantics: Semantics;
+  /** Whether code generation is off (`options.jitless`). */
+  readonly jitless: boolean;
   /**
    * What a compiled condition depends on (catalog, topic storage, server version), as one
    * string: two option sets with equal settings compile any condition alike. Limits are
@@ -79,9 +87,10 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   topicsLayout: "ids",
   fields: undefined,
   semantics: SEMANTICS[DEFAULT_MONGO_VERSION],
+  jitless: false,
   settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION]),
 });
-const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion"];
+const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion", "jitless"];
 
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
@@ -168,8 +177,13 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     if (known === undefined) bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
     else version = known;
   }
+  let jitless = false;
+  if (options.jitless !== undefined) {
+    if (typeof options.jitless !== "boolean") bad(["jitless"], "jitless must be true or false");
+    else jitless = options.jitless;
+  }
   const semantics = SEMANTICS[version];
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, settings: settingsOf(topicsPath, topicsLayout, fields, semantics) });
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, jitless, settings: settingsOf(topicsPath, topicsLayout, fields, semantics) });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);

@@ -79,3 +79,40 @@ describe("generated and interpreted predicates", () => {
     }
   });
 });
+
+describe("generated source grows linearly with the input", () => {
+  it("long paths (walked by the runtime) answer as the closures do", () => {
+    const segment = fc.constantFrom("a", "b", "0", "1");
+    const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
+      value: fc.oneof({ depthSize: "medium", withCrossShrink: true }, fc.constantFrom(1, "x", null), tie("object"), tie("array")),
+      object: fc.dictionary(segment, tie("value"), { maxKeys: 2, noNullPrototype: true }),
+      array: fc.array(tie("value"), { maxLength: 2 }),
+    }));
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 5, maxLength: 10 }), fc.dictionary(segment, value, { noNullPrototype: true }), fc.constantFrom(...MONGO_VERSIONS), (path, doc, version) => {
+        for (const condition of [{ field: path.join("."), operator: "exists", value: false }, { field: path.join("."), operator: "eq", value: 1 }]) {
+          const { ast } = parseOrThrow(condition);
+          const closures = interpretMatcher(ast, SEMANTICS[version]);
+          expect(generateMatcher(ast, SEMANTICS[version], closures)!(doc)).toBe(closures(doc));
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("250 leaves on a 2,048-segment path: the source holds the path once", () => {
+    const spy = vi.spyOn(globalThis, "Function");
+    try {
+      const path = Array.from({ length: 2_048 }, (_, i) => `s${i % 10}`).join(".");
+      const condition = { $or: Array.from({ length: 250 }, (_, i) => ({ field: path, operator: "eq", value: i })) };
+      const { ast } = parseOrThrow(condition, { limits: { maxStringLength: 20_000 } });
+      generateMatcher(ast, sem, interpretMatcher(ast, sem));
+      const source = String(spy.mock.calls.at(-1)!.at(-1));
+      // Per leaf a few lines, and the path's constants once: far below leaves × segments (512,000 lines).
+      expect(source.length).toBeLessThan(250 * 600 + 2_048 * 60);
+      expect(source.split("\n").length).toBeLessThan(250 * 8 + 100);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { compileCondition, countMembers, countMembersMany, createSegmatch, MONGO
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
-import { generateMatcher } from "../src/targets/predicate/codegen.js";
+import { generateCounter, generateMatcher } from "../src/targets/predicate/codegen.js";
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
 import { asDocument } from "../src/runtime/path.js";
 import { conditionArb, conditionTreeArb, docArb, scalarArb } from "./arbitraries.js";
@@ -61,6 +61,13 @@ describe("shared leaves answer as each condition's own predicate", () => {
             expect(generated).toBe(closures);
             expect(shared[i]!(d)).toBe(closures);
           });
+          // The bulk counter (one generated function for all conditions, plain documents only).
+          const plain = Object.getPrototypeOf(doc) === Object.prototype || (typeof doc === "object" && doc !== null && Object.getPrototypeOf(doc) === null);
+          if (plain) {
+            const counts = asts.map(() => 0);
+            generateCounter(asts, sem)!(doc as Record<string, unknown>, counts);
+            expect(counts).toEqual(asts.map((ast) => (interpretMatcher(ast, sem)(doc) ? 1 : 0)));
+          }
         }
       }),
       { numRuns: 2_000 },
@@ -101,6 +108,20 @@ describe("many segments at once equal each alone", () => {
         for (const [id, c] of Object.entries(segments)) expect(many[id]).toBe(countMembers(c, docs, options));
       }),
       { numRuns: 1_000 },
+    );
+  });
+
+  it("countMembersMany over a long source (which switches to one generated function) ≡ separate countMembers", () => {
+    fc.assert(
+      fc.property(fc.array(conditionArb, { minLength: 1, maxLength: 20 }), fc.array(docArb, { minLength: 1, maxLength: 40 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
+        const options = { mongoVersion: version };
+        const long = Array.from({ length: 700 }, (_, i) => docs[i % docs.length]);
+        const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
+        conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
+        const jitless = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, { ...options, jitless: true });
+        expect(jitless).toEqual(many);
+      }),
+      { numRuns: 100 },
     );
   });
 

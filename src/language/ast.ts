@@ -139,3 +139,25 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
   });
   return { fields: [...fields], topics: [...topics] };
 }
+
+/** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */
+export function nodeKey(n: Node): string {
+  // The common case, one leaf, without the fold: a test, a path and an operand.
+  if (n.kind === "leaf") return `${n.test}\u0000${n.path.join("\u0001")}\u0000${JSON.stringify(operandKey(n.value))}`;
+  return JSON.stringify(
+    fold<unknown>(n, {
+      leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],
+      elemMatch: (m, where) => ["elemMatch", m.path, where()],
+      and: (_a, children) => ["and", children],
+      or: (_o, children) => ["or", children],
+      not: (_n, child) => ["not", child],
+    }),
+  );
+}
+
+/** An operand as a JSON-able key: Dates by their time (a date operand never equals a number one). */
+function operandKey(value: Operand): unknown {
+  if (value instanceof Date) return { $date: value.getTime() };
+  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? { $date: v.getTime() } : v));
+  return value;
+}

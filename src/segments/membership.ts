@@ -7,6 +7,7 @@ import { astFrom, compiledFrom, compiledOptions, isCompiled, scopeOf, type Compi
 import type { Node } from "../language/ast.js";
 import type { Semantics } from "../language/versions.js";
 import { asDocument } from "../runtime/path.js";
+import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
 import type { ConditionOptions } from "../options.js";
@@ -38,6 +39,16 @@ export const defaultContactId: ContactId = (contact) => {
 };
 
 const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/** Contacts counted on closures before a many-segment count generates one function for the rest. */
+const BULK_AFTER = 256;
+
+/** An object whose fields the generated code may read by name: a plain object or a null-prototype one. */
+function isPlainDocument(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
 
 /** A condition argument as an AST in `scope`; its issues under `at`. */
 function astAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): Node {
@@ -124,6 +135,7 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   const issues: ConditionIssue[] = [];
   const pools = new Map<Semantics, SharedLeaves>();
   const compiled: (readonly [string, (doc: Record<string, unknown>) => boolean])[] = [];
+  const roots: Node[] = [];
   for (const [id, condition] of entriesOf(segments)) {
     try {
       const ast = astAt(condition, scope, ["segments", id]);
@@ -131,6 +143,7 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
       let pool = pools.get(sem);
       if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
       compiled.push([id, pool.add(ast).predicate]);
+      roots.push(ast);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(...error.issues);
@@ -140,10 +153,19 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   const kind = sourceKind(contacts);
   const counts = new Array<number>(compiled.length).fill(0);
   const poolList = [...pools.values()];
+  // A long pass is worth one generated function for all segments (plain documents only); the first contacts run on the shared closures.
+  const single = poolList.length === 1 ? [...pools.keys()][0]! : undefined;
+  let counter: Counter | undefined | null = single === undefined || scope.resolved.jitless ? null : undefined;
+  let seen = 0;
   return pass(
     contacts,
     kind,
     (contact) => {
+      if (counter === undefined && ++seen > BULK_AFTER) counter = generateCounter(roots, single!) ?? null;
+      if (counter && isPlainDocument(contact)) {
+        counter(contact, counts);
+        return;
+      }
       const doc = asDocument(contact) ?? EMPTY_DOC;
       for (let p = 0; p < poolList.length; p++) poolList[p]!.begin();
       for (let i = 0; i < compiled.length; i++) if (compiled[i]![1](doc)) counts[i]!++;

@@ -11,7 +11,7 @@
  * large, goes to the closure compiler in predicate.ts. A differential test proves the two
  * always agree.
  */
-import { fold, type Node } from "../../language/ast.js";
+import { fold, nodeKey, type ElemMatchNode, type LeafNode, type Node } from "../../language/ast.js";
 import type { LeafTest, Operand } from "../../language/operators.js";
 import type { Semantics } from "../../language/versions.js";
 import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../../runtime/path.js";
@@ -34,6 +34,9 @@ function rootRead(segment: string, key: string): string {
   if (segment in Object.prototype) return `hasOwn(d, ${key}) ? d[${key}] : MISSING`;
   return IDENTIFIER.test(segment) ? `d.${segment}` : `d[${key}]`;
 }
+
+/** Paths up to this many segments are walked in the generated source; longer ones by the runtime. */
+const UNROLLED_SEGMENTS = 6;
 
 /** Beyond this many leaves, one huge generated function optimises worse than closures. */
 const MAX_GENERATED_LEAVES = 1_000;
@@ -62,6 +65,25 @@ class Generator {
   leaves = 0;
   constructor(readonly sem: Semantics) {}
 
+  private readonly paths = new Map<string, { keys: string[]; path: string }>();
+
+  /** The constants of a path, emitted once per distinct path: its segments (the first few by name) and the prepared path. */
+  path(segments: readonly string[]): { keys: string[]; path: string } {
+    const key = segments.join("\u0001");
+    let found = this.paths.get(key);
+    if (!found) {
+      const n = this.paths.size;
+      const keys = segments.slice(0, UNROLLED_SEGMENTS + 1).map((segment, i) => {
+        this.functions.push(`const s${n}_${i} = ${this.ref(segment)};`);
+        return `s${n}_${i}`;
+      });
+      const path = `p${n}`;
+      this.functions.push(`const ${path} = ${this.ref(preparePath(segments, this.sem.nullThroughArrays))};`);
+      this.paths.set(key, (found = { keys, path }));
+    }
+    return found;
+  }
+
   ref(value: unknown): string {
     this.constants.push(value);
     return `k[${this.constants.length - 1}]`;
@@ -82,26 +104,33 @@ class Generator {
     this.functions.push(`function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`);
     if (strings) this.functions.push(`function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`);
     this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) if (${u}(v[i])) return true; return false; }`);
-    const keys = segments.map((segment, i) => {
-      this.functions.push(`const s${id}_${i} = ${this.ref(segment)};`);
-      return `s${id}_${i}`;
-    });
+    const { keys, path } = this.path(segments);
     const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
     // A named read cannot tell a missing field from one holding undefined; this test must.
-    if (seesUndefined(test, this.sem)) lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
-    if (segments.length > 1) {
-      const path = `p${id}`;
-      this.functions.push(`const ${path} = ${this.ref(preparePath(segments, this.sem.nullThroughArrays))};`);
-      for (let i = 1; i < segments.length; i++) {
-        // MongoDB's rule for the rest of the path (runtime/path.ts) whenever it is not a plain walk through objects.
-        lines.push(
-          `  if (typeof v !== "object" || v === null) return ${t}(MISSING);`,
-          `  if (isArray(v)) return anyAtPath(v, ${path}, ${i}, ${u});`,
-          `  v = asDocument(v);`,
-          `  if (v === undefined) return ${t}(MISSING);`,
-          `  v = hasOwn(v, ${keys[i]}) ? v[${keys[i]}] : MISSING;`,
-        );
-      }
+    if (seesUndefined(test, this.sem) && segments.length === 1) lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
+    if (segments.length > UNROLLED_SEGMENTS) {
+      // A long path is walked by the runtime: the source stays the same size whatever the path's length.
+      lines.push(`  return anyAtPath(v, ${path}, 1, ${u});`, `}`);
+      this.functions.push(lines.join("\n"));
+      return `l${id}(d)`;
+    }
+    for (let i = 1; i < segments.length; i++) {
+      const segment = segments[i] as string;
+      const key = keys[i] as string;
+      const last = i + 1 === segments.length;
+      // A plain object is read by name where the name is an identifier that Object.prototype lacks (as root fields are).
+      const named = IDENTIFIER.test(segment) && !(segment in Object.prototype);
+      const plainRead = named
+        ? `{ const o = v; v = o.${segment};${last && seesUndefined(test, this.sem) ? ` if (v === undefined && !hasOwn(o, ${key})) v = MISSING;` : ""} }`
+        : `v = hasOwn(v, ${key}) ? v[${key}] : MISSING;`;
+      // MongoDB's rule for the rest of the path (runtime/path.ts) whenever it is not a plain walk through objects.
+      lines.push(
+        `  if (typeof v !== "object" || v === null) return ${t}(MISSING);`,
+        `  if (isArray(v)) return anyAtPath(v, ${path}, ${i}, ${u});`,
+        `  { const proto = getProto(v);`,
+        `    if (proto === ObjectProto || proto === null) ${plainRead}`,
+        `    else { v = asDocument(v); if (v === undefined) return ${t}(MISSING); v = hasOwn(v, ${key}) ? v[${key}] : MISSING; } }`,
+      );
     }
     lines.push(
       strings
@@ -113,12 +142,18 @@ class Generator {
     return `l${id}(d)`;
   }
 
-  /** The expression for a tree over the document variable `d`. */
-  expression(root: Node): string {
+  /** A path-level test (a leaf, or an element match) as a call expression on `d`. */
+  atom(n: LeafNode | ElemMatchNode): string {
+    if (n.kind === "leaf") return this.leaf(n.path, n.test, n.value);
+    // An element match runs its closures (cheap, and rare: the records topic layout).
+    return `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), buildClosures(n.where, this.sem)))}(d)`;
+  }
+
+  /** The expression for a tree over the document variable `d`, with `atom` for its path-level tests. */
+  expression(root: Node, atom: (n: LeafNode | ElemMatchNode) => string = (n) => this.atom(n)): string {
     return fold<string>(root, {
-      leaf: (n) => this.leaf(n.path, n.test, n.value),
-      // An element match runs its closures (cheap, and rare: the records topic layout).
-      elemMatch: (n) => `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), buildClosures(n.where, this.sem)))}(d)`,
+      leaf: atom,
+      elemMatch: atom,
       and: (_n, children) => `(${children.join(" && ")})`,
       or: (_n, children) => `(${children.join(" || ")})`,
       not: (_n, child) => `!${child}`,
@@ -157,11 +192,67 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
     `  return plain(EMPTY);`,
     `};`,
   ].join("\n");
+  const factory = compile(source) as ((runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate) | undefined;
+  return factory?.({ ...RUNTIME, fallback }, Object.freeze(g.constants));
+}
+
+/**
+ * `new Function` over generated source, or undefined where the environment forbids it (a
+ * CSP raises an EvalError). Any other error is a bug in the generator and is thrown.
+ */
+function compile(source: string): ((...args: unknown[]) => unknown) | undefined {
   try {
     // eslint-disable-next-line no-new-func -- guarded code generation; see the header comment.
-    const factory = new Function("runtime", "k", source) as (runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate;
-    return factory({ ...RUNTIME, fallback }, Object.freeze(g.constants));
-  } catch {
-    return undefined;
+    return new Function("runtime", "k", source) as (...args: unknown[]) => unknown;
+  } catch (error) {
+    if (error instanceof EvalError) return undefined;
+    throw error;
   }
+}
+
+/** Adds one to `counts[i]` for each condition `i` that a plain document matches. */
+export type Counter = (doc: Record<string, unknown>, counts: number[]) => void;
+
+/**
+ * One generated function for a bulk pass of many conditions over many plain documents:
+ * each distinct path-level test is a lazily evaluated local, so a test shared by many
+ * conditions runs at most once per document, and every condition is an inlined
+ * expression over those locals. Source and compile time are linear in the conditions.
+ */
+export function generateCounter(roots: readonly Node[], sem: Semantics): Counter | undefined {
+  const g = new Generator(sem);
+  // How many times each distinct test occurs: one used once is called in place, one shared is a memo local.
+  const uses = new Map<string, number>();
+  const count = (n: LeafNode | ElemMatchNode): string => {
+    const key = nodeKey(n);
+    uses.set(key, (uses.get(key) ?? 0) + 1);
+    return "";
+  };
+  for (const root of roots) g.expression(root, count);
+  const locals = new Map<string, { local: string; call: string }>();
+  const atom = (n: LeafNode | ElemMatchNode): string => {
+    const key = nodeKey(n);
+    let memo = locals.get(key);
+    if (memo === undefined) {
+      const call = g.atom(n);
+      if (uses.get(key) === 1) return call;
+      memo = { local: `m${locals.size}`, call };
+      locals.set(key, memo);
+    }
+    // 2: not evaluated yet for this document; then 1 or 0.
+    const { local } = memo;
+    return `((${local} === 2 ? (${local} = ${memo.call} ? 1 : 0) : ${local}) === 1)`;
+  };
+  const lines = roots.map((root, i) => `  if (${g.expression(root, atom)}) c[${i}]++;`);
+  const source = [
+    `"use strict";`,
+    `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto } = runtime;`,
+    ...g.functions,
+    `return function count(d, c) {`,
+    locals.size > 0 ? `  let ${[...locals.values()].map(({ local }) => `${local} = 2`).join(", ")};` : "",
+    ...lines,
+    `};`,
+  ].join("\n");
+  const factory = compile(source) as ((runtime: typeof RUNTIME, k: readonly unknown[]) => Counter) | undefined;
+  return factory?.(RUNTIME, Object.freeze(g.constants));
 }

@@ -9,33 +9,11 @@
  * The memo is per document pass: `begin()` starts one, and a slot remembers its answer for
  * the pass it was computed in (a stamp per slot, so nothing is cleared per document).
  */
-import { fold, type Node } from "../../language/ast.js";
-import type { Operand } from "../../language/operators.js";
+import { fold, nodeKey, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { all, any, buildClosures } from "./closures.js";
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
-
-/** A key that is equal for two leaves exactly when they test the same thing. */
-function operandKey(value: Operand): unknown {
-  if (value instanceof Date) return { $date: value.getTime() };
-  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? { $date: v.getTime() } : v));
-  return value;
-}
-
-function leafKey(n: Node): string {
-  // The common case, one leaf, without the fold: the key of a path, a test and an operand.
-  if (n.kind === "leaf") return `${n.test}\u0000${n.path.join("\u0001")}\u0000${JSON.stringify(operandKey(n.value))}`;
-  return JSON.stringify(
-    fold<unknown>(n, {
-      leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],
-      elemMatch: (m, where) => ["elemMatch", m.path, where()],
-      and: (_a, children) => ["and", children],
-      or: (_o, children) => ["or", children],
-      not: (_n, child) => ["not", child],
-    }),
-  );
-}
 
 export class SharedLeaves {
   private readonly slotOf = new Map<string, number>();
@@ -64,7 +42,7 @@ export class SharedLeaves {
   }
 
   private acquire(n: Node): number {
-    const key = leafKey(n);
+    const key = nodeKey(n);
     let slot = this.slotOf.get(key);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.tests.length;
