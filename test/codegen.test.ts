@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { generateMatcher } from "../src/targets/predicate/codegen.js";
+import { optimize } from "../src/targets/predicate/optimize.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
@@ -114,5 +115,28 @@ describe("generated source grows linearly with the input", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("the predicate's rewrites keep the meaning", () => {
+  it("an $or of eq tests on one path, as one in test, answers as the tests one by one", () => {
+    const eqArb = fc.record({ field: fc.constantFrom("a", "b", "a.b", "a.0"), operator: fc.constantFrom("eq", "ne"), value: fc.oneof(fc.constantFrom("x", "", "18", "a\n"), fc.constantFrom(0, -0, 1, 18, 1.5), fc.boolean()) });
+    fc.assert(
+      fc.property(fc.array(eqArb, { minLength: 2, maxLength: 8 }), fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (clauses, docs, version) => {
+        const { ast } = parseOrThrow({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
+        const rewritten = optimize(ast);
+        const plain = interpretMatcher(ast, SEMANTICS[version]);
+        const fast = interpretMatcher(rewritten, SEMANTICS[version]);
+        const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
+        for (const doc of docs) {
+          expect(fast(doc)).toBe(plain(doc));
+          expect(generated(doc)).toBe(plain(doc));
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    // The rewrite happens: two eq on `a` become one in.
+    const merged = optimize(parseOrThrow({ $or: [{ field: "a", operator: "eq", value: "x" }, { field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: "x" }] }).ast);
+    expect(merged.kind === "or" && merged.children.map((c) => (c.kind === "leaf" ? [c.test, c.value] : c.kind))).toEqual([["in", ["x", 1]], ["eq", "x"]]);
   });
 });

@@ -9,11 +9,13 @@ import type { Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { generateMatcher } from "./codegen.js";
 import { interpretMatcher, type Predicate } from "./closures.js";
+import { optimize } from "./optimize.js";
 
 /** Calls on closures before code is generated. */
 export const HOT_CALLS = 1_000;
 
-export function toMatcher(node: Node, sem: Semantics, jitless = false): Predicate {
+export function toMatcher(root: Node, sem: Semantics, jitless = false): Predicate {
+  const node = optimize(root);
   const closures = interpretMatcher(node, sem);
   if (jitless) return closures;
   let calls = 0;
