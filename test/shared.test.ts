@@ -146,3 +146,15 @@ describe("many segments at once equal each alone", () => {
     );
   });
 });
+
+describe("a document that calls back into the index while it is evaluated", () => {
+  it("fails its read (the index refuses the nested call) and leaves the index answering correctly", () => {
+    const index = createSegmatch().createIndex();
+    index.set("a", { field: "x", operator: "eq", value: 1 });
+    index.set("b", { field: "y", operator: "eq", value: 2 });
+    const sneaky = Object.defineProperty({ x: 1 }, "y", { enumerable: true, get: () => index.match({ y: 2 }) });
+    expect(() => index.match(sneaky)).toThrow(/called back into the segment index/);
+    expect(index.match({ x: 1, y: 2 })).toEqual(["a", "b"]);
+    expect(index.match({ y: 2 })).toEqual(["b"]);
+  });
+});

@@ -214,41 +214,65 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       return segments.size;
     },
     match(contact) {
-      const doc = asDocument(contact) ?? EMPTY_DOC;
-      for (const pool of pools.values()) pool.begin();
-      const { ids, predicates } = flatten();
-      const out: string[] = [];
-      for (let i = 0; i < predicates.length; i++) if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
-      return out;
+      return exclusive(() => matchAll(contact));
     },
     changes(before, after) {
-      const affected = new Set<string>();
-      const a = asDocument(before) ?? EMPTY_DOC;
-      const b = asDocument(after) ?? EMPTY_DOC;
-      // Only root keys whose values differ can hide a changed path.
-      for (const [root, paths] of byRoot) {
-        if (sameValue(field(a, root), field(b, root))) continue;
-        for (const { path, ids } of paths.values()) if (pathChanged(a, b, path)) for (const id of ids) affected.add(id);
-      }
-      for (const storage of storages.values()) {
-        if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
-        const was = subscribedIds(a, storage.path, storage.layout);
-        const is = subscribedIds(b, storage.path, storage.layout);
-        for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
-      }
-      // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
-      const ids = [...affected];
-      for (const pool of pools.values()) pool.begin();
-      const was = ids.map((id) => segments.get(id)!.predicate(a));
-      for (const pool of pools.values()) pool.begin();
-      const entered: string[] = [];
-      const left: string[] = [];
-      ids.forEach((id, i) => {
-        const isIn = segments.get(id)!.predicate(b);
-        if (was[i] !== isIn) (isIn ? entered : left).push(id);
-      });
-      return { entered, left };
+      return exclusive(() => changesOf(before, after));
     },
+  };
+
+  /**
+   * The shared leaves remember answers for the document being evaluated: a document whose
+   * getter called back into this index mid-pass would mix two documents' answers, so such
+   * a call is refused (the document's read fails, and that error passes through).
+   */
+  let busy = false;
+  const exclusive = <T,>(run: () => T): T => {
+    if (busy) throw new ConditionError([{ code: "unreadable_input", path: ["contact"], message: "a contact document called back into the segment index while the index was evaluating it" }]);
+    busy = true;
+    try {
+      return run();
+    } finally {
+      busy = false;
+    }
+  };
+
+  const matchAll = (contact: unknown): string[] => {
+    const doc = asDocument(contact) ?? EMPTY_DOC;
+    for (const pool of pools.values()) pool.begin();
+    const { ids, predicates } = flatten();
+    const out: string[] = [];
+    for (let i = 0; i < predicates.length; i++) if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
+    return out;
+  };
+
+  const changesOf = (before: unknown, after: unknown): { entered: string[]; left: string[] } => {
+    const affected = new Set<string>();
+    const a = asDocument(before) ?? EMPTY_DOC;
+    const b = asDocument(after) ?? EMPTY_DOC;
+    // Only root keys whose values differ can hide a changed path.
+    for (const [root, paths] of byRoot) {
+      if (sameValue(field(a, root), field(b, root))) continue;
+      for (const { path, ids } of paths.values()) if (pathChanged(a, b, path)) for (const id of ids) affected.add(id);
+    }
+    for (const storage of storages.values()) {
+      if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
+      const was = subscribedIds(a, storage.path, storage.layout);
+      const is = subscribedIds(b, storage.path, storage.layout);
+      for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
+    }
+    // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
+    const ids = [...affected];
+    for (const pool of pools.values()) pool.begin();
+    const was = ids.map((id) => segments.get(id)!.predicate(a));
+    for (const pool of pools.values()) pool.begin();
+    const entered: string[] = [];
+    const left: string[] = [];
+    ids.forEach((id, i) => {
+      const isIn = segments.get(id)!.predicate(b);
+      if (was[i] !== isIn) (isIn ? entered : left).push(id);
+    });
+    return { entered, left };
   };
   return index;
 }
