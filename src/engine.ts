@@ -110,6 +110,15 @@ class Engine implements Segmatch {
 
 /** A compiler instance: the options are checked and resolved once, here. */
 export function createSegmatch(options?: ConditionOptions): Segmatch {
-  return Object.freeze(new Engine(resolveOptions(options)));
+  const engine = new Engine(resolveOptions(options));
+  // Methods bound to the engine, so that `const { compile } = segmatch` works as well.
+  const api: Record<string, unknown> = {};
+  for (const name of Object.getOwnPropertyNames(Engine.prototype)) {
+    if (name === "constructor" || name === "mongoVersion") continue;
+    const method = (engine as unknown as Record<string, (...args: unknown[]) => unknown>)[name]!;
+    api[name] = method.bind(engine);
+  }
+  api.mongoVersion = engine.mongoVersion;
+  return Object.freeze(api) as unknown as Segmatch;
 }
 

@@ -69,16 +69,19 @@ export interface ResolvedOptions {
   /** Whether code generation is off (`options.jitless`). */
   readonly jitless: boolean;
   /**
-   * What a compiled condition depends on (catalog, topic storage, server version), as one
-   * string: two option sets with equal settings compile any condition alike. Limits are
-   * not part of it: they bound inputs, not meanings.
+   * What a compiled condition depends on (catalog, topic storage, server version, and
+   * whether code may be generated), as one string: two option sets with equal settings
+   * compile any condition alike. Limits are not part of it: they bound inputs, not meanings.
    */
   readonly settings: string;
 }
 
-function settingsOf(topicsPath: string, topicsLayout: TopicLayout, fields: ReadonlyMap<string, ResolvedField> | undefined, semantics: Semantics): string {
-  const catalog = fields ? [...fields.values()].map((f) => [f.name, f.type, f.path, f.values ?? null, f.storage]) : null;
-  return JSON.stringify([topicsPath, topicsLayout, semantics.version, catalog]);
+function settingsOf(topicsPath: string, topicsLayout: TopicLayout, fields: ReadonlyMap<string, ResolvedField> | undefined, semantics: Semantics, jitless: boolean): string {
+  // Sorted: the order of a catalog's entries, or of an enum's values, changes no meaning.
+  const catalog = fields
+    ? [...fields.values()].map((f) => [f.name, f.type, f.path, f.values ? [...f.values].sort() : null, f.storage]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
+    : null;
+  return JSON.stringify([topicsPath, topicsLayout, semantics.version, jitless, catalog]);
 }
 
 const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
@@ -88,7 +91,7 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   fields: undefined,
   semantics: SEMANTICS[DEFAULT_MONGO_VERSION],
   jitless: false,
-  settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION]),
+  settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION], false),
 });
 const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion", "jitless"];
 
@@ -183,7 +186,7 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     else jitless = options.jitless;
   }
   const semantics = SEMANTICS[version];
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, jitless, settings: settingsOf(topicsPath, topicsLayout, fields, semantics) });
+  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, jitless, settings: settingsOf(topicsPath, topicsLayout, fields, semantics, jitless) });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);

@@ -5,15 +5,15 @@
  * including non-plain documents and keys named like Object.prototype's built-ins.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { compileCondition, countMembers, countMembersMany, createSegmatch, MONGO_VERSIONS, OPERATORS, type Condition } from "../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { compileCondition, contactFields, countMembers, countMembersMany, createSegmatch, defineFields, diffMembership, MONGO_VERSIONS, OPERATORS, type Condition } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher } from "../src/targets/predicate/codegen.js";
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
 import { asDocument } from "../src/runtime/path.js";
-import { conditionArb, conditionTreeArb, docArb, scalarArb } from "./arbitraries.js";
+import { conditionArb, conditionTreeArb, docArb, recordsDocArb, scalarArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 
 const BUILTIN_PATHS = ["toString", "valueOf", "hasOwnProperty", "a.toString", "isPrototypeOf.x", "a"] as const;
 
@@ -148,13 +148,90 @@ describe("many segments at once equal each alone", () => {
 });
 
 describe("a document that calls back into the index while it is evaluated", () => {
-  it("fails its read (the index refuses the nested call) and leaves the index answering correctly", () => {
+  it("gets correct answers, and so does the evaluation it interrupted", () => {
     const index = createSegmatch().createIndex();
-    index.set("a", { field: "x", operator: "eq", value: 1 });
-    index.set("b", { field: "y", operator: "eq", value: 2 });
-    const sneaky = Object.defineProperty({ x: 1 }, "y", { enumerable: true, get: () => index.match({ y: 2 }) });
-    expect(() => index.match(sneaky)).toThrow(/called back into the segment index/);
-    expect(index.match({ x: 1, y: 2 })).toEqual(["a", "b"]);
-    expect(index.match({ y: 2 })).toEqual(["b"]);
+    index.set("A", { $and: [{ field: "x", operator: "eq", value: 1 }, { field: "status", operator: "eq", value: "active" }] });
+    index.set("B", { field: "status", operator: "eq", value: "active" });
+    let inner: string[] = [];
+    const doc = {
+      get x() {
+        inner = index.match({ x: 2, status: "active" });
+        return 1;
+      },
+      status: "inactive",
+    };
+    expect(index.match(doc)).toEqual([]);
+    expect(inner).toEqual(["B"]);
+    const changed = { ...{ status: "active" }, get x() { index.changes({ status: "x" }, { status: "active" }); return 1; } };
+    expect(index.changes({ status: "inactive", x: 1 }, changed)).toEqual({ entered: ["A", "B"], left: [] });
+  });
+});
+
+describe("review cases", () => {
+  it("a field name with \\u0001 is not the dotted path it resembles (keys are JSON)", () => {
+    const doc = { "a\u0001b": 1 };
+    const A = { field: "a.b", operator: "eq", value: 1 };
+    const B = { field: "a\u0001b", operator: "eq", value: 1 };
+    for (const order of [[["dotted", A], ["weird", B]], [["weird", B], ["dotted", A]]] as const) {
+      const index = createSegmatch().createIndex();
+      for (const [id, c] of order) index.set(id, c);
+      expect(index.match(doc)).toEqual(["weird"]);
+    }
+    expect(countMembersMany({ dotted: A, weird: B }, Array.from({ length: 300 }, () => doc))).toEqual({ dotted: 0, weird: 300 });
+    expect(compileCondition({ $or: [{ field: "a.b", operator: "eq", value: 2 }, B] }).matches(doc)).toBe(true);
+  });
+
+  it("records-layout topics and long paths through the shared leaves and the bulk counter", () => {
+    fc.assert(
+      fc.property(fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }), fc.array(recordsDocArb, { minLength: 1, maxLength: 20 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
+        const options = { fields: TEST_CATALOG, topics: { layout: "records" as const }, mongoVersion: version };
+        const long = Array.from({ length: 400 }, (_, i) => docs[i % docs.length]);
+        const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
+        conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
+        const index = createSegmatch(options).createIndex();
+        conditions.forEach((c, i) => index.set(`s${i}`, c));
+        for (const doc of docs) expect(index.match(doc)).toEqual(conditions.flatMap((c, i) => (compileCondition(c, options).matches(doc) ? [`s${i}`] : [])));
+      }),
+      { numRuns: 150 },
+    );
+    const path = "a.b.c.d.e.f.g.h";
+    const deep = { a: { b: [{ c: { d: { e: [{ f: { g: { h: 1 } } }] } } }] } };
+    expect(countMembersMany({ one: { field: path, operator: "eq", value: 1 }, none: { field: path, operator: "exists", value: false } }, Array.from({ length: 300 }, () => deep))).toEqual({ one: 300, none: 0 });
+  });
+
+  it("diffMembership with only an id option takes compiled conditions as they were made", () => {
+    const catalog = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
+    const a = compileCondition({ field: "ltv", operator: "gt", value: 1 }, { fields: catalog });
+    const b = compileCondition({ field: "ltv", operator: "gt", value: 5 }, { fields: catalog });
+    expect(diffMembership(a, b, [{ _id: "x", properties: { ltv: 3 } }], { id: (c) => String((c as { _id: string })._id) })).toEqual({ entered: [], left: ["x"], count: 0 });
+  });
+
+  it("jitless is kept: no new Function for conditions compiled jitless, and a jitless engine refuses others", () => {
+    const spy = vi.spyOn(globalThis, "Function");
+    try {
+      const jit = createSegmatch({ jitless: true });
+      const c1 = jit.compile({ field: "a", operator: "eq", value: 1 });
+      const c2 = jit.compile({ field: "b", operator: "eq", value: 1 });
+      const docs = Array.from({ length: 2_000 }, (_, i) => ({ a: i % 2, b: 1 }));
+      expect(countMembersMany({ c1, c2 }, docs)).toEqual({ c1: 1_000, c2: 2_000 });
+      expect(jit.countMembersMany({ c1, c2 }, docs)).toEqual({ c1: 1_000, c2: 2_000 });
+      for (const d of docs) c1.matches(d);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(() => createSegmatch({ jitless: true }).countMembers(compileCondition({ field: "a", operator: "eq", value: 1 }), [])).toThrow(/compiled with other options/);
+  });
+
+  it("the order of a catalog's entries or of an enum's values is not a difference in settings", () => {
+    const one = createSegmatch({ fields: { a: { type: "string" }, s: { type: "enum", values: ["x", "y"] } } });
+    const two = createSegmatch({ fields: { s: { type: "enum", values: ["y", "x"] }, a: { type: "string" } } });
+    expect(two.countMembers(one.compile({ field: "s", operator: "eq", value: "x" }), [{ s: "x" }])).toBe(1);
+  });
+
+  it("engine methods work when taken off the engine", () => {
+    const { compile, countMembers: count, createIndex } = createSegmatch();
+    expect(count(compile({ field: "a", operator: "eq", value: 1 }), [{ a: 1 }, { a: 2 }])).toBe(1);
+    expect(createIndex().size).toBe(0);
   });
 });

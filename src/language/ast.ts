@@ -143,7 +143,7 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
 /** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */
 export function nodeKey(n: Node): string {
   // The common case, one leaf, without the fold: a test, a path and an operand.
-  if (n.kind === "leaf") return `${n.test}\u0000${n.path.join("\u0001")}\u0000${JSON.stringify(operandKey(n.value))}`;
+  if (n.kind === "leaf") return `${n.test} ${JSON.stringify(n.path)} ${JSON.stringify(operandKey(n.value))}`;
   return JSON.stringify(
     fold<unknown>(n, {
       leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],

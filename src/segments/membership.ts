@@ -136,9 +136,11 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   const pools = new Map<Semantics, SharedLeaves>();
   const compiled: (readonly [string, (doc: Record<string, unknown>) => boolean])[] = [];
   const roots: Node[] = [];
+  let entriesJitless = false;
   for (const [id, condition] of entriesOf(segments)) {
     try {
       const ast = astAt(condition, scope, ["segments", id]);
+      if (isCompiled(condition) && compiledOptions(condition).jitless) entriesJitless = true;
       const sem = (isCompiled(condition) ? compiledOptions(condition) : scope.resolved).semantics;
       let pool = pools.get(sem);
       if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
@@ -155,7 +157,9 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   const poolList = [...pools.values()];
   // A long pass is worth one generated function for all segments (plain documents only); the first contacts run on the shared closures.
   const single = poolList.length === 1 ? [...pools.keys()][0]! : undefined;
-  let counter: Counter | undefined | null = single === undefined || scope.resolved.jitless ? null : undefined;
+  // No generated code where any segment's options say jitless (the scope's, or a compiled condition's own).
+  const jitless = scope.resolved.jitless || entriesJitless;
+  let counter: Counter | undefined | null = single === undefined || jitless ? null : undefined;
   let seen = 0;
   return pass(
     contacts,
@@ -204,7 +208,8 @@ export function splitDiffOptions(options: DiffOptions | undefined): { id: Contac
   if (id !== undefined && typeof id !== "function") {
     throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
   }
-  return { id: id ?? defaultContactId, conditionOptions: rest };
+  // Only `id` given: no condition options, so a compiled condition is taken as it was made.
+  return { id: id ?? defaultContactId, conditionOptions: Object.keys(rest).length > 0 ? rest : undefined };
 }
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */

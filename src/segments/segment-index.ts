@@ -214,26 +214,25 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       return segments.size;
     },
     match(contact) {
-      return exclusive(() => matchAll(contact));
+      return inPasses(() => matchAll(contact));
     },
     changes(before, after) {
-      return exclusive(() => changesOf(before, after));
+      return inPasses(() => changesOf(before, after));
     },
   };
 
   /**
-   * The shared leaves remember answers for the document being evaluated: a document whose
-   * getter called back into this index mid-pass would mix two documents' answers, so such
-   * a call is refused (the document's read fails, and that error passes through).
+   * Runs an evaluation in passes of its own over the shared leaves, and resumes the passes
+   * that were current after it: a document whose getter calls back into this index gets a
+   * correct answer, and so does the evaluation it interrupted.
    */
-  let busy = false;
-  const exclusive = <T,>(run: () => T): T => {
-    if (busy) throw new ConditionError([{ code: "unreadable_input", path: ["contact"], message: "a contact document called back into the segment index while the index was evaluating it" }]);
-    busy = true;
+  const inPasses = <T,>(run: () => T): T => {
+    const list = [...pools.values()];
+    const saved = list.map((pool) => pool.begin());
     try {
       return run();
     } finally {
-      busy = false;
+      list.forEach((pool, i) => pool.end(saved[i] as number));
     }
   };
 

@@ -69,7 +69,7 @@ class Generator {
 
   /** The constants of a path, emitted once per distinct path: its segments (the first few by name) and the prepared path. */
   path(segments: readonly string[]): { keys: string[]; path: string } {
-    const key = segments.join("\u0001");
+    const key = JSON.stringify(segments);
     let found = this.paths.get(key);
     if (!found) {
       const n = this.paths.size;
@@ -229,6 +229,8 @@ export function generateCounter(roots: readonly Node[], sem: Semantics): Counter
     return "";
   };
   for (const root of roots) g.expression(root, count);
+  // As for one condition: beyond this many distinct tests, one huge function is not worth generating.
+  if (uses.size > MAX_GENERATED_LEAVES) return undefined;
   const locals = new Map<string, { local: string; call: string }>();
   const atom = (n: LeafNode | ElemMatchNode): string => {
     const key = nodeKey(n);

@@ -19,7 +19,7 @@ export function optimize(root: Node): Node {
       const groups = new Map<string, LeafNode[]>();
       for (const c of children) {
         if (c.kind === "leaf" && c.test === "eq" && (typeof c.value === "string" || typeof c.value === "number")) {
-          const key = c.path.join("\u0001");
+          const key = JSON.stringify(c.path);
           groups.set(key, [...(groups.get(key) ?? []), c]);
         }
       }
@@ -27,7 +27,7 @@ export function optimize(root: Node): Node {
       const out: Node[] = [];
       const done = new Set<string>();
       for (const c of children) {
-        const key = c.kind === "leaf" ? c.path.join("\u0001") : undefined;
+        const key = c.kind === "leaf" ? JSON.stringify(c.path) : undefined;
         const group = key === undefined ? undefined : groups.get(key);
         if (c.kind !== "leaf" || key === undefined || group === undefined || group.length < 2 || !group.includes(c)) {
           out.push(c);

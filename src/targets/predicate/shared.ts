@@ -33,12 +33,28 @@ export class SharedLeaves {
     return this.slotOf.size;
   }
 
-  /** Starts the evaluation of one document: every slot's remembered answer is stale. */
-  begin(): void {
-    if (++this.pass === 0x7fffffff) {
-      this.pass = 1;
+  /** Passes are numbered from this counter, never reused: a pass's answers can never be taken for another's. */
+  private issued = 0;
+
+  /**
+   * Starts the evaluation of one document: every slot's remembered answer is stale. Returns
+   * the pass that was current, for {@link end}: a document whose getter evaluates another
+   * document through the same pool (reentrancy) gets its own pass, and the outer pass then
+   * resumes with only its own answers.
+   */
+  begin(): number {
+    const previous = this.pass;
+    if (++this.issued === 0x7fffffff) {
+      this.issued = 1;
       this.stamps.fill(0);
     }
+    this.pass = this.issued;
+    return previous;
+  }
+
+  /** Ends a pass begun with {@link begin}, resuming the one that was current. */
+  end(previous: number): void {
+    this.pass = previous;
   }
 
   private acquire(n: Node): number {
