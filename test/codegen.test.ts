@@ -140,3 +140,28 @@ describe("the predicate's rewrites keep the meaning", () => {
     expect(merged.kind === "or" && merged.children.map((c) => (c.kind === "leaf" ? [c.test, c.value] : c.kind))).toEqual([["in", ["x", 1]], ["eq", "x"]]);
   });
 });
+
+describe("the records layout's element match, generated inline", () => {
+  it("answers as the closures, with plain, null-prototype and class-instance records", () => {
+    class Rec {
+      constructor(readonly topicId: unknown, readonly status: unknown) {}
+    }
+    const recordArb = fc.oneof(
+      fc.record({ topicId: fc.constantFrom("t1", "t2", ["t1"], null), status: fc.constantFrom("SUBSCRIBED", "x") }, { requiredKeys: [], noNullPrototype: true }),
+      fc.tuple(fc.constantFrom("t1", "t2"), fc.constantFrom("SUBSCRIBED", "x")).map(([t, st]) => Object.assign(Object.create(null) as object, { topicId: t, status: st })),
+      fc.tuple(fc.constantFrom("t1", "t2"), fc.constantFrom("SUBSCRIBED", "x")).map(([t, st]) => new Rec(t, st)),
+      fc.constantFrom(null, "t1", 5, [{ topicId: "t1", status: "SUBSCRIBED" }]),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.array(recordArb, { maxLength: 4 }), fc.constantFrom(undefined, null, "t1")), fc.constantFrom(...MONGO_VERSIONS), fc.boolean(), (topics, version, negate) => {
+        const condition = negate ? { notSubscribedToTopic: ["t1", "t9"] } : { subscribedToTopic: ["t1", "t9"] };
+        const { ast } = parseOrThrow(condition, { topics: { layout: "records" } });
+        const closures = interpretMatcher(ast, SEMANTICS[version]);
+        const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
+        const doc = topics === undefined ? {} : { topics };
+        expect(generated(doc)).toBe(closures(doc));
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});

@@ -145,8 +145,40 @@ class Generator {
   /** A path-level test (a leaf, or an element match) as a call expression on `d`. */
   atom(n: LeafNode | ElemMatchNode): string {
     if (n.kind === "leaf") return this.leaf(n.path, n.test, n.value);
-    // An element match runs its closures (cheap, and rare: the records topic layout).
-    return `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), buildClosures(n.where, this.sem)))}(d)`;
+    return this.elementMatch(n);
+  }
+
+  /**
+   * MongoDB's `$elemMatch` (the records topic layout): some element of the array at the
+   * path is a document for which `where` holds. Generated inline for a one-segment path
+   * and plain elements; other elements, and longer paths, run the closures.
+   */
+  elementMatch(n: ElemMatchNode): string {
+    const closures = buildClosures(n.where, this.sem);
+    if (n.path.length !== 1) return `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), closures))}(d)`;
+    const id = this.leaves++;
+    const { keys } = this.path(n.path);
+    // The inner tests read the element: their call expressions name `d`, which is the element's parameter here.
+    const where = this.expression(n.where);
+    const slow = this.ref(closures);
+    this.functions.push(
+      [
+        `function w${id}(d) { return ${where}; }`,
+        `function e${id}(d) {`,
+        `  const v = ${rootRead(n.path[0] as string, keys[0] as string)};`,
+        `  if (!isArray(v)) return false;`,
+        `  for (let i = 0; i < v.length; i++) {`,
+        `    const el = v[i];`,
+        `    if (typeof el !== "object" || el === null) continue;`,
+        `    const proto = getProto(el);`,
+        `    if (proto === ObjectProto || proto === null) { if (w${id}(el)) return true; }`,
+        `    else { const doc = asDocument(el); if (doc !== undefined && ${slow}(doc)) return true; }`,
+        `  }`,
+        `  return false;`,
+        `}`,
+      ].join("\n"),
+    );
+    return `e${id}(d)`;
   }
 
   /** The expression for a tree over the document variable `d`, with `atom` for its path-level tests. */
