@@ -18,7 +18,9 @@ type DocPredicate = (doc: Record<string, unknown>) => boolean;
 export class SharedLeaves {
   private readonly slotOf = new Map<string, number>();
   private readonly keys: (string | undefined)[] = [];
+  /** Per slot: its test, built on first use (registering thousands of segments builds nothing it does not run). */
   private readonly tests: (DocPredicate | undefined)[] = [];
+  private readonly nodes: (Node | undefined)[] = [];
   private readonly uses: number[] = [];
   private readonly free: number[] = [];
   /** Per slot: the pass its answer was computed in, and the answer. Read by the slot closures on every call. */
@@ -64,7 +66,8 @@ export class SharedLeaves {
       slot = this.free.pop() ?? this.tests.length;
       this.slotOf.set(key, slot);
       this.keys[slot] = key;
-      this.tests[slot] = buildClosures(n, this.sem);
+      this.tests[slot] = undefined;
+      this.nodes[slot] = n;
       this.uses[slot] = 0;
       if (slot >= this.stamps.length) {
         const stamps = new Int32Array(this.stamps.length * 2);
@@ -89,11 +92,12 @@ export class SharedLeaves {
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
       slots.push(i);
-      const test = this.tests[i] as DocPredicate;
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the closure reads the pool's current arrays (they grow)
       const pool = this;
+      let test: DocPredicate | undefined;
       return (doc) => {
         if (pool.stamps[i] === pool.pass) return pool.values[i] === 1;
+        test ??= pool.testOf(i);
         const answer = test(doc);
         pool.stamps[i] = pool.pass;
         pool.values[i] = answer ? 1 : 0;
@@ -111,6 +115,13 @@ export class SharedLeaves {
     return { predicate, slots };
   }
 
+  /** The test of a slot, built once, on first use. */
+  private testOf(slot: number): DocPredicate {
+    let test = this.tests[slot];
+    if (test === undefined) this.tests[slot] = test = buildClosures(this.nodes[slot] as Node, this.sem);
+    return test;
+  }
+
   /** Gives back the slots of a condition that is no longer registered. */
   release(slots: readonly number[]): void {
     for (const slot of slots) {
@@ -118,6 +129,7 @@ export class SharedLeaves {
       this.slotOf.delete(this.keys[slot]!);
       this.keys[slot] = undefined;
       this.tests[slot] = undefined;
+      this.nodes[slot] = undefined;
       this.free.push(slot);
     }
   }
