@@ -181,15 +181,17 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       const ast = astFrom(condition, scope);
       const options = isCompiled(condition) ? compiledOptions(condition) : scope.resolved;
       const { fields, topics } = reads(ast);
-      const paths = fields.map((p) => [p, p.split(".")[0] as string] as const);
       const previous = segments.get(id);
       if (previous) unlink(id, previous);
       flat = undefined;
       const storage = storageOf(options);
       const pool = poolOf(options.semantics);
       const { predicate, slots } = pool.add(ast);
-      segments.set(id, Object.freeze({ fields: Object.freeze(fields), topics: Object.freeze(topics), storage, predicate, pool, slots }));
-      for (const [p, root] of paths) {
+      // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
+      segments.set(id, { fields, topics, storage, predicate, pool, slots });
+      for (const p of fields) {
+        const dot = p.indexOf(".");
+        const root = dot < 0 ? p : p.slice(0, dot);
         let byPath = byRoot.get(root);
         if (!byPath) byRoot.set(root, (byPath = new Map()));
         let slot = byPath.get(p);
