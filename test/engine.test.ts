@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  compileCondition, ConditionError, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
+  compileCondition, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
   diffMembership, membershipChangeFilters, parseCondition, safeParseCondition, toMongoFilter, toPredicate, updateSegment, previewSegmentUpdate,
   type ConditionOptions, type Segment,
 } from "../src/index.js";
+import { refusal } from "./refusal.js";
 
 const fields = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
 const OPTIONS: ConditionOptions = { fields, topics: { layout: "records" }, mongoVersion: "9.0" };
@@ -21,15 +22,6 @@ const CONTACTS = [
 ];
 const NOW = new Date("2026-01-01T00:00:00Z");
 
-function refusal(run: () => unknown): [string, readonly (string | number)[]][] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConditionError);
-    return (error as ConditionError).issues.map((i) => [i.code, i.path]);
-  }
-  throw new Error("did not throw");
-}
 
 describe("createSegmatch", () => {
   const engine = createSegmatch(OPTIONS);

@@ -11,6 +11,7 @@ import {
   formatPath, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
+import { refusal } from "./refusal.js";
 
 const US = { field: "country", operator: "eq", value: "US" };
 const NEWS = { subscribedToTopic: ["news"] };
@@ -217,15 +218,7 @@ describe("a failed index call leaves the index exactly as it was", () => {
 });
 
 describe("the refusals the issue names", () => {
-  const codeAndPath = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConditionError);
-      return (error as ConditionError).issues.map((i) => [i.code, i.path]);
-    }
-    throw new Error("did not throw");
-  };
+  const codeAndPath = refusal;
   it("defineFields with a throwing getter or a revoked proxy", () => {
     expect(codeAndPath(() => defineFields(HOSTILE["a revoked proxy"]!() as never))).toEqual([["invalid_catalog", ["base"]]]);
     expect(codeAndPath(() => defineFields(contactFields, { get score(): never { throw new Error("x"); } } as never))).toEqual([["invalid_catalog", ["extra"]]]);
