@@ -36,20 +36,70 @@ export function safeParseCondition(input: unknown, options?: ConditionOptions): 
   return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /**
- * What was compiled, with the resolved options it was compiled with. Membership is by
- * identity, so a look-alike (a copy, a proxy answering every property) is never taken for
- * a compiled condition, and asking never runs a trap of the value asked about.
+ * A compiled condition. Membership is by its private fields (`#ast in value`), so a
+ * look-alike (a copy, a proxy answering every property) is never taken for one, and asking
+ * never runs a trap of the value asked about. The filter and the lists of reads are built
+ * on first use (a request that only matches never pays for them), once, and frozen; the
+ * predicate starts on closures, which are cheap to build.
  */
-const COMPILED = new WeakMap<object, { readonly resolved: ResolvedOptions; readonly ast: Node }>();
+class Compiled implements CompiledCondition {
+  readonly #resolved: ResolvedOptions;
+  readonly #ast: Node;
+  #filter: MongoFilter | undefined;
+  #reads: { readonly fields: readonly string[]; readonly topics: readonly string[] } | undefined;
+
+  constructor(
+    readonly condition: Condition,
+    ast: Node,
+    resolved: ResolvedOptions,
+  ) {
+    this.#ast = ast;
+    this.#resolved = resolved;
+    this.matches = toMatcher(ast, resolved.semantics, resolved.jitless);
+    Object.freeze(this);
+  }
+
+  readonly matches: (doc: unknown) => boolean;
+
+  get filter(): MongoFilter {
+    return (this.#filter ??= toFilter(this.#ast));
+  }
+
+  get fields(): readonly string[] {
+    return this.#readsOnce().fields;
+  }
+
+  get topics(): readonly string[] {
+    return this.#readsOnce().topics;
+  }
+
+  /** What `JSON.stringify` writes: the condition, its filter and what it reads. */
+  toJSON(): { condition: Condition; filter: MongoFilter; fields: readonly string[]; topics: readonly string[] } {
+    return { condition: this.condition, filter: this.filter, fields: this.fields, topics: this.topics };
+  }
+
+  #readsOnce(): { readonly fields: readonly string[]; readonly topics: readonly string[] } {
+    if (this.#reads === undefined) {
+      const { fields, topics } = reads(this.#ast);
+      this.#reads = { fields: Object.freeze(fields), topics: Object.freeze(topics) };
+    }
+    return this.#reads;
+  }
+
+  static is(value: unknown): value is Compiled {
+    return typeof value === "object" && value !== null && #ast in value;
+  }
+
+  static resolved(compiled: Compiled): ResolvedOptions {
+    return compiled.#resolved;
+  }
+
+  static ast(compiled: Compiled): Node {
+    return compiled.#ast;
+  }
+}
+Object.freeze(Compiled.prototype);
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
@@ -59,30 +109,21 @@ export function compileCondition(input: unknown, options?: ConditionOptions): Co
 /** {@link compileCondition} with options already resolved (once, by an engine or per call). */
 export function compileWith(input: unknown, resolved: ResolvedOptions): CompiledCondition {
   const { condition, ast } = parseOrThrowWith(input, resolved);
-  const { fields, topics } = reads(ast);
-  const compiled: CompiledCondition = Object.freeze({
-    condition,
-    filter: deepFreeze(toFilter(ast)),
-    matches: toMatcher(ast, resolved.semantics, resolved.jitless),
-    fields: Object.freeze(fields),
-    topics: Object.freeze(topics),
-  });
-  COMPILED.set(compiled, Object.freeze({ resolved, ast }));
-  return compiled;
+  return new Compiled(condition, ast, resolved);
 }
 
 export function isCompiled(value: unknown): value is CompiledCondition {
-  return typeof value === "object" && value !== null && COMPILED.has(value);
+  return Compiled.is(value);
 }
 
 /** The options a compiled condition was compiled with. */
 export function compiledOptions(compiled: CompiledCondition): ResolvedOptions {
-  return COMPILED.get(compiled)!.resolved;
+  return Compiled.resolved(compiled as Compiled);
 }
 
 /** The AST a compiled condition was compiled from. */
 export function compiledAst(compiled: CompiledCondition): Node {
-  return COMPILED.get(compiled)!.ast;
+  return Compiled.ast(compiled as Compiled);
 }
 
 /** A condition argument as an AST in `scope` (raw input is parsed, not compiled: no filter, no predicate). */
@@ -128,7 +169,7 @@ export function toMongoFilter(input: unknown, options?: ConditionOptions): Mongo
 
 /** {@link toMongoFilter} with options already resolved. */
 export function filterWith(input: unknown, resolved: ResolvedOptions): MongoFilter {
-  return deepFreeze(toFilter(parseOrThrowWith(input, resolved).ast));
+  return toFilter(parseOrThrowWith(input, resolved).ast);
 }
 
 /** The in-memory predicate alone. */

@@ -24,27 +24,27 @@ type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; me
 
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
 export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
-  const label = `field ${JSON.stringify(field.name)} is ${field.type === "enum" ? "an" : "a"} ${field.type}`;
+  const label = (): string => `field ${JSON.stringify(field.name)} is ${field.type === "enum" ? "an" : "a"} ${field.type}`;
   switch (field.type) {
     case "string":
-      return typeof value === "string" ? { ok: value } : { code: "invalid_value", message: `${label}: the value must be a string, not ${describe(value)}` };
+      return typeof value === "string" ? { ok: value } : { code: "invalid_value", message: `${label()}: the value must be a string, not ${describe(value)}` };
     case "number": {
       if (typeof value === "number") return { ok: value };
       const hint = typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? ` (write ${Number(value)}, without quotes)` : "";
-      return { code: "invalid_value", message: `${label}: the value must be a number, not ${describe(value)}${hint}` };
+      return { code: "invalid_value", message: `${label()}: the value must be a number, not ${describe(value)}${hint}` };
     }
     case "boolean":
-      return typeof value === "boolean" ? { ok: value } : { code: "invalid_value", message: `${label}: the value must be true or false, not ${describe(value)}` };
+      return typeof value === "boolean" ? { ok: value } : { code: "invalid_value", message: `${label()}: the value must be true or false, not ${describe(value)}` };
     case "enum": {
       const values = field.values ?? [];
       if (typeof value === "string" && values.includes(value)) return { ok: value };
       const near = typeof value === "string" && maySuggest() ? closest(value, values, 1) : [];
       const hint = near.length > 0 ? ` (did you mean ${JSON.stringify(near[0])}?)` : "";
-      return { code: "invalid_value", message: `${label}: ${describe(value)} is not one of ${values.join(", ")}${hint}` };
+      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${hint}` };
     }
     case "date": {
       const result = toEpochMillis(value);
-      if ("problem" in result) return { code: "invalid_date", message: `${label}: ${describe(value)} is not a date: ${result.problem}` };
+      if ("problem" in result) return { code: "invalid_date", message: `${label()}: ${describe(value)} is not a date: ${result.problem}` };
       return { ok: field.storage === "epochMillis" ? result.ms : new Date(result.ms) };
     }
   }

@@ -9,7 +9,7 @@ import { topicNode } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
 import { didYouMean } from "../suggest.js";
 import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
-import { topicListSchema } from "./schema.js";
+import { topicListAccepts, topicListSchema } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
 
 const TOPIC_KEYS = ["subscribedToTopic", "notSubscribedToTopic"] as const;
@@ -32,6 +32,19 @@ const KEYS: Origin = Object.freeze({ from: "keys" });
 const AND: Origin = Object.freeze({ from: "$and" });
 const OR: Origin = Object.freeze({ from: "$or" });
 const NOT: Origin = Object.freeze({ from: "$not" });
+
+const SHAPE_OF_KEY: ReadonlyMap<string, (typeof SHAPES)[number]> = new Map(SHAPES.flatMap((shape) => shape.keys.map((key) => [key, shape] as const)));
+
+/** The one shape all of `keys` belong to, or undefined (an unknown key, mixed shapes, no keys): then the slow path words the issues. */
+function shapeOf(keys: readonly string[]): (typeof SHAPES)[number] | undefined {
+  let shape: (typeof SHAPES)[number] | undefined;
+  for (const key of keys) {
+    const of = SHAPE_OF_KEY.get(key);
+    if (of === undefined || (shape !== undefined && of !== shape)) return undefined;
+    shape = of;
+  }
+  return shape;
+}
 
 /** "Did you mean" costs an edit distance per candidate: only so many per input, so that thousands of typos stay cheap. */
 const SUGGESTION_BUDGET = 20;
@@ -57,18 +70,21 @@ export class Grammar {
       return undefined;
     }
     const keys = Object.keys(value);
-    const unknown = keys.filter((k) => !ALL_KEYS.includes(k));
-    const shapes = SHAPES.filter((shape) => keys.some((k) => shape.keys.includes(k)));
-    for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
-    if (shapes.length > 1) {
-      const parts = shapes.map((s) => `${s.name} (${keys.filter((k) => s.keys.includes(k)).join(", ")})`);
-      this.issues.add("unknown_shape", path, `an object must be one kind of condition, but this mixes ${parts.join(" and ")}; combine separate conditions with $and`);
-      return undefined;
-    }
-    const shape = shapes[0];
+    let shape = shapeOf(keys);
     if (shape === undefined) {
-      if (unknown.length === 0) this.issues.add("unknown_shape", path, `an empty object is not a condition: ${SHAPE_HELP}`);
-      return undefined;
+      const unknown = keys.filter((k) => !ALL_KEYS.includes(k));
+      const shapes = SHAPES.filter((s) => keys.some((k) => s.keys.includes(k)));
+      for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
+      if (shapes.length > 1) {
+        const parts = shapes.map((s) => `${s.name} (${keys.filter((k) => s.keys.includes(k)).join(", ")})`);
+        this.issues.add("unknown_shape", path, `an object must be one kind of condition, but this mixes ${parts.join(" and ")}; combine separate conditions with $and`);
+        return undefined;
+      }
+      shape = shapes[0];
+      if (shape === undefined) {
+        if (unknown.length === 0) this.issues.add("unknown_shape", path, `an empty object is not a condition: ${SHAPE_HELP}`);
+        return undefined;
+      }
     }
     if (shape.keys === FIELD_KEYS) return lowerField(this.lowering, value, path);
     if (shape.keys === TOPIC_KEYS) return this.topic(value, path);
@@ -91,10 +107,10 @@ export class Grammar {
     for (const key of TOPIC_KEYS) {
       const ids = value[key];
       if (ids === undefined) continue;
-      const result = topicListSchema.safeParse(ids);
-      leafIssues(this.issues, result, ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
-      if (result.success) {
-        nodes.push(topicNode(key, result.data, this.options.topicsPath.split("."), this.options.topicsLayout));
+      if (topicListAccepts(ids)) {
+        nodes.push(topicNode(key, ids as readonly string[], this.options.topicsPath.split("."), this.options.topicsLayout));
+      } else {
+        leafIssues(this.issues, topicListSchema.safeParse(ids), ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
       }
     }
     if (this.issues.items.length > start) return undefined;

@@ -15,7 +15,7 @@ import type { ResolvedOptions } from "../options.js";
 import { closest, didYouMean } from "../suggest.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
-import { fieldNameSchema, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
+import { fieldNameAccepts, fieldNameSchema, VALUE_ACCEPTS, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
 
 /** What a lowering needs from its caller: where to put issues, the resolved options, and the "did you mean" budget. */
@@ -81,6 +81,10 @@ export function leafIssues(
   }
 }
 
+const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
+/** No string test's pattern can reach MongoDB's limit unless its literal is longer than this (≤ 4 UTF-8 bytes per UTF-16 unit, ≤ 16 bytes of anchors). */
+const REGEX_SAFE_LENGTH = Math.floor((MAX_REGEX_BYTES - 16) / 4);
+
 export function lowerField(ctx: LoweringContext, value: FieldInput, path: ConditionPath): Node | undefined {
   const start = ctx.issues.items.length;
   for (const key of FIELD_KEYS) {
@@ -90,27 +94,19 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   const catalog = ctx.options.fields;
   let typed: ResolvedField | undefined;
   if (field !== undefined) {
-    const at = [...path, "field"];
-    const result = fieldNameSchema.safeParse(field);
-    if (!result.success) leafIssues(ctx.issues, result, field, at, "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
-    else if (catalog) {
-      typed = catalog.get(result.data);
-      if (!typed) {
-        // A document path written where a field name belongs: name the field stored there.
-        const allowed = ctx.suggest();
-        const byPath = allowed ? [...catalog.values()].filter((f) => f.path === result.data).map((f) => f.name) : [];
-        const near = byPath.length > 0 || !allowed ? byPath : closest(result.data, catalog.keys(), 3);
-        const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
-        ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(result.data.slice(0, 100))}${hint}`);
-      }
+    if (!fieldNameAccepts(field)) {
+      leafIssues(ctx.issues, fieldNameSchema.safeParse(field), field, [...path, "field"], "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
+    } else if (catalog) {
+      typed = catalog.get(field as string);
+      if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
     } else {
-      const problem = checkFieldPath(result.data);
-      if (problem) ctx.issues.add("invalid_field", at, problem);
+      const problem = checkFieldPath(field as string);
+      if (problem) ctx.issues.add("invalid_field", [...path, "field"], problem);
     }
   }
   let op: Operator | undefined;
   if (operator !== undefined) {
-    if (typeof operator === "string" && (OPERATORS as readonly string[]).includes(operator)) op = operator as Operator;
+    if (typeof operator === "string" && OPERATOR_SET.has(operator)) op = operator as Operator;
     else if (typeof operator === "string") {
       ctx.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${didYouMean(operator, OPERATORS)} (expected one of ${OPERATORS.join(", ")})`);
     } else {
@@ -123,41 +119,54 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   }
   let typedOperand: Snapshot | readonly TypedValue[] | TypedValue | undefined;
   if (operand !== undefined) {
-    const at = [...path, "value"];
     if (op !== undefined) {
       const kind: ValueKind = OPERATOR_SPECS[op].value;
-      const result = VALUE_SCHEMAS[kind].safeParse(operand);
-      let expected = VALUE_EXPECTED[kind];
-      if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
-      leafIssues(ctx.issues, result, operand, at, `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
-      if (result.success && typed && op !== "exists") typedOperand = typedValue(ctx, typed, operand, at);
+      if (VALUE_ACCEPTS[kind](operand)) {
+        if (typed && op !== "exists") typedOperand = typedValue(ctx, typed, operand, path);
+      } else {
+        let expected = VALUE_EXPECTED[kind];
+        if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
+        leafIssues(ctx.issues, VALUE_SCHEMAS[kind].safeParse(operand), operand, [...path, "value"], `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
+      }
     } else if (operand === null) {
-      ctx.issues.add("null_value", at, `value must not be null (to test whether a field is set, use the "exists" operator)`);
+      ctx.issues.add("null_value", [...path, "value"], `value must not be null (to test whether a field is set, use the "exists" operator)`);
     }
   }
   if (ctx.issues.items.length > start || op === undefined) return undefined;
   const lowered = OPERATOR_SPECS[op].lower((typedOperand ?? operand) as never);
   // The filter's `$regex` must stay within MongoDB's pattern limit, as its depth stays within 100 levels.
-  const bytes = typeof lowered.value === "string" ? regexBytes(lowered.test, lowered.value) : undefined;
-  if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
-    ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`);
-    return undefined;
+  if (typeof lowered.value === "string" && lowered.value.length > REGEX_SAFE_LENGTH) {
+    const bytes = regexBytes(lowered.test, lowered.value);
+    if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
+      ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`);
+      return undefined;
+    }
   }
   const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op });
   const leaf = node.leaf((typed ? typed.path : (field as string)).split("."), lowered.test, freezeDeep(lowered.value), origin);
   return lowered.negate ? node.not(leaf, origin) : leaf;
 }
 
+/** A name that is not in the catalog: say which field is stored at that path, or the nearest names. */
+function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, ResolvedField>, name: string, at: ConditionPath): void {
+  // A document path written where a field name belongs: name the field stored there.
+  const allowed = ctx.suggest();
+  const byPath = allowed ? [...catalog.values()].filter((f) => f.path === name).map((f) => f.name) : [];
+  const near = byPath.length > 0 || !allowed ? byPath : closest(name, catalog.keys(), 3);
+  const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
+  ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(name.slice(0, 100))}${hint}`);
+}
+
 /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
-function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapshot, at: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
-  const one = (v: Snapshot, where: ConditionPath): TypedValue | undefined => {
-    const checked = checkTyped(field, v, () => ctx.suggest());
+function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapshot, path: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
+  const one = (v: Snapshot, index?: number): TypedValue | undefined => {
+    const checked = checkTyped(field, v, ctx.suggest);
     if ("ok" in checked) return checked.ok;
-    ctx.issues.add(checked.code, where, checked.message);
+    ctx.issues.add(checked.code, index === undefined ? [...path, "value"] : [...path, "value", index], checked.message);
     return undefined;
   };
-  if (!Array.isArray(operand)) return one(operand, at);
-  const out = operand.map((v, i) => one(v, [...at, i]));
+  if (!Array.isArray(operand)) return one(operand);
+  const out = operand.map((v, i) => one(v, i));
   return out.every((v): v is TypedValue => v !== undefined) ? out : undefined;
 }
 

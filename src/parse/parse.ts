@@ -49,5 +49,5 @@ export function parseOrThrow(input: unknown, options?: ConditionOptions): Parsed
 export function parseOrThrowWith(input: unknown, resolved: ResolvedOptions): Parsed & { options: ResolvedOptions } {
   const result = parseWith(input, resolved);
   if (!result.ok) throw new ConditionError(result.issues);
-  return { ...result.parsed, options: result.options };
+  return { condition: result.parsed.condition, ast: result.parsed.ast, options: result.options };
 }

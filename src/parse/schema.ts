@@ -27,4 +27,24 @@ export const VALUE_EXPECTED: { readonly [K in ValueKind]: string } = {
 
 export const fieldNameSchema = text;
 
+const isText = (v: unknown): boolean => typeof v === "string" && v.isWellFormed();
+const isFinite = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
+const isItem = (v: unknown): boolean => isText(v) || isFinite(v);
+
+/**
+ * What each schema accepts, as a plain function: the parser asks these first and runs the
+ * zod schema only to word the issues of a value they refuse. A property test
+ * (test/schema.test.ts) holds each to its schema's verdict.
+ */
+export const VALUE_ACCEPTS: { readonly [K in ValueKind]: (value: unknown) => boolean } = {
+  scalar: (v) => isItem(v) || typeof v === "boolean",
+  list: (v) => Array.isArray(v) && v.length > 0 && v.every(isItem),
+  string: isText,
+  boolean: (v) => typeof v === "boolean",
+};
+
+export const fieldNameAccepts = isText;
+
+export const topicListAccepts = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((id) => isText(id) && id !== "");
+
 export const topicListSchema = z.array(text.min(1)).min(1);

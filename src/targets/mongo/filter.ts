@@ -17,10 +17,12 @@ import { MONGO_LEAVES } from "./leaves.js";
 /** A MongoDB query filter, as the official driver accepts it. */
 export type MongoFilter = { readonly [key: string]: unknown };
 
-/** Each filter gets its own Date objects: a Date is mutable even when frozen. */
+const freeze = Object.freeze;
+
+/** Each filter gets its own Date objects: a Date is mutable even when frozen. Lists without dates are the AST's own frozen lists. */
 function bson(value: Operand): Operand {
   if (value instanceof Date) return new Date(value.getTime());
-  if (Array.isArray(value)) return value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v)) as Operand;
+  if (Array.isArray(value) && value.some((v: unknown) => v instanceof Date)) return freeze(value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v))) as Operand;
   return value;
 }
 
@@ -35,11 +37,11 @@ function mergeObject(parts: readonly MongoFilter[]): MongoFilter {
     for (const [key, value] of Object.entries(part)) {
       const existing = out[key];
       if (existing === undefined) out[key] = value;
-      else if (!key.startsWith("$")) out[key] = { ...(existing as object), ...(value as object) };
+      else if (!key.startsWith("$")) out[key] = freeze({ ...(existing as object), ...(value as object) });
       else throw new Error(`segmatch: filter key ${key} would be written twice`);
     }
   }
-  return out;
+  return freeze(out);
 }
 
 /** The operator expression of a path-level node on its own path (for `$not` and `$elemMatch`), or undefined for a logical node. */
@@ -47,34 +49,35 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
   if (n.kind === "leaf") {
     const leaf = MONGO_LEAVES[n.test];
     const value = bson(n.value);
-    if (!negate) return { path: n.path.join("."), expression: leaf.positive(value) };
+    if (!negate) return { path: n.path.join("."), expression: freeze(leaf.positive(value)) };
     // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
-    return { path: n.path.join("."), expression: leaf.negated ? leaf.negated(value) : { $not: leaf.positive(value) } };
+    return { path: n.path.join("."), expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }) };
   }
   if (n.kind === "elemMatch") {
-    const match = { $elemMatch: toFilter(n.where) };
+    const match = freeze({ $elemMatch: toFilter(n.where) });
     // `$not` of `$elemMatch` also holds where the field is missing or holds no matching element.
-    return { path: n.path.join("."), expression: negate ? { $not: match } : match };
+    return { path: n.path.join("."), expression: negate ? freeze({ $not: match }) : match };
   }
   return undefined;
 }
 
+/** The filter of `root`, deeply frozen as it is built. */
 export function toFilter(root: Node): MongoFilter {
   return fold<MongoFilter>(root, {
     leaf: (n) => {
       const { path, expression } = pathExpression(n, false)!;
-      return { [path]: expression };
+      return freeze({ [path]: expression });
     },
     elemMatch: (n) => {
       const { path, expression } = pathExpression(n, false)!;
-      return { [path]: expression };
+      return freeze({ [path]: expression });
     },
-    and: (n, children) => (n.origin.from === "keys" || n.origin.from === "layout" ? mergeObject(children) : { $and: children }),
-    or: (_n, children) => ({ $or: children }),
+    and: (n, children) => (n.origin.from === "keys" || n.origin.from === "layout" ? mergeObject(children) : freeze({ $and: freeze(children) })),
+    or: (_n, children) => freeze({ $or: freeze(children) }),
     not: (n, child) => {
       // A negated operator (`ne`, `nin`, `exists`, a topic key) stays on its path; a `$not` of a condition is `$nor`.
       const own = n.origin.from === "$not" ? undefined : pathExpression(n.child, true);
-      return own ? { [own.path]: own.expression } : { $nor: [child] };
+      return freeze(own ? { [own.path]: own.expression } : { $nor: freeze([child]) });
     },
   });
 }

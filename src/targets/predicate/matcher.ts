@@ -1,6 +1,6 @@
 /**
  * The predicate of one condition, fast from the first call: it starts on closures (cheap
- * to build, quick at once), and after {@link HOT_CALLS} calls generates code, which V8
+ * to build at the first call, quick at once), and after {@link HOT_CALLS} calls generates code, which V8
  * optimises like hand-written code but only pays for itself on a condition that runs many
  * times. With `jitless` (a strict CSP), or where the environment forbids `new Function`,
  * it stays on closures.
@@ -14,13 +14,19 @@ import { optimize } from "./optimize.js";
 /** Calls on closures before code is generated. */
 export const HOT_CALLS = 1_000;
 
+/** The predicate of `root`; its closures are built at the first call (compiling a condition that is never run costs nothing here). */
 export function toMatcher(root: Node, sem: Semantics, jitless = false): Predicate {
-  const node = optimize(root);
-  const closures = interpretMatcher(node, sem);
-  if (jitless) return closures;
   let calls = 0;
+  let node: Node | undefined;
+  let closures: Predicate | undefined;
   let current: Predicate = (doc) => {
-    if (++calls >= HOT_CALLS) current = generateMatcher(node, sem, closures) ?? closures;
+    if (closures === undefined) {
+      node = optimize(root);
+      closures = interpretMatcher(node, sem);
+      if (jitless) current = closures;
+    } else if (++calls >= HOT_CALLS) {
+      current = generateMatcher(node as Node, sem, closures) ?? closures;
+    }
     return closures(doc);
   };
   return (doc) => current(doc);
