@@ -11,6 +11,7 @@ import { optimize } from "../src/targets/predicate/optimize.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
+import { mongoLeafMatches } from "./reference/mongo-rule.js";
 
 const sem = SEMANTICS["8.0"];
 
@@ -98,6 +99,59 @@ describe("generated source grows linearly with the input", () => {
         }
       }),
       { numRuns: 3_000 },
+    );
+  });
+
+  it("leaves sharing a long path (read once per call) answer as MongoDB's rule does, leaf by leaf", () => {
+    const segment = fc.constantFrom("a", "b", "0", "1");
+    const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
+      value: fc.oneof({ depthSize: "medium", withCrossShrink: true }, fc.constantFrom(1, 2, "x", null, undefined), tie("object"), tie("array")),
+      object: fc.dictionary(segment, tie("value"), { maxKeys: 2, noNullPrototype: true }),
+      array: fc.array(tie("value"), { maxLength: 2 }),
+    }));
+    const LEAVES = [
+      ["eq", 1, "$eq"], ["ne", 1, "$ne"], ["gt", 1, "$gt"], ["lte", 1, "$lte"], ["in", [2, "x"], "$in"], ["nin", [1], "$nin"], ["exists", false, "$eq"], ["exists", true, "$ne"],
+    ] as const;
+    const leafArb = fc.record({ path: fc.integer({ min: 0, max: 1 }), leaf: fc.integer({ min: 0, max: LEAVES.length - 1 }) });
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.array(segment, { minLength: 7, maxLength: 9 }), fc.array(segment, { minLength: 7, maxLength: 8 })),
+        fc.array(leafArb, { minLength: 2, maxLength: 6 }),
+        fc.boolean(),
+        fc.array(fc.dictionary(segment, value, { noNullPrototype: true }), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (paths, picks, or, docs, version) => {
+          const fields = paths.map((p) => p.join("."));
+          const leaves = picks.map(({ path, leaf }) => {
+            const [operator, operand] = LEAVES[leaf]!;
+            return { field: fields[path]!, operator, value: operand };
+          });
+          // Every other leaf under a $not, so that shared reads serve negations too.
+          const parts = leaves.map((l, i) => (i % 2 === 1 ? { $not: l } : l));
+          const condition = or ? { $or: parts } : { $and: parts };
+          const expected = (doc: unknown) => {
+            const each = picks.map(({ path, leaf }, i) => {
+              const [operator, operand, op] = LEAVES[leaf]!;
+              const answer = mongoLeafMatches(doc, fields[path]!, op, operator === "exists" ? null : operand, version);
+              return i % 2 === 1 ? !answer : answer;
+            });
+            return or ? each.some(Boolean) : each.every(Boolean);
+          };
+          const { ast } = parseOrThrow(condition);
+          const closures = interpretMatcher(ast, SEMANTICS[version]);
+          const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
+          for (const doc of docs) {
+            expect(closures(doc)).toBe(expected(doc));
+            expect(generated(doc)).toBe(expected(doc));
+          }
+          // The same document object, changed between calls, is read again.
+          const doc = docs[0]!;
+          for (const key of Object.keys(doc)) delete doc[key];
+          expect(closures(doc)).toBe(expected(doc));
+          expect(generated(doc)).toBe(expected(doc));
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 3_000) },
     );
   });
 

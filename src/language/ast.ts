@@ -72,10 +72,13 @@ export interface NotNode {
 export type Node = LeafNode | ElemMatchNode | AndNode | OrNode | NotNode;
 export type NodeKind = Node["kind"];
 
+/** A path the nodes can keep: a frozen one as it is (so that nodes on one path share it), another copied and frozen. */
+const frozenPath = (path: Path): Path => (Object.isFrozen(path) ? path : Object.freeze([...path]));
+
 /** The only way to build nodes: each comes out frozen. */
 export const node = {
-  leaf: (path: Path, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", path: Object.freeze([...path]), test, value, origin }),
-  elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode => Object.freeze({ kind: "elemMatch", path: Object.freeze([...path]), where, origin }),
+  leaf: (path: Path, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", path: frozenPath(path), test, value, origin }),
+  elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode => Object.freeze({ kind: "elemMatch", path: frozenPath(path), where, origin }),
   and: (children: readonly Node[], origin: Origin): AndNode => Object.freeze({ kind: "and", children: Object.freeze([...children]), origin }),
   or: (children: readonly Node[], origin: Origin): OrNode => Object.freeze({ kind: "or", children: Object.freeze([...children]), origin }),
   not: (child: Node, origin: Origin): NotNode => Object.freeze({ kind: "not", child, origin }),
@@ -140,10 +143,23 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
   return { fields: [...fields], topics: [...topics] };
 }
 
+/**
+ * Each path's JSON, computed once per path array: paths are frozen, and the parser gives
+ * every node on one field the same array, so a long path repeated in many leaves is
+ * written once (a memo of an immutable value: nothing observable is kept).
+ */
+const PATH_KEYS = new WeakMap<Path, string>();
+
+function pathKey(path: Path): string {
+  let key = PATH_KEYS.get(path);
+  if (key === undefined) PATH_KEYS.set(path, (key = JSON.stringify(path)));
+  return key;
+}
+
 /** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */
 export function nodeKey(n: Node): string {
   // The common case, one leaf, without the fold: a test, a path and an operand.
-  if (n.kind === "leaf") return `${n.test} ${JSON.stringify(n.path)} ${JSON.stringify(operandKey(n.value))}`;
+  if (n.kind === "leaf") return `${n.test} ${pathKey(n.path)} ${JSON.stringify(operandKey(n.value))}`;
   return JSON.stringify(
     fold<unknown>(n, {
       leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],

@@ -56,7 +56,7 @@ export class Grammar {
 
   private readonly lowering: LoweringContext;
   constructor(private readonly options: ResolvedOptions) {
-    this.lowering = { issues: this.issues, options, suggest: () => this.suggestionsLeft-- > 0 };
+    this.lowering = { issues: this.issues, options, suggest: () => this.suggestionsLeft-- > 0, paths: new Map() };
   }
 
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {

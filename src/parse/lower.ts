@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
-import { node, type Node, type Origin } from "../language/ast.js";
+import { node, type Node, type Origin, type Path } from "../language/ast.js";
 import { OPERATORS, type Operator } from "../language/condition.js";
 import { checkFieldPath } from "../language/field-path.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
@@ -24,6 +24,12 @@ export interface LoweringContext {
   readonly options: ResolvedOptions;
   /** Whether one more "did you mean" may be computed (each costs an edit distance per candidate). */
   readonly suggest: () => boolean;
+  /**
+   * Field names already checked in this input: the path each names (one frozen array,
+   * shared by every node on it), or why it is refused. A name repeated in many leaves is
+   * checked and split once.
+   */
+  readonly paths: Map<string, Path | { readonly problem: string }>;
 }
 
 /** The three parts of a field condition, as read (any may be absent). */
@@ -100,8 +106,8 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
     } else {
-      const problem = checkFieldPath(field as string);
-      if (problem) ctx.issues.add("invalid_field", [...path, "field"], problem);
+      const checked = pathOf(ctx, field as string);
+      if (!Array.isArray(checked)) ctx.issues.add("invalid_field", [...path, "field"], (checked as { problem: string }).problem);
     }
   }
   let op: Operator | undefined;
@@ -143,8 +149,18 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
     }
   }
   const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op });
-  const leaf = node.leaf((typed ? typed.path : (field as string)).split("."), lowered.test, freezeDeep(lowered.value), origin);
+  const leaf = node.leaf(pathOf(ctx, typed ? typed.path : (field as string)) as Path, lowered.test, freezeDeep(lowered.value), origin);
   return lowered.negate ? node.not(leaf, origin) : leaf;
+}
+
+/** The path a field name (or a catalog field's path, which the catalog checked) names, checked and split once per input. */
+function pathOf(ctx: LoweringContext, name: string): Path | { readonly problem: string } {
+  let found = ctx.paths.get(name);
+  if (found === undefined) {
+    const problem = checkFieldPath(name);
+    ctx.paths.set(name, (found = problem === undefined ? Object.freeze(name.split(".")) : { problem }));
+  }
+  return found;
 }
 
 /** A name that is not in the catalog: say which field is stored at that path, or the nearest names. */

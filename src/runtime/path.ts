@@ -58,7 +58,17 @@ export function field(doc: Record<string, unknown>, key: string): unknown {
 
 /** The array position a segment names, or -1: only canonical non-negative integers do. */
 export function segmentIndex(segment: string): number {
-  return /^(?:0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
+  return allDigits(segment) && (segment.length === 1 || segment.charCodeAt(0) !== 48) ? Number(segment) : -1;
+}
+
+/** Whether a segment is one or more ASCII digits. */
+function allDigits(segment: string): boolean {
+  if (segment.length === 0) return false;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** A path prepared once: its segments, for each the array position it may name, and the server's array rule. */
@@ -72,7 +82,45 @@ export interface PreparedPath {
 }
 
 export function preparePath(segments: readonly string[], nullThroughArrays = false): PreparedPath {
-  return { segments, indexes: segments.map(segmentIndex), numeric: segments.map((s) => /^[0-9]+$/.test(s)), nullThroughArrays };
+  return { segments, indexes: segments.map(segmentIndex), numeric: segments.map(allDigits), nullThroughArrays };
+}
+
+/** Counts the calls of one evaluation (a predicate's, or a bulk pass's per document): what is read in one call is shared only within it. */
+export interface Clock {
+  now: number;
+}
+
+/**
+ * The values a path reaches in a document, read once per call of the evaluation that
+ * shares it, and offered to every test on that path: for long paths that several leaves of
+ * one condition read, so that the walk is paid once, not once per leaf. The same document
+ * in a later call (which may have changed it) is read again.
+ */
+export class PathValues {
+  #doc: unknown = MISSING;
+  #at = -1;
+  #values: unknown[] = [];
+  constructor(
+    readonly path: PreparedPath,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Whether any value the path reaches in `doc` passes `test` (as {@link anyAtPath} from the start of the path). */
+  any(doc: unknown, test: ElementTest): boolean {
+    if (doc !== this.#doc || this.#at !== this.clock.now) {
+      const values: unknown[] = [];
+      anyAtPath(doc, this.path, 0, (x) => {
+        values.push(x);
+        return false;
+      });
+      this.#values = values;
+      this.#doc = doc;
+      this.#at = this.clock.now;
+    }
+    const values = this.#values;
+    for (let i = 0; i < values.length; i++) if (test(values[i])) return true;
+    return false;
+  }
 }
 
 /**

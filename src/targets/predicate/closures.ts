@@ -6,7 +6,8 @@
  */
 import { fold, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
-import { anyAtPath, asDocument, field, preparePath, type ElementTest, type PreparedPath } from "../../runtime/path.js";
+import { anyAtPath, asDocument, field, type ElementTest, type PreparedPath } from "../../runtime/path.js";
+import { EvaluationPaths } from "./paths.js";
 import { elementTest } from "./leaves.js";
 
 export type Predicate = (doc: unknown) => boolean;
@@ -65,11 +66,15 @@ export function any(parts: DocPredicate[]): DocPredicate {
   };
 }
 
-/** The closures of a tree, over documents. */
-export function buildClosures(root: Node, sem: Semantics): DocPredicate {
+/** The closures of a tree, over documents; `paths` prepares each path once and shares long ones (see paths.ts). */
+export function buildClosures(root: Node, sem: Semantics, paths: EvaluationPaths = new EvaluationPaths([], sem)): DocPredicate {
   return fold<DocPredicate>(root, {
-    leaf: (n) => atPath(preparePath(n.path, sem.nullThroughArrays), elementTest(n.test, n.value, sem)),
-    elemMatch: (n, where) => elementMatch(preparePath(n.path, sem.nullThroughArrays), where()),
+    leaf: (n) => {
+      const test = elementTest(n.test, n.value, sem);
+      const shared = paths.shared(n.path);
+      return shared ? (doc) => shared.any(doc, test) : atPath(paths.prepared(n.path), test);
+    },
+    elemMatch: (n, where) => elementMatch(paths.prepared(n.path), where()),
     and: (_n, children) => all(children),
     or: (_n, children) => any(children),
     not: (_n, child) => (doc) => !child(doc),
@@ -80,6 +85,12 @@ const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Reco
 
 /** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
 export function interpretMatcher(root: Node, sem: Semantics): Predicate {
-  const predicate = buildClosures(root, sem);
-  return (doc) => predicate(asDocument(doc) ?? EMPTY);
+  const paths = new EvaluationPaths([root], sem);
+  const predicate = buildClosures(root, sem, paths);
+  if (!paths.sharing) return (doc) => predicate(asDocument(doc) ?? EMPTY);
+  const { clock } = paths;
+  return (doc) => {
+    clock.now++;
+    return predicate(asDocument(doc) ?? EMPTY);
+  };
 }

@@ -14,7 +14,8 @@
 import { fold, nodeKey, type ElemMatchNode, type LeafNode, type Node } from "../../language/ast.js";
 import type { LeafTest, Operand } from "../../language/operators.js";
 import type { Semantics } from "../../language/versions.js";
-import { anyAtPath, asDocument, isDocument, MISSING, preparePath } from "../../runtime/path.js";
+import { anyAtPath, asDocument, isDocument, MISSING } from "../../runtime/path.js";
+import { EvaluationPaths } from "./paths.js";
 import { compareCodePoints } from "../../runtime/string-order.js";
 import { compareNumeric, mayBeOtherNumeric, numericIn } from "../../runtime/numbers.js";
 import { dateTime, isBsonSymbol } from "../../runtime/bson.js";
@@ -63,23 +64,31 @@ class Generator {
   readonly constants: unknown[] = [];
   readonly functions: string[] = [];
   leaves = 0;
-  constructor(readonly sem: Semantics) {}
+  constructor(
+    readonly sem: Semantics,
+    readonly paths: EvaluationPaths,
+  ) {}
 
-  private readonly paths = new Map<string, { keys: string[]; path: string }>();
+  /** The line that advances the clock of shared path reads at each call, if any path is shared. */
+  tick(): string {
+    return this.paths.sharing ? `  ${this.ref(this.paths.clock)}.now++;` : "";
+  }
+
+  private readonly pathConstants = new Map<string, { keys: string[]; path: string }>();
 
   /** The constants of a path, emitted once per distinct path: its segments (the first few by name) and the prepared path. */
   path(segments: readonly string[]): { keys: string[]; path: string } {
     const key = JSON.stringify(segments);
-    let found = this.paths.get(key);
+    let found = this.pathConstants.get(key);
     if (!found) {
-      const n = this.paths.size;
+      const n = this.pathConstants.size;
       const keys = segments.slice(0, UNROLLED_SEGMENTS + 1).map((segment, i) => {
         this.functions.push(`const s${n}_${i} = ${this.ref(segment)};`);
         return `s${n}_${i}`;
       });
       const path = `p${n}`;
-      this.functions.push(`const ${path} = ${this.ref(preparePath(segments, this.sem.nullThroughArrays))};`);
-      this.paths.set(key, (found = { keys, path }));
+      this.functions.push(`const ${path} = ${this.ref(this.paths.prepared(segments))};`);
+      this.pathConstants.set(key, (found = { keys, path }));
     }
     return found;
   }
@@ -104,6 +113,12 @@ class Generator {
     this.functions.push(`function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`);
     if (strings) this.functions.push(`function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`);
     this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) if (${u}(v[i])) return true; return false; }`);
+    const shared = this.paths.shared(segments);
+    if (shared) {
+      // A long path several leaves read: walked once per call, its values offered to each test.
+      this.functions.push(`function l${id}(d) { return ${this.ref(shared)}.any(d, ${u}); }`);
+      return `l${id}(d)`;
+    }
     const { keys, path } = this.path(segments);
     const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
     // A named read cannot tell a missing field from one holding undefined; this test must.
@@ -155,7 +170,7 @@ class Generator {
    */
   elementMatch(n: ElemMatchNode): string {
     const closures = buildClosures(n.where, this.sem);
-    if (n.path.length !== 1) return `${this.ref(elementMatch(preparePath(n.path, this.sem.nullThroughArrays), closures))}(d)`;
+    if (n.path.length !== 1) return `${this.ref(elementMatch(this.paths.prepared(n.path), closures))}(d)`;
     const id = this.leaves++;
     const { keys } = this.path(n.path);
     // The inner tests read the element: their call expressions name `d`, which is the element's parameter here.
@@ -206,8 +221,9 @@ function countLeaves(root: Node): number {
 /** The generated predicate, or undefined where code generation is not possible or not worth it. */
 export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate): Predicate | undefined {
   if (countLeaves(node) > MAX_GENERATED_LEAVES) return undefined;
-  const g = new Generator(sem);
+  const g = new Generator(sem, new EvaluationPaths([node], sem));
   const body = g.expression(node);
+  const tick = g.tick();
   const source = [
     `"use strict";`,
     `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
@@ -216,6 +232,7 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
     `  return ${body};`,
     `}`,
     `return function matches(doc) {`,
+    tick,
     `  if (typeof doc === "object" && doc !== null) {`,
     `    const proto = getProto(doc);`,
     `    if (proto === ObjectProto || proto === null) return plain(doc);`,
@@ -252,7 +269,7 @@ export type Counter = (doc: Record<string, unknown>, counts: number[]) => void;
  * expression over those locals. Source and compile time are linear in the conditions.
  */
 export function generateCounter(roots: readonly Node[], sem: Semantics): Counter | undefined {
-  const g = new Generator(sem);
+  const g = new Generator(sem, new EvaluationPaths(roots, sem));
   // How many times each distinct test occurs: one used once is called in place, one shared is a memo local.
   const uses = new Map<string, number>();
   const count = (n: LeafNode | ElemMatchNode): string => {
@@ -283,6 +300,7 @@ export function generateCounter(roots: readonly Node[], sem: Semantics): Counter
     `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto } = runtime;`,
     ...g.functions,
     `return function count(d, c) {`,
+    g.tick(),
     locals.size > 0 ? `  let ${[...locals.values()].map(({ local }) => `${local} = 2`).join(", ")};` : "",
     ...lines,
     `};`,
