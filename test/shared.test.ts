@@ -147,6 +147,46 @@ describe("many segments at once equal each alone", () => {
   });
 });
 
+describe("index.changes on documents with builtin-named keys, undefined and function values", () => {
+  it("equals re-evaluating every segment, every version", () => {
+    const valueArb = fc.oneof(scalarArb, fc.constant(undefined), fc.constant(Object.prototype.toString), fc.constant({ toString: "x", x: 1 }), fc.constant([1, "x"]));
+    const keysArb = fc.dictionary(fc.constantFrom("toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "a"), valueArb, { maxKeys: 3 });
+    const docOf = (fields: Record<string, unknown>, kind: string) => {
+      const target: Record<string, unknown> = kind === "null" ? Object.create(null) : kind === "class" ? new (class Contact {})() : {};
+      for (const [k, v] of Object.entries(fields)) Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return target;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(builtinConditionArb, { minLength: 1, maxLength: 6 }),
+        keysArb,
+        keysArb,
+        fc.constantFrom("plain", "null", "class"),
+        fc.constantFrom("plain", "null", "class"),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (conditions, fieldsBefore, changes, kindBefore, kindAfter, version) => {
+          const before = docOf(fieldsBefore, kindBefore);
+          // The after side keeps the before side's values (the same references) except where changed.
+          const after = docOf({ ...fieldsBefore, ...changes }, kindAfter);
+          const engine = createSegmatch({ mongoVersion: version });
+          const index = engine.createIndex();
+          conditions.forEach((c, i) => index.set(String(i), c));
+          const entered: string[] = [];
+          const left: string[] = [];
+          conditions.forEach((c, i) => {
+            const m = engine.compile(c).matches;
+            if (m(after) && !m(before)) entered.push(String(i));
+            if (m(before) && !m(after)) left.push(String(i));
+          });
+          const got = index.changes(before, after);
+          expect({ entered: [...got.entered].sort(), left: [...got.left].sort() }).toEqual({ entered, left });
+        },
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 3_000) },
+    );
+  });
+});
+
 describe("a document that calls back into the index while it is evaluated", () => {
   it("gets correct answers, and so does the evaluation it interrupted", () => {
     const index = createSegmatch().createIndex();

@@ -79,6 +79,11 @@ function subtree(doc: unknown, path: PreparedPath): { depth: number; value: unkn
   return { depth, value };
 }
 
+function isPlain(doc: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(doc);
+  return proto === Object.prototype || proto === null;
+}
+
 function pathChanged(before: unknown, after: unknown, path: PreparedPath): boolean {
   const a = subtree(before, path);
   const b = subtree(after, path);
@@ -86,6 +91,9 @@ function pathChanged(before: unknown, after: unknown, path: PreparedPath): boole
 }
 
 interface Entry {
+  readonly id: string;
+  /** The last `changes()` collection that counted this segment as affected (a stamp, so nothing is cleared per call). */
+  mark: number;
   /** The document paths and topic ids the segment reads. */
   readonly fields: readonly string[];
   readonly topics: readonly string[];
@@ -100,7 +108,7 @@ interface Entry {
 interface TopicStorage {
   readonly path: PreparedPath;
   readonly layout: TopicLayout;
-  readonly byTopic: Map<string, Set<string>>;
+  readonly byTopic: Map<string, Set<Entry>>;
 }
 
 /** A segment id: a string, or a ConditionError. */
@@ -120,8 +128,10 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
  */
 export function createIndexWith(scope: Scope): SegmentIndex {
   const segments = new Map<string, Entry>();
-  /** root key → path → segment ids reading that path. */
-  const byRoot = new Map<string, Map<string, { path: PreparedPath; ids: Set<string> }>>();
+  /** root key → path → the segments reading that path. */
+  const byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Set<Entry> }>>();
+  /** Numbers the collections of affected segments (see Entry.mark). */
+  let collections = 0;
   /**
    * Topic storages by `layout:path`. Usually one; a CompiledCondition made with other
    * topic options than the index's brings its own, and is tracked by it.
@@ -157,20 +167,21 @@ export function createIndexWith(scope: Scope): SegmentIndex {
     return storage;
   };
 
-  const unlink = (id: string, { fields, topics, storage, pool, slots }: Entry) => {
+  const unlink = (entry: Entry) => {
+    const { fields, topics, storage, pool, slots } = entry;
     pool.release(slots);
     for (const p of fields) {
       const root = p.split(".")[0] as string;
       const paths = byRoot.get(root);
       const slot = paths?.get(p);
-      slot?.ids.delete(id);
-      if (slot && slot.ids.size === 0) paths!.delete(p);
+      slot?.entries.delete(entry);
+      if (slot && slot.entries.size === 0) paths!.delete(p);
       if (paths && paths.size === 0) byRoot.delete(root);
     }
     for (const t of topics) {
-      const ids = storage.byTopic.get(t);
-      ids?.delete(id);
-      if (ids && ids.size === 0) storage.byTopic.delete(t);
+      const entries = storage.byTopic.get(t);
+      entries?.delete(entry);
+      if (entries && entries.size === 0) storage.byTopic.delete(t);
     }
   };
 
@@ -182,32 +193,33 @@ export function createIndexWith(scope: Scope): SegmentIndex {
       const options = isCompiled(condition) ? compiledOptions(condition) : scope.resolved;
       const { fields, topics } = reads(ast);
       const previous = segments.get(id);
-      if (previous) unlink(id, previous);
+      if (previous) unlink(previous);
       flat = undefined;
       const storage = storageOf(options);
       const pool = poolOf(options.semantics);
       const { predicate, slots } = pool.add(ast);
       // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
-      segments.set(id, { fields, topics, storage, predicate, pool, slots });
+      const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
+      segments.set(id, entry);
       for (const p of fields) {
         const dot = p.indexOf(".");
         const root = dot < 0 ? p : p.slice(0, dot);
         let byPath = byRoot.get(root);
         if (!byPath) byRoot.set(root, (byPath = new Map()));
         let slot = byPath.get(p);
-        if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), ids: new Set() }));
-        slot.ids.add(id);
+        if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), entries: new Set() }));
+        slot.entries.add(entry);
       }
       for (const t of topics) {
-        let ids = storage.byTopic.get(t);
-        if (!ids) storage.byTopic.set(t, (ids = new Set()));
-        ids.add(id);
+        let entries = storage.byTopic.get(t);
+        if (!entries) storage.byTopic.set(t, (entries = new Set()));
+        entries.add(entry);
       }
     },
     delete(id) {
       const entry = segments.get(segmentId(id));
       if (!entry) return false;
-      unlink(id, entry);
+      unlink(entry);
       flat = undefined;
       return segments.delete(id);
     },
@@ -248,31 +260,50 @@ export function createIndexWith(scope: Scope): SegmentIndex {
   };
 
   const changesOf = (before: unknown, after: unknown): { entered: string[]; left: string[] } => {
-    const affected = new Set<string>();
     const a = asDocument(before) ?? EMPTY_DOC;
     const b = asDocument(after) ?? EMPTY_DOC;
-    // Only root keys whose values differ can hide a changed path.
+    // The affected segments, each once: marked with this collection's stamp, so no set of ids is built.
+    const stamp = ++collections;
+    const affected: Entry[] = [];
+    const collect = (entries: Iterable<Entry>) => {
+      for (const entry of entries) {
+        if (entry.mark === stamp) continue;
+        entry.mark = stamp;
+        affected.push(entry);
+      }
+    };
+    // Only root keys whose values differ can hide a changed path. Between plain documents,
+    // one identical value that is neither undefined nor a function (all Object.prototype
+    // offers, besides `__proto__`, which no path names) is the same own field on both sides.
+    const plain = isPlain(a) && isPlain(b);
     for (const [root, paths] of byRoot) {
+      if (plain) {
+        const va = a[root];
+        if (va === b[root] && va !== undefined && typeof va !== "function") continue;
+      }
       if (sameValue(field(a, root), field(b, root))) continue;
-      for (const { path, ids } of paths.values()) if (pathChanged(a, b, path)) for (const id of ids) affected.add(id);
+      for (const { path, entries } of paths.values()) if (pathChanged(a, b, path)) collect(entries);
     }
     for (const storage of storages.values()) {
       if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
       const was = subscribedIds(a, storage.path, storage.layout);
       const is = subscribedIds(b, storage.path, storage.layout);
-      for (const [topic, ids] of storage.byTopic) if (was.has(topic) !== is.has(topic)) for (const id of ids) affected.add(id);
+      for (const [topic, entries] of storage.byTopic) if (was.has(topic) !== is.has(topic)) collect(entries);
     }
+    // A getter that called back into changes() while this collection read the documents re-stamped entries: dedupe the slow way.
+    const list = collections === stamp ? affected : [...new Set(affected)];
     // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
-    const ids = [...affected];
     for (const pool of pools.values()) pool.begin();
-    const was = ids.map((id) => segments.get(id)!.predicate(a));
+    const was = new Uint8Array(list.length);
+    for (let i = 0; i < list.length; i++) was[i] = (list[i] as Entry).predicate(a) ? 1 : 0;
     for (const pool of pools.values()) pool.begin();
     const entered: string[] = [];
     const left: string[] = [];
-    ids.forEach((id, i) => {
-      const isIn = segments.get(id)!.predicate(b);
-      if (was[i] !== isIn) (isIn ? entered : left).push(id);
-    });
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i] as Entry;
+      const isIn = entry.predicate(b);
+      if ((was[i] === 1) !== isIn) (isIn ? entered : left).push(entry.id);
+    }
     return { entered, left };
   };
   return index;
