@@ -144,13 +144,15 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
 }
 
 /**
- * Each path's JSON, computed once per path array: paths are frozen, and the parser gives
- * every node on one field the same array, so a long path repeated in many leaves is
+ * Each long path's JSON, computed once per path array: paths are frozen, and the parser
+ * gives every node on one field the same array, so a long path repeated in many leaves is
  * written once (a memo of an immutable value: nothing observable is kept).
  */
 const PATH_KEYS = new WeakMap<Path, string>();
 
 function pathKey(path: Path): string {
+  // Short paths are cheaper to write again than to look up (a WeakMap entry per path costs the GC).
+  if (path.length <= 8) return JSON.stringify(path);
   let key = PATH_KEYS.get(path);
   if (key === undefined) PATH_KEYS.set(path, (key = JSON.stringify(path)));
   return key;
