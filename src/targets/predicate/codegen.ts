@@ -42,7 +42,15 @@ const UNROLLED_SEGMENTS = 6;
 /** Beyond this many leaves, one huge generated function optimises worse than closures. */
 const MAX_GENERATED_LEAVES = 1_000;
 
+/** A plain object: the only value the generated code walks into by itself. */
+function isPlain(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 const RUNTIME = Object.freeze({
+  isPlain,
   hasOwn: Object.hasOwn,
   isArray: Array.isArray,
   isDocument,
@@ -112,7 +120,8 @@ class Generator {
     const u = strings ? `u${id}` : t;
     this.functions.push(`function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`);
     if (strings) this.functions.push(`function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`);
-    this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) if (${u}(v[i])) return true; return false; }`);
+    const symbolStep = strings ? ` || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value))` : "";
+    this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) { const x = v[i]; if (${testSource(test, value, "x", refs, this.sem)}${symbolStep}) return true; } return false; }`);
     const shared = this.paths.shared(segments);
     if (shared) {
       // A long path several leaves read: walked once per call, its values offered to each test.
@@ -120,7 +129,33 @@ class Generator {
       return `l${id}(d)`;
     }
     const { keys, path } = this.path(segments);
+    if (segments.length === 1) {
+      // A root field: an expression in the caller's body over its variable `v` (every
+      // function that holds expressions declares one; a leaf's expression is complete
+      // before the next one assigns it), so the common case calls no function at all.
+      const read = rootRead(segments[0] as string, keys[0] as string);
+      const missing = seesUndefined(test, this.sem) ? ` v === undefined && !hasOwn(d, ${keys[0]}) && (v = MISSING),` : "";
+      const inline = testSource(test, value, "v", refs, this.sem);
+      const slow = strings ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))` : `(isArray(v) && ${a}(v))`;
+      return `((v = ${read}),${missing} ${inline} || ${slow})`;
+    }
     const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
+    // Through plain objects only, an embedded path is an expression too (`d.properties.plan`,
+    // read by name where the names allow); anything else (an array, a class instance, a
+    // missing step) goes to the function below, which applies MongoDB's whole rule.
+    const inlineWalk = segments.length <= UNROLLED_SEGMENTS && !seesUndefined(test, this.sem);
+    const walked = (): string => {
+      const steps = [`(v = ${rootRead(segments[0] as string, keys[0] as string)}, isPlain(v))`];
+      for (let i = 1; i < segments.length; i++) {
+        const segment = segments[i] as string;
+        const named = IDENTIFIER.test(segment) && !(segment in Object.prototype);
+        const read = named ? `v.${segment}` : `(hasOwn(v, ${keys[i]}) ? v[${keys[i]}] : MISSING)`;
+        steps.push(i + 1 === segments.length ? `((v = ${read}), true)` : `(v = ${read}, isPlain(v))`);
+      }
+      const inline = testSource(test, value, "v", refs, this.sem);
+      const slow = strings ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))` : `(isArray(v) && ${a}(v))`;
+      return `(${steps.join(" && ")} ? ${inline} || ${slow} : l${id}(d))`;
+    };
     // A named read cannot tell a missing field from one holding undefined; this test must.
     if (seesUndefined(test, this.sem) && segments.length === 1) lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
     if (segments.length > UNROLLED_SEGMENTS) {
@@ -154,7 +189,7 @@ class Generator {
       `}`,
     );
     this.functions.push(lines.join("\n"));
-    return `l${id}(d)`;
+    return inlineWalk ? walked() : `l${id}(d)`;
   }
 
   /** A path-level test (a leaf, or an element match) as a call expression on `d`. */
@@ -178,7 +213,7 @@ class Generator {
     const slow = this.ref(closures);
     this.functions.push(
       [
-        `function w${id}(d) { return ${where}; }`,
+        `function w${id}(d) { let v; return ${where}; }`,
         `function e${id}(d) {`,
         `  const v = ${rootRead(n.path[0] as string, keys[0] as string)};`,
         `  if (!isArray(v)) return false;`,
@@ -226,9 +261,10 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
   const tick = g.tick();
   const source = [
     `"use strict";`,
-    `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
+    `const { isPlain, hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
     ...g.functions,
     `function plain(d) {`,
+    `  let v;`,
     `  return ${body};`,
     `}`,
     `return function matches(doc) {`,
@@ -297,9 +333,10 @@ export function generateCounter(roots: readonly Node[], sem: Semantics): Counter
   const lines = roots.map((root, i) => `  if (${g.expression(root, atom)}) c[${i}]++;`);
   const source = [
     `"use strict";`,
-    `const { hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto } = runtime;`,
+    `const { isPlain, hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto } = runtime;`,
     ...g.functions,
     `return function count(d, c) {`,
+    `  let v;`,
     g.tick(),
     locals.size > 0 ? `  let ${[...locals.values()].map(({ local }) => `${local} = 2`).join(", ")};` : "",
     ...lines,

@@ -14,20 +14,26 @@ import { optimize } from "./optimize.js";
 /** Calls on closures before code is generated. */
 export const HOT_CALLS = 1_000;
 
-/** The predicate of `root`; its closures are built at the first call (compiling a condition that is never run costs nothing here). */
+/**
+ * The predicate of `root`; its closures are built at the first call (compiling a condition
+ * that is never run costs nothing here). Each tier has its own call site, so that each
+ * site only ever sees one function and V8 can inline the generated code into it.
+ */
 export function toMatcher(root: Node, sem: Semantics, jitless = false): Predicate {
   let calls = 0;
   let node: Node | undefined;
   let closures: Predicate | undefined;
-  let current: Predicate = (doc) => {
+  let generated: Predicate | undefined;
+  const cold = (doc: unknown): boolean => {
     if (closures === undefined) {
       node = optimize(root);
       closures = interpretMatcher(node, sem);
-      if (jitless) current = closures;
-    } else if (++calls >= HOT_CALLS) {
-      current = generateMatcher(node as Node, sem, closures) ?? closures;
+    } else if (!jitless && ++calls >= HOT_CALLS) {
+      calls = -Infinity;
+      generated = generateMatcher(node as Node, sem, closures);
+      if (generated !== undefined) return generated(doc);
     }
     return closures(doc);
   };
-  return (doc) => current(doc);
+  return (doc) => (generated !== undefined ? generated(doc) : cold(doc));
 }
