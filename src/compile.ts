@@ -8,6 +8,8 @@ import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
 import { reads, type Node } from "./language/ast.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
 import { toMatcher } from "./targets/predicate/matcher.js";
+import { explain } from "./targets/explain/explain.js";
+import { fromMongoWith } from "./parse/from-mongo.js";
 
 /** A condition validated and compiled for both targets: immutable, reusable without limit. */
 export interface CompiledCondition {
@@ -180,4 +182,27 @@ export function toPredicate(input: unknown, options?: ConditionOptions): (doc: u
 /** {@link toPredicate} with options already resolved. */
 export function predicateWith(input: unknown, resolved: ResolvedOptions): (doc: unknown) => boolean {
   return toMatcher(parseOrThrowWith(input, resolved).ast, resolved.semantics, resolved.jitless);
+}
+
+/**
+ * One English sentence for a condition, in the user's words: field names as written (catalog
+ * names, not storage paths), values as given, `and`/`or` bracketed where they mix.
+ */
+export function explainCondition(condition: unknown, options?: ConditionOptions): string {
+  return explainWith(condition, scopeOf(options));
+}
+
+/** {@link explainCondition} in a scope (an engine's, or a free function's options). */
+export function explainWith(condition: unknown, scope: Scope): string {
+  const fields = isCompiled(condition) ? compiledOptions(condition).fields : scope.resolved.fields;
+  return explain(astFrom(condition, scope), (name) => fields?.get(name)?.type ?? "untyped");
+}
+
+/**
+ * Lifts a MongoDB filter into the language: the validated condition with exactly the
+ * filter's meaning, or a ConditionError with the path (under `filter`) of every part that
+ * cannot be lifted. With a catalog, storage paths become field names.
+ */
+export function fromMongoQuery(filter: unknown, options?: ConditionOptions): Condition {
+  return fromMongoWith(filter, resolveOptions(options));
 }

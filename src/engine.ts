@@ -5,12 +5,14 @@
  * compiled with other settings (code `foreign_condition`) instead of silently using it.
  * The free functions of the package root are the same operations with per-call options.
  */
-import { compileWith, filterWith, predicateWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
+import { compileWith, explainWith, filterWith, predicateWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
+import { describeFields, describeResolved, type FieldDescription } from "./catalog/describe.js";
 import { ConditionError } from "./errors.js";
 import type { Condition } from "./language/condition.js";
 import type { MongoVersion } from "./language/versions.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parseOrThrowWith, parseWith } from "./parse/parse.js";
+import { fromMongoWith } from "./parse/from-mongo.js";
 import type { Contacts, Counted } from "./segments/contacts.js";
 import {
   changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type MembershipChangeFilters, type MembershipDiff,
@@ -52,6 +54,12 @@ export interface Segmatch {
   createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment>;
   updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate>;
   previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview>;
+  /** A MongoDB filter lifted into the language (storage paths mapped to the engine's catalog names). */
+  fromMongoQuery(filter: unknown): Condition;
+  /** One English sentence for a condition, in the user's words. */
+  explain(condition: ConditionInput): string;
+  /** The engine's catalog (the built-in `contactFields` when it has none), described for a segment builder. */
+  describeFields(): readonly FieldDescription[];
 }
 
 class Engine implements Segmatch {
@@ -105,6 +113,15 @@ class Engine implements Segmatch {
   }
   previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview> {
     return previewWith(this.resolved, segment, body, contacts, options) as Counted<C, SegmentPreview>;
+  }
+  fromMongoQuery(filter: unknown): Condition {
+    return fromMongoWith(filter, this.resolved);
+  }
+  explain(condition: ConditionInput): string {
+    return explainWith(condition, this.scope);
+  }
+  describeFields(): readonly FieldDescription[] {
+    return this.resolved.fields ? describeResolved(this.resolved.fields.values()) : describeFields();
   }
 }
 

@@ -64,7 +64,29 @@ export interface ConditionIssue {
   readonly path: ConditionPath;
   /** A sentence a person can act on. */
   readonly message: string;
+  /** What was expected there, in words (`"a string"`), where the issue is about a type or shape. */
+  readonly expected?: string;
+  /** What was found there, described without echoing it whole (`"an array"`, `"\"like\""`). */
+  readonly received?: string;
+  /** The values that would be accepted there (operators, keys, enum values, catalog fields), where they are few enough to list. */
+  readonly allowed?: readonly string[];
+  /** The accepted values closest to what was written, best first. */
+  readonly suggestions?: readonly string[];
 }
+
+/** The data fields an issue may carry besides its code, path and message. */
+export type IssueData = Pick<ConditionIssue, "expected" | "received" | "allowed" | "suggestions">;
+
+/** An error an API can return as it is: `{ formErrors, fieldErrors }` keyed by the formatted path, as zod's `flatten()`. */
+export interface FlattenedConditionError {
+  /** Messages of the issues about the input as a whole (path `[]`). */
+  readonly formErrors: string[];
+  /** Messages by formatted path (`"$and[1].operator"`). */
+  readonly fieldErrors: Record<string, string[]>;
+}
+
+/** Marks ConditionErrors across copies of the package (an ESM and a CJS copy in one process share the symbol registry). */
+const BRAND: unique symbol = Symbol.for("segmatch.ConditionError") as never;
 
 /** No path of an input within any limit is longer (a condition nests at most 46 levels). */
 const MAX_PATH_KEYS = 10_000;
@@ -104,7 +126,16 @@ function copyIssue(issue: unknown): ConditionIssue | undefined {
     if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path)) return undefined;
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
-    return Object.freeze({ ...(issue as ConditionIssue), code: code as ConditionIssueCode, message, path: Object.freeze(keys as (string | number)[]) });
+    const copy: { -readonly [K in keyof ConditionIssue]: ConditionIssue[K] } = { code: code as ConditionIssueCode, path: Object.freeze(keys as (string | number)[]), message };
+    const { expected, received, allowed, suggestions } = issue as Record<string, unknown>;
+    if (typeof expected === "string") copy.expected = expected;
+    if (typeof received === "string") copy.received = received;
+    const list = (v: unknown) => (Array.isArray(v) && v.length <= 1_000 && v.every((x) => typeof x === "string") ? Object.freeze([...(v as string[])]) : undefined);
+    const allowedList = list(allowed);
+    if (allowedList) copy.allowed = allowedList;
+    const suggestionList = list(suggestions);
+    if (suggestionList) copy.suggestions = suggestionList;
+    return Object.freeze(copy);
   } catch {
     return undefined;
   }
@@ -129,6 +160,40 @@ export class ConditionError extends Error {
     if (list.length > 10) head.push(`… and ${list.length - 10} more issues`);
     super(head.join("\n"));
     this.issues = Object.freeze(list);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * Whether `value` is a ConditionError, from this copy of the package or another (an ESM
+   * and a CJS copy in one process): `instanceof` answers the same.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isConditionError(value);
+  }
+
+  /** The issues by formatted path, as zod's `flatten()`: what a server returns in an HTTP 400 body. */
+  flatten(): FlattenedConditionError {
+    const formErrors: string[] = [];
+    const fieldErrors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+    for (const issue of this.issues) {
+      if (issue.path.length === 0) formErrors.push(issue.message);
+      else (fieldErrors[formatKeys(issue.path)] ??= []).push(issue.message);
+    }
+    return { formErrors, fieldErrors };
+  }
+
+  /** What `JSON.stringify` writes: `{ name, message, issues }`. */
+  toJSON(): { name: "ConditionError"; message: string; issues: readonly ConditionIssue[] } {
+    return { name: "ConditionError", message: this.message, issues: this.issues };
+  }
+}
+
+/** Whether `value` is a ConditionError, whichever copy of the package made it. Never throws. */
+export function isConditionError(value: unknown): value is ConditionError {
+  try {
+    return typeof value === "object" && value !== null && Object.hasOwn(value, BRAND) && (value as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    return false;
   }
 }
 
@@ -154,8 +219,8 @@ export function readArgument<T>(path: ConditionPath, read: () => T): T {
 /** Collects issues while walking an input; callers throw once at the end. */
 export class IssueList {
   readonly items: ConditionIssue[] = [];
-  add(code: ConditionIssueCode, path: ConditionPath, message: string): void {
-    this.items.push({ code, path: [...path], message });
+  add(code: ConditionIssueCode, path: ConditionPath, message: string, data?: IssueData): void {
+    this.items.push(data === undefined ? { code, path: [...path], message } : { code, path: [...path], message, ...data });
   }
   get ok(): boolean {
     return this.items.length === 0;

@@ -2,12 +2,12 @@
  * segmatch: validate segment condition trees, compile them to MongoDB filters and to
  * in-memory predicates that answer exactly as MongoDB does.
  */
-export { compileCondition, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
+export { compileCondition, explainCondition, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
 export type { CompiledCondition, SafeParseResult } from "./compile.js";
 export { createSegmatch } from "./engine.js";
 export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
-export { ConditionError, formatPath } from "./errors.js";
-export type { ConditionIssue, ConditionIssueCode, ConditionPath } from "./errors.js";
+export { ConditionError, formatPath, isConditionError } from "./errors.js";
+export type { ConditionIssue, ConditionIssueCode, ConditionPath, FlattenedConditionError, IssueData } from "./errors.js";
 export { OPERATORS } from "./language/condition.js";
 export type { Condition, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
@@ -15,8 +15,11 @@ export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";
 export type { MongoFilter } from "./targets/mongo/filter.js";
+export { changeStreamMatch } from "./targets/mongo/change-stream.js";
 export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
+export { describeFields } from "./catalog/describe.js";
+export type { FieldDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
 export { countMembers, countMembersMany, diffMembership, membershipChangeFilters } from "./segments/membership.js";
 export type { ContactId, DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";

@@ -42,7 +42,38 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
 
 /** ` (did you mean "x"?)`, or nothing when no candidate is close. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const found = closest(word, candidates, 2);
-  if (found.length === 0) return "";
-  return ` (did you mean ${found.map((f) => JSON.stringify(f)).join(" or ")}?)`;
+  return meant(closest(word, candidates, 2));
+}
+
+/**
+ * What people write for the language's operators, which edit distance cannot find: the
+ * names of SQL, of other filter languages, and of words (normalised: lower case, no
+ * separators).
+ */
+const OPERATOR_SYNONYMS: Readonly<Record<string, string>> = {
+  "==": "eq", "===": "eq", "=": "eq", is: "eq", equals: "eq", equal: "eq", eql: "eq",
+  "!=": "ne", "!==": "ne", "<>": "ne", not: "ne", isnot: "ne", notequal: "ne", notequals: "ne", neq: "ne",
+  ">": "gt", greaterthan: "gt", above: "gt", after: "gt", morethan: "gt",
+  ">=": "gte", greaterthanorequal: "gte", greaterthanorequalto: "gte", atleast: "gte", ge: "gte",
+  "<": "lt", lessthan: "lt", below: "lt", before: "lt",
+  "<=": "lte", lessthanorequal: "lte", lessthanorequalto: "lte", atmost: "lte", le: "lte",
+  oneof: "in", anyof: "in", within: "in", includesany: "in",
+  notin: "nin", noneof: "nin", notoneof: "nin",
+  like: "contains", ilike: "contains", includes: "contains", has: "contains", substring: "contains", match: "contains", matches: "contains", regex: "contains",
+  beginswith: "startsWith", prefix: "startsWith", startswith: "startsWith",
+  suffix: "endsWith", endswith: "endsWith",
+  isset: "exists", present: "exists", notnull: "exists", isnotnull: "exists", defined: "exists", hasvalue: "exists", exist: "exists",
+};
+
+/** The operators a mistaken one most likely meant: a known synonym first, then the nearest by spelling. */
+export function operatorSuggestions(word: string, operators: readonly string[]): string[] {
+  const normalized = normalize(word.slice(0, 200));
+  const synonym = Object.hasOwn(OPERATOR_SYNONYMS, normalized) ? OPERATOR_SYNONYMS[normalized] : Object.hasOwn(OPERATOR_SYNONYMS, word) ? OPERATOR_SYNONYMS[word] : undefined;
+  const near = closest(word, operators, 2);
+  return synonym !== undefined ? [synonym, ...near.filter((n) => n !== synonym)].slice(0, 2) : near;
+}
+
+/** ` (did you mean "x"?)` for a list of suggestions, or nothing. */
+export function meant(suggestions: readonly string[]): string {
+  return suggestions.length === 0 ? "" : ` (did you mean ${suggestions.map((f) => JSON.stringify(f)).join(" or ")}?)`;
 }

@@ -88,7 +88,7 @@ describe("malformed catalogs", () => {
     ["unknown storage", { x: { type: "date", storage: "iso" } }, ["extra", "x", "storage"]],
     ["an operator path", { x: { type: "string", path: "$where" } }, ["extra", "x", "path"]],
     ["a name that is no path, without a path", { "a..b": { type: "string" } }, ["extra", "a..b", "path"]],
-    ["unknown key", { x: { type: "string", label: "X" } }, ["extra", "x", "label"]],
+    ["unknown key", { x: { type: "string", tooltip: "X" } }, ["extra", "x", "tooltip"]],
     ["not an object", { x: "string" }, ["extra", "x"]],
     ["an ambiguous numeric segment in a path", { x: { type: "number", path: "items.01" } }, ["extra", "x", "path"]],
   ])("%s", (_name, extra, path) => {
@@ -111,9 +111,9 @@ describe("malformed catalogs", () => {
   it("merges with extra winning, and is frozen", () => {
     const merged = defineFields(contactFields, { country: { type: "enum", values: ["US", "FR"] } });
     expect(merged.country).toEqual({ type: "enum", values: ["US", "FR"] });
-    expect(merged.email).toEqual({ type: "string" });
+    expect(merged.email).toEqual({ type: "string", label: "Email" });
     expect(Object.isFrozen(merged)).toBe(true);
-    expect(contactFields.country).toEqual({ type: "string" });
+    expect(contactFields.country).toEqual({ type: "string", label: "Country" });
   });
 });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
   compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
-  formatPath, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
+  changeStreamMatch, describeFields, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
 import { refusal } from "./refusal.js";
@@ -128,6 +128,15 @@ const CALLS: Record<string, Call> = {
   "engine.createSegment": { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => ENGINE.createSegment(a as never, b as never) },
   "engine.updateSegment": { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => ENGINE.updateSegment(a as never, b as never, c as never) },
   "engine.previewSegmentUpdate": { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => ENGINE.previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
+  explainCondition: { args: () => [US, undefined], run: (a, b) => explainCondition(a, b as never) },
+  fromMongoQuery: { args: () => [{ country: "US" }, undefined], run: (a, b) => fromMongoQuery(a, b as never) },
+  changeStreamMatch: { args: () => [{ country: { $eq: "US" } }], run: (a) => changeStreamMatch(a as never) },
+  describeFields: { args: () => [contactFields], run: (a) => describeFields(a as never) },
+  isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },
+  "error.flatten": { args: () => [[{ code: "invalid_type", path: ["a", 1], message: "m" }]], run: (i) => new ConditionError(i as never).flatten(), neverThrows: true },
+  "engine.explain": { args: () => [US], run: (a) => ENGINE.explain(a) },
+  "engine.fromMongoQuery": { args: () => [{ country: "US" }], run: (a) => ENGINE.fromMongoQuery(a) },
+  "engine.describeFields": { args: () => [], run: () => ENGINE.describeFields() },
   updateSegment: { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => updateSegment(a as never, b as never, c as never) },
   previewSegmentUpdate: { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
 };

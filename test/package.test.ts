@@ -29,4 +29,23 @@ describe("the built package", () => {
     const out = execFileSync(process.execPath, ["-e", `const m = require("segmatch"); ${probe}`], { cwd: root, encoding: "utf8" });
     expect(JSON.parse(out)).toEqual(expected);
   });
+
+  it("ConditionError from an ESM and a CJS copy in one process: instanceof and isConditionError agree across copies", () => {
+    const source = `
+      import * as esm from "segmatch";
+      import { createRequire } from "node:module";
+      const cjs = createRequire(import.meta.url)("segmatch");
+      const fromEsm = esm.safeParseCondition({ field: "a", operator: "==", value: 1 }).error;
+      const fromCjs = cjs.safeParseCondition({ field: "a", operator: "==", value: 1 }).error;
+      console.log(JSON.stringify({
+        distinctClasses: esm.ConditionError !== cjs.ConditionError,
+        esmOfCjs: fromCjs instanceof esm.ConditionError, cjsOfEsm: fromEsm instanceof cjs.ConditionError,
+        isEsm: esm.isConditionError(fromCjs), isCjs: cjs.isConditionError(fromEsm),
+        plainError: new Error("x") instanceof esm.ConditionError, lookAlike: esm.isConditionError({ name: "ConditionError", issues: [] }),
+        suggestions: fromCjs.issues[0].suggestions,
+      }));
+    `;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", source], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ distinctClasses: true, esmOfCjs: true, cjsOfEsm: true, isEsm: true, isCjs: true, plainError: false, lookAlike: false, suggestions: ["eq"] });
+  });
 });

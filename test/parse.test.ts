@@ -18,7 +18,7 @@ const REFUSALS: [string, unknown, { code: string; path: (string | number)[]; mes
   ["a bare list", [f("a", "eq", 1)], [{ code: "invalid_type", path: [], message: /wrap a list of conditions/ }]],
   ["null", null, [{ code: "invalid_type", path: [] }]],
   ["empty object", {}, [{ code: "unknown_shape", path: [], message: /empty object/ }]],
-  ["unknown operator", f("a", "like", "x"), [{ code: "unknown_operator", path: ["operator"], message: /unknown operator "like" \(expected one of eq, ne, / }]],
+  ["unknown operator", f("a", "like", "x"), [{ code: "unknown_operator", path: ["operator"], message: /unknown operator "like" \(did you mean "contains"\?\) \(expected one of eq, ne, / }]],
   ["operator typo", f("a", "startswith", "x"), [{ code: "unknown_operator", path: ["operator"], message: /did you mean "startsWith"/ }]],
   ["operator not a string", f("a", 1, "x"), [{ code: "invalid_type", path: ["operator"] }]],
   ["missing value", { field: "a", operator: "eq" }, [{ code: "missing_key", path: ["value"] }]],
@@ -99,7 +99,7 @@ describe("refusals", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as ConditionError).name).toBe("ConditionError");
     expect((error as ConditionError).message).toBe(
-      '$and[1].operator: unknown operator "like" (expected one of eq, ne, gt, gte, lt, lte, in, nin, contains, startsWith, endsWith, exists)',
+      '$and[1].operator: unknown operator "like" (did you mean "contains"?) (expected one of eq, ne, gt, gte, lt, lte, in, nin, contains, startsWith, endsWith, exists)',
     );
   });
 

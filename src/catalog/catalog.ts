@@ -22,6 +22,10 @@ export interface FieldSpec {
   readonly values?: readonly string[];
   /** For `date` fields: how the value is stored. Default `"date"`. */
   readonly storage?: DateStorage;
+  /** A name for people (a segment builder's field list), e.g. `"Lifetime value"`. */
+  readonly label?: string;
+  /** A sentence for people about what the field holds. */
+  readonly description?: string;
 }
 
 export type FieldCatalog = { readonly [name: string]: FieldSpec };
@@ -33,9 +37,13 @@ export interface ResolvedField {
   readonly path: string;
   readonly values: readonly string[] | undefined;
   readonly storage: DateStorage;
+  readonly label?: string;
+  readonly description?: string;
 }
 
-const SPEC_KEYS = ["type", "path", "values", "storage"];
+const SPEC_KEYS = ["type", "path", "values", "storage", "label", "description"];
+/** Labels and descriptions are for people: short, well-formed text. */
+const MAX_TEXT = 1_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -58,7 +66,7 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
   const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_catalog", path: [...at, ...path], message });
   const fields = new Map<string, ResolvedField>();
   if (!isRecord(catalog)) {
-    bad([], "a field catalog must be an object mapping field names to { type, path?, values?, storage? }");
+    bad([], "a field catalog must be an object mapping field names to { type, path?, values?, storage?, label?, description? }");
     return { issues };
   }
   for (const name of Object.keys(catalog)) {
@@ -69,7 +77,7 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
       continue;
     }
     if (!isRecord(given)) {
-      bad([name], `field "${name}" must be described by an object { type, path?, values?, storage? }`);
+      bad([name], `field "${name}" must be described by an object { type, path?, values?, storage?, label?, description? }`);
       continue;
     }
     const spec = Object.create(null) as Record<string, unknown>;
@@ -98,8 +106,15 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
     const storage = spec.storage ?? "date";
     if (spec.storage !== undefined && type !== "date") bad([name, "storage"], `storage applies only to date fields, not ${type}`);
     else if (!(DATE_STORAGES as readonly unknown[]).includes(storage)) bad([name, "storage"], `storage must be one of ${DATE_STORAGES.join(", ")}`);
+    const text: { label?: string; description?: string } = {};
+    for (const key of ["label", "description"] as const) {
+      const v = spec[key];
+      if (v === undefined) continue;
+      if (typeof v !== "string" || v === "" || !v.isWellFormed() || v.length > MAX_TEXT) bad([name, key], `${key} must be non-empty, well-formed text of at most ${MAX_TEXT} characters`);
+      else text[key] = v;
+    }
     if (typeof path === "string") {
-      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage }));
+      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage, ...text }));
     }
   }
   return issues.length > 0 ? { issues } : { fields };
@@ -114,6 +129,8 @@ function freezeCatalog(fields: Map<string, ResolvedField>): FieldCatalog {
       ...(f.path !== f.name ? { path: f.path } : {}),
       ...(f.values ? { values: f.values } : {}),
       ...(f.type === "date" ? { storage: f.storage } : {}),
+      ...(f.label !== undefined ? { label: f.label } : {}),
+      ...(f.description !== undefined ? { description: f.description } : {}),
     }) });
   }
   return Object.freeze(out);
@@ -133,14 +150,14 @@ export function defineFields(base: FieldCatalog, extra: FieldCatalog = {}): Fiel
 
 /** The built-in contact fields. */
 export const contactFields: FieldCatalog = defineFields({
-  email: { type: "string" },
-  firstName: { type: "string" },
-  lastName: { type: "string" },
-  phone: { type: "string" },
-  country: { type: "string" },
-  timezone: { type: "string" },
-  city: { type: "string" },
-  status: { type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"] },
-  createdAt: { type: "date" },
-  updatedAt: { type: "date" },
+  email: { type: "string", label: "Email" },
+  firstName: { type: "string", label: "First name" },
+  lastName: { type: "string", label: "Last name" },
+  phone: { type: "string", label: "Phone" },
+  country: { type: "string", label: "Country" },
+  timezone: { type: "string", label: "Time zone" },
+  city: { type: "string", label: "City" },
+  status: { type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"], label: "Status" },
+  createdAt: { type: "date", label: "Created at" },
+  updatedAt: { type: "date", label: "Updated at" },
 });

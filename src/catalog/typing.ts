@@ -3,7 +3,7 @@
  * the form the document stores (a `Date`, or epoch milliseconds, for dates).
  */
 import type { Operator } from "../language/condition.js";
-import { describe } from "../errors.js";
+import { describe, type IssueData } from "../errors.js";
 import { closest } from "../suggest.js";
 import type { FieldType, ResolvedField } from "./catalog.js";
 import { toEpochMillis } from "./dates.js";
@@ -20,7 +20,7 @@ export const TYPE_OPERATORS: { readonly [T in FieldType]: readonly Operator[] } 
 };
 
 export type TypedValue = string | number | boolean | Date;
-type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; message: string };
+type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; message: string; data?: IssueData };
 
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
 export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
@@ -40,7 +40,7 @@ export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () 
       if (typeof value === "string" && values.includes(value)) return { ok: value };
       const near = typeof value === "string" && maySuggest() ? closest(value, values, 1) : [];
       const hint = near.length > 0 ? ` (did you mean ${JSON.stringify(near[0])}?)` : "";
-      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${hint}` };
+      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${hint}`, data: { received: describe(value), allowed: values, suggestions: near } };
     }
     case "date": {
       const result = toEpochMillis(value);

@@ -8,7 +8,7 @@
  * Each node keeps its {@link Origin}, the user's words, so that a target can speak them
  * (the MongoDB filter writes `$ne` for a negated `ne`, `$nor` for a `$not`).
  */
-import type { Operator } from "./condition.js";
+import type { ListItem, Operator, Scalar } from "./condition.js";
 import type { LeafTest, Operand } from "./operators.js";
 
 export type Path = readonly string[];
@@ -17,8 +17,11 @@ export type TopicKey = "subscribedToTopic" | "notSubscribedToTopic";
 
 /** Where a node came from, in the user's words. */
 export type Origin =
-  /** A field condition, as written (`field` is the name given, before any catalog maps it to a path). */
-  | { readonly from: "field"; readonly field: string; readonly operator: Operator }
+  /**
+   * A field condition, as written: `field` is the name given, before any catalog maps it to
+   * a path, and `value` the operand as given (a date as the user wrote it, not as stored).
+   */
+  | { readonly from: "field"; readonly field: string; readonly operator: Operator; readonly value: Scalar | readonly ListItem[] }
   /** One key of a topic condition. */
   | { readonly from: "topic"; readonly key: TopicKey; readonly ids: readonly string[] }
   /** The keys of one input object, all of which must hold (`$and` with `$or`, or both topic keys). */

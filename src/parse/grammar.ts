@@ -7,7 +7,7 @@ import { IssueList, type ConditionPath } from "../errors.js";
 import { node, type Node, type Origin } from "../language/ast.js";
 import { topicNode } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
-import { didYouMean } from "../suggest.js";
+import { closest, meant } from "../suggest.js";
 import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
 import { topicListAccepts, topicListSchema } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
@@ -62,7 +62,7 @@ export class Grammar {
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
     if (!isObject(value)) {
       const hint = Array.isArray(value) ? " (wrap a list of conditions in {\"$and\": [...]} or {\"$or\": [...]})" : "";
-      this.issues.add("invalid_type", path, `a condition must be a plain object, not ${received(value)}${hint}`);
+      this.issues.add("invalid_type", path, `a condition must be a plain object, not ${received(value)}${hint}`, { expected: "a plain object", received: received(value) });
       return undefined;
     }
     if (depth > this.options.limits.maxDepth) {
@@ -95,10 +95,11 @@ export class Grammar {
     const inner = value[key];
     // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
     const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
+    const suggestions = closest(key, expected, 2);
     const hint = mongoStyle
       ? ` (MongoDB filter syntax is not accepted; write {"field": ${JSON.stringify(key)}, "operator": …, "value": …})`
-      : didYouMean(key, expected) || ` (expected ${expected.join(", ")})`;
-    this.issues.add("unknown_key", [...path, key], `unknown key ${JSON.stringify(key.slice(0, 100))}${hint}`);
+      : meant(suggestions) || ` (expected ${expected.join(", ")})`;
+    this.issues.add("unknown_key", [...path, key], `unknown key ${JSON.stringify(key.slice(0, 100))}${hint}`, { received: JSON.stringify(key.slice(0, 100)), allowed: expected, suggestions });
   }
 
   private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {

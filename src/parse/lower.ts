@@ -4,15 +4,15 @@
  * lowered to a node; or issues, with paths under the caller's. The grammar of the JSON
  * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
 import { node, type Node, type Origin, type Path } from "../language/ast.js";
-import { OPERATORS, type Operator } from "../language/condition.js";
+import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
 import { checkFieldPath } from "../language/field-path.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
 import { MAX_REGEX_BYTES, regexBytes } from "../language/regex.js";
 import type { ResolvedOptions } from "../options.js";
-import { closest, didYouMean } from "../suggest.js";
+import { closest, meant, operatorSuggestions } from "../suggest.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
 import { fieldNameAccepts, fieldNameSchema, VALUE_ACCEPTS, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
@@ -56,7 +56,7 @@ export function freezeDeep<T>(value: T): T {
 /** Turns zod's verdict on a leaf into issues with our codes, paths and sentences. */
 export function leafIssues(
   issues: IssueList,
-  result: z.ZodSafeParseResult<unknown>,
+  result: z.core.util.SafeParseResult<unknown>,
   value: Snapshot,
   path: ConditionPath,
   what: string,
@@ -82,7 +82,7 @@ export function leafIssues(
     } else if (zi.code === "too_small" && at === "") {
       issues.add("invalid_topic", where, "a topic id must not be empty");
     } else {
-      issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`);
+      issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`, { expected: wanted, received: received(at) });
     }
   }
 }
@@ -114,13 +114,21 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   if (operator !== undefined) {
     if (typeof operator === "string" && OPERATOR_SET.has(operator)) op = operator as Operator;
     else if (typeof operator === "string") {
-      ctx.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${didYouMean(operator, OPERATORS)} (expected one of ${OPERATORS.join(", ")})`);
+      const suggestions = operatorSuggestions(operator, OPERATORS);
+      ctx.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${meant(suggestions)} (expected one of ${OPERATORS.join(", ")})`, {
+        received: describe(operator),
+        allowed: OPERATORS,
+        suggestions,
+      });
     } else {
-      ctx.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`);
+      ctx.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`, { expected: "a string", received: received(operator), allowed: OPERATORS });
     }
   }
   if (op !== undefined && typed !== undefined && !TYPE_OPERATORS[typed.type].includes(op)) {
-    ctx.issues.add("invalid_operator", [...path, "operator"], `operator "${op}" does not apply to ${typed.type} field ${JSON.stringify(typed.name)} (use one of ${TYPE_OPERATORS[typed.type].join(", ")})`);
+    ctx.issues.add("invalid_operator", [...path, "operator"], `operator "${op}" does not apply to ${typed.type} field ${JSON.stringify(typed.name)} (use one of ${TYPE_OPERATORS[typed.type].join(", ")})`, {
+      received: JSON.stringify(op),
+      allowed: TYPE_OPERATORS[typed.type],
+    });
     op = undefined;
   }
   let typedOperand: Snapshot | readonly TypedValue[] | TypedValue | undefined;
@@ -148,7 +156,7 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       return undefined;
     }
   }
-  const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op });
+  const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op, value: operand as Scalar | readonly ListItem[] });
   const leaf = node.leaf(pathOf(ctx, typed ? typed.path : (field as string)) as Path, lowered.test, freezeDeep(lowered.value), origin);
   return lowered.negate ? node.not(leaf, origin) : leaf;
 }
@@ -170,7 +178,8 @@ function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, Resolve
   const byPath = allowed ? [...catalog.values()].filter((f) => f.path === name).map((f) => f.name) : [];
   const near = byPath.length > 0 || !allowed ? byPath : closest(name, catalog.keys(), 3);
   const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
-  ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(name.slice(0, 100))}${hint}`);
+  const known = catalog.size <= 100 ? { allowed: [...catalog.keys()] } : {};
+  ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(name.slice(0, 100))}${hint}`, { received: describe(name), suggestions: near, ...known });
 }
 
 /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
@@ -178,7 +187,7 @@ function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapsho
   const one = (v: Snapshot, index?: number): TypedValue | undefined => {
     const checked = checkTyped(field, v, ctx.suggest);
     if ("ok" in checked) return checked.ok;
-    ctx.issues.add(checked.code, index === undefined ? [...path, "value"] : [...path, "value", index], checked.message);
+    ctx.issues.add(checked.code, index === undefined ? [...path, "value"] : [...path, "value", index], checked.message, checked.data);
     return undefined;
   };
   if (!Array.isArray(operand)) return one(operand);

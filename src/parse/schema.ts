@@ -3,17 +3,18 @@
  * topic list must be. The parser decides the shape of each object and walks the tree (with
  * paths and limits); these schemas decide whether a leaf is acceptable.
  */
-import { z } from "zod";
+// zod/mini: the same schemas with functions instead of methods, so a bundle keeps only what it uses.
+import * as z from "zod/mini";
 import type { ValueKind } from "../language/operators.js";
 
 /** Any string the language stores must survive UTF-8 encoding unchanged. */
-const text = z.string().refine((s) => s.isWellFormed(), { params: { code: "invalid_string" } });
+const text = z.string().check(z.refine((s) => s.isWellFormed(), { params: { code: "invalid_string" } }));
 /** zod's `z.number()` already refuses NaN and ±Infinity. */
 const finite = z.number();
 
-export const VALUE_SCHEMAS: { readonly [K in ValueKind]: z.ZodType } = {
+export const VALUE_SCHEMAS: { readonly [K in ValueKind]: z.ZodMiniType } = {
   scalar: z.union([text, finite, z.boolean()]),
-  list: z.array(z.union([text, finite])).min(1),
+  list: z.array(z.union([text, finite])).check(z.minLength(1)),
   string: text,
   boolean: z.boolean(),
 };
@@ -47,4 +48,4 @@ export const fieldNameAccepts = isText;
 
 export const topicListAccepts = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((id) => isText(id) && id !== "");
 
-export const topicListSchema = z.array(text.min(1)).min(1);
+export const topicListSchema = z.array(z.string().check(z.refine((s) => s.isWellFormed(), { params: { code: "invalid_string" } }), z.minLength(1))).check(z.minLength(1));
