@@ -10,6 +10,7 @@ import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
 import { toMatcher } from "./targets/predicate/matcher.js";
 import { explain } from "./targets/explain/explain.js";
 import { fromMongoWith } from "./parse/from-mongo.js";
+import { conditionSchemaWith } from "./parse/json-schema.js";
 
 /** A condition validated and compiled for both targets: immutable, reusable without limit. */
 export interface CompiledCondition {
@@ -205,4 +206,12 @@ export function explainWith(condition: unknown, scope: Scope): string {
  */
 export function fromMongoQuery(filter: unknown, options?: ConditionOptions): Condition {
   return fromMongoWith(filter, resolveOptions(options));
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of the condition language, for an OpenAPI document; with
+ * a catalog, `field` is one of its names, with each field's operators and value types.
+ */
+export function conditionJsonSchema(options?: ConditionOptions): Record<string, unknown> {
+  return conditionSchemaWith(resolveOptions(options));
 }

@@ -13,6 +13,7 @@ import type { MongoVersion } from "./language/versions.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parseOrThrowWith, parseWith } from "./parse/parse.js";
 import { fromMongoWith } from "./parse/from-mongo.js";
+import { conditionSchemaWith } from "./parse/json-schema.js";
 import type { Contacts, Counted } from "./segments/contacts.js";
 import {
   changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type MembershipChangeFilters, type MembershipDiff,
@@ -58,6 +59,8 @@ export interface Segmatch {
   fromMongoQuery(filter: unknown): Condition;
   /** One English sentence for a condition, in the user's words. */
   explain(condition: ConditionInput): string;
+  /** The JSON Schema of conditions with the engine's catalog and limits. */
+  conditionJsonSchema(): Record<string, unknown>;
   /** The engine's catalog (the built-in `contactFields` when it has none), described for a segment builder. */
   describeFields(): readonly FieldDescription[];
 }
@@ -116,6 +119,9 @@ class Engine implements Segmatch {
   }
   fromMongoQuery(filter: unknown): Condition {
     return fromMongoWith(filter, this.resolved);
+  }
+  conditionJsonSchema(): Record<string, unknown> {
+    return conditionSchemaWith(this.resolved);
   }
   explain(condition: ConditionInput): string {
     return explainWith(condition, this.scope);

@@ -2,7 +2,7 @@
  * segmatch: validate segment condition trees, compile them to MongoDB filters and to
  * in-memory predicates that answer exactly as MongoDB does.
  */
-export { compileCondition, explainCondition, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
+export { compileCondition, conditionJsonSchema, explainCondition, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
 export type { CompiledCondition, SafeParseResult } from "./compile.js";
 export { createSegmatch } from "./engine.js";
 export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
