@@ -39,12 +39,25 @@ export function safeParseCondition(input: unknown, options?: ConditionOptions): 
   return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
 }
 
+/** Only this module can make a compiled condition: the class is reachable through any instance's prototype. */
+const MINT = Symbol("segmatch.compiled");
+
+/** Readers of a compiled condition's private parts, set by the class itself (never public statics). */
+let isBranded: (value: object) => boolean;
+let astOf: (compiled: Compiled) => Node;
+let resolvedOf: (compiled: Compiled) => ResolvedOptions;
+
+function notCompiled(): never {
+  throw new ConditionError([{ code: "invalid_type", path: [], message: "this is not a compiled condition (a copy or a proxy of one has no filter of its own; use the compiled condition itself)" }]);
+}
+
 /**
  * A compiled condition. Membership is by its private fields (`#ast in value`), so a
  * look-alike (a copy, a proxy answering every property) is never taken for one, and asking
- * never runs a trap of the value asked about. The filter and the lists of reads are built
- * on first use (a request that only matches never pays for them), once, and frozen; the
- * predicate starts on closures, which are cheap to build.
+ * never runs a trap of the value asked about; the constructor takes a module-private token,
+ * so the class, which any instance's prototype exposes, cannot make one either. The filter
+ * and the lists of reads are getters that build them on first use (a request that only
+ * matches never pays for them), once, frozen; the predicate starts on closures.
  */
 class Compiled implements CompiledCondition {
   readonly #resolved: ResolvedOptions;
@@ -52,20 +65,26 @@ class Compiled implements CompiledCondition {
   #filter: MongoFilter | undefined;
   #reads: { readonly fields: readonly string[]; readonly topics: readonly string[] } | undefined;
 
-  constructor(
-    readonly condition: Condition,
-    ast: Node,
-    resolved: ResolvedOptions,
-  ) {
+  static {
+    isBranded = (value) => #ast in value;
+    astOf = (compiled) => compiled.#ast;
+    resolvedOf = (compiled) => compiled.#resolved;
+  }
+
+  constructor(mint: symbol, condition: Condition, ast: Node, resolved: ResolvedOptions) {
+    if (mint !== MINT) notCompiled();
+    this.condition = condition;
     this.#ast = ast;
     this.#resolved = resolved;
     this.matches = toMatcher(ast, resolved.semantics, resolved.jitless);
     Object.freeze(this);
   }
 
+  readonly condition: Condition;
   readonly matches: (doc: unknown) => boolean;
 
   get filter(): MongoFilter {
+    if (!isBranded(this)) notCompiled();
     return (this.#filter ??= toFilter(this.#ast));
   }
 
@@ -83,26 +102,16 @@ class Compiled implements CompiledCondition {
   }
 
   #readsOnce(): { readonly fields: readonly string[]; readonly topics: readonly string[] } {
+    if (!isBranded(this)) notCompiled();
     if (this.#reads === undefined) {
       const { fields, topics } = reads(this.#ast);
       this.#reads = { fields: Object.freeze(fields), topics: Object.freeze(topics) };
     }
     return this.#reads;
   }
-
-  static is(value: unknown): value is Compiled {
-    return typeof value === "object" && value !== null && #ast in value;
-  }
-
-  static resolved(compiled: Compiled): ResolvedOptions {
-    return compiled.#resolved;
-  }
-
-  static ast(compiled: Compiled): Node {
-    return compiled.#ast;
-  }
 }
 Object.freeze(Compiled.prototype);
+Object.freeze(Compiled);
 
 /** Validates once and compiles both targets once. */
 export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
@@ -112,21 +121,21 @@ export function compileCondition(input: unknown, options?: ConditionOptions): Co
 /** {@link compileCondition} with options already resolved (once, by an engine or per call). */
 export function compileWith(input: unknown, resolved: ResolvedOptions): CompiledCondition {
   const { condition, ast } = parseOrThrowWith(input, resolved);
-  return new Compiled(condition, ast, resolved);
+  return new Compiled(MINT, condition, ast, resolved);
 }
 
 export function isCompiled(value: unknown): value is CompiledCondition {
-  return Compiled.is(value);
+  return typeof value === "object" && value !== null && isBranded(value);
 }
 
 /** The options a compiled condition was compiled with. */
 export function compiledOptions(compiled: CompiledCondition): ResolvedOptions {
-  return Compiled.resolved(compiled as Compiled);
+  return resolvedOf(compiled as Compiled);
 }
 
 /** The AST a compiled condition was compiled from. */
 export function compiledAst(compiled: CompiledCondition): Node {
-  return Compiled.ast(compiled as Compiled);
+  return astOf(compiled as Compiled);
 }
 
 /** A condition argument as an AST in `scope` (raw input is parsed, not compiled: no filter, no predicate). */

@@ -55,7 +55,7 @@ describe("generated and interpreted predicates", () => {
       });
       const matches = generateMatcher(ast, sem, interpretMatcher(ast, sem))!;
       const source = spy.mock.calls.map((call) => call.join("\n")).join("\n");
-      expect(source).toContain("function matches(doc)");
+      expect(source).toContain("function run(doc)");
       expect(source).not.toContain("process");
       expect(source).not.toContain("exit");
       expect(matches({ a: "`${process.exit(1)}`" })).toBe(true);

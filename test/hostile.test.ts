@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
   compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
-  changeStreamMatch, describeFields, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
+  changeStreamMatch, conditionJsonSchema, describeFields, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
 import { refusal } from "./refusal.js";
@@ -132,6 +132,8 @@ const CALLS: Record<string, Call> = {
   fromMongoQuery: { args: () => [{ country: "US" }, undefined], run: (a, b) => fromMongoQuery(a, b as never) },
   changeStreamMatch: { args: () => [{ country: { $eq: "US" } }], run: (a) => changeStreamMatch(a as never) },
   describeFields: { args: () => [contactFields], run: (a) => describeFields(a as never) },
+  conditionJsonSchema: { args: () => [{ fields: contactFields }], run: (a) => conditionJsonSchema(a as never) },
+  "engine.conditionJsonSchema": { args: () => [], run: () => ENGINE.conditionJsonSchema() },
   isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },
   "error.flatten": { args: () => [[{ code: "invalid_type", path: ["a", 1], message: "m" }]], run: (i) => new ConditionError(i as never).flatten(), neverThrows: true },
   "engine.explain": { args: () => [US], run: (a) => ENGINE.explain(a) },
@@ -400,5 +402,42 @@ describe("pathological sizes end quickly", () => {
       { _id: { toHexString: () => "64b0" }, country: "US" },
     ]);
     expect(diff.left).toEqual(['{"a":1}', '{"a":2}', "{}", "64b0"]);
+  });
+});
+
+describe("review cases: forging, hostile throws, polluted prototypes", () => {
+  it("the class behind a compiled condition cannot make one, and exposes nothing", () => {
+    const compiled = compileCondition(US);
+    const C = Object.getPrototypeOf(compiled).constructor as new (...args: unknown[]) => unknown;
+    expect(refusal(() => new C(Symbol("segmatch.compiled"), {}, { kind: "leaf", path: ["$where"], test: "eq", value: 1, origin: { from: "$and" } }, {}))).toEqual([["invalid_type", []]]);
+    expect(Object.getOwnPropertyNames(C).filter((n) => !["length", "name", "prototype"].includes(n))).toEqual([]);
+    expect(Object.isFrozen(C)).toBe(true);
+  });
+
+  it("a proxy of a compiled condition reads as no compiled condition, with a ConditionError", () => {
+    const proxy = new Proxy(compileCondition(US), {});
+    expect(refusal(() => proxy.filter)).toEqual([["invalid_type", []]]);
+    expect(refusal(() => JSON.stringify(proxy))).toEqual([["invalid_type", []]]);
+  });
+
+  it("a getter that throws a revoked proxy, or a proxy whose prototype trap throws, is unreadable input", () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const trap = new Proxy({}, { getPrototypeOf: () => { throw new Error("trap"); } });
+    for (const thrown of [revoked.proxy, trap]) {
+      expect(refusal(() => compileCondition({ get field(): never { throw thrown; }, operator: "eq", value: 1 }))).toEqual([["unreadable_input", ["field"]]]);
+    }
+  });
+
+  it("index.changes sees a field that is own on one side and inherited from a polluted Object.prototype on the other", () => {
+    const index = createSegmentIndex();
+    index.set("pro", { field: "plan", operator: "eq", value: "pro" });
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.plan = "pro";
+    try {
+      expect(index.changes({ plan: "pro" }, {})).toEqual({ entered: [], left: ["pro"] });
+    } finally {
+      delete proto.plan;
+    }
   });
 });

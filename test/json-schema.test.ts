@@ -4,7 +4,7 @@
  * schema can express is refused by the schema too (generated conditions, their mutations and
  * arbitrary JSON), untyped and with a catalog.
  */
-import Ajv2020 from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { conditionJsonSchema, createSegmatch, safeParseCondition, type ConditionOptions } from "../src/index.js";

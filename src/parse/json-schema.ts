@@ -21,8 +21,9 @@ type JsonSchema = { readonly [key: string]: unknown };
 
 /** A leaf schema as JSON Schema, without its own `$schema` (it is embedded). */
 function leaf(schema: z.ZodMiniType): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return singleTypes(rest) as JsonSchema;
+  const converted = z.toJSONSchema(schema) as Record<string, unknown>;
+  delete converted.$schema;
+  return singleTypes(converted) as JsonSchema;
 }
 
 /** `type: ["string", "number"]` as `anyOf` of single types, which validators in strict mode (ajv's default) accept. */

@@ -22,11 +22,6 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** Thrown inside the walk to stop it with one issue. */
-class Stop {
-  constructor(readonly issue: ConditionIssue) {}
-}
-
 /**
  * Snapshots `input` or returns the issues that stop it. JSON depth may reach `2 * maxDepth
  * + 2` (a condition level costs an object and a list); `maxNodes` bounds every JSON value
@@ -41,8 +36,11 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   const ancestors: object[] = [];
   /** The path of the value being copied. */
   const at: (string | number)[] = [];
+  /** The issue that stopped the walk: kept here, not recognised from what was thrown (a getter may throw anything, proxies included). */
+  let stopped: ConditionIssue | undefined;
   const stop = (code: ConditionIssue["code"], message: string, last?: string): never => {
-    throw new Stop({ code, path: last === undefined ? [...at] : [...at, last], message });
+    stopped = { code, path: last === undefined ? [...at] : [...at, last], message };
+    throw stopped;
   };
 
   const copy = (value: unknown): Snapshot => {
@@ -93,7 +91,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   try {
     return { value: copy(input) };
   } catch (error) {
-    if (error instanceof Stop) return { issues: [error.issue] };
+    if (stopped !== undefined) return { issues: [stopped] };
     return { issues: [{ code: "unreadable_input", path: [...at], message: `the input could not be read: ${thrownMessage(error)}` }] };
   }
 }

@@ -105,6 +105,12 @@ export class PathValues {
     private readonly clock: Clock,
   ) {}
 
+  /** Forgets the document and values read (at the end of a call). */
+  clear(): void {
+    this.#doc = MISSING;
+    this.#values = [];
+  }
+
   /** Whether any value the path reaches in `doc` passes `test` (as {@link anyAtPath} from the start of the path). */
   any(doc: unknown, test: ElementTest): boolean {
     if (doc !== this.#doc || this.#at !== this.clock.now) {

@@ -272,14 +272,14 @@ export function createIndexWith(scope: Scope): SegmentIndex {
         affected.push(entry);
       }
     };
-    // Only root keys whose values differ can hide a changed path. Between plain documents,
-    // one identical value that is neither undefined nor a function (all Object.prototype
-    // offers, besides `__proto__`, which no path names) is the same own field on both sides.
+    // Only root keys whose values differ can hide a changed path. A plain document inherits
+    // only from Object.prototype, so where that has no such key (even a polluted one), a
+    // value read on both sides, identical and defined, is the same own field.
     const plain = isPlain(a) && isPlain(b);
     for (const [root, paths] of byRoot) {
-      if (plain) {
+      if (plain && !(root in Object.prototype)) {
         const va = a[root];
-        if (va === b[root] && va !== undefined && typeof va !== "function") continue;
+        if (va === b[root] && va !== undefined) continue;
       }
       if (sameValue(field(a, root), field(b, root))) continue;
       for (const { path, entries } of paths.values()) if (pathChanged(a, b, path)) collect(entries);

@@ -88,9 +88,12 @@ export function interpretMatcher(root: Node, sem: Semantics): Predicate {
   const paths = new EvaluationPaths([root], sem);
   const predicate = buildClosures(root, sem, paths);
   if (!paths.sharing) return (doc) => predicate(asDocument(doc) ?? EMPTY);
-  const { clock } = paths;
   return (doc) => {
-    clock.now++;
-    return predicate(asDocument(doc) ?? EMPTY);
+    paths.begin();
+    try {
+      return predicate(asDocument(doc) ?? EMPTY);
+    } finally {
+      paths.end();
+    }
   };
 }

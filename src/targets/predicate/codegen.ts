@@ -77,9 +77,15 @@ class Generator {
     readonly paths: EvaluationPaths,
   ) {}
 
-  /** The line that advances the clock of shared path reads at each call, if any path is shared. */
-  tick(): string {
-    return this.paths.sharing ? `  ${this.ref(this.paths.clock)}.now++;` : "";
+  /**
+   * The entry point `name(params)` around the function `run`: where paths are shared, each
+   * call begins a pass of shared reads and ends it (releasing what it read), even when a
+   * document's getter throws.
+   */
+  entry(name: string, params: string, returns: boolean): string[] {
+    if (!this.paths.sharing) return [`return run;`];
+    const paths = this.ref(this.paths);
+    return [`return function ${name}(${params}) {`, `  ${paths}.begin();`, `  try { ${returns ? "return " : ""}run(${params}); } finally { ${paths}.end(); }`, `};`];
   }
 
   private readonly pathConstants = new Map<string, { keys: string[]; path: string }>();
@@ -258,7 +264,6 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
   if (countLeaves(node) > MAX_GENERATED_LEAVES) return undefined;
   const g = new Generator(sem, new EvaluationPaths([node], sem));
   const body = g.expression(node);
-  const tick = g.tick();
   const source = [
     `"use strict";`,
     `const { isPlain, hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto, fallback } = runtime;`,
@@ -267,15 +272,15 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
     `  let v;`,
     `  return ${body};`,
     `}`,
-    `return function matches(doc) {`,
-    tick,
+    `function run(doc) {`,
     `  if (typeof doc === "object" && doc !== null) {`,
     `    const proto = getProto(doc);`,
     `    if (proto === ObjectProto || proto === null) return plain(doc);`,
     `    if (isDocument(doc)) return fallback(doc);`,
     `  }`,
     `  return plain(EMPTY);`,
-    `};`,
+    `}`,
+    ...g.entry("matches", "doc", true),
   ].join("\n");
   const factory = compile(source) as ((runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate) | undefined;
   return factory?.({ ...RUNTIME, fallback }, Object.freeze(g.constants));
@@ -335,12 +340,12 @@ export function generateCounter(roots: readonly Node[], sem: Semantics): Counter
     `"use strict";`,
     `const { isPlain, hasOwn, isArray, isDocument, asDocument, anyAtPath, MISSING, cmp, num, otherNumeric, numIn, time, sym, EMPTY, getProto, ObjectProto } = runtime;`,
     ...g.functions,
-    `return function count(d, c) {`,
+    `function run(d, c) {`,
     `  let v;`,
-    g.tick(),
     locals.size > 0 ? `  let ${[...locals.values()].map(({ local }) => `${local} = 2`).join(", ")};` : "",
     ...lines,
-    `};`,
+    `}`,
+    ...g.entry("count", "d, c", false),
   ].join("\n");
   const factory = compile(source) as ((runtime: typeof RUNTIME, k: readonly unknown[]) => Counter) | undefined;
   return factory?.(RUNTIME, Object.freeze(g.constants));

@@ -49,7 +49,17 @@ export class EvaluationPaths {
     }
   }
 
-  /** Whether any path is shared (then each call must advance the clock). */
+  /** Starts one call: what shared reads remember from another call is stale. */
+  begin(): void {
+    this.clock.now++;
+  }
+
+  /** Ends one call: shared reads let go of the document and the values they read, so a predicate keeps no document alive. */
+  end(): void {
+    for (const values of this.#shared.values()) values.clear();
+  }
+
+  /** Whether any path is shared (then each call must begin and end a pass). */
   get sharing(): boolean {
     return this.#sharedKeys.size > 0;
   }
