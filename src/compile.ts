@@ -2,7 +2,7 @@
  * The public entry points: validate once at the boundary, then hand the AST to each target.
  */
 import { ConditionError } from "./errors.js";
-import type { Condition } from "./language/condition.js";
+import type { Condition, ConditionArgument } from "./language/condition.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parse, parseOrThrow, parseOrThrowWith } from "./parse/parse.js";
 import { reads, type Node } from "./language/ast.js";
@@ -29,7 +29,7 @@ export interface CompiledCondition {
 export type SafeParseResult = { readonly success: true; readonly data: Condition } | { readonly success: false; readonly error: ConditionError };
 
 /** Returns a validated copy of `input`, or throws a {@link ConditionError} listing every issue. */
-export function parseCondition(input: unknown, options?: ConditionOptions): Condition {
+export function parseCondition<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): Condition {
   return parseOrThrow(input, options).condition;
 }
 
@@ -114,7 +114,7 @@ Object.freeze(Compiled.prototype);
 Object.freeze(Compiled);
 
 /** Validates once and compiles both targets once. */
-export function compileCondition(input: unknown, options?: ConditionOptions): CompiledCondition {
+export function compileCondition<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): CompiledCondition {
   return compileWith(input, resolveOptions(options));
 }
 
@@ -175,7 +175,7 @@ export function compiledFrom(condition: unknown, scope: Scope): CompiledConditio
 }
 
 /** The MongoDB filter alone. */
-export function toMongoFilter(input: unknown, options?: ConditionOptions): MongoFilter {
+export function toMongoFilter<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): MongoFilter {
   return filterWith(input, resolveOptions(options));
 }
 
@@ -185,7 +185,7 @@ export function filterWith(input: unknown, resolved: ResolvedOptions): MongoFilt
 }
 
 /** The in-memory predicate alone. */
-export function toPredicate(input: unknown, options?: ConditionOptions): (doc: unknown) => boolean {
+export function toPredicate<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): (doc: unknown) => boolean {
   return predicateWith(input, resolveOptions(options));
 }
 

@@ -8,15 +8,15 @@
 import { compileWith, explainWith, filterWith, predicateWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
 import { describeFields, describeResolved, type FieldDescription } from "./catalog/describe.js";
 import { ConditionError } from "./errors.js";
-import type { Condition } from "./language/condition.js";
+import type { Condition, ConditionArgument } from "./language/condition.js";
 import type { MongoVersion } from "./language/versions.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parseOrThrowWith, parseWith } from "./parse/parse.js";
 import { fromMongoWith } from "./parse/from-mongo.js";
 import { conditionSchemaWith } from "./parse/json-schema.js";
-import type { Contacts, Counted } from "./segments/contacts.js";
+import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import {
-  changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type MembershipChangeFilters, type MembershipDiff,
+  changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type DiffOptions, type MembershipChangeFilters, type MembershipDiff,
   type SegmentConditions,
 } from "./segments/membership.js";
 import { createIndexWith, type SegmentIndex } from "./segments/segment-index.js";
@@ -42,19 +42,19 @@ export interface EnginePreviewOptions {
 export interface Segmatch {
   /** The server whose answers the predicates give. */
   readonly mongoVersion: MongoVersion;
-  parse(input: unknown): Condition;
+  parse<const T = unknown>(input: T & ConditionArgument<T>): Condition;
   safeParse(input: unknown): SafeParseResult;
-  compile(input: unknown): CompiledCondition;
-  toMongoFilter(input: unknown): MongoFilter;
-  toPredicate(input: unknown): (doc: unknown) => boolean;
+  compile<const T = unknown>(input: T & ConditionArgument<T>): CompiledCondition;
+  toMongoFilter<const T = unknown>(input: T & ConditionArgument<T>): MongoFilter;
+  toPredicate<const T = unknown>(input: T & ConditionArgument<T>): (doc: unknown) => boolean;
   countMembers<C extends Contacts>(condition: ConditionInput, contacts: C): Counted<C, number>;
   countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>>;
-  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ContactId }): Counted<C, MembershipDiff>;
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: (contact: ContactOf<C>) => string }): Counted<C, MembershipDiff>;
   membershipChangeFilters(before: ConditionInput, after: ConditionInput): MembershipChangeFilters;
   createIndex(): SegmentIndex;
-  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment>;
-  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate>;
-  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview>;
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment>;
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate>;
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview>;
   /** A MongoDB filter lifted into the language (storage paths mapped to the engine's catalog names). */
   fromMongoQuery(filter: unknown): Condition;
   /** One English sentence for a condition, in the user's words. */
@@ -95,8 +95,8 @@ class Engine implements Segmatch {
   countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>> {
     return countManyWith(this.scope, segments, contacts) as Counted<C, Record<string, number>>;
   }
-  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ContactId }): Counted<C, MembershipDiff> {
-    const { id, conditionOptions } = splitDiffOptions(options);
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: (contact: ContactOf<C>) => string }): Counted<C, MembershipDiff> {
+    const { id, conditionOptions } = splitDiffOptions(options as DiffOptions | undefined);
     if (conditionOptions !== undefined && Object.keys(conditionOptions).length > 0) {
       throw new ConditionError(Object.keys(conditionOptions).map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
     }
@@ -108,13 +108,13 @@ class Engine implements Segmatch {
   createIndex(): SegmentIndex {
     return createIndexWith(this.scope);
   }
-  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
     return createSegmentWith(this.resolved, body, options) as Counted<C, Segment>;
   }
-  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
     return updateSegmentWith(this.resolved, segment, body, options) as Counted<C, SegmentUpdate>;
   }
-  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview> {
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview> {
     return previewWith(this.resolved, segment, body, contacts, options) as Counted<C, SegmentPreview>;
   }
   fromMongoQuery(filter: unknown): Condition {

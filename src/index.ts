@@ -9,7 +9,7 @@ export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Se
 export { ConditionError, formatPath, isConditionError } from "./errors.js";
 export type { ConditionIssue, ConditionIssueCode, ConditionPath, FlattenedConditionError, IssueData } from "./errors.js";
 export { OPERATORS } from "./language/condition.js";
-export type { Condition, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
+export type { Condition, ConditionArgument, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
 export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";

@@ -7,6 +7,9 @@ import { ConditionError, describe, readArgument, type ConditionPath } from "../e
 
 export type Contacts = Iterable<unknown> | AsyncIterable<unknown>;
 
+/** The type of one contact of a source, for callbacks that receive contacts. */
+export type ContactOf<C> = C extends AsyncIterable<infer X> ? X : C extends Iterable<infer X> ? X : unknown;
+
 /** The result type for a source: `T` for an Iterable, `Promise<T>` for an AsyncIterable. */
 export type Counted<C, T> = [C] extends [AsyncIterable<unknown>] ? Promise<T> : [C] extends [Iterable<unknown> | undefined] ? T : T | Promise<T>;
 

@@ -12,7 +12,7 @@ import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
 import type { ConditionOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
-import { pass, sourceKind, type Contacts, type Counted } from "./contacts.js";
+import { pass, sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
 
 /** Raw condition input, or what compileCondition returned. */
 export type ConditionInput = unknown;
@@ -213,8 +213,13 @@ export function splitDiffOptions(options: DiffOptions | undefined): { id: Contac
 }
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
-export function diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: DiffOptions): Counted<C, MembershipDiff> {
-  const { id, conditionOptions } = splitDiffOptions(options);
+export function diffMembership<C extends Contacts>(
+  before: ConditionInput,
+  after: ConditionInput,
+  contacts: C,
+  options?: Omit<DiffOptions, "id"> & { readonly id?: (contact: ContactOf<C>) => string },
+): Counted<C, MembershipDiff> {
+  const { id, conditionOptions } = splitDiffOptions(options as DiffOptions | undefined);
   return diffWith(scopeOf(conditionOptions), before, after, contacts, id) as Counted<C, MembershipDiff>;
 }
 

@@ -209,7 +209,7 @@ export interface CreateOptions extends ConditionOptions {
 }
 
 /** Validates a create body and returns the complete segment. */
-export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
+export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
   return createSegmentWith(undefined, body, options) as Counted<C, Segment>;
 }
 
@@ -271,7 +271,7 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
-export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
   return updateSegmentWith(undefined, segment, body, options) as Counted<C, SegmentUpdate>;
 }
 
@@ -296,7 +296,7 @@ export interface SegmentPreview {
 /** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
 export function previewSegmentUpdate<C extends Contacts>(
   segment: Segment,
-  body: SegmentBody,
+  body: SegmentBody | unknown,
   contacts: C,
   options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId },
 ): Counted<C, SegmentPreview> {
