@@ -1,10 +1,29 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default defineConfig([
+  {
+    entry: ["src/index.ts"],
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+    sourcemap: false,
+    target: "node20",
+  },
+  {
+    // The command-line tool, run by `npx segmatch`: it imports the library's own dist/index.js
+    // (one copy of the library in the package, and the CLI tests what users import).
+    entry: { cli: "src/cli/bin.ts" },
+    format: ["esm"],
+    dts: false,
+    sourcemap: false,
+    target: "node20",
+    esbuildPlugins: [
+      {
+        name: "library-external",
+        setup(build) {
+          build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: "./index.js", external: true }));
+        },
+      },
+    ],
+  },
+]);

@@ -1,11 +1,14 @@
 /**
- * The parser asks plain functions whether a leaf value is acceptable and runs zod only to
- * word the issues of a refused one: each function must give its zod schema's verdict on
- * every value, or the parser would accept what the schema refuses (or the reverse).
+ * The parser's own leaf checks (schema.ts) against the zod schemas of the same leaves
+ * (zod-schemas.ts, from which the JSON Schema is generated): the same verdict on every value,
+ * and the same failures (where, and whether a list or an id is empty), or the parser and
+ * the published schema would disagree.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fieldNameAccepts, fieldNameSchema, topicListAccepts, topicListSchema, VALUE_ACCEPTS, VALUE_SCHEMAS } from "../src/parse/schema.js";
+import { fieldNameAccepts, fieldNameFailures, topicListAccepts, topicListFailures, valueFailures, VALUE_ACCEPTS, type Failure } from "../src/parse/schema.js";
+import { leafSchemas } from "../src/parse/zod-schemas.js";
+import type { ValueKind } from "../src/language/operators.js";
 import { compileCondition } from "../src/index.js";
 
 const RUNS = Number(process.env.FC_RUNS ?? 2_000);
@@ -19,14 +22,28 @@ const edgy = fc.oneof(
 );
 
 describe("fast acceptance checks", () => {
-  it("give each zod schema's verdict on every value", () => {
+  it("give each zod schema's verdict and failures on every value", () => {
+    const schemas = leafSchemas();
+    /** zod's issues as failures: the path, and whether the issue is "too small". */
+    const zodFailures = (schema: (typeof schemas)["fieldName"], value: unknown): Failure[] => {
+      const result = schema.safeParse(value);
+      if (result.success) return [];
+      // zod goes on checking a value of the wrong type ("" is also "too small" for a list): one failure per place.
+      const wrongType = new Set(result.error.issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(i.path)));
+      return result.error.issues
+        .filter((i) => i.code === "invalid_type" || !wrongType.has(JSON.stringify(i.path)))
+        .map((i) => ({ path: i.path as number[], tooSmall: i.code === "too_small" }));
+    };
     fc.assert(
       fc.property(edgy, (value) => {
-        for (const kind of Object.keys(VALUE_SCHEMAS) as (keyof typeof VALUE_SCHEMAS)[]) {
-          expect(VALUE_ACCEPTS[kind](value), kind).toBe(VALUE_SCHEMAS[kind].safeParse(value).success);
+        for (const kind of Object.keys(schemas.values) as ValueKind[]) {
+          expect(VALUE_ACCEPTS[kind](value), kind).toBe(schemas.values[kind].safeParse(value).success);
+          expect(valueFailures(kind, value), kind).toEqual(zodFailures(schemas.values[kind], value));
         }
-        expect(fieldNameAccepts(value)).toBe(fieldNameSchema.safeParse(value).success);
-        expect(topicListAccepts(value)).toBe(topicListSchema.safeParse(value).success);
+        expect(fieldNameAccepts(value)).toBe(schemas.fieldName.safeParse(value).success);
+        expect(fieldNameFailures(value)).toEqual(zodFailures(schemas.fieldName, value));
+        expect(topicListAccepts(value)).toBe(schemas.topicList.safeParse(value).success);
+        expect(topicListFailures(value)).toEqual(zodFailures(schemas.topicList, value));
       }),
       { numRuns: RUNS },
     );

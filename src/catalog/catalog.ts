@@ -149,7 +149,7 @@ export function defineFields(base: FieldCatalog, extra: FieldCatalog = {}): Fiel
 }
 
 /** The built-in contact fields. */
-export const contactFields: FieldCatalog = defineFields({
+export const contactFields: FieldCatalog = /* @__PURE__ */ defineFields({
   email: { type: "string", label: "Email" },
   firstName: { type: "string", label: "First name" },
   lastName: { type: "string", label: "Last name" },

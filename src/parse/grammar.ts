@@ -9,7 +9,7 @@ import { topicNode } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
 import { closest, meant } from "../suggest.js";
 import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
-import { topicListAccepts, topicListSchema } from "./schema.js";
+import { topicListAccepts, topicListFailures } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
 
 const TOPIC_KEYS = ["subscribedToTopic", "notSubscribedToTopic"] as const;
@@ -111,7 +111,7 @@ export class Grammar {
       if (topicListAccepts(ids)) {
         nodes.push(topicNode(key, ids as readonly string[], this.options.topicsPath.split("."), this.options.topicsLayout));
       } else {
-        leafIssues(this.issues, topicListSchema.safeParse(ids), ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
+        leafIssues(this.issues, topicListFailures(ids), ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
       }
     }
     if (this.issues.items.length > start) return undefined;

@@ -15,7 +15,7 @@ import { TYPE_OPERATORS } from "../catalog/typing.js";
 import { OPERATORS, type Operator } from "../language/condition.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
 import type { ResolvedOptions } from "../options.js";
-import { VALUE_SCHEMAS, topicListSchema } from "./schema.js";
+import { leafSchemas } from "./zod-schemas.js";
 
 type JsonSchema = { readonly [key: string]: unknown };
 
@@ -79,7 +79,8 @@ const fieldShape = (field: JsonSchema, operators: readonly Operator[], value: (o
 
 export function conditionSchemaWith(resolved: ResolvedOptions): JsonSchema {
   const { maxStringLength, maxListLength } = resolved.limits;
-  const untypedValue = (operator: Operator) => leaf(VALUE_SCHEMAS[OPERATOR_SPECS[operator].value]);
+  const schemas = leafSchemas();
+  const untypedValue = (operator: Operator) => leaf(schemas.values[OPERATOR_SPECS[operator].value]);
   const field: JsonSchema = resolved.fields
     ? {
         anyOf: [...resolved.fields.values()].map((f) =>
@@ -106,7 +107,7 @@ export function conditionSchemaWith(resolved: ResolvedOptions): JsonSchema {
         type: "object",
         minProperties: 1,
         additionalProperties: false,
-        properties: { subscribedToTopic: { ...leaf(topicListSchema), maxItems: maxListLength }, notSubscribedToTopic: { ...leaf(topicListSchema), maxItems: maxListLength } },
+        properties: { subscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength }, notSubscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength } },
       },
       logical: {
         type: "object",

@@ -4,7 +4,6 @@
  * lowered to a node; or issues, with paths under the caller's. The grammar of the JSON
  * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
  */
-import type * as z from "zod/mini";
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
 import { node, type Node, type Origin, type Path } from "../language/ast.js";
 import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
@@ -15,7 +14,7 @@ import type { ResolvedOptions } from "../options.js";
 import { closest, meant, operatorSuggestions } from "../suggest.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
-import { fieldNameAccepts, fieldNameSchema, VALUE_ACCEPTS, VALUE_EXPECTED, VALUE_SCHEMAS } from "./schema.js";
+import { fieldNameAccepts, fieldNameFailures, valueFailures, VALUE_ACCEPTS, VALUE_EXPECTED, type Failure } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
 
 /** What a lowering needs from its caller: where to put issues, the resolved options, and the "did you mean" budget. */
@@ -53,10 +52,10 @@ export function freezeDeep<T>(value: T): T {
   return value;
 }
 
-/** Turns zod's verdict on a leaf into issues with our codes, paths and sentences. */
+/** Turns the failures of a leaf (schema.ts) into issues with our codes, paths and sentences. */
 export function leafIssues(
   issues: IssueList,
-  result: z.core.util.SafeParseResult<unknown>,
+  failures: readonly Failure[],
   value: Snapshot,
   path: ConditionPath,
   what: string,
@@ -64,11 +63,10 @@ export function leafIssues(
   itemExpected: string,
   code: "invalid_value" | "invalid_type",
 ): void {
-  if (result.success) return;
-  for (const zi of result.error.issues) {
-    const rel = zi.path.filter((k): k is string | number => typeof k !== "symbol");
+  for (const failure of failures) {
+    const rel = failure.path;
     let at: Snapshot | undefined = value;
-    for (const k of rel) at = (at as Record<string | number, Snapshot> | undefined)?.[k];
+    for (const k of rel) at = (at as readonly Snapshot[] | undefined)?.[k];
     const where = [...path, ...rel];
     const wanted = rel.length > 0 ? itemExpected : expected;
     if (at === null) {
@@ -77,9 +75,9 @@ export function leafIssues(
       issues.add("non_finite_number", where, `${what} must be a finite number, not ${at}`);
     } else if (typeof at === "string" && !at.isWellFormed()) {
       issues.add("invalid_string", where, `${what} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
-    } else if (zi.code === "too_small" && Array.isArray(at)) {
+    } else if (failure.tooSmall && Array.isArray(at)) {
       issues.add("empty_list", where, `${what} must not be an empty list`);
-    } else if (zi.code === "too_small" && at === "") {
+    } else if (failure.tooSmall && at === "") {
       issues.add("invalid_topic", where, "a topic id must not be empty");
     } else {
       issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`, { expected: wanted, received: received(at) });
@@ -101,7 +99,7 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   let typed: ResolvedField | undefined;
   if (field !== undefined) {
     if (!fieldNameAccepts(field)) {
-      leafIssues(ctx.issues, fieldNameSchema.safeParse(field), field, [...path, "field"], "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
+      leafIssues(ctx.issues, fieldNameFailures(field), field, [...path, "field"], "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
     } else if (catalog) {
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
@@ -140,7 +138,7 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       } else {
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
-        leafIssues(ctx.issues, VALUE_SCHEMAS[kind].safeParse(operand), operand, [...path, "value"], `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
+        leafIssues(ctx.issues, valueFailures(kind, operand), operand, [...path, "value"], `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
       }
     } else if (operand === null) {
       ctx.issues.add("null_value", [...path, "value"], `value must not be null (to test whether a field is set, use the "exists" operator)`);
