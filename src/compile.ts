@@ -9,6 +9,7 @@ import { reads, type Node } from "./language/ast.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
 import { toMatcher } from "./targets/predicate/matcher.js";
 import { explain } from "./targets/explain/explain.js";
+import { toSqlExpression, type SqlExpression } from "./targets/sql/sql.js";
 import { fromMongoWith } from "./parse/from-mongo.js";
 import { conditionSchemaWith } from "./parse/json-schema.js";
 
@@ -223,4 +224,18 @@ export function fromMongoQuery(filter: unknown, options?: ConditionOptions): Con
  */
 export function conditionJsonSchema(options?: ConditionOptions): Record<string, unknown> {
   return conditionSchemaWith(resolveOptions(options));
+}
+
+/**
+ * A PostgreSQL boolean expression for a `WHERE` clause, `{ text, values }` with `$n`
+ * placeholders, selecting exactly the contacts the predicate accepts. Needs a catalog
+ * (`options.fields`) and `options.sql`.
+ */
+export function toSql<const T = unknown>(condition: T & ConditionArgument<T>, options?: ConditionOptions): SqlExpression {
+  return sqlWith(condition, scopeOf(options));
+}
+
+/** {@link toSql} in a scope. */
+export function sqlWith(condition: unknown, scope: Scope): SqlExpression {
+  return toSqlExpression(astFrom(condition, scope), scope.resolved);
 }

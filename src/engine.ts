@@ -5,7 +5,7 @@
  * compiled with other settings (code `foreign_condition`) instead of silently using it.
  * The free functions of the package root are the same operations with per-call options.
  */
-import { compileWith, explainWith, filterWith, predicateWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
+import { compileWith, explainWith, filterWith, predicateWith, sqlWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
 import { describeFields, describeResolved, type FieldDescription } from "./catalog/describe.js";
 import { ConditionError } from "./errors.js";
 import type { Condition, ConditionArgument } from "./language/condition.js";
@@ -16,12 +16,13 @@ import { fromMongoWith } from "./parse/from-mongo.js";
 import { conditionSchemaWith } from "./parse/json-schema.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import {
-  changeFiltersWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type DiffOptions, type MembershipChangeFilters, type MembershipDiff,
+  changeFiltersWith, changeSqlWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type DiffOptions, type MembershipChangeFilters, type MembershipDiff,
   type SegmentConditions,
 } from "./segments/membership.js";
 import { createIndexWith, type SegmentIndex } from "./segments/segment-index.js";
 import { createSegmentWith, previewWith, updateSegmentWith, type Segment, type SegmentBody, type SegmentPreview, type SegmentUpdate } from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
+import type { SqlExpression } from "./targets/sql/sql.js";
 
 /** Options of one segment lifecycle call on an engine: the condition options are the engine's. */
 export interface EngineCreateOptions {
@@ -59,6 +60,10 @@ export interface Segmatch {
   fromMongoQuery(filter: unknown): Condition;
   /** One English sentence for a condition, in the user's words. */
   explain(condition: ConditionInput): string;
+  /** A PostgreSQL `WHERE` expression (needs the engine's catalog and `sql` options). */
+  toSql<const T = unknown>(condition: T & ConditionArgument<T>): SqlExpression;
+  /** The SQL counterpart of membershipChangeFilters. */
+  membershipChangeSql(before: ConditionInput, after: ConditionInput): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   /** The JSON Schema of conditions with the engine's catalog and limits. */
   conditionJsonSchema(): Record<string, unknown>;
   /** The engine's catalog (the built-in `contactFields` when it has none), described for a segment builder. */
@@ -122,6 +127,12 @@ class Engine implements Segmatch {
   }
   conditionJsonSchema(): Record<string, unknown> {
     return conditionSchemaWith(this.resolved);
+  }
+  toSql(condition: unknown): SqlExpression {
+    return sqlWith(condition, this.scope);
+  }
+  membershipChangeSql(before: ConditionInput, after: ConditionInput): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+    return changeSqlWith(this.scope, before, after);
   }
   explain(condition: ConditionInput): string {
     return explainWith(condition, this.scope);

@@ -2,7 +2,7 @@
  * segmatch: validate segment condition trees, compile them to MongoDB filters and to
  * in-memory predicates that answer exactly as MongoDB does.
  */
-export { compileCondition, conditionJsonSchema, explainCondition, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
+export { compileCondition, conditionJsonSchema, explainCondition, toSql, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
 export type { CompiledCondition, SafeParseResult } from "./compile.js";
 export { createSegmatch } from "./engine.js";
 export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
@@ -11,7 +11,8 @@ export type { ConditionIssue, ConditionIssueCode, ConditionPath, FlattenedCondit
 export { OPERATORS } from "./language/condition.js";
 export type { Condition, ConditionArgument, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
-export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
+export type { ConditionLimits, ConditionOptions, SqlOptions, TopicOptions } from "./options.js";
+export type { SqlExpression } from "./targets/sql/sql.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";
 export type { MongoFilter } from "./targets/mongo/filter.js";
@@ -21,7 +22,7 @@ export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/
 export { describeFields } from "./catalog/describe.js";
 export type { FieldDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
-export { countMembers, countMembersMany, diffMembership, membershipChangeFilters } from "./segments/membership.js";
+export { countMembers, countMembersMany, diffMembership, membershipChangeFilters, membershipChangeSql } from "./segments/membership.js";
 export type { ContactId, DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
 export type { Contacts } from "./segments/contacts.js";
 export { createSegmentIndex } from "./segments/segment-index.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
   compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
-  changeStreamMatch, conditionJsonSchema, describeFields, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
+  changeStreamMatch, conditionJsonSchema, describeFields, membershipChangeSql, toSql, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
 import { refusal } from "./refusal.js";
@@ -93,6 +93,8 @@ function makeIndex(): SegmentIndex {
   return index;
 }
 
+const SQL_OPTIONS = { fields: contactFields, sql: { table: "c", id: "id", topics: { column: "topics" } } };
+
 const CALLS: Record<string, Call> = {
   parseCondition: { args: () => [US, undefined], run: (a, b) => parseCondition(a, b as never) },
   safeParseCondition: { args: () => [US, undefined], run: (a, b) => safeParseCondition(a, b as never), neverThrows: true },
@@ -133,6 +135,8 @@ const CALLS: Record<string, Call> = {
   changeStreamMatch: { args: () => [{ country: { $eq: "US" } }], run: (a) => changeStreamMatch(a as never) },
   describeFields: { args: () => [contactFields], run: (a) => describeFields(a as never) },
   conditionJsonSchema: { args: () => [{ fields: contactFields }], run: (a) => conditionJsonSchema(a as never) },
+  toSql: { args: () => [US, SQL_OPTIONS], run: (a, b) => toSql(a, b as never) },
+  membershipChangeSql: { args: () => [US, NEWS, SQL_OPTIONS], run: (a, b, c) => membershipChangeSql(a, b, c as never) },
   "engine.conditionJsonSchema": { args: () => [], run: () => ENGINE.conditionJsonSchema() },
   isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },
   "error.flatten": { args: () => [[{ code: "invalid_type", path: ["a", 1], message: "m" }]], run: (i) => new ConditionError(i as never).flatten(), neverThrows: true },

@@ -12,6 +12,7 @@ import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
 import type { ConditionOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
+import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
 import { pass, sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
 
 /** Raw condition input, or what compileCondition returned. */
@@ -264,4 +265,25 @@ export function changeFiltersWith(scope: Scope, before: ConditionInput, after: C
     entering: Object.freeze({ $and: [is.filter, { $nor: [was.filter] }] }),
     leaving: Object.freeze({ $and: [was.filter, { $nor: [is.filter] }] }),
   });
+}
+
+/**
+ * The SQL counterpart of {@link membershipChangeFilters}: `{ entering, leaving }` as
+ * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
+ * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
+ */
+export function membershipChangeSql(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  return changeSqlWith(scopeOf(options), before, after);
+}
+
+/** {@link membershipChangeSql} in a scope. */
+export function changeSqlWith(scope: Scope, before: ConditionInput, after: ConditionInput): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  const astAt = (condition: ConditionInput, at: string) => {
+    try {
+      return astFrom(condition, scope);
+    } catch (error) {
+      throw error instanceof ConditionError ? underPath(error, [at]) : error;
+    }
+  };
+  return changeSqlExpressions(astAt(before, "before"), astAt(after, "after"), scope.resolved);
 }
