@@ -168,7 +168,8 @@ export class ConditionError extends Error {
    * and a CJS copy in one process): `instanceof` answers the same.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return isConditionError(value);
+    // A subclass keeps the ordinary prototype test: not every ConditionError is one of its instances.
+    return this === ConditionError ? isConditionError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   /** The issues by formatted path, as zod's `flatten()`: what a server returns in an HTTP 400 body. */

@@ -58,6 +58,9 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     const lifted = segmatch(["from-mongo", "-", "--fields", fields], JSON.stringify({ j: { $lt: { $date: "2024-01-01T00:00:00Z" } }, email: { $regularExpression: { pattern: "^ada", options: "" } } }));
     expect(lifted.stderr).toContain("no catalog field is stored at");
     expect(lifted.code).toBe(1);
+    // Extended JSON that a double or the machine's zone would change is not read as a value, so the lift refuses it.
+    expect(segmatch(["from-mongo", "-"], JSON.stringify({ a: { $numberLong: "9007199254740993" } })).code).toBe(1);
+    expect(segmatch(["from-mongo", "-"], JSON.stringify({ a: { $gt: { $date: "2024-01-01T00:00:00" } } })).code).toBe(1);
     const plain = segmatch(["from-mongo", "-"], JSON.stringify({ email: { $regularExpression: { pattern: "^ada", options: "" } }, n: { $gt: { $numberInt: "5" } } }));
     expect(plain.code).toBe(0);
     expect(JSON.parse(plain.stdout)).toEqual({ $and: [{ field: "email", operator: "startsWith", value: "ada" }, { field: "n", operator: "gt", value: 5 }] });
@@ -70,6 +73,8 @@ describe("segmatch check / filter / explain / from-mongo", () => {
       expect(out.stderr).toContain("Usage: segmatch");
     }
     expect(segmatch(["--help"]).code).toBe(0);
+    expect(segmatch(["check", file("ok2.json", { field: "a", operator: "eq", value: 1 }), "--topics-layout", "foo"]).code).toBe(2);
+    expect(segmatch(["count", file("ok3.json", { field: "a", operator: "eq", value: 1 }), dir]).code).toBe(2);
   });
 });
 

@@ -45,6 +45,8 @@ describe("explainCondition", () => {
     [{ field: "code", operator: "eq", value: "18" }, 'code is "18"'],
     [{ field: "vip", operator: "eq", value: true }, "vip is true"],
     [{ field: "word", operator: "eq", value: "and" }, 'word is "and"'],
+    [{ field: "x", operator: "ne", value: "set" }, 'x is not "set"'],
+    [{ $and: [{ $or: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }], $not: { field: "c", operator: "eq", value: 3 } }, "(a is 1, or b is 2), and not (c is 3)"],
     [{ subscribedToTopic: ["product-news"] }, "subscribed to product-news"],
     [{ subscribedToTopic: ["a", "b"] }, "subscribed to a or b"],
     [{ notSubscribedToTopic: ["partners"] }, "not subscribed to partners"],
@@ -126,6 +128,9 @@ describe("errors an API can return", () => {
     revoked.revoke();
     expect(isConditionError(revoked.proxy)).toBe(false);
     expect(new Error("x") instanceof ConditionError).toBe(false);
+    class Narrower extends ConditionError {}
+    expect(error instanceof Narrower).toBe(false);
+    expect(new Narrower([]) instanceof Narrower).toBe(true);
   });
 });
 

@@ -190,4 +190,26 @@ describe("toSql on a real PostgreSQL", () => {
     );
     console.log(`toSql differential (${db.name}, ${layout}): seed=${SEED} runs=${Math.floor(RUNS / 2)}, ${selectedRows} rows selected, all equal (replay: FC_SEED=${SEED})`);
   }, 600_000);
+
+  it("membershipChangeSql selects the contacts that enter and leave, as matches before and after do", async () => {
+    await fc.assert(
+      fc.asyncProperty(conditionArb, conditionArb, fc.array(rowArb, { minLength: 1, maxLength: 6 }), async (before, after, rows) => {
+        await load(rows);
+        const was = compileCondition(before, OPTIONS_RECORDS).matches;
+        const is = compileCondition(after, OPTIONS_RECORDS).matches;
+        const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, "records")] as const);
+        const { entering, leaving } = membershipChangeSql(before, after, { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, paramOffset: 0 } });
+        expect(await selected(entering)).toEqual(docs.filter(([, d]) => is(d) && !was(d)).map(([id]) => id).sort());
+        expect(await selected(leaving)).toEqual(docs.filter(([, d]) => was(d) && !is(d)).map(([id]) => id).sort());
+      }),
+      { numRuns: Math.max(1, Math.floor(RUNS / 4)), seed: SEED },
+    );
+  }, 600_000);
+
+  it("numbers placeholders from paramOffset, quotes identifiers, and refuses what it cannot use", () => {
+    const out = toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG, sql: { ...SQL_IDS, table: 'we"ird', paramOffset: 2 } });
+    expect(out).toEqual({ text: '"we""ird"."country" = $3', values: ["US"] });
+    expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG })).toThrow(/needs options.sql/);
+    expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG, topics: { layout: "records" }, sql: SQL_IDS })).toThrow(/must match topics.layout/);
+  });
 });

@@ -42,16 +42,23 @@ function fromEjson(value: unknown): unknown {
   const v = (value as Record<string, unknown>)[keys[0] as string];
   switch (keys[0]) {
     case "$date": {
-      if (typeof v === "string") return new Date(v);
+      // Text must say its offset (as the library's dates do): "2024-01-01T00:00:00" would be read in the machine's zone.
+      if (typeof v === "string") return /(?:Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(v) : value;
       if (typeof v === "number") return new Date(v);
       if (v instanceof Date) return v;
       return value;
     }
-    case "$numberLong":
-      return typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : value;
+    case "$numberLong": {
+      if (typeof v !== "string" || !/^-?\d+$/.test(v)) return value;
+      // Beyond 2^53 a double would round it: a bigint keeps its value (documents compare it by value).
+      const n = Number(v);
+      return Number.isSafeInteger(n) ? n : BigInt(v);
+    }
     case "$numberInt":
     case "$numberDouble":
       return typeof v === "string" ? Number(v === "-0.0" ? "-0" : v) : value;
+    case "$numberDecimal":
+      throw new Error(`$numberDecimal ${JSON.stringify(String(v)).slice(0, 40)} cannot be read without losing precision`);
     case "$regularExpression": {
       if (typeof v !== "object" || v === null) return value;
       const { pattern, options } = v as { pattern?: unknown; options?: unknown };

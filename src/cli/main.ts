@@ -174,9 +174,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`segmatch: ${error.message}\n${USAGE}\n`);
       return 2;
     }
+    // A file system error while streaming (a directory given as a file, a failing disk) is about the arguments too.
+    if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string") {
+      io.stderr.write(`segmatch: cannot read a file: ${error.message}\n`);
+      return 2;
+    }
     if (isConditionError(error)) {
       io.stderr.write(`segmatch: ${error.message}\n`);
-      return 1;
+      // Bad flags (options, a catalog file) are usage errors; a refused condition or filter is 1.
+      return error.issues.every((i) => i.code === "invalid_options" || i.code === "invalid_catalog") ? 2 : 1;
     }
     throw error;
   }

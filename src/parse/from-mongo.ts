@@ -17,9 +17,9 @@
  * condition is checked against its type (a filter comparing a date field with a string
  * would mean something else, and is refused).
  */
-import { ConditionError, describe, type ConditionIssue, type ConditionPath, type IssueData } from "../errors.js";
+import { ConditionError, describe, readArgument, type ConditionIssue, type ConditionPath, type IssueData } from "../errors.js";
 import type { Condition, FieldCondition, Operator, Scalar } from "../language/condition.js";
-import { END_OF_STRING } from "../language/regex.js";
+import { END_OF_STRING, regexPattern } from "../language/regex.js";
 import { SUBSCRIBED } from "../language/topics.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import type { ResolvedOptions } from "../options.js";
@@ -88,7 +88,7 @@ function literalOf(pattern: string): string | undefined {
 }
 
 /** A plain-literal `$regex` as a string test, or why not. */
-function liftRegex(pattern: string, flags: string): { operator: "contains" | "startsWith" | "endsWith" | "eq"; value: string } | { problem: string } {
+function liftRegex(pattern: string, flags: string): { operator: "contains" | "startsWith" | "endsWith"; value: string } | { problem: string } {
   if (flags !== "") return { problem: `a $regex with options ("${flags.slice(0, 10)}") is not a plain substring test` };
   let body = pattern;
   const start = body.startsWith("^");
@@ -100,8 +100,14 @@ function liftRegex(pattern: string, flags: string): { operator: "contains" | "st
     if (/(^|[^\\])\$$/.test(body)) return { problem: `a $regex ending in "$" also matches before a final newline, so it is not "endsWith"; write the literal followed by ${END_OF_STRING}` };
     return { problem: "the $regex is not a plain literal (it has classes, alternation, quantifiers or other syntax), which the language has no words for" };
   }
-  if (start && end) return { operator: "eq", value: literal };
-  return { operator: start ? "startsWith" : end ? "endsWith" : "contains", value: literal };
+  if (start && end) return { problem: `a $regex anchored at both ends is a whole-string match, which MongoDB also applies to stored regular expressions; write "eq"` };
+  const operator = start ? "startsWith" : end ? "endsWith" : "contains";
+  // Only a pattern written exactly as the lifted condition's filter writes it: then the two filters are the
+  // same text, and mean the same on every value (a stored regular expression, a NUL, which MongoDB refuses raw).
+  if (regexPattern(operator, literal) !== pattern) {
+    return { problem: `write this $regex as segmatch writes the ${operator} test of ${JSON.stringify(literal.slice(0, 40))}: ${JSON.stringify(regexPattern(operator, literal)!.slice(0, 80))}` };
+  }
+  return { operator, value: literal };
 }
 
 /** Lifts one filter, collecting an issue for every part it cannot lift. */
@@ -223,6 +229,7 @@ class Lift {
   }
 
   private regex(key: string, pattern: string, flags: string, at: ConditionPath): Condition | undefined {
+    if (pattern.includes("\0")) return this.refuse(at, "MongoDB refuses a $regex with an embedded NUL character (write it as \\x00)");
     const lifted = liftRegex(pattern, flags);
     if ("problem" in lifted) return this.refuse(at, lifted.problem);
     return this.leaf(key, lifted.operator, lifted.value, at);
@@ -346,6 +353,11 @@ class Lift {
  * the filter (under `filter`).
  */
 export function fromMongoWith(filter: unknown, resolved: ResolvedOptions): Condition {
+  // A Date or RegExp is kept as it was given (a proxy of one, a throwing getter): reading it may throw, as a ConditionError.
+  return readArgument(["filter"], () => lift(filter, resolved));
+}
+
+function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   // The boundary guard first: a getter, a proxy or a cycle is refused before anything reads the filter.
   const snap = snapshot(filter, { ...resolved.limits, maxDepth: Math.max(resolved.limits.maxDepth, 50) });
   if ("issues" in snap) throw new ConditionError(snap.issues.map((i) => ({ ...i, path: ["filter", ...i.path] })));

@@ -19,7 +19,7 @@ interface Part {
 function word(value: Scalar): string {
   if (typeof value !== "string") return String(value);
   // Bare unless it could be read as a number, a boolean or a word of the sentence itself.
-  const bare = /^[\p{L}\p{N}][\p{L}\p{N}@._+:/-]*$/u.test(value) && !/^(?:and|or|not|true|false|null|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(value);
+  const bare = /^[\p{L}\p{N}][\p{L}\p{N}@._+:/-]*$/u.test(value) && !/^(?:and|or|not|set|true|false|null|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(value);
   return bare ? value : JSON.stringify(value);
 }
 
@@ -45,8 +45,9 @@ function topicTest(origin: Extract<Origin, { from: "topic" }>): string {
 /** The sentence for a parsed condition; `typeOf` names a field's catalog type, for the words of dates. */
 export function explain(root: Node, typeOf: (field: string) => WordedType): string {
   const join = (children: readonly Part[], kind: "and" | "or"): Part => {
+    if (children.length === 1) return children[0] as Part;
     const texts = children.map((c) => (c.kind === "test" || c.kind === "not" || c.kind === kind ? c.text : `(${c.text})`));
-    return { text: texts.join(`, ${kind} `), kind: texts.length === 1 ? (children[0] as Part).kind : kind };
+    return { text: texts.join(`, ${kind} `), kind };
   };
   // A node made from a field or topic condition is said from its origin, whatever it lowered to.
   const said = (n: Node): Part | undefined => {
