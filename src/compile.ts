@@ -237,5 +237,7 @@ export function toSql<const T = unknown>(condition: T & ConditionArgument<T>, op
 
 /** {@link toSql} in a scope. */
 export function sqlWith(condition: unknown, scope: Scope): SqlExpression {
-  return toSqlExpression(astFrom(condition, scope), scope.resolved);
+  // Without options, a compiled condition brings its own (as explainCondition takes them).
+  const resolved = isCompiled(condition) && !scope.strict ? compiledOptions(condition) : scope.resolved;
+  return toSqlExpression(astFrom(condition, scope), resolved);
 }

@@ -274,4 +274,49 @@ describe("toSql on a real PostgreSQL", () => {
     console.log(`${db.name}: collation ${collation}; a plain < gives ${JSON.stringify(plain.map((r) => r.id))}, toSql gives ["r0"]`);
     await db.exec("DROP TABLE coll");
   });
+
+  it("dates PostgreSQL writes differently (before year 1, after 9999) or cannot hold (before 4713 BC) compare as the predicate does", async () => {
+    await db.exec(`CREATE TABLE far (id text PRIMARY KEY, "joinedAt" timestamptz); INSERT INTO far VALUES ('r0', '0001-06-01 00:00:00+00 BC'), ('r1', '2000-01-01Z'), ('r2', '20000-01-01 00:00:00+00');`);
+    const options = { fields: { joined: { type: "date" } }, sql: { table: "c", id: "id", columns: { joined: "joinedAt" }, topics: { column: "topics" } } } as const;
+    const ids = async (condition: Condition) => {
+      const where = toSql(condition, options);
+      return (await db.query(`SELECT id FROM far c WHERE ${where.text} ORDER BY id`, where.values)).rows.map((r) => r.id);
+    };
+    expect(await ids({ field: "joined", operator: "eq", value: "0000-06-01" })).toEqual(["r0"]);
+    expect(await ids({ field: "joined", operator: "lt", value: 8.64e15 })).toEqual(["r0", "r1", "r2"]);
+    expect(await ids({ field: "joined", operator: "gt", value: -8.64e15 })).toEqual(["r0", "r1", "r2"]);
+    expect(await ids({ field: "joined", operator: "in", value: [0, 253402300800000, 568971820800000] })).toEqual(["r2"]);
+    expect(await ids({ field: "joined", operator: "gte", value: 568971820800000 })).toEqual(["r2"]);
+    await db.exec("DROP TABLE far");
+  });
+
+  it("takes the join table's own column types (an enum status, a uuid topic id), and never hides a table named like its alias", async () => {
+    await db.exec(`CREATE TYPE sub_status AS ENUM ('SUBSCRIBED', 'UNSUBSCRIBED');
+      CREATE TABLE segmatch_topic (id text PRIMARY KEY, country text);
+      CREATE TABLE subs ("contactId" text, "topicId" uuid, status sub_status);
+      INSERT INTO segmatch_topic VALUES ('r0', 'US'), ('r1', 'US');
+      INSERT INTO subs VALUES ('r0', '00000000-0000-0000-0000-000000000001', 'SUBSCRIBED'), ('r1', '00000000-0000-0000-0000-000000000001', 'UNSUBSCRIBED');`);
+    const options: ConditionOptions = {
+      fields: { country: { type: "string" } },
+      topics: { layout: "records" },
+      sql: { table: "segmatch_topic", id: "id", topics: { table: "subs", contactId: "contactId", topicId: "topicId", status: "status" } },
+    };
+    for (const [condition, expected] of [
+      [{ subscribedToTopic: ["00000000-0000-0000-0000-000000000001"] }, ["r0"]],
+      [{ notSubscribedToTopic: ["00000000-0000-0000-0000-000000000001"] }, ["r1"]],
+    ] as const) {
+      const where = toSql(condition, options);
+      const { rows } = await db.query(`SELECT id FROM segmatch_topic WHERE ${where.text} ORDER BY id`, where.values);
+      expect(rows.map((r) => r.id)).toEqual(expected);
+    }
+    await db.exec("DROP TABLE subs; DROP TABLE segmatch_topic; DROP TYPE sub_status;");
+  });
+
+  it("refuses field names that are no usable column, and expressions beyond the protocol's 65,535 placeholders", () => {
+    const long = "x".repeat(64);
+    expect(() => toSql({ field: long, operator: "eq", value: "A" }, { fields: { [long]: { type: "string", path: "a" } }, sql: SQL_IDS })).toThrow(/needs a column in sql.columns/);
+    const many = { $or: Array.from({ length: 2_000 }, (_, i) => ({ field: "age", operator: "eq", value: i })) };
+    expect(() => toSql({ $or: [many, many, many] }, { fields: CATALOG, sql: { ...SQL_IDS, paramOffset: 60_000 }, limits: { maxNodes: 100_000 } })).toThrow(/beyond PostgreSQL's 65535/);
+    expect(toSql(many, { fields: CATALOG, sql: SQL_IDS }).values).toHaveLength(2_000);
+  });
 });

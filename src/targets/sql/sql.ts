@@ -25,7 +25,7 @@ import { ConditionError, type ConditionIssue } from "../../errors.js";
 import { fold, type LeafNode, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
-import type { ResolvedOptions, ResolvedSql } from "../../options.js";
+import { quoteIdentifier, type ResolvedOptions, type ResolvedSql } from "../../options.js";
 
 /** A parameterised SQL expression, in node-postgres' convention. */
 export interface SqlExpression {
@@ -60,10 +60,18 @@ class SqlBuilder {
     return `${this.sql.table}.${this.sql.columns?.get(field.name) ?? quote(field.name)}`;
   }
 
-  /** A value as the column's type receives it: a Date of a timestamptz column as ISO text. */
+  /** A value as the column's type receives it: a Date of a timestamptz column as text PostgreSQL reads exactly. */
   value(v: Operand | Date): unknown {
-    return v instanceof Date ? v.toISOString() : v;
+    return v instanceof Date ? timestamp(v) : v;
   }
+
+  /** A constant of the library (not user data), as one parameter however often it is used. */
+  constant(value: string): string {
+    let p = this.constants.get(value);
+    if (p === undefined) this.constants.set(value, (p = this.param(value)));
+    return p;
+  }
+  private readonly constants = new Map<string, string>();
 
   build(root: Node): string {
     return fold<Part>(root, {
@@ -92,21 +100,24 @@ class SqlBuilder {
     if (!("column" in this.sql.topics)) throw layoutMismatch();
     const ids = (n.value as readonly string[]).filter((id) => !id.includes("\0"));
     if (ids.length === 0) return FALSE;
-    return { sql: `${this.sql.table}.${this.sql.topics.column} && ${this.param(ids)}::text[]`, nullable: true };
+    // No cast: the parameter takes the column's array type (text[], varchar[], uuid[]…).
+    return { sql: `${this.sql.table}.${this.sql.topics.column} && ${this.param(ids)}`, nullable: true };
   }
 
   /** The records layout: a join-table row of this contact for one of the ids, with status SUBSCRIBED (duplicates and other statuses change nothing). */
   private records(where: Node): Part {
     const topics = this.sql.topics;
     if (!("table" in topics)) throw layoutMismatch();
-    const t = JOIN_ALIAS;
+    // The subquery's alias must not be the contacts table's own name, or it would hide it.
+    const t = this.sql.table === JOIN_ALIAS ? '"segmatch_topic_row"' : JOIN_ALIAS;
     const conditions = fold<string>(where, {
       leaf: (n) => {
         const column = n.path.join(".") === "topicId" ? topics.topicId : n.path.join(".") === "status" ? topics.status : undefined;
         if (column === undefined) throw new Error(`segmatch: a topic record has no ${n.path.join(".")}`);
         const values = (n.test === "in" ? (n.value as readonly string[]) : [n.value as string]).filter((v) => !v.includes("\0"));
         if (values.length === 0) return "FALSE";
-        return n.test === "in" ? `${t}.${column} = ANY(${this.param(values)}::text[])` : `${t}.${column} = ${this.param(values[0])}::text`;
+        // No casts: the parameters take the join table's column types (text, an enum, a uuid…); SUBSCRIBED is one parameter for all.
+        return n.test === "in" ? `${t}.${column} = ANY(${this.param(values)})` : `${t}.${column} = ${this.constant(values[0] as string)}`;
       },
       elemMatch: () => {
         throw new Error("segmatch: nested element match in a topic record");
@@ -117,6 +128,20 @@ class SqlBuilder {
     });
     return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${this.sql.table}.${this.sql.id} AND ${conditions})`, nullable: false };
   }
+}
+
+/**
+ * A Date as timestamptz text: ISO for years 1–9999; PostgreSQL's own form (with "BC") beyond;
+ * and -infinity before its first day (4713 BC), which every storable time is after, as it
+ * is after the Date.
+ */
+function timestamp(d: Date): string {
+  const year = d.getUTCFullYear();
+  if (year >= 1 && year <= 9999) return d.toISOString();
+  if (year < -4712) return "-infinity";
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  const bc = year <= 0;
+  return `${pad(bc ? 1 - year : year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+00${bc ? " BC" : ""}`;
 }
 
 function quote(name: string): string {
@@ -200,6 +225,12 @@ function checked(resolved: ResolvedOptions): { sql: ResolvedSql; fields: Readonl
     for (const name of Object.keys(resolved.sql.columnNames)) {
       if (!resolved.fields.has(name)) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `${JSON.stringify(name)} is not a field of the catalog` });
     }
+    // A field without a `columns` entry is its own column name, which must be a usable identifier too.
+    for (const name of resolved.fields.keys()) {
+      if (resolved.sql.columns?.has(name)) continue;
+      const quoted = quoteIdentifier(name);
+      if ("problem" in quoted) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `field ${JSON.stringify(name.slice(0, 80))} needs a column in sql.columns: as a column name it ${quoted.problem}` });
+    }
   }
   if (issues.length > 0) throw new ConditionError(issues);
   return { sql: resolved.sql!, fields: resolved.fields! };
@@ -210,7 +241,17 @@ export function toSqlExpression(root: Node, resolved: ResolvedOptions): SqlExpre
   const { sql, fields } = checked(resolved);
   const builder = new SqlBuilder(sql, fields, resolved.topicsPath);
   const text = builder.build(root);
-  return Object.freeze({ text, values: Object.freeze(builder.values) });
+  return Object.freeze({ text, values: Object.freeze(withinProtocol(builder.values, sql)) });
+}
+
+/** PostgreSQL's wire protocol counts parameters in 16 bits. */
+const MAX_PARAMETERS = 65_535;
+
+function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
+  if (sql.paramOffset + values.length > MAX_PARAMETERS) {
+    throw new ConditionError([{ code: "too_many_items", path: [], message: `the expression needs placeholders up to $${sql.paramOffset + values.length}, beyond PostgreSQL's ${MAX_PARAMETERS}; split the condition or lower sql.paramOffset` }]);
+  }
+  return values;
 }
 
 /**
@@ -224,7 +265,7 @@ export function changeSqlExpressions(before: Node, after: Node, resolved: Resolv
     const builder = new SqlBuilder(sql, fields, resolved.topicsPath);
     const a = builder.build(yes);
     const b = builder.build(no);
-    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: Object.freeze(builder.values) });
+    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: Object.freeze(withinProtocol(builder.values, sql)) });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
 }
