@@ -6,7 +6,7 @@
  * and characters beyond the BMP.
  */
 import fc from "fast-check";
-import { contactFields, defineFields, OPERATORS, type Condition, type Operator } from "../src/index.js";
+import { contactFields, defineFields, OPERATORS, type Condition, type FieldCatalog, type Operator } from "../src/index.js";
 import { TYPE_OPERATORS } from "../src/catalog/typing.js";
 
 export const KEYS = ["a", "b", "c", "0", "1"] as const;
@@ -141,29 +141,28 @@ export const TEST_CATALOG = defineFields(contactFields, {
 /** Date values that land on the documents' Date(0), Date(18) and the numbers 0 and 18. */
 const DATE_VALUES = ["1970-01-01", "1970-01-01T00:00:00.018Z", "1970-01-01T01:00:00+01:00", "1969-12-31T23:59:59.999-00:00", 0, 18, -1, 1] as const;
 
-function typedValueArb(type: string, values: readonly string[] | undefined): fc.Arbitrary<unknown> {
-  switch (type) {
-    case "number":
-      return poolNumber;
-    case "date":
-      return fc.constantFrom(...DATE_VALUES);
-    case "enum":
-      return fc.constantFrom(...(values ?? []));
-    case "boolean":
-      return fc.boolean();
-    default:
-      return poolString;
-  }
+/** Operand pools by field type, for typed field conditions over a catalog. */
+export interface TypedPools {
+  readonly number: fc.Arbitrary<unknown>;
+  readonly date: fc.Arbitrary<unknown>;
+  readonly string: fc.Arbitrary<unknown>;
 }
 
-export const typedFieldConditionArb: fc.Arbitrary<Condition> = fc.constantFrom(...Object.keys(TEST_CATALOG)).chain((field) => {
-  const spec = TEST_CATALOG[field]!;
-  return fc.constantFrom(...TYPE_OPERATORS[spec.type]).chain((operator) => {
-    const one = typedValueArb(spec.type, spec.values);
-    const value = operator === "exists" ? fc.boolean() : operator === "in" || operator === "nin" ? fc.array(one, { minLength: 1, maxLength: 3 }) : one;
-    return value.map((v) => ({ field, operator, value: v }) as Condition);
+/** Field conditions over `catalog`: a field, one of its type's operators, and an operand from `pools` (an enum's own values). */
+export function typedFieldArb(catalog: FieldCatalog, pools: TypedPools): fc.Arbitrary<Condition> {
+  const one = (type: string, values: readonly string[] | undefined): fc.Arbitrary<unknown> =>
+    type === "number" ? pools.number : type === "date" ? pools.date : type === "enum" ? fc.constantFrom(...(values ?? [])) : type === "boolean" ? fc.boolean() : pools.string;
+  return fc.constantFrom(...Object.keys(catalog)).chain((field) => {
+    const spec = catalog[field]!;
+    return fc.constantFrom(...TYPE_OPERATORS[spec.type]).chain((operator) => {
+      const item = one(spec.type, spec.values);
+      const value = operator === "exists" ? fc.boolean() : operator === "in" || operator === "nin" ? fc.array(item, { minLength: 1, maxLength: 3 }) : item;
+      return value.map((v) => ({ field, operator, value: v }) as Condition);
+    });
   });
-});
+}
+
+export const typedFieldConditionArb: fc.Arbitrary<Condition> = typedFieldArb(TEST_CATALOG, { number: poolNumber, date: fc.constantFrom(...DATE_VALUES), string: poolString });
 
 export const typedConditionArb = conditionTreeArb(typedFieldConditionArb);
 
