@@ -48,7 +48,6 @@ class SqlBuilder {
   constructor(
     private readonly sql: ResolvedSql,
     private readonly fields: ReadonlyMap<string, ResolvedField>,
-    private readonly topicsPath: string,
   ) {}
 
   param(value: unknown): string {
@@ -76,11 +75,8 @@ class SqlBuilder {
   build(root: Node): string {
     return fold<Part>(root, {
       leaf: (n) => this.leaf(n),
-      elemMatch: (n, where) => {
-        // Only the records layout's element match exists: some join-table row of this contact passes `where`.
-        void where;
-        return this.records(n.where);
-      },
+      // Only the records layout's element match exists: some join-table row of this contact passes `where`.
+      elemMatch: (n) => this.records(n.where),
       and: (_n, children) => combine(children, "AND"),
       or: (_n, children) => combine(children, "OR"),
       not: (_n, child) => ({ sql: child.nullable ? `NOT COALESCE(${child.sql}, FALSE)` : `NOT (${child.sql})`, nullable: false }),
@@ -239,7 +235,7 @@ function checked(resolved: ResolvedOptions): { sql: ResolvedSql; fields: Readonl
 /** The expression for a parsed condition; needs the catalog and `options.sql`. */
 export function toSqlExpression(root: Node, resolved: ResolvedOptions): SqlExpression {
   const { sql, fields } = checked(resolved);
-  const builder = new SqlBuilder(sql, fields, resolved.topicsPath);
+  const builder = new SqlBuilder(sql, fields);
   const text = builder.build(root);
   return Object.freeze({ text, values: Object.freeze(withinProtocol(builder.values, sql)) });
 }
@@ -262,7 +258,7 @@ function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
 export function changeSqlExpressions(before: Node, after: Node, resolved: ResolvedOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const { sql, fields } = checked(resolved);
   const one = (yes: Node, no: Node): SqlExpression => {
-    const builder = new SqlBuilder(sql, fields, resolved.topicsPath);
+    const builder = new SqlBuilder(sql, fields);
     const a = builder.build(yes);
     const b = builder.build(no);
     return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: Object.freeze(withinProtocol(builder.values, sql)) });
