@@ -8,7 +8,8 @@ cmd="${1:-}"
 bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 if [ -z "$bin" ]; then echo "pg-server: no PostgreSQL binaries under /usr/lib/postgresql" >&2; exit 1; fi
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which the postgres user can enter (the caller's directory may be private to root).
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 case "$cmd" in
   start)
