@@ -8,7 +8,7 @@
  * characters, written as a property name (`d.status`), which cannot be anything else.
  * Only plain-object documents run the generated code; any other document, and every
  * document where `new Function` is unavailable (a CSP forbids eval) or the tree is very
- * large, goes to the closure compiler in predicate.ts. A differential test proves the two
+ * large, goes to the closures (closures.ts). A differential property checks that the two
  * always agree.
  */
 import { fold, nodeKey, type ElemMatchNode, type LeafNode, type Node } from "../../language/ast.js";
