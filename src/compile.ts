@@ -27,17 +27,36 @@ export interface CompiledCondition {
   readonly topics: readonly string[];
 }
 
-export type SafeParseResult = { readonly success: true; readonly data: Condition } | { readonly success: false; readonly error: ConditionError };
+/**
+ * What `safeParseCondition` returns, in zod's style: each branch declares the other's key as
+ * absent (`error?: never`, `data?: never`), so `const { data, error } = safeParseCondition(x)`
+ * type-checks, and `if (error)` (or `if (!result.success)`) narrows `data` to a Condition.
+ */
+export type SafeParseResult = SafeParseSuccess | SafeParseFailure;
+export interface SafeParseSuccess {
+  readonly success: true;
+  readonly data: Condition;
+  readonly error?: never;
+}
+export interface SafeParseFailure {
+  readonly success: false;
+  readonly error: ConditionError;
+  readonly data?: never;
+}
+
+/** {@link safeParseCondition}'s result for a parse. */
+export function safeResult(result: ReturnType<typeof parse>): SafeParseResult {
+  return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
+}
 
 /** Returns a validated copy of `input`, or throws a {@link ConditionError} listing every issue. */
-export function parseCondition<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): Condition {
+export function parseCondition<const T = unknown>(input: ConditionArgument<T>, options?: ConditionOptions): Condition {
   return parseOrThrow(input, options).condition;
 }
 
 /** Like {@link parseCondition}, but returns the error instead of throwing it (as zod's `safeParse`). */
 export function safeParseCondition(input: unknown, options?: ConditionOptions): SafeParseResult {
-  const result = parse(input, options);
-  return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
+  return safeResult(parse(input, options));
 }
 
 /** Only this module can make a compiled condition: the class is reachable through any instance's prototype. */
@@ -115,7 +134,7 @@ Object.freeze(Compiled.prototype);
 Object.freeze(Compiled);
 
 /** Validates once and compiles both targets once. */
-export function compileCondition<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): CompiledCondition {
+export function compileCondition<const T = unknown>(input: ConditionArgument<T>, options?: ConditionOptions): CompiledCondition {
   return compileWith(input, resolveOptions(options));
 }
 
@@ -176,7 +195,7 @@ export function compiledFrom(condition: unknown, scope: Scope): CompiledConditio
 }
 
 /** The MongoDB filter alone. */
-export function toMongoFilter<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): MongoFilter {
+export function toMongoFilter<const T = unknown>(input: ConditionArgument<T>, options?: ConditionOptions): MongoFilter {
   return filterWith(input, resolveOptions(options));
 }
 
@@ -186,7 +205,7 @@ export function filterWith(input: unknown, resolved: ResolvedOptions): MongoFilt
 }
 
 /** The in-memory predicate alone. */
-export function toPredicate<const T = unknown>(input: T & ConditionArgument<T>, options?: ConditionOptions): (doc: unknown) => boolean {
+export function toPredicate<const T = unknown>(input: ConditionArgument<T>, options?: ConditionOptions): (doc: unknown) => boolean {
   return predicateWith(input, resolveOptions(options));
 }
 
@@ -226,12 +245,15 @@ export function conditionJsonSchema(options?: ConditionOptions): Record<string, 
   return conditionSchemaWith(resolveOptions(options));
 }
 
+/** What `toSql` takes: a condition, as the other entry points do, or a compiled condition (whose own options it uses when none are given). */
+export type SqlConditionArgument<T> = T extends CompiledCondition ? T : ConditionArgument<T>;
+
 /**
  * A PostgreSQL boolean expression for a `WHERE` clause, `{ text, values }` with `$n`
  * placeholders, selecting exactly the contacts the predicate accepts. Needs a catalog
  * (`options.fields`) and `options.sql`.
  */
-export function toSql<const T = unknown>(condition: T & ConditionArgument<T>, options?: ConditionOptions): SqlExpression {
+export function toSql<const T = unknown>(condition: SqlConditionArgument<T>, options?: ConditionOptions): SqlExpression {
   return sqlWith(condition, scopeOf(options));
 }
 

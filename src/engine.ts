@@ -5,7 +5,7 @@
  * compiled with other settings (code `foreign_condition`) instead of silently using it.
  * The free functions of the package root are the same operations with per-call options.
  */
-import { compileWith, explainWith, filterWith, predicateWith, sqlWith, type CompiledCondition, type SafeParseResult, type Scope } from "./compile.js";
+import { compileWith, explainWith, filterWith, predicateWith, safeResult, sqlWith, type CompiledCondition, type SafeParseResult, type Scope, type SqlConditionArgument } from "./compile.js";
 import { describeFields, describeResolved, type FieldDescription } from "./catalog/describe.js";
 import { ConditionError } from "./errors.js";
 import type { Condition, ConditionArgument } from "./language/condition.js";
@@ -16,7 +16,7 @@ import { fromMongoWith } from "./parse/from-mongo.js";
 import { conditionSchemaWith } from "./parse/json-schema.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import {
-  changeFiltersWith, changeSqlWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type ContactId, type DiffOptions, type MembershipChangeFilters, type MembershipDiff,
+  changeFiltersWith, changeSqlWith, countManyWith, countWith, diffWith, splitDiffOptions, type ConditionInput, type DiffOptions, type MembershipChangeFilters, type MembershipDiff,
   type SegmentConditions,
 } from "./segments/membership.js";
 import { createIndexWith, type SegmentIndex } from "./segments/segment-index.js";
@@ -27,41 +27,42 @@ import type { SqlExpression } from "./targets/sql/sql.js";
 /** Options of one segment lifecycle call on an engine: the condition options are the engine's. */
 export interface EngineCreateOptions {
   readonly id: string;
-  readonly now?: Date;
-  readonly contacts?: Contacts;
+  readonly now?: Date | undefined;
+  readonly contacts?: Contacts | undefined;
 }
 export interface EngineUpdateOptions {
-  readonly now?: Date;
-  readonly contacts?: Contacts;
+  readonly now?: Date | undefined;
+  readonly contacts?: Contacts | undefined;
 }
-export interface EnginePreviewOptions {
-  readonly now?: Date;
-  readonly id?: ContactId;
+/** Options of an engine's `previewSegmentUpdate`; `Contact` is the type of the source's contacts, which `id` receives. */
+export interface EnginePreviewOptions<Contact = unknown> {
+  readonly now?: Date | undefined;
+  readonly id?: ((contact: Contact) => string) | undefined;
 }
 
 /** The whole API, with the options of {@link createSegmatch} resolved once. */
 export interface Segmatch {
   /** The server whose answers the predicates give. */
   readonly mongoVersion: MongoVersion;
-  parse<const T = unknown>(input: T & ConditionArgument<T>): Condition;
+  parse<const T = unknown>(input: ConditionArgument<T>): Condition;
   safeParse(input: unknown): SafeParseResult;
-  compile<const T = unknown>(input: T & ConditionArgument<T>): CompiledCondition;
-  toMongoFilter<const T = unknown>(input: T & ConditionArgument<T>): MongoFilter;
-  toPredicate<const T = unknown>(input: T & ConditionArgument<T>): (doc: unknown) => boolean;
+  compile<const T = unknown>(input: ConditionArgument<T>): CompiledCondition;
+  toMongoFilter<const T = unknown>(input: ConditionArgument<T>): MongoFilter;
+  toPredicate<const T = unknown>(input: ConditionArgument<T>): (doc: unknown) => boolean;
   countMembers<C extends Contacts>(condition: ConditionInput, contacts: C): Counted<C, number>;
   countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>>;
-  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: (contact: ContactOf<C>) => string }): Counted<C, MembershipDiff>;
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ((contact: ContactOf<C>) => string) | undefined }): Counted<C, MembershipDiff>;
   membershipChangeFilters(before: ConditionInput, after: ConditionInput): MembershipChangeFilters;
   createIndex(): SegmentIndex;
-  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment>;
-  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate>;
-  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview>;
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment>;
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate>;
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions<ContactOf<C>>): Counted<C, SegmentPreview>;
   /** A MongoDB filter lifted into the language (storage paths mapped to the engine's catalog names). */
   fromMongoQuery(filter: unknown): Condition;
   /** One English sentence for a condition, in the user's words. */
   explain(condition: ConditionInput): string;
   /** A PostgreSQL `WHERE` expression (needs the engine's catalog and `sql` options). */
-  toSql<const T = unknown>(condition: T & ConditionArgument<T>): SqlExpression;
+  toSql<const T = unknown>(condition: SqlConditionArgument<T>): SqlExpression;
   /** The SQL counterpart of membershipChangeFilters. */
   membershipChangeSql(before: ConditionInput, after: ConditionInput): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   /** The JSON Schema of conditions with the engine's catalog and limits. */
@@ -82,8 +83,7 @@ class Engine implements Segmatch {
     return parseOrThrowWith(input, this.resolved).condition;
   }
   safeParse(input: unknown): SafeParseResult {
-    const result = parseWith(input, this.resolved);
-    return result.ok ? { success: true, data: result.parsed.condition } : { success: false, error: new ConditionError(result.issues) };
+    return safeResult(parseWith(input, this.resolved));
   }
   compile(input: unknown): CompiledCondition {
     return compileWith(input, this.resolved);
@@ -100,7 +100,7 @@ class Engine implements Segmatch {
   countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>> {
     return countManyWith(this.scope, segments, contacts) as Counted<C, Record<string, number>>;
   }
-  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: (contact: ContactOf<C>) => string }): Counted<C, MembershipDiff> {
+  diffMembership<C extends Contacts>(before: ConditionInput, after: ConditionInput, contacts: C, options?: { readonly id?: ((contact: ContactOf<C>) => string) | undefined }): Counted<C, MembershipDiff> {
     const { id, conditionOptions } = splitDiffOptions(options as DiffOptions | undefined);
     if (conditionOptions !== undefined && Object.keys(conditionOptions).length > 0) {
       throw new ConditionError(Object.keys(conditionOptions).map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
@@ -113,13 +113,13 @@ class Engine implements Segmatch {
   createIndex(): SegmentIndex {
     return createIndexWith(this.scope);
   }
-  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
+  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment> {
     return createSegmentWith(this.resolved, body, options) as Counted<C, Segment>;
   }
-  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate> {
     return updateSegmentWith(this.resolved, segment, body, options) as Counted<C, SegmentUpdate>;
   }
-  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions): Counted<C, SegmentPreview> {
+  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions<ContactOf<C>>): Counted<C, SegmentPreview> {
     return previewWith(this.resolved, segment, body, contacts, options) as Counted<C, SegmentPreview>;
   }
   fromMongoQuery(filter: unknown): Condition {

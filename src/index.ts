@@ -3,7 +3,7 @@
  * in-memory predicates that answer exactly as MongoDB does.
  */
 export { compileCondition, conditionJsonSchema, explainCondition, toSql, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
-export type { CompiledCondition, SafeParseResult } from "./compile.js";
+export type { CompiledCondition, SafeParseFailure, SafeParseResult, SafeParseSuccess, SqlConditionArgument } from "./compile.js";
 export { createSegmatch } from "./engine.js";
 export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
 export { ConditionError, formatPath, isConditionError } from "./errors.js";

@@ -36,30 +36,36 @@ export { TOPIC_LAYOUTS, type TopicLayout };
 
 export interface TopicOptions {
   /** Document path of the contact's topic subscriptions. Default `"topics"`. */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** How subscriptions are stored. Default `"ids"`. */
-  readonly layout?: TopicLayout;
+  readonly layout?: TopicLayout | undefined;
 }
 
+/**
+ * Options of the condition functions and of `createSegmatch`. Every option may be left out
+ * or given as `undefined` (the same thing: the default), so that under
+ * `exactOptionalPropertyTypes` a caller can pass `{ fields: maybeCatalog }`.
+ */
 export interface ConditionOptions {
-  readonly limits?: Partial<ConditionLimits>;
-  readonly topics?: TopicOptions;
+  /** Any of the {@link DEFAULT_LIMITS} to change; a limit left out (or `undefined`) keeps its default. */
+  readonly limits?: { readonly [K in keyof ConditionLimits]?: ConditionLimits[K] | undefined } | undefined;
+  readonly topics?: TopicOptions | undefined;
   /** A field catalog: with it, conditions are checked and compiled against typed fields. */
-  readonly fields?: FieldCatalog;
+  readonly fields?: FieldCatalog | undefined;
   /**
    * The MongoDB server whose answers the in-memory predicate gives: `"7.0"`, `"8.0"` (the
    * default) or `"9.0"`. The filter is the same for all; they differ in null equality on a
    * stored `undefined` (8.0) and on dotted paths through arrays (9.0).
    */
-  readonly mongoVersion?: MongoVersion;
+  readonly mongoVersion?: MongoVersion | undefined;
   /**
    * Never generate code (`new Function`): every predicate runs on closures. For a strict
    * Content-Security-Policy without `unsafe-eval`. Default false (code is generated where
    * it pays, and an environment that forbids it is detected).
    */
-  readonly jitless?: boolean;
+  readonly jitless?: boolean | undefined;
   /** Where conditions meet a PostgreSQL table, for `toSql` (see {@link SqlOptions}). */
-  readonly sql?: SqlOptions;
+  readonly sql?: SqlOptions | undefined;
 }
 
 /**
@@ -71,10 +77,10 @@ export interface ConditionOptions {
 export interface SqlOptions {
   readonly table: string;
   readonly id: string;
-  readonly columns?: { readonly [field: string]: string };
+  readonly columns?: { readonly [field: string]: string } | undefined;
   readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
   /** The first placeholder is `$(paramOffset + 1)`. Default 0. */
-  readonly paramOffset?: number;
+  readonly paramOffset?: number | undefined;
 }
 
 /** SQL options checked, with every identifier quoted once. */
@@ -189,7 +195,8 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   sql: undefined,
   settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION], false),
 });
-const OPTION_KEYS = ["limits", "topics", "fields", "mongoVersion", "jitless", "sql"];
+/** The keys of {@link ConditionOptions}. */
+export const OPTION_KEYS: readonly string[] = ["limits", "topics", "fields", "mongoVersion", "jitless", "sql"];
 
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
@@ -233,6 +240,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
       for (const [key, value] of Object.entries(given)) {
         if (!(key in DEFAULT_LIMITS)) {
           bad(["limits", key], `unknown limit "${key}" (expected one of ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+        } else if (value === undefined) {
+          // Given as undefined: the default, as when it is left out.
         } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
           bad(["limits", key], `${key} must be a positive integer`);
         } else {

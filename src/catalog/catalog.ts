@@ -17,15 +17,15 @@ export type DateStorage = (typeof DATE_STORAGES)[number];
 export interface FieldSpec {
   readonly type: FieldType;
   /** Where the document holds the value, e.g. `properties.p7`. Defaults to the field's name. */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /** The allowed values of an `enum`. */
-  readonly values?: readonly string[];
+  readonly values?: readonly string[] | undefined;
   /** For `date` fields: how the value is stored. Default `"date"`. */
-  readonly storage?: DateStorage;
+  readonly storage?: DateStorage | undefined;
   /** A name for people (a segment builder's field list), e.g. `"Lifetime value"`. */
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** A sentence for people about what the field holds. */
-  readonly description?: string;
+  readonly description?: string | undefined;
 }
 
 export type FieldCatalog = { readonly [name: string]: FieldSpec };

@@ -10,7 +10,7 @@ import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
-import type { ConditionOptions } from "../options.js";
+import { OPTION_KEYS, type ConditionOptions } from "../options.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
 import { pass, sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
@@ -194,7 +194,7 @@ export interface MembershipDiff {
 }
 
 export interface DiffOptions extends ConditionOptions {
-  readonly id?: ContactId;
+  readonly id?: ContactId | undefined;
 }
 
 /** Splits diff options into the contact id function and the condition options, reading each once. */
@@ -209,8 +209,9 @@ export function splitDiffOptions(options: DiffOptions | undefined): { id: Contac
   if (id !== undefined && typeof id !== "function") {
     throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
   }
-  // Only `id` given: no condition options, so a compiled condition is taken as it was made.
-  return { id: id ?? defaultContactId, conditionOptions: Object.keys(rest).length > 0 ? rest : undefined };
+  // Only `id` given (a condition option given as undefined is one left out): no condition options, so a compiled condition is taken as it was made.
+  const given = Object.keys(rest).some((key) => (rest as Record<string, unknown>)[key] !== undefined || !OPTION_KEYS.includes(key));
+  return { id: id ?? defaultContactId, conditionOptions: given ? rest : undefined };
 }
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
@@ -218,7 +219,7 @@ export function diffMembership<C extends Contacts>(
   before: ConditionInput,
   after: ConditionInput,
   contacts: C,
-  options?: Omit<DiffOptions, "id"> & { readonly id?: (contact: ContactOf<C>) => string },
+  options?: Omit<DiffOptions, "id"> & { readonly id?: ((contact: ContactOf<C>) => string) | undefined },
 ): Counted<C, MembershipDiff> {
   const { id, conditionOptions } = splitDiffOptions(options as DiffOptions | undefined);
   return diffWith(scopeOf(conditionOptions), before, after, contacts, id) as Counted<C, MembershipDiff>;

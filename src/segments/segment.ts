@@ -11,8 +11,8 @@ import { parseIsoDate } from "../catalog/dates.js";
 import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
 import { parseWith } from "../parse/parse.js";
 import { didYouMean } from "../suggest.js";
-import { sourceKind, type Contacts, type Counted } from "./contacts.js";
-import { countWith, diffWith, splitDiffOptions, type ContactId } from "./membership.js";
+import { sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
+import { countWith, diffWith, splitDiffOptions } from "./membership.js";
 import { sameValue } from "./segment-index.js";
 
 export interface Segment {
@@ -30,8 +30,8 @@ export interface Segment {
 }
 
 export interface SegmentBody {
-  readonly name?: string;
-  readonly description?: string | null;
+  readonly name?: string | undefined;
+  readonly description?: string | null | undefined;
   readonly conditions?: unknown;
 }
 
@@ -203,13 +203,13 @@ function withCount<T>(conditions: Condition, contacts: Contacts | undefined, opt
 
 export interface CreateOptions extends ConditionOptions {
   readonly id: string;
-  readonly now?: Date;
+  readonly now?: Date | undefined;
   /** When given, `memberCount` is counted from them; otherwise it is `null`. */
-  readonly contacts?: Contacts;
+  readonly contacts?: Contacts | undefined;
 }
 
 /** Validates a create body and returns the complete segment. */
-export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C }): Counted<C, Segment> {
+export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment> {
   return createSegmentWith(undefined, body, options) as Counted<C, Segment>;
 }
 
@@ -233,9 +233,9 @@ export function createSegmentWith(engine: ResolvedOptions | undefined, body: unk
 }
 
 export interface UpdateOptions extends ConditionOptions {
-  readonly now?: Date;
+  readonly now?: Date | undefined;
   /** When the conditions change and contacts are given, `memberCount` is recounted. */
-  readonly contacts?: Contacts;
+  readonly contacts?: Contacts | undefined;
 }
 
 export interface SegmentUpdate {
@@ -271,7 +271,7 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
-export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C }): Counted<C, SegmentUpdate> {
+export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate> {
   return updateSegmentWith(undefined, segment, body, options) as Counted<C, SegmentUpdate>;
 }
 
@@ -293,12 +293,16 @@ export interface SegmentPreview {
   readonly left: string[];
 }
 
-/** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
+/**
+ * Tests new conditions before saving, in one pass over the contacts; changes nothing. The
+ * `id` callback receives the source's contacts (typed as the source's items, as with
+ * `diffMembership`).
+ */
 export function previewSegmentUpdate<C extends Contacts>(
   segment: Segment,
   body: SegmentBody | unknown,
   contacts: C,
-  options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ContactId },
+  options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ((contact: ContactOf<C>) => string) | undefined },
 ): Counted<C, SegmentPreview> {
   return previewWith(undefined, segment, body, contacts, options) as Counted<C, SegmentPreview>;
 }

@@ -4,7 +4,7 @@
  * column gives its catalog field a value and a NULL column leaves the field missing; topics
  * come from a `text[]` column or a join table. `WHERE <expression>` selects a row exactly
  * when the in-memory predicate accepts that document (a property test over a real
- * PostgreSQL proves it).
+ * PostgreSQL checks it).
  *
  * - Two-valued logic: a comparison with a NULL column is NULL, which a `WHERE` treats as
  *   false, and so does every AND/OR above it; only a NOT could turn it into true. So each
@@ -27,10 +27,20 @@ import type { Operand } from "../../language/operators.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
 import { quoteIdentifier, type ResolvedOptions, type ResolvedSql } from "../../options.js";
 
-/** A parameterised SQL expression, in node-postgres' convention. */
+/**
+ * A parameterised SQL expression, in node-postgres' convention: pass it as it is, e.g.
+ * `client.query(\`SELECT … WHERE ${where.text}\`, where.values)` with `pg` or PGlite.
+ *
+ * `values` is typed as a mutable `unknown[]` because that is what those clients' signatures
+ * take (`pg`'s `any[]`, PGlite's `any[]`); a `readonly unknown[]` would make every caller
+ * write `[...where.values]`. It is honest: every call of `toSql` (or `membershipChangeSql`)
+ * builds a fresh array, and its list parameters, that belong to the caller alone and are not
+ * frozen, so a client or a caller that appends to it (to add parameters of its own, say)
+ * changes nothing but that copy. The expression object itself is frozen.
+ */
 export interface SqlExpression {
   readonly text: string;
-  readonly values: readonly unknown[];
+  readonly values: unknown[];
 }
 
 /** A part of the expression, and whether it can be NULL (then a NOT must coalesce it). */
@@ -237,7 +247,7 @@ export function toSqlExpression(root: Node, resolved: ResolvedOptions): SqlExpre
   const { sql, fields } = checked(resolved);
   const builder = new SqlBuilder(sql, fields);
   const text = builder.build(root);
-  return Object.freeze({ text, values: Object.freeze(withinProtocol(builder.values, sql)) });
+  return Object.freeze({ text, values: withinProtocol(builder.values, sql) });
 }
 
 /** PostgreSQL's wire protocol counts parameters in 16 bits. */
@@ -261,7 +271,7 @@ export function changeSqlExpressions(before: Node, after: Node, resolved: Resolv
     const builder = new SqlBuilder(sql, fields);
     const a = builder.build(yes);
     const b = builder.build(no);
-    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: Object.freeze(withinProtocol(builder.values, sql)) });
+    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: withinProtocol(builder.values, sql) });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
 }
