@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+/** The package's version, for `segmatch --version` (the bin is one file: it reads no package.json). */
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
 
 export default defineConfig([
   {
@@ -17,6 +21,7 @@ export default defineConfig([
     dts: false,
     sourcemap: false,
     target: "node20",
+    define: { __SEGMATCH_VERSION__: JSON.stringify(version) },
     esbuildPlugins: [
       {
         name: "library-external",

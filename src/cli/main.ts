@@ -1,36 +1,31 @@
 /**
  * The `segmatch` command: the library's jobs from a shell. The library itself does no I/O;
- * this file reads files and standard input, streams NDJSON contacts line by line (never the
- * whole file), and writes results to standard output, progress and errors to standard error.
+ * this file reads the arguments and runs the commands, input.ts reads files and standard
+ * input (contacts streamed, never the whole file), ejson.ts reads and writes Extended JSON.
+ * Results go to standard output; progress, notes and errors to standard error.
  *
- * Exit codes: 0 done, 1 an invalid condition (`check`) or a refused input, 2 a usage error
- * (unknown command or flag, a missing or unreadable file, text that is not JSON).
+ * The catalog: `--fields contact` (the default) is the library's built-in `contactFields`,
+ * as the platform's contact exports are stored (`createdAt` a Date, compared as a date);
+ * `--fields none` reads field names as plain document paths, nothing typed; any other
+ * value is a catalog file. A field the default catalog does not know is refused, with a
+ * hint naming the other two: a refusal is loud, where plain paths would silently compare
+ * "2024-01-01" (a string) with stored Dates and count 0.
+ *
+ * Exit codes: 0 done; 1 an invalid condition (`check`), a refused condition or filter, or
+ * contacts that are not documents (`count` and `diff` print their result, and report on
+ * standard error how many lines were skipped and which); 2 a usage error (an unknown
+ * command or flag, a bad flag value, a file that cannot be read, text that is not JSON or
+ * holds an Extended JSON value that cannot be read exactly); 70 a bug (bin.ts).
  */
-import { createReadStream, readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { createSegmatch, isConditionError, type ConditionOptions, type Segmatch } from "../index.js";
-import { parse as parseJson, stringify } from "./ejson.js";
+import { readFileSync } from "node:fs";
+import { contactFields, createSegmatch, formatPath, isConditionError, MONGO_VERSIONS, type ConditionError, type ConditionOptions, type MongoVersion, type Segmatch, type TopicLayout } from "../index.js";
+import { closest, meant } from "../suggest.js";
+import { stringify } from "./ejson.js";
+import { helpText } from "./help.js";
+import { ContactReader, nameOf, readJson, UsageError, type Skipped } from "./input.js";
 
-const USAGE = `Usage: segmatch <command> [flags] <files…>   (a file may be "-" for standard input)
-
-Commands:
-  check <condition.json>                      validate; print the issues with their paths; exit 1 when invalid
-  filter <condition.json>                     print the MongoDB filter as Extended JSON
-  explain <condition.json>                    print the condition in words
-  from-mongo <filter.json>                    lift a MongoDB filter (Extended JSON) into a condition
-  count <condition.json> <contacts.ndjson>    count the contacts (one JSON document per line) that match
-  diff <before.json> <after.json> <contacts.ndjson>
-                                              print the contacts that enter and leave, and the count after
-
-Flags:
-  --fields <catalog.json>       a field catalog
-  --topics-layout ids|records   how topics are stored (default ids)
-  --topics-path <path>          where topics are stored (default topics)
-  --mongo-version 7.0|8.0|9.0   the server whose answers to give (default 8.0)
-  --help`;
-
-/** A problem with how the command was called: exit code 2. */
-class UsageError extends Error {}
+/** Set by the build (tsup.config.ts) from package.json. */
+declare const __SEGMATCH_VERSION__: string | undefined;
 
 interface Io {
   readonly stdout: NodeJS.WritableStream;
@@ -38,18 +33,57 @@ interface Io {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-function parseArgs(argv: readonly string[]): { command: string | undefined; files: string[]; flags: Map<string, string> } {
-  const flags = new Map<string, string>();
+/** Each command with the files it takes. */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  check: ["<condition.json>"],
+  filter: ["<condition.json>"],
+  explain: ["<condition.json>"],
+  "from-mongo": ["<filter.json>"],
+  count: ["<condition.json>", "<contacts>"],
+  diff: ["<before.json>", "<after.json>", "<contacts>"],
+};
+const VALUE_FLAGS = ["fields", "topics-layout", "topics-path", "mongo-version"] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+const LAYOUTS = ["ids", "records"] as const satisfies readonly TopicLayout[];
+const HELP_HINT = 'Run "segmatch --help" for usage.';
+
+function version(): string {
+  if (typeof __SEGMATCH_VERSION__ === "string") return __SEGMATCH_VERSION__;
+  try {
+    // Unbundled (the sources run directly): the package.json above this file's folder.
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "(unknown version)";
+  }
+}
+
+interface Args {
+  readonly command: string | undefined;
+  readonly files: string[];
+  readonly flags: Map<ValueFlag, string>;
+}
+
+/** ` (did you mean --x?)` for a misspelt flag. */
+function flagHint(name: string): string {
+  const near = closest(name, [...VALUE_FLAGS, "help", "version"], 1);
+  return near.length > 0 ? ` (did you mean --${near[0]}?)` : "";
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const flags = new Map<ValueFlag, string>();
   const files: string[] = [];
   let command: string | undefined;
+  let flagsEnd = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === "--help" || arg === "-h") flags.set("help", "");
-    else if (arg.startsWith("--")) {
-      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-      if (!["fields", "topics-layout", "topics-path", "mongo-version"].includes(name)) throw new UsageError(`unknown flag --${name}`);
+    if (!flagsEnd && arg === "--") flagsEnd = true;
+    else if (!flagsEnd && arg.startsWith("-") && arg !== "-") {
+      const [raw, inline] = arg.startsWith("--") ? (arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined]) : [arg, undefined];
+      const name = VALUE_FLAGS.find((f) => f === raw);
+      if (name === undefined) throw new UsageError(`unknown flag ${arg.startsWith("--") ? `--${raw}` : arg}${flagHint(raw.replace(/^-+/, ""))}`);
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value${name === "fields" ? " (contact, none or a catalog file)" : ""}`);
+      if (flags.has(name)) throw new UsageError(`--${name} is given twice`);
       flags.set(name, value);
     } else if (command === undefined) command = arg;
     else files.push(arg);
@@ -57,133 +91,179 @@ function parseArgs(argv: readonly string[]): { command: string | undefined; file
   return { command, files, flags };
 }
 
-function readText(file: string): string {
-  try {
-    return file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read ${file === "-" ? "standard input" : file}: ${(error as Error).message}`);
-  }
-}
-
-function readJson(file: string): unknown {
-  const text = readText(file);
-  try {
-    return parseJson(text);
-  } catch (error) {
-    throw new UsageError(`${file === "-" ? "standard input" : file} is not JSON: ${(error as Error).message}`);
-  }
-}
-
-function engineFrom(flags: Map<string, string>): Segmatch {
+/** The engine's options from the flags; a bad value is a usage error that names its flag. */
+function optionsFrom(flags: Map<ValueFlag, string>): { options: ConditionOptions; notes: readonly string[] } {
   const options: { -readonly [K in keyof ConditionOptions]: ConditionOptions[K] } = {};
-  const fields = flags.get("fields");
-  if (fields !== undefined) options.fields = readJson(fields) as NonNullable<ConditionOptions["fields"]>;
+  let notes: readonly string[] = [];
+  const fields = flags.get("fields") ?? "contact";
+  if (fields === "contact") options.fields = contactFields;
+  else if (fields !== "none") {
+    try {
+      const read = readJson(fields, `--fields ${fields}`);
+      options.fields = read.value as NonNullable<ConditionOptions["fields"]>;
+      notes = read.notes;
+    } catch (error) {
+      const near = closest(fields, ["contact", "none"], 1);
+      if (error instanceof UsageError && error.message.startsWith("cannot read") && near.length > 0) {
+        throw new UsageError(`--fields ${fields}: no such catalog file${meant(near)}`, "--fields takes contact (the built-in catalog), none (plain document paths) or a catalog file.");
+      }
+      throw error;
+    }
+  }
   const layout = flags.get("topics-layout");
   const path = flags.get("topics-path");
-  if (layout !== undefined || path !== undefined) options.topics = { ...(layout !== undefined ? { layout: layout as "ids" } : {}), ...(path !== undefined ? { path } : {}) };
-  const version = flags.get("mongo-version");
-  if (version !== undefined) options.mongoVersion = version as NonNullable<ConditionOptions["mongoVersion"]>;
-  return createSegmatch(options);
+  if (layout !== undefined) {
+    if (!(LAYOUTS as readonly string[]).includes(layout)) throw new UsageError(`--topics-layout must be ${LAYOUTS.join(" or ")}, not ${JSON.stringify(layout)}${meant(closest(layout, LAYOUTS, 1))}`);
+  }
+  if (layout !== undefined || path !== undefined) options.topics = { ...(layout !== undefined ? { layout: layout as TopicLayout } : {}), ...(path !== undefined ? { path } : {}) };
+  const mongoVersion = flags.get("mongo-version");
+  if (mongoVersion !== undefined) {
+    if (!(MONGO_VERSIONS as readonly string[]).includes(mongoVersion)) throw new UsageError(`--mongo-version must be one of ${MONGO_VERSIONS.join(", ")}, not ${JSON.stringify(mongoVersion)}`);
+    options.mongoVersion = mongoVersion as MongoVersion;
+  }
+  return { options, notes };
 }
 
-/** The contacts of an NDJSON file, one line at a time; blank lines are skipped; progress on stderr every 250,000 lines. */
-async function* contacts(file: string, io: Io): AsyncGenerator<unknown> {
-  const input = file === "-" ? io.stdin : createReadStream(file, { encoding: "utf8" });
-  const opened = new Promise<void>((resolve, reject) => {
-    if (file === "-") resolve();
-    else (input as ReturnType<typeof createReadStream>).once("open", () => resolve()).once("error", (error) => reject(new UsageError(`cannot read ${file}: ${error.message}`)));
-  });
-  await opened;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (n % 250_000 === 0) io.stderr.write(`segmatch: ${n.toLocaleString("en-US")} contacts read\n`);
-    if (line.trim() === "") continue;
-    let contact: unknown;
-    try {
-      contact = parseJson(line);
-    } catch (error) {
-      throw new UsageError(`${file === "-" ? "standard input" : file}, line ${n}: not JSON: ${(error as Error).message}`);
-    }
-    yield contact;
+/** The flag an option issue is about, and its message in the flag's words. */
+function optionIssueLine(issue: ConditionError["issues"][number], flags: Map<ValueFlag, string>): string {
+  const [, option, sub, ...rest] = issue.path;
+  if (option === "fields") {
+    const at = sub === undefined ? "" : `${formatPath([sub, ...rest])}: `;
+    return `--fields ${flags.get("fields") ?? "contact"}: ${at}${issue.message}`;
+  }
+  if (option === "topics" && (sub === "path" || sub === "layout")) {
+    const flag = sub === "path" ? "--topics-path" : "--topics-layout";
+    return `${flag} ${JSON.stringify(flags.get(sub === "path" ? "topics-path" : "topics-layout") ?? "")}: ${issue.message.replace(/^topics\.(path|layout) /, "")}`;
+  }
+  if (option === "mongoVersion") return `--mongo-version: ${issue.message.replace(/^mongoVersion /, "")}`;
+  return `${formatPath(issue.path)}: ${issue.message}`;
+}
+
+function engineFrom(flags: Map<ValueFlag, string>, io: Io): Segmatch {
+  const { options, notes } = optionsFrom(flags);
+  for (const note of notes) io.stderr.write(`segmatch: --fields ${flags.get("fields")}: ${note}\n`);
+  try {
+    return createSegmatch(options);
+  } catch (error) {
+    if (!isConditionError(error)) throw error;
+    const lines = error.issues.slice(0, 10).map((issue) => optionIssueLine(issue, flags));
+    if (error.issues.length > 10) lines.push(`… and ${error.issues.length - 10} more`);
+    throw new UsageError(lines.join("\nsegmatch: "), flags.get("fields") !== undefined && error.issues.some((i) => i.code === "invalid_catalog") ? 'A catalog maps names to {"type": …, "path"?: …}: see "segmatch --help".' : undefined);
   }
 }
 
-function printIssues(error: unknown, io: Io): void {
-  if (!isConditionError(error)) throw error;
-  for (const [path, messages] of Object.entries(error.flatten().fieldErrors)) for (const m of messages) io.stdout.write(`${path}: ${m}\n`);
-  for (const m of error.flatten().formErrors) io.stdout.write(`(root): ${m}\n`);
+/** Reads a condition or filter file; notes on Extended JSON that was left as written go to stderr. */
+function input(file: string, io: Io): unknown {
+  const { value, notes } = readJson(file);
+  for (const note of notes) io.stderr.write(`segmatch: ${nameOf(file)}: ${note}\n`);
+  return value;
+}
+
+function printIssues(error: ConditionError, io: Io): void {
+  const { formErrors, fieldErrors } = error.flatten();
+  for (const [path, messages] of Object.entries(fieldErrors)) for (const m of messages) io.stdout.write(`${path}: ${m}\n`);
+  for (const m of formErrors) io.stdout.write(`(root): ${m}\n`);
+}
+
+/** The report of skipped lines: `2 lines are not documents (line 3: null, line 7: an array); they were not counted`. */
+function skippedLine(skipped: Skipped, what: string): string {
+  const n = skipped.count;
+  const noun = skipped.format === "lines" ? (n === 1 ? "line is" : "lines are") : n === 1 ? "array element is" : "array elements are";
+  const list = `${skipped.first.join(", ")}${n > skipped.first.length ? ", …" : ""}`;
+  return `segmatch: ${n.toLocaleString("en-US")} ${noun} not ${n === 1 ? "a document" : "documents"} (${list}); ${n === 1 ? "it was" : "they were"} ${what}\n`;
 }
 
 /** Runs one command line; resolves to the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let unknownFieldHint = false;
   try {
-    const { command, files, flags } = parseArgs(argv);
-    if (flags.has("help") || command === undefined) {
-      (command === undefined && !flags.has("help") ? io.stderr : io.stdout).write(`${USAGE}\n`);
-      return command === undefined && !flags.has("help") ? 2 : 0;
+    const flagArgs = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+    if (flagArgs.includes("--help") || flagArgs.includes("-h")) {
+      io.stdout.write(`${helpText(version())}\n`);
+      return 0;
     }
-    const need = (n: number) => {
-      if (files.length !== n) throw new UsageError(`${command} takes ${n} file${n === 1 ? "" : "s"}, not ${files.length}`);
-    };
-    const engine = engineFrom(flags);
+    if (flagArgs.includes("--version") || flagArgs.includes("-v")) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const { command, files, flags } = parseArgs(argv);
+    if (command === undefined) throw new UsageError(`no command given: ${Object.keys(COMMANDS).join(", ")}`);
+    const takes = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (takes === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}${meant(closest(command, Object.keys(COMMANDS), 1))}`);
+    if (files.length !== takes.length) {
+      throw new UsageError(`${command} takes ${takes.length} file${takes.length === 1 ? "" : "s"}, not ${files.length}`, `Usage: segmatch ${command} [flags] ${takes.join(" ")}`);
+    }
+    if (files.filter((f) => f === "-").length > 1) throw new UsageError("standard input (-) can be read once only");
+    unknownFieldHint = !flags.has("fields");
+    const engine = engineFrom(flags, io);
+    const [first, second, third] = files as [string, string | undefined, string | undefined];
     switch (command) {
       case "check": {
-        need(1);
-        const result = engine.safeParse(readJson(files[0] as string));
+        const result = engine.safeParse(input(first, io));
         if (result.success) {
           io.stdout.write("valid\n");
           return 0;
         }
         printIssues(result.error, io);
+        if (unknownFieldHint && result.error.issues.some((i) => i.code === "unknown_field")) io.stderr.write(catalogHint());
         return 1;
       }
       case "filter":
-        need(1);
-        io.stdout.write(`${stringify(engine.toMongoFilter(readJson(files[0] as string)))}\n`);
+        io.stdout.write(`${stringify(engine.toMongoFilter(input(first, io)))}\n`);
         return 0;
       case "explain":
-        need(1);
-        io.stdout.write(`${engine.explain(readJson(files[0] as string))}\n`);
+        io.stdout.write(`${engine.explain(input(first, io))}\n`);
         return 0;
       case "from-mongo":
-        need(1);
-        io.stdout.write(`${stringify(engine.fromMongoQuery(readJson(files[0] as string)))}\n`);
+        io.stdout.write(`${stringify(engine.fromMongoQuery(input(first, io)))}\n`);
         return 0;
       case "count": {
-        need(2);
-        const compiled = engine.compile(readJson(files[0] as string));
-        const count = await engine.countMembers(compiled, contacts(files[1] as string, io));
+        const compiled = engine.compile(input(first, io));
+        const contacts = new ContactReader(second!, io.stdin, progress(io));
+        const count = await engine.countMembers(compiled, contacts);
         io.stdout.write(`${count}\n`);
-        return 0;
+        return reportSkipped(contacts.skipped(), "not counted", io);
       }
-      case "diff": {
-        need(3);
-        const before = engine.compile(readJson(files[0] as string));
-        const after = engine.compile(readJson(files[1] as string));
-        const diff = await engine.diffMembership(before, after, contacts(files[2] as string, io));
+      default: {
+        // diff
+        const before = engine.compile(input(first, io));
+        const after = engine.compile(input(second!, io));
+        const contacts = new ContactReader(third!, io.stdin, progress(io));
+        const diff = await engine.diffMembership(before, after, contacts);
         io.stdout.write(`${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`);
-        return 0;
+        return reportSkipped(contacts.skipped(), "left out of the diff", io);
       }
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`segmatch: ${error.message}\n${USAGE}\n`);
+      io.stderr.write(`segmatch: ${error.message}\n${error.hint ?? HELP_HINT}\n`);
       return 2;
     }
-    // A file system error while streaming (a directory given as a file, a failing disk) is about the arguments too.
+    // A file system error while streaming (a failing disk) is about the arguments too.
     if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === "string") {
       io.stderr.write(`segmatch: cannot read a file: ${error.message}\n`);
       return 2;
     }
     if (isConditionError(error)) {
-      io.stderr.write(`segmatch: ${error.message}\n`);
-      // Bad flags (options, a catalog file) are usage errors; a refused condition or filter is 1.
-      return error.issues.every((i) => i.code === "invalid_options" || i.code === "invalid_catalog") ? 2 : 1;
+      io.stderr.write(`segmatch: ${error.message.replace(/\n/g, "\nsegmatch: ")}\n`);
+      const unknown = error.issues.some((i) => i.code === "unknown_field" || (i.path[0] === "filter" && i.message.startsWith("no catalog field is stored at")));
+      if (unknownFieldHint && unknown) io.stderr.write(catalogHint());
+      return 1;
     }
     throw error;
   }
+}
+
+function catalogHint(): string {
+  return "segmatch: hint: the default catalog is --fields contact (the built-in contact fields); --fields none reads field names as plain document paths, --fields catalog.json gives your own catalog\n";
+}
+
+function progress(io: Io): (read: number) => void {
+  return (read) => io.stderr.write(`segmatch: ${read.toLocaleString("en-US")} contacts read\n`);
+}
+
+function reportSkipped(skipped: Skipped, what: string, io: Io): number {
+  if (skipped.count === 0) return 0;
+  io.stderr.write(skippedLine(skipped, what));
+  return 1;
 }
