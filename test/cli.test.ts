@@ -81,6 +81,11 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     expect(segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $regularExpression: { pattern: "^ada", options: "x" } } })).code).toBe(1);
     const decimal = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $numberDecimal: "0.1" } }));
     expect([decimal.code, decimal.stderr]).toEqual([1, "segmatch: filter.a: the language cannot compare with an instance of Decimal128\n"]);
+    // An integer literal a double would round is read as a 64-bit integer, which a condition refuses, with a note.
+    const rounded = segmatch(["check", file("big-literal.json", '{"field":"n","operator":"eq","value":9007199254740993}'), "--fields", "none"]);
+    expect(rounded.code).toBe(1);
+    expect(rounded.stdout).toContain("value: ");
+    expect(rounded.stderr).toContain("big-literal.json: 9007199254740993 is beyond 2^53, where a double would round it: it is read as a 64-bit integer");
     // MongoDB's $regex operator stays an operator (EJSON's legacy {$regex, $options} would make it a value).
     expect(JSON.parse(segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $regex: "^ada" } })).stdout)).toEqual({ field: "a", operator: "startsWith", value: "ada" });
     const plain = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ email: { $regularExpression: { pattern: "^ada", options: "" } }, n: { $gt: { $numberInt: "5" } } }));
@@ -103,6 +108,7 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     expectUsageError(segmatch(["check", c, "--fields"]), "--fields needs a value (contact, none or a catalog file)");
     expectUsageError(segmatch(["check", c, "--fields", "none", "--fields=contact"]), "--fields is given twice");
     expectUsageError(segmatch(["count", "-", "-"], "{}"), "standard input (-) can be read once only");
+    expectUsageError(segmatch(["check", c, "--help=yes"]), "--help takes no value");
   });
 
   it("did you mean: a misspelt command or flag", () => {
@@ -192,6 +198,7 @@ describe("segmatch --fields: the built-in catalog by default", () => {
         { _id: "a", createdAt: { $date: "2024-02-01T00:00:00Z" } },
         { _id: "b", createdAt: { $date: "2023-06-01T12:00:00.250Z" } },
         { _id: "c", createdAt: { $date: { $numberLong: "1717200000000" } } },
+        { _id: "f", createdAt: { $date: "2024-01-01T00:30:00.000+0100" } },
         { _id: "d", createdAt: "2024-05-01" },
         { _id: "e" },
       ),
@@ -199,7 +206,8 @@ describe("segmatch --fields: the built-in catalog by default", () => {
 
   it("createdAt gte a date counts the contacts dated since (stored as {$date}), as the library's contactFields does", () => {
     const condition = file("since.json", { field: "createdAt", operator: "gte", value: "2024-01-01" });
-    // a and c are Dates on or after 2024-01-01; d holds a string, which a date condition never matches (MongoDB compares by type).
+    // a and c are Dates on or after 2024-01-01; f is 2023-12-31T23:30Z (its offset, in old mongoexport's -0400 form, is read);
+    // d holds a string, which a date condition never matches (MongoDB compares by type).
     expect(segmatch(["count", condition, contacts()])).toEqual({ code: 0, stdout: "2\n", stderr: "" });
     expect(segmatch(["count", condition, contacts(), "--fields", "contact"]).stdout).toBe("2\n");
     expect(JSON.parse(segmatch(["filter", condition]).stdout)).toEqual({ createdAt: { $gte: { $date: "2024-01-01T00:00:00Z" } } });

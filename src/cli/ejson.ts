@@ -15,7 +15,8 @@
  * - `{"$numberLong": "9007199254740993"}` becomes the double 9007199254740992; a plain
  *   integer literal beyond 2^53 (relaxed mongoexport writes an int64 so) is rounded by
  *   JSON.parse. Here a `$numberLong`, and an integer literal a double cannot hold exactly
- *   (within int64), become a bigint, which documents compare exactly.
+ *   (within int64), become a bigint, which documents compare exactly (and which a condition
+ *   or filter refuses, with a note: the language's values are doubles).
  * - `{"$date": "2024-01-01T00:00:00"}` is read in the machine's time zone, `"2024-02-30"` as
  *   March 1st, `"garbage"` as an Invalid Date (epoch 0 to MongoDB), a fractional number is
  *   truncated. Here `$date` text is the library's strict ISO-8601 (an offset is required),
@@ -31,6 +32,14 @@
  *   Here it is a RegExp when its options are JavaScript's (i, m, s, u); with PCRE-only
  *   options (x, l) a filter keeps the object as written, so the lift refuses it rather than
  *   lose them, and a contact gets bson's BSONRegExp.
+ * - `{"$numberDecimal": "0.1000000000000000000000000000000000001"}` (37 digits) becomes
+ *   0.1 in bson 7.3.4, though Decimal128.fromString refuses most text it would round. Here
+ *   the decimal's value is compared with the text's.
+ *
+ * So bson builds the values (ObjectId, Decimal128, Long, doubles, Binary, Timestamp,
+ * BSONSymbol, Code, MinKey, MaxKey, BSONRegExp) once a wrapper has passed the checks; a
+ * `$date` becomes a Date from the library's own strict ISO-8601 reader (parseIsoDate), a
+ * `$regularExpression` a RegExp, `$undefined` undefined.
  *
  * A wrapper that fails those checks stops the run in a contact (the line is reported, as
  * text that is not JSON is). In a condition, catalog or filter it is left as the object it
@@ -79,7 +88,10 @@ const UNDEFINED: unique symbol = Symbol("undefined");
 export function parse(text: string, purpose: Purpose): Parsed {
   const notes: string[] = [];
   let sawUndefined = false;
-  const value: unknown = JSON.parse(exactIntegers(text), (_key, v: unknown) => {
+  const exact = exactIntegers(text, (literal) => {
+    if (purpose === "input" && notes.length < 10) notes.push(`${literal} is beyond 2^53, where a double would round it: it is read as a 64-bit integer`);
+  });
+  const value: unknown = JSON.parse(exact, (_key, v: unknown) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
     const read = readWrapper(v as Record<string, unknown>, purpose);
     if (read === NOT_A_WRAPPER) return v;
@@ -99,7 +111,7 @@ export function parse(text: string, purpose: Purpose): Parsed {
  * written as `{"$numberLong": "…"}`, so that it is read as a bigint rather than rounded.
  * Only texts where 16 digits follow what may precede a number are scanned.
  */
-function exactIntegers(text: string): string {
+function exactIntegers(text: string, rewritten: (literal: string) => void): string {
   // A number literal starts the text or follows "[", "," or ":" (and white space).
   if (!/(?:^|[[,:])\s*-?\d{16}/.test(text)) return text;
   let out = "";
@@ -112,6 +124,7 @@ function exactIntegers(text: string): string {
     // A literal right after a digit, a dot or an exponent is part of a longer number: the regex starts at a number's start only.
     const before = text[m.index - 1];
     if (before !== undefined && /[-\d.eE+]/.test(before)) continue;
+    rewritten(literal);
     out += `${text.slice(last, m.index)}{"$numberLong":"${literal}"}`;
     last = m.index + literal.length;
   }
@@ -144,7 +157,8 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
         return Number.isInteger(Number(v)) && Math.abs(Number(v)) <= MAX_DATE_MS ? { value: new Date(Number(v)) } : bad("a date number is whole epoch milliseconds within ±8.64e15");
       }
       if (typeof v !== "string") return bad("a date is ISO-8601 text or epoch milliseconds");
-      const date = parseIsoDate(v);
+      // Older mongoexport wrote the offset without a colon ("2014-03-13T13:47:42.483-0400").
+      const date = parseIsoDate(/T.*[+-]\d{4}$/.test(v) ? v.replace(/(\d{2})(\d{2})$/, "$1:$2") : v);
       return "ms" in date ? { value: new Date(date.ms) } : bad(date.problem);
     }
     case "$numberInt":
@@ -179,7 +193,7 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
           // A pattern JavaScript cannot compile: as a PCRE-only one below.
         }
       }
-      if (purpose === "input") return bad(`a filter's regular expression must be one JavaScript can run with the same options, not /${r.pattern.slice(0, 40)}/${r.options}`);
+      if (purpose === "input") return bad(`a regular expression is read only when JavaScript runs it with the same options, not /${r.pattern.slice(0, 40)}/${r.options}`);
       return { value: viaBson(object) };
     }
     case "$undefined":

@@ -80,6 +80,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (!flagsEnd && arg.startsWith("-") && arg !== "-") {
       const [raw, inline] = arg.startsWith("--") ? (arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined]) : [arg, undefined];
       const name = VALUE_FLAGS.find((f) => f === raw);
+      if (raw === "help" || raw === "version") throw new UsageError(`--${raw} takes no value`);
       if (name === undefined) throw new UsageError(`unknown flag ${arg.startsWith("--") ? `--${raw}` : arg}${flagHint(raw.replace(/^-+/, ""))}`);
       const value = inline ?? argv[++i];
       if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value${name === "fields" ? " (contact, none or a catalog file)" : ""}`);
