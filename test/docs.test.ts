@@ -6,7 +6,7 @@
  * prints exactly what it shows. `npm test` builds dist/ first.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformSync } from "esbuild";
@@ -14,7 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { blocks, CHECKER, checks, consoleSteps, docFiles, instrument, type Block } from "./docs/examples.js";
 
 const root = new URL("..", import.meta.url).pathname;
-const dir = join(root, ".docs-examples");
+// Inside the repository, so that "segmatch" resolves to the built package as for a user; one folder per run.
+const dir = mkdtempSync(join(root, ".docs-examples-"));
 const all = docFiles(root).flatMap((file) => blocks(root, file));
 const ts = all.filter((b) => b.lang === "ts");
 const sessions = all.filter((b) => b.lang === "console");
@@ -34,7 +35,6 @@ const STRICT = {
   skipLibCheck: true,
 };
 
-mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "checker.mjs"), CHECKER);
 writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: STRICT, include: ["*.ts"] }, null, 2));
 for (const b of ts) writeFileSync(join(dir, `${name(b)}.ts`), b.code);
