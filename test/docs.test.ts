@@ -83,8 +83,9 @@ describe("the docs' code blocks", () => {
     try {
       const prelude = `segmatch() { node ${JSON.stringify(join(root, "dist", "cli.js"))} "$@"; }\n`;
       for (const step of consoleSteps(b.code)) {
-        const result = spawnSync("bash", ["-c", prelude + step.command], { cwd, encoding: "utf8" });
-        expect(`${result.stdout}${result.stderr}`, `${b.file}:${b.line + step.line - 1}: $ ${step.command}`).toBe(step.output);
+        // Standard error joined to standard output, in the order written (Node writes pipes synchronously on Linux).
+        const result = spawnSync("bash", ["-c", `${prelude}{\n${step.command}\n} 2>&1`], { cwd, encoding: "utf8" });
+        expect(result.stdout, `${b.file}:${b.line + step.line - 1}: $ ${step.command}`).toBe(step.output);
       }
     } finally {
       rmSync(cwd, { recursive: true, force: true });

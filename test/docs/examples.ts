@@ -13,7 +13,7 @@
  *   expression; when it does not fit on the line it continues on the comment lines below it,
  *   each with `// ` removed, until it parses. `console.log(x); // => v` checks `x`.
  * - A ```console block is a shell session in a fresh folder: `$ command` lines, each followed
- *   by the exact text it prints (standard output and standard error, in that order). A
+ *   by the exact text it prints (standard output and standard error as they are written). A
  *   command that contains `<<'EOF'` continues up to the line `EOF`. `segmatch` runs the
  *   built bin; `# …` lines after the prompt are comments.
  * - Other blocks (```sh, ```text, ```json) are not run; the checks forbid ```text and
