@@ -15,7 +15,7 @@
  * `npm test` builds dist/ first; run `npm run build` before running this file alone.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -203,6 +203,17 @@ describe("the packed tarball, installed in fresh projects", () => {
     expect(existsSync(join(project, "node_modules/zod")) && existsSync(join(project, "node_modules/bson"))).toBe(true);
     const { stdout } = await run(process.execPath, [SCRIPTS[kind].file], { cwd: project, encoding: "utf8" });
     expect(JSON.parse(stdout)).toEqual(EXPECTED);
+  });
+
+  it("runs the installed bin: --version, and a count whose Extended JSON needs bson at run time", async () => {
+    const project = installed.esm;
+    const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+    const bin = join(project, "node_modules/.bin/segmatch");
+    expect((await run(bin, ["--version"], { cwd: project, encoding: "utf8" })).stdout).toBe(`${version}\n`);
+    writeFileSync(join(project, "recent.json"), JSON.stringify({ field: "createdAt", operator: "gte", value: "2024-01-01" }));
+    const contacts = [{ $date: "2024-03-05T10:00:00Z" }, { $date: "2023-03-05T10:00:00Z" }].map((d, i) => JSON.stringify({ _id: { $oid: `65f1c0a2b3c4d5e6f708192${i}` }, createdAt: d }));
+    writeFileSync(join(project, "contacts.ndjson"), `${contacts.join("\n")}\n`);
+    expect((await run(bin, ["count", "recent.json", "contacts.ndjson"], { cwd: project, encoding: "utf8" })).stdout).toBe("1\n");
   });
 
   it("type-checks the strict server under TypeScript 5.9 and 7, in the ESM and the CommonJS project; a misspelt key fails, by name", async () => {
