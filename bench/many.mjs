@@ -116,7 +116,7 @@ function segments(count, seed, sets) {
   // eslint-disable-next-line no-new-func -- the hand-written baselines are sources, one function per segment
   const hand = SEGS.map(({ source }) => new Function("s", `return (c) => ${source};`)(sets));
   const compiled = SEGS.map(({ condition }) => compileCondition(condition).matches);
-  const index = createSegmatch().createIndex();
+  const index = createSegmatch().createSegmentIndex();
   SEGS.forEach(({ condition }, i) => index.set(`s${i}`, condition));
   const contenders = {
     "hand-written per-segment functions": () => {
@@ -160,7 +160,7 @@ function segments(count, seed, sets) {
     gc?.();
     const before = process.memoryUsage().heapUsed;
     const t = now();
-    const index = createSegmatch().createIndex();
+    const index = createSegmatch().createSegmentIndex();
     SEGS.forEach(({ condition }, i) => index.set(`s${i}`, condition));
     const ms = now() - t;
     const first = now();

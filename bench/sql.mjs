@@ -56,7 +56,7 @@ const condition = {
   }
   await db.exec("ANALYZE");
   const where = engine.toSql(condition);
-  const compiled = engine.compile(condition);
+  const compiled = engine.compileCondition(condition);
   const samples = { "PGlite SELECT count(*)": [], "countMembers in memory": [] };
   let counts;
   for (let round = 0; round < 7; round++) {

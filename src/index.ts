@@ -2,10 +2,31 @@
  * segmatch: validate segment condition trees, compile them to MongoDB filters and to
  * in-memory predicates that answer exactly as MongoDB does.
  */
-export { compileCondition, conditionJsonSchema, explainCondition, toSql, fromMongoQuery, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "./compile.js";
-export type { CompiledCondition, SafeParseFailure, SafeParseResult, SafeParseSuccess, SqlConditionArgument } from "./compile.js";
+export {
+  changeStreamMatch,
+  compileCondition,
+  conditionJsonSchema,
+  countMembers,
+  countMembersMany,
+  createSegment,
+  createSegmentIndex,
+  describeFields,
+  diffMembership,
+  explainCondition,
+  fromMongoQuery,
+  membershipChangeFilters,
+  membershipChangeSql,
+  parseCondition,
+  previewSegmentUpdate,
+  safeParseCondition,
+  toMongoFilter,
+  toPredicate,
+  toSql,
+  updateSegment,
+} from "./functions.js";
+export type { CompiledCondition, ConditionOrCompiled, SafeParseFailure, SafeParseResult, SafeParseSuccess } from "./compile.js";
 export { createSegmatch } from "./engine.js";
-export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
+export type { EngineCreateOptions, EngineDiffOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
 export { ConditionError, formatPath, isConditionError } from "./errors.js";
 export type { ConditionIssue, ConditionIssueCode, ConditionPath, FlattenedConditionError, IssueData } from "./errors.js";
 export { OPERATORS } from "./language/condition.js";
@@ -16,16 +37,11 @@ export type { SqlExpression } from "./targets/sql/sql.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";
 export type { MongoFilter } from "./targets/mongo/filter.js";
-export { changeStreamMatch } from "./targets/mongo/change-stream.js";
 export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
-export { describeFields } from "./catalog/describe.js";
 export type { FieldDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
-export { countMembers, countMembersMany, diffMembership, membershipChangeFilters, membershipChangeSql } from "./segments/membership.js";
 export type { ContactId, DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
 export type { Contacts } from "./segments/contacts.js";
-export { createSegmentIndex } from "./segments/segment-index.js";
 export type { SegmentIndex } from "./segments/segment-index.js";
-export { createSegment, previewSegmentUpdate, updateSegment } from "./segments/segment.js";
-export type { CreateOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate, UpdateOptions } from "./segments/segment.js";
+export type { CreateOptions, PreviewOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate, UpdateOptions } from "./segments/segment.js";

@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { parseOrThrow } from "../src/parse/parse.js";
+import { resolveOptions } from "../src/options.js";
 import { generateMatcher } from "../src/targets/predicate/codegen.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
@@ -160,7 +161,7 @@ describe("generated source grows linearly with the input", () => {
     try {
       const path = Array.from({ length: 2_048 }, (_, i) => `s${i % 10}`).join(".");
       const condition = { $or: Array.from({ length: 250 }, (_, i) => ({ field: path, operator: "eq", value: i })) };
-      const { ast } = parseOrThrow(condition, { limits: { maxStringLength: 20_000 } });
+      const { ast } = parseOrThrow(condition, resolveOptions({ limits: { maxStringLength: 20_000 } }));
       generateMatcher(ast, sem, interpretMatcher(ast, sem));
       const source = String(spy.mock.calls.at(-1)!.at(-1));
       // Per leaf a few lines, and the path's constants once: far below leaves × segments (512,000 lines).
@@ -209,7 +210,7 @@ describe("the records layout's element match, generated inline", () => {
     fc.assert(
       fc.property(fc.oneof(fc.array(recordArb, { maxLength: 4 }), fc.constantFrom(undefined, null, "t1")), fc.constantFrom(...MONGO_VERSIONS), fc.boolean(), (topics, version, negate) => {
         const condition = negate ? { notSubscribedToTopic: ["t1", "t9"] } : { subscribedToTopic: ["t1", "t9"] };
-        const { ast } = parseOrThrow(condition, { topics: { layout: "records" } });
+        const { ast } = parseOrThrow(condition, resolveOptions({ topics: { layout: "records" } }));
         const closures = interpretMatcher(ast, SEMANTICS[version]);
         const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
         const doc = topics === undefined ? {} : { topics };

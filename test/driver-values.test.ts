@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, contactFields, defineFields, MONGO_VERSIONS, type Condition } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { parseOrThrow } from "../src/parse/parse.js";
+import { resolveOptions } from "../src/options.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 
@@ -18,7 +19,8 @@ const f = (field: string, operator: string, value: unknown) => ({ field, operato
 
 /** Both predicates (generated, and closures for the CSP fallback and non-plain documents). */
 function both(condition: Condition, doc: unknown, options: Parameters<typeof compileCondition>[1] = {}): [boolean, boolean] {
-  const { ast, options: resolved } = parseOrThrow(condition, options);
+  const resolved = resolveOptions(options);
+  const { ast } = parseOrThrow(condition, resolved);
   return [compileCondition(condition, options).matches(doc), interpretMatcher(ast, resolved.semantics)(doc)];
 }
 

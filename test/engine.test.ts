@@ -3,12 +3,14 @@
  * the free functions with the same options, and compiled conditions that remember the
  * options they were compiled with.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  compileCondition, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
-  diffMembership, membershipChangeFilters, parseCondition, safeParseCondition, toMongoFilter, toPredicate, updateSegment, previewSegmentUpdate,
-  type ConditionOptions, type Segment,
+  changeStreamMatch, compileCondition, conditionJsonSchema, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
+  describeFields, diffMembership, explainCondition, isConditionError, membershipChangeFilters, membershipChangeSql, MONGO_VERSIONS, parseCondition, safeParseCondition,
+  toMongoFilter, toPredicate, toSql, updateSegment, previewSegmentUpdate, type ConditionOptions, type Segment,
 } from "../src/index.js";
+import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { refusal } from "./refusal.js";
 
 const fields = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
@@ -28,9 +30,9 @@ describe("createSegmatch", () => {
 
   it("answers every method as the free function with the same options does", () => {
     expect(engine.mongoVersion).toBe("9.0");
-    expect(engine.parse(RICH)).toEqual(parseCondition(RICH, OPTIONS));
-    expect(engine.safeParse({ field: "contry", operator: "eq", value: "x" })).toEqual(safeParseCondition({ field: "contry", operator: "eq", value: "x" }, OPTIONS));
-    expect(engine.compile(RICH).filter).toEqual(compileCondition(RICH, OPTIONS).filter);
+    expect(engine.parseCondition(RICH)).toEqual(parseCondition(RICH, OPTIONS));
+    expect(engine.safeParseCondition({ field: "contry", operator: "eq", value: "x" })).toEqual(safeParseCondition({ field: "contry", operator: "eq", value: "x" }, OPTIONS));
+    expect(engine.compileCondition(RICH).filter).toEqual(compileCondition(RICH, OPTIONS).filter);
     expect(engine.toMongoFilter(RICH)).toEqual(toMongoFilter(RICH, OPTIONS));
     expect(CONTACTS.map(engine.toPredicate(RICH))).toEqual(CONTACTS.map(toPredicate(RICH, OPTIONS)));
     expect(CONTACTS.map(engine.toPredicate(RICH))).toEqual([true, false, false]);
@@ -43,7 +45,7 @@ describe("createSegmatch", () => {
     expect(segment.memberCount).toBe(1);
     expect(engine.updateSegment(segment, { conditions: OTHER }, { now: NOW, contacts: CONTACTS })).toEqual(updateSegment(segment, { conditions: OTHER }, { now: NOW, contacts: CONTACTS, ...OPTIONS }));
     expect(engine.previewSegmentUpdate(segment, { conditions: OTHER }, CONTACTS, { now: NOW })).toEqual(previewSegmentUpdate(segment, { conditions: OTHER }, CONTACTS, { now: NOW, ...OPTIONS }));
-    const index = engine.createIndex();
+    const index = engine.createSegmentIndex();
     index.set("rich", RICH);
     index.set("other", OTHER);
     expect(CONTACTS.map((c) => index.match(c))).toEqual([["rich", "other"], ["other"], []]);
@@ -56,8 +58,8 @@ describe("createSegmatch", () => {
     options.mongoVersion = "9.0";
     options.topics.layout = "records";
     expect(e.mongoVersion).toBe("7.0");
-    expect(e.compile({ subscribedToTopic: ["t"] }).filter).toEqual({ topics: { $in: ["t"] } });
-    expect(e.compile({ field: "a", operator: "exists", value: false }).matches({ a: undefined })).toBe(true);
+    expect(e.compileCondition({ subscribedToTopic: ["t"] }).filter).toEqual({ topics: { $in: ["t"] } });
+    expect(e.compileCondition({ field: "a", operator: "exists", value: false }).matches({ a: undefined })).toBe(true);
   });
 
   it("refuses bad options at once, with their paths", () => {
@@ -75,7 +77,7 @@ describe("createSegmatch", () => {
 
 describe("a compiled condition knows the options it was compiled with", () => {
   const nine = createSegmatch({ mongoVersion: "9.0" });
-  const compiled = nine.compile({ field: "a.b", operator: "exists", value: false });
+  const compiled = nine.compileCondition({ field: "a.b", operator: "exists", value: false });
 
   it("is refused by an engine with other settings, wherever it is passed", () => {
     for (const other of [createSegmatch(), createSegmatch({ mongoVersion: "8.0" }), createSegmatch({ mongoVersion: "9.0", topics: { layout: "records" } }), createSegmatch({ mongoVersion: "9.0", fields })]) {
@@ -83,7 +85,7 @@ describe("a compiled condition knows the options it was compiled with", () => {
       expect(refusal(() => other.countMembersMany({ s: compiled }, []))).toEqual([["foreign_condition", ["segments", "s"]]]);
       expect(refusal(() => other.diffMembership(OTHER, compiled, []))).toEqual([["foreign_condition", ["after"]]]);
       expect(refusal(() => other.membershipChangeFilters(compiled, OTHER))).toEqual([["foreign_condition", ["before"]]]);
-      const index = other.createIndex();
+      const index = other.createSegmentIndex();
       expect(refusal(() => index.set("s", compiled))).toEqual([["foreign_condition", []]]);
       expect(index.size).toBe(0);
     }
@@ -101,5 +103,74 @@ describe("a compiled condition knows the options it was compiled with", () => {
     expect(refusal(() => countMembers(catalogued, [], { fields: contactFields }))).toEqual([["foreign_condition", []]]);
     expect(countMembers(catalogued, [{ properties: { ltv: 2 } }], { fields })).toBe(1);
     expect(refusal(() => createSegmentIndex({}).set("x", compileCondition({ subscribedToTopic: ["t"] }, { topics: { layout: "records" } })))).toEqual([["foreign_condition", []]]);
+  });
+});
+
+describe("one implementation, two shapes", () => {
+  const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  const runs = Number(process.env.FC_RUNS ?? 500);
+  const SQL = { table: "c", id: "id", topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } } as const;
+  const optionsArb = fc.record({
+    typed: fc.boolean(),
+    layout: fc.constantFrom("ids" as const, "records" as const),
+    mongoVersion: fc.constantFrom(...MONGO_VERSIONS),
+    jitless: fc.boolean(),
+  });
+  /** What each function gives, as data: a value, or the issues of its refusal. */
+  const outcome = (run: () => unknown): unknown => {
+    try {
+      const value = run();
+      return typeof value === "function" ? "a function" : JSON.parse(JSON.stringify(value, (_k, v: unknown) => (v instanceof Date ? `Date ${v.toISOString()}` : v)));
+    } catch (error) {
+      if (!isConditionError(error)) throw error;
+      return error.issues.map((i) => [i.code, i.path, i.message]);
+    }
+  };
+
+  it(`free functions and engine methods answer alike, with raw and compiled conditions (seed ${seed})`, () => {
+    console.log(`two shapes property: seed=${seed} runs=${runs}`);
+    fc.assert(
+      fc.property(optionsArb, fc.oneof(conditionArb, typedConditionArb), fc.oneof(conditionArb, typedConditionArb), fc.array(fc.oneof(docArb, recordsDocArb), { maxLength: 6 }), (o, a, b, docs) => {
+        const options: ConditionOptions = {
+          ...(o.typed ? { fields: TEST_CATALOG, sql: o.layout === "ids" ? { ...SQL, topics: { column: "topics" } } : SQL } : {}),
+          topics: { layout: o.layout },
+          mongoVersion: o.mongoVersion,
+          jitless: o.jitless,
+        };
+        const engine = createSegmatch(options);
+        const compiledA = outcome(() => compileCondition(a, options)) instanceof Array ? undefined : compileCondition(a, options);
+        for (const x of compiledA ? [a, compiledA] : [a]) {
+          const pairs: [string, () => unknown, () => unknown][] = [
+            ["parseCondition", () => parseCondition(x, options), () => engine.parseCondition(x)],
+            ["safeParseCondition", () => safeParseCondition(x, options).success, () => engine.safeParseCondition(x).success],
+            ["compileCondition", () => compileCondition(x, options), () => engine.compileCondition(x)],
+            ["toMongoFilter", () => toMongoFilter(x, options), () => engine.toMongoFilter(x)],
+            ["toPredicate", () => docs.map(toPredicate(x, options)), () => docs.map(engine.toPredicate(x))],
+            ["toSql", () => toSql(x, options), () => engine.toSql(x)],
+            ["changeStreamMatch", () => changeStreamMatch(x, options), () => engine.changeStreamMatch(x)],
+            ["explainCondition", () => explainCondition(x, options), () => engine.explainCondition(x)],
+            ["countMembers", () => countMembers(x, docs, options), () => engine.countMembers(x, docs)],
+            ["countMembersMany", () => countMembersMany({ x, b }, docs, options), () => engine.countMembersMany({ x, b }, docs)],
+            ["diffMembership", () => diffMembership(x, b, docs, options), () => engine.diffMembership(x, b, docs)],
+            ["membershipChangeFilters", () => membershipChangeFilters(x, b, options), () => engine.membershipChangeFilters(x, b)],
+            ["membershipChangeSql", () => membershipChangeSql(x, b, options), () => engine.membershipChangeSql(x, b)],
+            ["createSegment", () => createSegment({ name: "s", conditions: x }, { id: "s", now: NOW, contacts: docs, ...options }), () => engine.createSegment({ name: "s", conditions: x }, { id: "s", now: NOW, contacts: docs })],
+          ];
+          for (const [name, free, method] of pairs) expect(outcome(method), name).toEqual(outcome(free));
+        }
+        // A compiled condition gives what its raw input gives, wherever a condition is taken.
+        if (compiledA) {
+          expect(toMongoFilter(compiledA)).toEqual(toMongoFilter(a, options));
+          expect(docs.map(toPredicate(compiledA))).toEqual(docs.map(toPredicate(a, options)));
+          expect(outcome(() => toSql(compiledA))).toEqual(outcome(() => toSql(a, options)));
+          expect(outcome(() => membershipChangeSql(compiledA, b))).toEqual(outcome(() => membershipChangeSql(a, b, options)));
+          expect(explainCondition(compiledA)).toBe(explainCondition(a, options));
+          expect(parseCondition(compiledA)).toEqual(parseCondition(a, options));
+        }
+        expect(outcome(() => conditionJsonSchema(options))).toEqual(outcome(() => engine.conditionJsonSchema()));
+        expect(outcome(() => describeFields(options))).toEqual(outcome(() => engine.describeFields()));
+      }),
+      { numRuns: runs, seed },
+    );
   });
 });

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  changeStreamMatch, compileCondition, ConditionError, contactFields, createSegmatch, defineFields, describeFields, explainCondition, isConditionError, safeParseCondition, toMongoFilter,
+  changeStreamMatch, compileCondition, ConditionError, contactFields, createSegmatch, defineFields, describeFields, explainCondition, isConditionError, safeParseCondition,
 } from "../src/index.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
@@ -79,11 +79,11 @@ describe("explainCondition", () => {
       'country is one of NG or KE, and "lifetime value" is at least 300, and subscribed to product-news, and status is not BOUNCED, and joined is after 2024-01-31, and createdAt is on or before 2025-06-01T10:00:00Z',
     );
     const engine = createSegmatch({ fields });
-    expect(engine.explain(engine.compile(condition))).toBe(explainCondition(condition, { fields }));
+    expect(engine.explainCondition(engine.compileCondition(condition))).toBe(explainCondition(condition, { fields }));
   });
 
   it("refuses what it cannot parse, with paths", () => {
-    expect(refusal(() => explainCondition({ field: "a", operator: "like", value: 1 }))).toEqual([["unknown_operator", ["operator"]]]);
+    expect(refusal(() => explainCondition({ field: "a", operator: "like", value: 1 } as unknown))).toEqual([["unknown_operator", ["operator"]]]);
   });
 });
 
@@ -136,7 +136,7 @@ describe("errors an API can return", () => {
 
 describe("describeFields", () => {
   it("lists each field with its operators in words and an enum's values, from the parser's tables", () => {
-    const described = describeFields(fields);
+    const described = describeFields({ fields });
     const status = described.find((f) => f.name === "status")!;
     expect(status).toEqual({
       name: "status", label: "Status", type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
@@ -146,11 +146,11 @@ describe("describeFields", () => {
     expect(described.find((f) => f.name === "lifetime value")).toMatchObject({ label: "Lifetime value", type: "number" });
     expect(described.map((f) => f.name)).toEqual(Object.keys(fields));
     expect(createSegmatch({ fields }).describeFields()).toEqual(described);
-    expect(describeFields()).toEqual(describeFields(contactFields));
+    expect(describeFields()).toEqual(describeFields({ fields: contactFields }));
   });
 
   it("every operator it lists for a field is one the parser accepts for it", () => {
-    for (const f of describeFields(fields)) {
+    for (const f of describeFields({ fields })) {
       for (const { operator } of f.operators) {
         const value = operator === "exists" ? true : operator === "in" || operator === "nin" ? [f.values?.[0] ?? (f.type === "number" ? 1 : f.type === "date" ? "2024-01-01" : "x")] : f.type === "number" ? 1 : f.type === "boolean" ? true : f.type === "date" ? "2024-01-01" : (f.values?.[0] ?? "x");
         expect(safeParseCondition({ field: f.name, operator, value }, { fields }).success, `${f.name} ${operator}`).toBe(true);
@@ -159,15 +159,17 @@ describe("describeFields", () => {
   });
 
   it("refuses a malformed catalog and bad labels", () => {
-    expect(refusal(() => describeFields({ a: { type: "string", label: "" } }))).toEqual([["invalid_catalog", ["fields", "a", "label"]]]);
-    expect(refusal(() => describeFields(5 as never))).toEqual([["invalid_catalog", ["fields"]]]);
+    expect(refusal(() => describeFields({ fields: { a: { type: "string", label: "" } } }))).toEqual([["invalid_catalog", ["options", "fields", "a", "label"]]]);
+    expect(refusal(() => describeFields(5 as never))).toEqual([["invalid_options", ["options"]]]);
   });
 });
 
 describe("changeStreamMatch", () => {
   it("prefixes field paths with fullDocument. and keeps operators and element matches as they are", () => {
-    const filter = toMongoFilter({ $and: [{ field: "a.b", operator: "ne", value: 1 }, { $or: [{ subscribedToTopic: ["t"] }, { $not: { field: "c", operator: "eq", value: 2 } }] }] }, { topics: { layout: "records" } });
-    expect(changeStreamMatch(filter)).toEqual({
+    const condition = { $and: [{ field: "a.b", operator: "ne", value: 1 }, { $or: [{ subscribedToTopic: ["t"] }, { $not: { field: "c", operator: "eq", value: 2 } }] }] };
+    const records = { topics: { layout: "records" } } as const;
+    expect(changeStreamMatch(compileCondition(condition, records))).toEqual(changeStreamMatch(condition, records));
+    expect(changeStreamMatch(condition, records)).toEqual({
       $and: [
         { fullDocument: { $type: "object" } },
         { $and: [{ "fullDocument.a.b": { $ne: 1 } }, { $or: [{ "fullDocument.topics": { $elemMatch: { topicId: { $in: ["t"] }, status: { $eq: "SUBSCRIBED" } } } }, { $nor: [{ "fullDocument.c": { $eq: 2 } }] }] }] },
@@ -179,20 +181,21 @@ describe("changeStreamMatch", () => {
     const ops = ["insert", "update", "replace", "delete"] as const;
     fc.assert(
       fc.property(conditionArb, docArb, fc.constantFrom(...ops), (condition, doc, operationType) => {
-        const filter = compileCondition(condition).filter;
+        const compiled = compileCondition(condition);
+        const filter = compiled.filter;
         const event = operationType === "delete" ? { operationType, documentKey: { _id: 1 } } : { operationType, documentKey: { _id: 1 }, fullDocument: doc };
         // The reference (mingo, with MongoDB's rule where mingo deviates: a dotted path such as
         // fullDocument.c meets mingo's nested-array deviation where c alone does not).
         const expected = operationType !== "delete" && reference(filter as Record<string, unknown>, doc).matches;
-        expect(reference(changeStreamMatch(filter) as Record<string, unknown>, event).matches).toBe(expected);
+        expect(reference(changeStreamMatch(compiled) as Record<string, unknown>, event).matches).toBe(expected);
       }),
       { numRuns: RUNS },
     );
   });
 
-  it("refuses what is not a filter, with paths", () => {
-    expect(refusal(() => changeStreamMatch({ $where: "1" }))).toEqual([["unknown_key", ["filter", "$where"]]]);
-    expect(refusal(() => changeStreamMatch([] as never))).toEqual([["invalid_type", ["filter"]]]);
-    expect(refusal(() => changeStreamMatch({ $and: [] }))).toEqual([["invalid_type", ["filter", "$and"]]]);
+  it("refuses what is not a condition, with paths", () => {
+    expect(refusal(() => changeStreamMatch({ $where: "1" } as unknown))).toEqual([["unknown_key", ["$where"]]]);
+    expect(refusal(() => changeStreamMatch([] as never))).toEqual([["invalid_type", []]]);
+    expect(refusal(() => changeStreamMatch({ $and: [] } as unknown))).toEqual([["empty_list", ["$and"]]]);
   });
 });

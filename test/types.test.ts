@@ -33,7 +33,7 @@ describe("typed entry points", () => {
     const typed: Condition = { field: "a", operator: "exists", value: true };
     expect(compileCondition({ field: "country", operator: "eq", value: "US" }).filter).toEqual({ country: { $eq: "US" } });
     expect(compileCondition(kept).fields).toEqual(["a"]);
-    expect(engine.compile(fromOutside).fields).toEqual(["a"]);
+    expect(engine.compileCondition(fromOutside).fields).toEqual(["a"]);
     expect(toMongoFilter(typed)).toEqual({ a: { $ne: null } });
     expect(toPredicate({ $not: { notSubscribedToTopic: ["t"] } })({ topics: ["t"] })).toBe(true);
     expect(parseCondition({ $or: [{ field: "a", operator: "eq", value: 1 }], $not: { field: "b", operator: "exists", value: false } })).toBeTypeOf("object");
@@ -41,7 +41,7 @@ describe("typed entry points", () => {
     // @ts-expect-error a misspelt key
     expect(() => compileCondition({ field: "country", operatr: "eq", value: "US" })).toThrow();
     // @ts-expect-error an operator the language does not have
-    expect(() => engine.compile({ field: "country", operator: "like", value: "US" })).toThrow();
+    expect(() => engine.compileCondition({ field: "country", operator: "like", value: "US" })).toThrow();
     // @ts-expect-error a misspelt key, nested
     expect(() => toMongoFilter({ $and: [{ feld: "a", operator: "eq", value: 1 }] })).toThrow();
     // @ts-expect-error shapes mixed in one object
@@ -104,7 +104,7 @@ describe("typed entry points", () => {
       expect.unreachable(JSON.stringify(condition));
     }
     const engine = createSegmatch();
-    const ok = engine.safeParse({ field: "a", operator: "eq", value: 1 });
+    const ok = engine.safeParseCondition({ field: "a", operator: "eq", value: 1 });
     const { data: parsed, error: none } = ok;
     expect(none).toBeUndefined();
     if (!none) {
@@ -190,7 +190,7 @@ const COMPILERS = { "TypeScript 5.9": "node_modules/typescript/bin/tsc", "TypeSc
 /** Each case is one line of a file that imports the entry points; `says` must all appear in the errors on that line. */
 const CASES: { name: string; line: string; says: (string | RegExp)[] }[] = [
   { name: "misspelt key", line: 'compileCondition({ field: "country", operatr: "eq", value: "US" });', says: ["'operatr'", "Did you mean to write 'operator'?"] },
-  { name: "unknown operator", line: 'engine.compile({ field: "country", operator: "like", value: "US" });', says: ['"like"', /"eq" \| "ne"|"ne" \| "nin"/] },
+  { name: "unknown operator", line: 'engine.compileCondition({ field: "country", operator: "like", value: "US" });', says: ['"like"', /"eq" \| "ne"|"ne" \| "nin"/] },
   { name: "misspelt key, nested", line: 'toMongoFilter({ $and: [{ feld: "a", operator: "eq", value: 1 }] });', says: ["'feld'", "Did you mean to write 'field'?"] },
   { name: "unknown operator, nested", line: 'toPredicate({ $or: [{ $not: { field: "a", operator: "matches", value: 1 } }] });', says: ['"matches"', '"startsWith"'] },
   { name: "shapes mixed", line: 'parseCondition({ field: "a", operator: "eq", value: 1, $not: { subscribedToTopic: ["t"] } });', says: ["'$not' does not exist"] },
@@ -217,7 +217,7 @@ describe("type errors name what is wrong, under TypeScript 5.9 and 7", () => {
         [
           ...header,
           'compileCondition({ field: "country", operator: "eq", value: "US" });',
-          'engine.compile({ field: "country", operator: "in", value: ["US"] });',
+          'engine.compileCondition({ field: "country", operator: "in", value: ["US"] });',
           'toMongoFilter({ $and: [{ field: "a", operator: "eq", value: 1 }] });',
           'toPredicate({ $or: [{ $not: { field: "a", operator: "exists", value: true } }] });',
           'parseCondition({ $and: [{ field: "a", operator: "eq", value: 1 }], $not: { subscribedToTopic: ["t"] } });',

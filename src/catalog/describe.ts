@@ -5,8 +5,7 @@
  */
 import type { Operator } from "../language/condition.js";
 import { operatorLabel } from "../language/words.js";
-import { ConditionError } from "../errors.js";
-import { checkCatalog, contactFields, type FieldCatalog, type FieldType, type ResolvedField } from "./catalog.js";
+import type { FieldType, ResolvedField } from "./catalog.js";
 import { TYPE_OPERATORS } from "./typing.js";
 
 export interface FieldDescription {
@@ -37,15 +36,4 @@ export function describeResolved(fields: Iterable<ResolvedField>): readonly Fiel
     );
   }
   return Object.freeze(out);
-}
-
-/**
- * Per catalog field (the built-in `contactFields` when none is given): `{ name, label?,
- * description?, type, operators: { operator, label }[], values? }`. A malformed catalog
- * throws a ConditionError (code `invalid_catalog`) with the path of each problem.
- */
-export function describeFields(fields?: FieldCatalog): readonly FieldDescription[] {
-  const checked = checkCatalog(fields === undefined ? contactFields : fields, ["fields"]);
-  if ("issues" in checked) throw new ConditionError(checked.issues);
-  return describeResolved(checked.fields.values());
 }

@@ -200,7 +200,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const [first, second, third] = files as [string, string | undefined, string | undefined];
     switch (command) {
       case "check": {
-        const result = engine.safeParse(input(first, io));
+        const result = engine.safeParseCondition(input(first, io));
         if (result.success) {
           io.stdout.write("valid\n");
           return 0;
@@ -213,13 +213,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         io.stdout.write(`${stringify(engine.toMongoFilter(input(first, io)))}\n`);
         return 0;
       case "explain":
-        io.stdout.write(`${engine.explain(input(first, io))}\n`);
+        io.stdout.write(`${engine.explainCondition(input(first, io))}\n`);
         return 0;
       case "from-mongo":
         io.stdout.write(`${stringify(engine.fromMongoQuery(input(first, io)))}\n`);
         return 0;
       case "count": {
-        const compiled = engine.compile(input(first, io));
+        const compiled = engine.compileCondition(input(first, io));
         const contacts = new ContactReader(second!, io.stdin, progress(io));
         const count = await engine.countMembers(compiled, contacts);
         io.stdout.write(`${count}\n`);
@@ -227,8 +227,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       }
       default: {
         // diff
-        const before = engine.compile(input(first, io));
-        const after = engine.compile(input(second!, io));
+        const before = engine.compileCondition(input(first, io));
+        const after = engine.compileCondition(input(second!, io));
         const contacts = new ContactReader(third!, io.stdin, progress(io));
         const diff = await engine.diffMembership(before, after, contacts);
         io.stdout.write(`${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`);

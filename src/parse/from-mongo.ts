@@ -23,7 +23,7 @@ import { END_OF_STRING, regexPattern } from "../language/regex.js";
 import { SUBSCRIBED } from "../language/topics.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import type { ResolvedOptions } from "../options.js";
-import { parseWith } from "./parse.js";
+import { parse } from "./parse.js";
 import { Opaque, snapshot, type Snapshot } from "./snapshot.js";
 
 type Filter = { readonly [key: string]: unknown };
@@ -294,7 +294,7 @@ class Lift {
       }
       const condition = { field: field ? field.name : key, operator, value } as FieldCondition;
       if (issues.length === 0) {
-        const checked = parseWith(condition, this.options);
+        const checked = parse(condition, this.options);
         if (checked.ok) return condition;
         issues.push(...checked.issues.map((issue) => ({ ...issue, path: at, message: `${issue.message} (lifted as ${JSON.stringify(condition).slice(0, 200)})` })));
       }
@@ -352,7 +352,7 @@ class Lift {
  * meaning, or a ConditionError listing every part that cannot be lifted, with its path in
  * the filter (under `filter`).
  */
-export function fromMongoWith(filter: unknown, resolved: ResolvedOptions): Condition {
+export function liftMongoQuery(filter: unknown, resolved: ResolvedOptions): Condition {
   // A Date or RegExp is kept as it was given (a proxy of one, a throwing getter): reading it may throw, as a ConditionError.
   return readArgument(["filter"], () => lift(filter, resolved));
 }
@@ -364,7 +364,7 @@ function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   const lift = new Lift(resolved);
   const condition = lift.filter(unwrap(snap.value), ["filter"]);
   if (lift.issues.length > 0 || condition === undefined) throw new ConditionError(lift.issues);
-  const checked = parseWith(condition, resolved);
+  const checked = parse(condition, resolved);
   if (!checked.ok) throw new ConditionError(checked.issues.map((i) => ({ ...i, path: ["condition", ...i.path], message: `the lifted condition: ${i.message}` })));
   return checked.parsed.condition;
 }

@@ -77,7 +77,7 @@ const fieldShape = (field: JsonSchema, operators: readonly Operator[], value: (o
   ...extra,
 });
 
-export function conditionSchemaWith(resolved: ResolvedOptions): JsonSchema {
+export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
   const { maxStringLength, maxListLength } = resolved.limits;
   const schemas = leafSchemas();
   const untypedValue = (operator: Operator) => leaf(schemas.values[OPERATOR_SPECS[operator].value]);

@@ -3,17 +3,17 @@
  * MongoDB filters that compute the same diff inside the database. Every argument is
  * checked before any work starts, so a bad one is a ConditionError and nothing is consumed.
  */
-import { astFrom, compiledFrom, compiledOptions, isCompiled, scopeOf, type CompiledCondition, type Scope } from "../compile.js";
+import type { CompiledCondition } from "../compile.js";
+import type { Context } from "../context.js";
+import type { ConditionOptions } from "../options.js";
 import type { Node } from "../language/ast.js";
-import type { Semantics } from "../language/versions.js";
 import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
-import { ConditionError, describe, readArgument, underPath, type ConditionIssue } from "../errors.js";
-import { OPTION_KEYS, type ConditionOptions } from "../options.js";
+import { ConditionError, describe, readArgument, type ConditionIssue } from "../errors.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
-import { pass, sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
+import { pass, sourceKind, type Contacts } from "./contacts.js";
 
 /** Raw condition input, or what compileCondition returned. */
 export type ConditionInput = unknown;
@@ -51,32 +51,9 @@ function isPlainDocument(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** A condition argument as an AST in `scope`; its issues under `at`. */
-function astAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): Node {
-  try {
-    return astFrom(condition, scope);
-  } catch (error) {
-    throw error instanceof ConditionError && at.length > 0 ? underPath(error, at) : error;
-  }
-}
-
-/** A condition argument compiled in `scope`; its issues under `at` (e.g. `["before"]`). */
-function compiledAt(condition: ConditionInput, scope: Scope, at: readonly (string | number)[]): CompiledCondition {
-  try {
-    return compiledFrom(condition, scope);
-  } catch (error) {
-    throw error instanceof ConditionError && at.length > 0 ? underPath(error, at) : error;
-  }
-}
-
-/** How many contacts match. A number for an Iterable; a promise for an AsyncIterable. */
-export function countMembers<C extends Contacts>(condition: ConditionInput, contacts: C, options?: ConditionOptions): Counted<C, number> {
-  return countWith(scopeOf(options), condition, contacts) as Counted<C, number>;
-}
-
-/** {@link countMembers} in a scope (an engine's, or a free function's options). */
-export function countWith(scope: Scope, condition: ConditionInput, contacts: Contacts): number | Promise<number> {
-  const { matches } = compiledAt(condition, scope, []);
+/** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
+export function countMembers(ctx: Context, condition: unknown, contacts: Contacts): number | Promise<number> {
+  const { matches } = ctx.call(condition).compiled(condition);
   const kind = sourceKind(contacts);
   let count = 0;
   return pass(
@@ -126,25 +103,17 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   return entries as [string, ConditionInput][];
 }
 
-/** Member counts of many segments, by segment id, in one pass over the contacts. */
-export function countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C, options?: ConditionOptions): Counted<C, Record<string, number>> {
-  return countManyWith(scopeOf(options), segments, contacts) as Counted<C, Record<string, number>>;
-}
-
-/** {@link countMembersMany} in a scope: the segments share their leaves, each distinct leaf runs at most once per contact. */
-export function countManyWith(scope: Scope, segments: SegmentConditions, contacts: Contacts): Record<string, number> | Promise<Record<string, number>> {
+/** Member counts of many segments, by segment id, in one pass: the segments share their leaves, each distinct leaf runs at most once per contact. */
+export function countMembersMany(ctx: Context, segments: SegmentConditions, contacts: Contacts): Record<string, number> | Promise<Record<string, number>> {
+  const entries = entriesOf(segments);
+  const call = ctx.call(...entries.map(([, condition]) => condition));
   const issues: ConditionIssue[] = [];
-  const pools = new Map<Semantics, SharedLeaves>();
+  const pool = new SharedLeaves(call.options.semantics);
   const compiled: (readonly [string, (doc: Record<string, unknown>) => boolean])[] = [];
   const roots: Node[] = [];
-  let entriesJitless = false;
-  for (const [id, condition] of entriesOf(segments)) {
+  for (const [id, condition] of entries) {
     try {
-      const ast = astAt(condition, scope, ["segments", id]);
-      if (isCompiled(condition) && compiledOptions(condition).jitless) entriesJitless = true;
-      const sem = (isCompiled(condition) ? compiledOptions(condition) : scope.resolved).semantics;
-      let pool = pools.get(sem);
-      if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
+      const ast = call.ast(condition, ["segments", id]);
       compiled.push([id, pool.add(ast).predicate]);
       roots.push(ast);
     } catch (error) {
@@ -155,24 +124,20 @@ export function countManyWith(scope: Scope, segments: SegmentConditions, contact
   if (issues.length > 0) throw new ConditionError(issues);
   const kind = sourceKind(contacts);
   const counts = new Array<number>(compiled.length).fill(0);
-  const poolList = [...pools.values()];
   // A long pass is worth one generated function for all segments (plain documents only); the first contacts run on the shared closures.
-  const single = poolList.length === 1 ? [...pools.keys()][0]! : undefined;
-  // No generated code where any segment's options say jitless (the scope's, or a compiled condition's own).
-  const jitless = scope.resolved.jitless || entriesJitless;
-  let counter: Counter | undefined | null = single === undefined || jitless ? null : undefined;
+  let counter: Counter | undefined | null = call.options.jitless ? null : undefined;
   let seen = 0;
   return pass(
     contacts,
     kind,
     (contact) => {
-      if (counter === undefined && ++seen > BULK_AFTER) counter = generateCounter(roots, single!) ?? null;
+      if (counter === undefined && ++seen > BULK_AFTER) counter = generateCounter(roots, call.options.semantics) ?? null;
       if (counter && isPlainDocument(contact)) {
         counter(contact, counts);
         return;
       }
       const doc = asDocument(contact) ?? EMPTY_DOC;
-      for (let p = 0; p < poolList.length; p++) poolList[p]!.begin();
+      pool.begin();
       for (let i = 0; i < compiled.length; i++) if (compiled[i]![1](doc)) counts[i]!++;
     },
     () => {
@@ -193,42 +158,19 @@ export interface MembershipDiff {
   readonly count: number;
 }
 
-export interface DiffOptions extends ConditionOptions {
-  readonly id?: ContactId | undefined;
+/** A diff's own option on an engine: how a contact is identified (`Contact` is what the source holds). */
+export interface EngineDiffOptions<Contact = unknown> {
+  readonly id?: ((contact: Contact) => string) | undefined;
 }
-
-/** Splits diff options into the contact id function and the condition options, reading each once. */
-export function splitDiffOptions(options: DiffOptions | undefined): { id: ContactId; conditionOptions: ConditionOptions | undefined } {
-  if (options === undefined) return { id: defaultContactId, conditionOptions: undefined };
-  // Only `id` is taken out here; the rest is read (once) by whoever resolves it.
-  const { id, rest } = readArgument(["options"], () => {
-    if (typeof options !== "object" || options === null) throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object, not ${describe(options)}` }]);
-    const { id, ...rest } = options;
-    return { id, rest };
-  });
-  if (id !== undefined && typeof id !== "function") {
-    throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
-  }
-  // Only `id` given (a condition option given as undefined is one left out): no condition options, so a compiled condition is taken as it was made.
-  const given = Object.keys(rest).some((key) => (rest as Record<string, unknown>)[key] !== undefined || !OPTION_KEYS.includes(key));
-  return { id: id ?? defaultContactId, conditionOptions: given ? rest : undefined };
-}
+/** The free function's options: the diff's own, and the condition options. */
+export interface DiffOptions<Contact = unknown> extends EngineDiffOptions<Contact>, ConditionOptions {}
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
-export function diffMembership<C extends Contacts>(
-  before: ConditionInput,
-  after: ConditionInput,
-  contacts: C,
-  options?: Omit<DiffOptions, "id"> & { readonly id?: ((contact: ContactOf<C>) => string) | undefined },
-): Counted<C, MembershipDiff> {
-  const { id, conditionOptions } = splitDiffOptions(options as DiffOptions | undefined);
-  return diffWith(scopeOf(conditionOptions), before, after, contacts, id) as Counted<C, MembershipDiff>;
-}
-
-/** {@link diffMembership} in a scope, with the contact id already read. */
-export function diffWith(scope: Scope, before: ConditionInput, after: ConditionInput, contacts: Contacts, id: ContactId): MembershipDiff | Promise<MembershipDiff> {
-  const was = compiledAt(before, scope, ["before"]).matches;
-  const is = compiledAt(after, scope, ["after"]).matches;
+export function diffMembership(ctx: Context, before: unknown, after: unknown, contacts: Contacts, options: unknown): MembershipDiff | Promise<MembershipDiff> {
+  const id = contactIdOption(options);
+  const call = ctx.call(before, after);
+  const was = call.compiled(before, ["before"]).matches;
+  const is = call.compiled(after, ["after"]).matches;
   const kind = sourceKind(contacts);
   const entered: string[] = [];
   const left: string[] = [];
@@ -246,9 +188,13 @@ export function diffWith(scope: Scope, before: ConditionInput, after: ConditionI
   );
 }
 
-/** Two MongoDB filters for the same diff inside MongoDB: who would enter and who would leave. */
-export function membershipChangeFilters(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): MembershipChangeFilters {
-  return changeFiltersWith(scopeOf(options), before, after);
+/** The `id` of a diff's own options (already split from condition options): a function, or the default. */
+export function contactIdOption(options: unknown): ContactId {
+  const id = readArgument(["options", "id"], () => (typeof options === "object" && options !== null ? (options as { id?: unknown }).id : undefined));
+  if (id !== undefined && typeof id !== "function") {
+    throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
+  }
+  return (id as ContactId | undefined) ?? defaultContactId;
 }
 
 export interface MembershipChangeFilters {
@@ -258,10 +204,11 @@ export interface MembershipChangeFilters {
   readonly leaving: MongoFilter;
 }
 
-/** {@link membershipChangeFilters} in a scope. */
-export function changeFiltersWith(scope: Scope, before: ConditionInput, after: ConditionInput): MembershipChangeFilters {
-  const was: CompiledCondition = compiledAt(before, scope, ["before"]);
-  const is: CompiledCondition = compiledAt(after, scope, ["after"]);
+/** Two MongoDB filters for the same diff inside MongoDB: who would enter and who would leave. */
+export function membershipChangeFilters(ctx: Context, before: unknown, after: unknown): MembershipChangeFilters {
+  const call = ctx.call(before, after);
+  const was: CompiledCondition = call.compiled(before, ["before"]);
+  const is: CompiledCondition = call.compiled(after, ["after"]);
   return Object.freeze({
     entering: Object.freeze({ $and: [is.filter, { $nor: [was.filter] }] }),
     leaving: Object.freeze({ $and: [was.filter, { $nor: [is.filter] }] }),
@@ -273,18 +220,7 @@ export function changeFiltersWith(scope: Scope, before: ConditionInput, after: C
  * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
  * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
  */
-export function membershipChangeSql(before: ConditionInput, after: ConditionInput, options?: ConditionOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
-  return changeSqlWith(scopeOf(options), before, after);
-}
-
-/** {@link membershipChangeSql} in a scope. */
-export function changeSqlWith(scope: Scope, before: ConditionInput, after: ConditionInput): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
-  const astAt = (condition: ConditionInput, at: string) => {
-    try {
-      return astFrom(condition, scope);
-    } catch (error) {
-      throw error instanceof ConditionError ? underPath(error, [at]) : error;
-    }
-  };
-  return changeSqlExpressions(astAt(before, "before"), astAt(after, "after"), scope.resolved);
+export function membershipChangeSql(ctx: Context, before: unknown, after: unknown): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  const call = ctx.call(before, after);
+  return changeSqlExpressions(call.ast(before, ["before"]), call.ast(after, ["after"]), call.options);
 }

@@ -8,7 +8,7 @@
  * changed gives the same answer before and after (a property test checks this against
  * re-evaluating every segment).
  */
-import { astFrom, compiledOptions, isCompiled, scopeOf, type Scope } from "../compile.js";
+import type { Context } from "../context.js";
 import { reads } from "../language/ast.js";
 import type { Semantics } from "../language/versions.js";
 import type { ResolvedOptions } from "../options.js";
@@ -16,7 +16,6 @@ import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
 import { subscribedIds } from "./topics.js";
-import type { ConditionOptions } from "../options.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 
@@ -117,16 +116,12 @@ function segmentId(id: unknown): string {
   return id;
 }
 
-export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
-  // Resolved once: bad options are refused now, and later edits to the object change nothing.
-  return createIndexWith(scopeOf(options));
-}
-
 /**
- * An index in a scope. In a strict scope (an engine's, or explicit options) every segment
- * shares the scope's topic storage; otherwise a CompiledCondition brings its own.
+ * An index of segments. Each `set` is one call of the context's rule: with the index's own
+ * options, every segment shares their topic storage; without, a compiled condition brings
+ * its own (and is tracked by it).
  */
-export function createIndexWith(scope: Scope): SegmentIndex {
+export function createSegmentIndex(ctx: Context): SegmentIndex {
   const segments = new Map<string, Entry>();
   /** root key → path → the segments reading that path. */
   const byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Set<Entry> }>>();
@@ -189,8 +184,9 @@ export function createIndexWith(scope: Scope): SegmentIndex {
     set(id, condition) {
       segmentId(id);
       // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
-      const ast = astFrom(condition, scope);
-      const options = isCompiled(condition) ? compiledOptions(condition) : scope.resolved;
+      const call = ctx.call(condition);
+      const ast = call.ast(condition);
+      const options = call.options;
       const { fields, topics } = reads(ast);
       const previous = segments.get(id);
       if (previous) unlink(previous);

@@ -8,11 +8,11 @@
 import { ConditionError, describe, IssueList, readArgument, type ConditionIssue, type ConditionPath } from "../errors.js";
 import type { Condition } from "../language/condition.js";
 import { parseIsoDate } from "../catalog/dates.js";
-import { resolveOptions, type ConditionOptions, type ResolvedOptions } from "../options.js";
-import { parseWith } from "../parse/parse.js";
+import type { Context } from "../context.js";
+import type { ConditionOptions } from "../options.js";
 import { didYouMean } from "../suggest.js";
-import { sourceKind, type ContactOf, type Contacts, type Counted } from "./contacts.js";
-import { countWith, diffWith, splitDiffOptions } from "./membership.js";
+import { sourceKind, type Contacts } from "./contacts.js";
+import { contactIdOption, countMembers, diffMembership } from "./membership.js";
 import { sameValue } from "./segment-index.js";
 
 export interface Segment {
@@ -85,17 +85,19 @@ function text(issues: IssueList, value: unknown, at: ConditionPath, label: strin
   return out;
 }
 
-/** Conditions validated with `options`; issues under `at` (options issues stay where they are). */
-function conditionsAt(issues: IssueList, value: unknown, options: ResolvedOptions, at: ConditionPath): Condition | undefined {
-  const r = parseWith(value, options);
-  if (r.ok) return r.parsed.condition;
-  for (const i of r.issues) issues.add(i.code, [...at, ...i.path], i.message);
-  return undefined;
+/** Conditions validated in the call's context (a compiled condition gives its own); issues under `at`. */
+function conditionsAt(issues: IssueList, value: unknown, ctx: Context, at: ConditionPath): Condition | undefined {
+  try {
+    return ctx.parsed(value, at).condition;
+  } catch (error) {
+    if (!(error instanceof ConditionError)) throw error;
+    issues.items.push(...error.issues);
+    return undefined;
+  }
 }
 
 /** Validates a create or update body; paths start at the body's root. */
-function validateBody(body: unknown, options: ResolvedOptions, required: readonly (keyof SegmentBody)[]): Validated {
-  const input = readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
+function validateBody(input: Record<string, unknown>, ctx: Context, required: readonly (keyof SegmentBody)[]): Validated {
   const issues = new IssueList();
   const out: Validated = {};
   for (const key of Object.keys(input)) {
@@ -111,7 +113,7 @@ function validateBody(body: unknown, options: ResolvedOptions, required: readonl
     if (description !== undefined) out.description = description;
   }
   if (input.conditions !== undefined) {
-    const conditions = conditionsAt(issues, input.conditions, options, ["conditions"]);
+    const conditions = conditionsAt(issues, input.conditions, ctx, ["conditions"]);
     if (conditions) out.conditions = conditions;
   }
   if (!issues.ok) throw new ConditionError(issues.items);
@@ -119,7 +121,7 @@ function validateBody(body: unknown, options: ResolvedOptions, required: readonl
 }
 
 /** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
-function readSegment(segment: unknown, options: ResolvedOptions): Segment {
+function readSegment(segment: unknown, ctx: Context): Segment {
   const s = readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
   const issues = new IssueList();
   const bad = (key: string, message: string) => issues.add("invalid_value", ["segment", key], message);
@@ -134,7 +136,7 @@ function readSegment(segment: unknown, options: ResolvedOptions): Segment {
   for (const key of ["createdAt", "updatedAt"] as const) {
     if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key]))) bad(key, `${key} must be an ISO-8601 datetime with an offset, not ${describe(s[key])}`);
   }
-  const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, options, ["segment", "conditions"]) : undefined;
+  const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, ctx, ["segment", "conditions"]) : undefined;
   if (!issues.ok || conditions === undefined) throw new ConditionError(issues.items);
   return { ...(s as unknown as Segment), conditions };
 }
@@ -144,24 +146,38 @@ function iso(now: number | undefined): string {
   return new Date(now ?? Date.now()).toISOString();
 }
 
+/** A lifecycle call's own options on an engine (its condition options are the engine's); `Contact` is what the source holds. */
+export interface EngineCreateOptions {
+  readonly id: string;
+  readonly now?: Date | undefined;
+  /** When given, `memberCount` is counted from them; otherwise it is `null`. */
+  readonly contacts?: Contacts | undefined;
+}
+export interface EngineUpdateOptions {
+  readonly now?: Date | undefined;
+  /** When the conditions change and contacts are given, `memberCount` is recounted. */
+  readonly contacts?: Contacts | undefined;
+}
+export interface EnginePreviewOptions<Contact = unknown> {
+  readonly now?: Date | undefined;
+  readonly id?: ((contact: Contact) => string) | undefined;
+}
+/** The free functions' options: the call's own, and the condition options. */
+export interface CreateOptions extends EngineCreateOptions, ConditionOptions {}
+export interface UpdateOptions extends EngineUpdateOptions, ConditionOptions {}
+export interface PreviewOptions<Contact = unknown> extends EnginePreviewOptions<Contact>, ConditionOptions {}
+
 interface LifecycleOptions {
   readonly id: unknown;
   /** `options.now` as epoch milliseconds, read once through Date's own method. */
   readonly now: number | undefined;
   readonly contacts: Contacts | undefined;
-  readonly resolved: ResolvedOptions;
 }
 
-/** Reads and checks the options of a lifecycle function once: `now`, `contacts` and (for create) `id`; the rest are condition options. */
-function readLifecycleOptions(options: unknown, required: boolean, engine: ResolvedOptions | undefined): LifecycleOptions {
-  if (options === undefined && !required) return { id: undefined, now: undefined, contacts: undefined, resolved: engine ?? resolveOptions(undefined) };
-  const read = readArgument(["options"], () => {
-    if (typeof options !== "object" || options === null) {
-      throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object${required ? " with the segment's id" : ""}, not ${describe(options)}` }]);
-    }
-    const { id, now, contacts, ...conditionOptions } = options as Record<string, unknown>;
-    return { id, now, contacts, conditionOptions };
-  });
+/** Checks a lifecycle call's own options (already read once, condition options split off): `now`, `contacts` and (for create) `id`. */
+function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined, required: boolean): LifecycleOptions {
+  if (options === undefined && required) throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object with the segment's id, not undefined" }]);
+  const read = options ?? {};
   const issues: ConditionIssue[] = [];
   if (required && (typeof read.id !== "string" || read.id === "")) {
     issues.push({ code: read.id === undefined ? "missing_key" : "invalid_options", path: ["options", "id"], message: `the new segment's id must be a non-empty string, not ${describe(read.id)}` });
@@ -179,46 +195,27 @@ function readLifecycleOptions(options: unknown, required: boolean, engine: Resol
     else now = time;
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  let resolved: ResolvedOptions;
-  if (engine === undefined) resolved = resolveOptions(read.conditionOptions);
-  else {
-    // An engine's methods take only the call's own options; the condition options are the engine's.
-    const extra = Object.keys(read.conditionOptions);
-    if (extra.length > 0) {
-      throw new ConditionError(extra.map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
-    }
-    resolved = engine;
-  }
   const contacts = read.contacts as Contacts | undefined;
   if (contacts !== undefined) sourceKind(contacts, ["options", "contacts"]);
-  return { id: read.id, now, contacts, resolved };
+  return { id: read.id, now, contacts };
 }
 
 /** Sync when there are no contacts or a sync source; a promise for an async source. */
-function withCount<T>(conditions: Condition, contacts: Contacts | undefined, options: ResolvedOptions, make: (count: number | null) => T): T | Promise<T> {
+function withCount<T>(conditions: Condition, contacts: Contacts | undefined, ctx: Context, make: (count: number | null) => T): T | Promise<T> {
   if (contacts === undefined) return make(null);
-  const counted = countWith({ resolved: options, strict: true }, conditions, contacts);
+  const counted = countMembers(ctx, conditions, contacts);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
-export interface CreateOptions extends ConditionOptions {
-  readonly id: string;
-  readonly now?: Date | undefined;
-  /** When given, `memberCount` is counted from them; otherwise it is `null`. */
-  readonly contacts?: Contacts | undefined;
-}
-
-/** Validates a create body and returns the complete segment. */
-export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment> {
-  return createSegmentWith(undefined, body, options) as Counted<C, Segment>;
-}
-
-/** {@link createSegment}, with an engine's options (then `options` holds only id, now, contacts). */
-export function createSegmentWith(engine: ResolvedOptions | undefined, body: unknown, options: unknown): Segment | Promise<Segment> {
-  const { id, now, contacts, resolved } = readLifecycleOptions(options, true, engine);
-  const valid = validateBody(body, resolved, ["name", "conditions"]);
+/** Validates a create body and returns the complete segment; `options` are the call's own (`id`, `now`, `contacts`). */
+export function createSegment(ctx: Context, body: unknown, options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined): Segment | Promise<Segment> {
+  const { id, now, contacts } = readLifecycleOptions(options, true);
+  const input = readBody(body);
+  // A compiled condition in the body brings its options to a call without options of its own.
+  const call = ctx.call(input.conditions);
+  const valid = validateBody(input, call, ["name", "conditions"]);
   const at = iso(now);
-  return withCount(valid.conditions!, contacts, resolved, (memberCount) =>
+  return withCount(valid.conditions!, contacts, call, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
       id: id as string,
@@ -232,10 +229,9 @@ export function createSegmentWith(engine: ResolvedOptions | undefined, body: unk
   );
 }
 
-export interface UpdateOptions extends ConditionOptions {
-  readonly now?: Date | undefined;
-  /** When the conditions change and contacts are given, `memberCount` is recounted. */
-  readonly contacts?: Contacts | undefined;
+/** A body's own properties, each read once. */
+function readBody(body: unknown): Record<string, unknown> {
+  return readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
 }
 
 export interface SegmentUpdate {
@@ -245,7 +241,7 @@ export interface SegmentUpdate {
 }
 
 /** An update whose arguments are already read and checked. */
-function update(segment: Segment, valid: Validated, now: number | undefined, contacts: Contacts | undefined, resolved: ResolvedOptions): SegmentUpdate | Promise<SegmentUpdate> {
+function update(segment: Segment, valid: Validated, now: number | undefined, contacts: Contacts | undefined, ctx: Context): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
   const updatedAt = iso(now);
   const next = (memberCount: number | null): SegmentUpdate =>
@@ -263,7 +259,7 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
       conditionsChanged,
     });
   if (!conditionsChanged) return next(segment.memberCount);
-  return withCount(valid.conditions!, contacts, resolved, next);
+  return withCount(valid.conditions!, contacts, ctx, next);
 }
 
 /**
@@ -271,16 +267,13 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
-export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate> {
-  return updateSegmentWith(undefined, segment, body, options) as Counted<C, SegmentUpdate>;
-}
-
-/** {@link updateSegment}, with an engine's options (then `options` holds only now, contacts). */
-export function updateSegmentWith(engine: ResolvedOptions | undefined, segment: unknown, body: unknown, options: unknown): SegmentUpdate | Promise<SegmentUpdate> {
-  const { now, contacts, resolved } = readLifecycleOptions(options, false, engine);
-  const old = readSegment(segment, resolved);
-  const valid = validateBody(body, resolved, []);
-  return update(old, valid, now, contacts, resolved);
+export function updateSegment(ctx: Context, segment: unknown, body: unknown, options: { readonly now?: unknown; readonly contacts?: unknown } | undefined): SegmentUpdate | Promise<SegmentUpdate> {
+  const { now, contacts } = readLifecycleOptions(options, false);
+  const input = readBody(body);
+  const call = ctx.call(input.conditions);
+  const old = readSegment(segment, call);
+  const valid = validateBody(input, call, []);
+  return update(old, valid, now, contacts, call);
 }
 
 export interface SegmentPreview {
@@ -293,34 +286,17 @@ export interface SegmentPreview {
   readonly left: string[];
 }
 
-/**
- * Tests new conditions before saving, in one pass over the contacts; changes nothing. The
- * `id` callback receives the source's contacts (typed as the source's items, as with
- * `diffMembership`).
- */
-export function previewSegmentUpdate<C extends Contacts>(
-  segment: Segment,
-  body: SegmentBody | unknown,
-  contacts: C,
-  options?: Omit<UpdateOptions, "contacts"> & { readonly id?: ((contact: ContactOf<C>) => string) | undefined },
-): Counted<C, SegmentPreview> {
-  return previewWith(undefined, segment, body, contacts, options) as Counted<C, SegmentPreview>;
-}
-
-/** {@link previewSegmentUpdate}, with an engine's options (then `options` holds only now, id). */
-export function previewWith(engine: ResolvedOptions | undefined, segment: unknown, body: unknown, contacts: Contacts, options: unknown): SegmentPreview | Promise<SegmentPreview> {
-  const split = readArgument(["options"], () => {
-    if (options === undefined || typeof options !== "object" || options === null) return { now: undefined, rest: options };
-    const { now, ...rest } = options as Record<string, unknown>;
-    return { now, rest };
-  });
-  const { id, conditionOptions: diffOptions } = splitDiffOptions(split.rest as never);
-  const { now, resolved } = readLifecycleOptions({ ...diffOptions, now: split.now }, false, engine);
-  const old = readSegment(segment, resolved);
-  const valid = validateBody(body, resolved, []);
+/** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
+export function previewSegmentUpdate(ctx: Context, segment: unknown, body: unknown, contacts: Contacts, options: { readonly now?: unknown; readonly id?: unknown } | undefined): SegmentPreview | Promise<SegmentPreview> {
+  const id = contactIdOption(options);
+  const { now } = readLifecycleOptions({ now: options?.now }, false);
+  const input = readBody(body);
+  const call = ctx.call(input.conditions);
+  const old = readSegment(segment, call);
+  const valid = validateBody(input, call, []);
   sourceKind(contacts);
-  const updated = update(old, valid, now, undefined, resolved) as SegmentUpdate;
-  const diff = diffWith({ resolved, strict: true }, old.conditions, updated.segment.conditions, contacts, id);
+  const updated = update(old, valid, now, undefined, call) as SegmentUpdate;
+  const diff = diffMembership(call, old.conditions, updated.segment.conditions, contacts, { id });
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),

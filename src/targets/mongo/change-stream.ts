@@ -14,7 +14,7 @@ const LOGICAL = new Set(["$and", "$or", "$nor"]);
 const MAX_DEPTH = 100;
 
 /** `filter` (as toMongoFilter or a CompiledCondition writes it) for a change stream's `$match`. */
-export function changeStreamMatch(filter: MongoFilter): MongoFilter {
+export function changeStreamFilter(filter: MongoFilter): MongoFilter {
   return readArgument(["filter"], () => {
     const issues: ConditionIssue[] = [];
     const prefixed = prefix(filter, ["filter"], 0, issues);

@@ -1,0 +1,139 @@
+/**
+ * The free functions of the package root: each is the engine's method of the same name
+ * with per-call options, and delegates in one line to the operation both share (a
+ * {@link Context} of its options; without options, the default one, which takes a compiled
+ * condition with the options it was compiled with).
+ */
+import type { CompiledCondition, ConditionOrCompiled, SafeParseResult } from "./compile.js";
+import type { FieldDescription } from "./catalog/describe.js";
+import { Context, splitOptions } from "./context.js";
+import { ConditionError } from "./errors.js";
+import type { Condition } from "./language/condition.js";
+import * as op from "./operations.js";
+import type { ConditionOptions } from "./options.js";
+import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
+import * as membership from "./segments/membership.js";
+import type { DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
+import * as index from "./segments/segment-index.js";
+import type { SegmentIndex } from "./segments/segment-index.js";
+import * as lifecycle from "./segments/segment.js";
+import type { CreateOptions, PreviewOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate, UpdateOptions } from "./segments/segment.js";
+import type { MongoFilter } from "./targets/mongo/filter.js";
+import type { SqlExpression } from "./targets/sql/sql.js";
+
+/** Returns a validated, frozen copy of `input`, or throws a {@link ConditionError} listing every issue. */
+export function parseCondition<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): Condition {
+  return op.parseCondition(Context.of(options), input);
+}
+
+/** Like {@link parseCondition}, but returns the error (bad options included) instead of throwing it, as zod's `safeParse`. */
+export function safeParseCondition(input: unknown, options?: ConditionOptions): SafeParseResult {
+  try {
+    return op.safeParseCondition(Context.of(options), input);
+  } catch (error) {
+    if (error instanceof ConditionError) return { success: false, error };
+    throw error;
+  }
+}
+
+/** Validates once; the filter and the predicate are built from the same AST on first use. */
+export function compileCondition<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): CompiledCondition {
+  return op.compileCondition(Context.of(options), input);
+}
+
+/** The MongoDB filter alone. */
+export function toMongoFilter<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): MongoFilter {
+  return op.toMongoFilter(Context.of(options), input);
+}
+
+/** The in-memory predicate alone: exactly what MongoDB answers for the filter. */
+export function toPredicate<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): (doc: unknown) => boolean {
+  return op.toPredicate(Context.of(options), input);
+}
+
+/**
+ * A PostgreSQL boolean expression for a `WHERE` clause, `{ text, values }` with `$n`
+ * placeholders, selecting exactly the contacts the predicate accepts. Needs a catalog
+ * (`options.fields`) and `options.sql`.
+ */
+export function toSql<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): SqlExpression {
+  return op.toSql(Context.of(options), condition);
+}
+
+/** The filter for a change stream's `$match`: field paths under `fullDocument.`, and events without a document (deletes) excluded. */
+export function changeStreamMatch<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): MongoFilter {
+  return op.changeStreamMatch(Context.of(options), condition);
+}
+
+/** One English sentence for a condition, in the user's words: field names as written, values as given. */
+export function explainCondition<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): string {
+  return op.explainCondition(Context.of(options), condition);
+}
+
+/**
+ * Lifts a MongoDB filter into the language: the validated condition with exactly the
+ * filter's meaning, or a ConditionError with the path (under `filter`) of every part that
+ * cannot be lifted. With a catalog, storage paths become field names.
+ */
+export function fromMongoQuery(filter: unknown, options?: ConditionOptions): Condition {
+  return op.fromMongoQuery(Context.of(options), filter);
+}
+
+/** The JSON Schema (draft 2020-12) of conditions; with a catalog, `field` is one of its names, with each field's operators and value types. */
+export function conditionJsonSchema(options?: ConditionOptions): Record<string, unknown> {
+  return op.conditionJsonSchema(Context.of(options));
+}
+
+/** The catalog of `options.fields` (the built-in `contactFields` when there is none), per field: type, operators in words, an enum's values. */
+export function describeFields(options?: ConditionOptions): readonly FieldDescription[] {
+  return op.describeFields(Context.of(options));
+}
+
+/** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
+export function countMembers<C extends Contacts>(condition: unknown, contacts: C, options?: ConditionOptions): Counted<C, number> {
+  return membership.countMembers(Context.of(options), condition, contacts) as Counted<C, number>;
+}
+
+/** Member counts of many segments, by id, in one pass; the segments share their leaf tests. */
+export function countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C, options?: ConditionOptions): Counted<C, Record<string, number>> {
+  return membership.countMembersMany(Context.of(options), segments, contacts) as Counted<C, Record<string, number>>;
+}
+
+/** Who enters and who leaves when a segment's conditions change, in one pass; `options.id` gets the source's contact type. */
+export function diffMembership<C extends Contacts>(before: unknown, after: unknown, contacts: C, options?: DiffOptions<ContactOf<C>>): Counted<C, MembershipDiff> {
+  const { own, conditions } = splitOptions(options, ["id"]);
+  return membership.diffMembership(Context.of(conditions), before, after, contacts, own) as Counted<C, MembershipDiff>;
+}
+
+/** Two MongoDB filters for the same diff inside MongoDB: who would enter, and who would leave. */
+export function membershipChangeFilters(before: unknown, after: unknown, options?: ConditionOptions): MembershipChangeFilters {
+  return membership.membershipChangeFilters(Context.of(options), before, after);
+}
+
+/** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
+export function membershipChangeSql(before: unknown, after: unknown, options?: ConditionOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  return membership.membershipChangeSql(Context.of(options), before, after);
+}
+
+/** An index of many segments, for workers that react to contact updates (options resolved once, now). */
+export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
+  return index.createSegmentIndex(Context.of(options));
+}
+
+/** Validates a create body and returns the complete segment. */
+export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment> {
+  const { own, conditions } = splitOptions(options, ["id", "now", "contacts"]);
+  return lifecycle.createSegment(Context.of(conditions), body, own) as Counted<C, Segment>;
+}
+
+/** A partial update: only the fields sent change; `memberCount` is recounted when the conditions changed and contacts are given, else `null`. */
+export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate> {
+  const { own, conditions } = splitOptions(options, ["now", "contacts"]);
+  return lifecycle.updateSegment(Context.of(conditions), segment, body, own) as Counted<C, SegmentUpdate>;
+}
+
+/** New conditions tried before saving, in one pass over the contacts; changes nothing. */
+export function previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: PreviewOptions<ContactOf<C>>): Counted<C, SegmentPreview> {
+  const { own, conditions } = splitOptions(options, ["now", "id"]);
+  return lifecycle.previewSegmentUpdate(Context.of(conditions), segment, body, contacts, own) as Counted<C, SegmentPreview>;
+}
