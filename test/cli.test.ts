@@ -436,3 +436,37 @@ describe("segmatch count / diff stream NDJSON", () => {
     expect(stderr.trim().split("\n")).toEqual(["250,000", "500,000", "750,000", "1,000,000"].map((n) => `segmatch: ${n} contacts read`));
   }, 120_000);
 });
+
+describe("review cases: nothing wrong in silence", () => {
+  it("standard input is read once: --fields - with contacts on - is a usage error, not a count of 0", () => {
+    const condition = file("rv-status.json", { field: "status", operator: "eq", value: "x" });
+    expectUsageError(segmatch(["count", "--fields", "-", condition, "-"], '{"status":{"type":"string"}}'), "standard input (-) can be read once only");
+  });
+
+  it("an empty or blank contacts file counts 0 with a note on stderr", () => {
+    const condition = file("rv-us.json", { field: "country", operator: "eq", value: "US" });
+    for (const content of ["", "\n\n  \n"]) {
+      expect(segmatch(["count", condition, file("rv-empty.ndjson", content)])).toEqual({ code: 0, stdout: "0\n", stderr: `segmatch: ${join(dir, "rv-empty.ndjson")} holds no contacts\n` });
+    }
+  });
+
+  it("an integer beyond 64 bits is refused, in a condition and in a contact, rather than rounded", () => {
+    const condition = file("rv-big.json", '{"field": "n", "operator": "eq", "value": 12345678901234567890123}');
+    const out = segmatch(["filter", condition, "--fields", "none"]);
+    expectUsageError(out, "the integer 12345678901234567890123 is beyond 64 bits");
+    const contacts = file("rv-big.ndjson", '{"n": 12345678901234567890123}\n');
+    expect(segmatch(["count", file("rv-n.json", { field: "n", operator: "gt", value: 1 }), contacts, "--fields", "none"]).code).toBe(2);
+  });
+
+  it("diff refuses a contact without _id or id instead of naming it \"undefined\"", () => {
+    const out = segmatch(["diff", file("rv-b.json", { field: "country", operator: "eq", value: "US" }), file("rv-a.json", { field: "country", operator: "eq", value: "FR" }), file("rv-noid.ndjson", ndjson({ country: "US" }))]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("a contact has no _id or id");
+  });
+
+  it("a missing catalog file named like a file gets no did-you-mean", () => {
+    const out = segmatch(["check", file("rv-ok.json", { field: "country", operator: "eq", value: "US" }), "--fields", join(dir, "nonexist.json")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).not.toContain("did you mean");
+  });
+});

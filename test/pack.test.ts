@@ -159,7 +159,7 @@ let installed: Record<(typeof KINDS)[number], string>;
 beforeAll(async () => {
   if (!existsSync(join(root, "dist/index.d.cts"))) throw new Error("no dist/: run `npm run build` first (npm test does)");
   dir = mkdtempSync(join(tmpdir(), "segmatch-pack-"));
-  const { stdout } = await run("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: root, encoding: "utf8" });
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], { cwd: root, encoding: "utf8" });
   const tarball = join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
   const entries = await Promise.all(
     KINDS.map(async (kind) => {

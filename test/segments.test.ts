@@ -10,6 +10,7 @@ import {
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
+import { refusal } from "./refusal.js";
 
 const US = { field: "country", operator: "eq", value: "US" } as const;
 const SUBSCRIBED = { field: "status", operator: "eq", value: "SUBSCRIBED" } as const;
@@ -276,5 +277,15 @@ describe("segment lifecycle", () => {
     });
     expect(await previewSegmentUpdate(created, { conditions: SUBSCRIBED }, slowly(CONTACTS), { now: t1 })).toEqual(preview);
     expect(created.conditions).toEqual(US);
+  });
+});
+
+describe("the default contact id", () => {
+  it("refuses a contact with neither _id nor id, rather than naming every such contact \"undefined\"", () => {
+    const us = { field: "country", operator: "eq", value: "US" };
+    const fr = { field: "country", operator: "eq", value: "FR" };
+    expect(refusal(() => diffMembership(us, fr, [{ country: "US" }]))).toEqual([["invalid_type", ["contacts"]]]);
+    expect(diffMembership(us, fr, [{ country: "US" }], { id: () => "x" })).toEqual({ entered: [], left: ["x"], count: 0 });
+    expect(diffMembership(us, fr, [{ _id: null, id: 7, country: "US" }])).toEqual({ entered: [], left: ["7"], count: 0 });
   });
 });

@@ -120,7 +120,9 @@ function exactIntegers(text: string, rewritten: (literal: string) => void): stri
     const literal = m[0];
     if (literal.startsWith('"')) continue;
     const exact = BigInt(literal);
-    if (BigInt(Number(literal)) === exact || exact < INT64_MIN || exact > INT64_MAX) continue;
+    if (BigInt(Number(literal)) === exact) continue;
+    // Beyond int64 there is no exact value to read it as; JSON.parse would round it without a word.
+    if (exact < INT64_MIN || exact > INT64_MAX) throw new ExtendedJsonError(`the integer ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} is beyond 64 bits: it cannot be read without rounding (write it as a decimal number, or as {"$numberDecimal": "…"})`);
     // A literal right after a digit, a dot or an exponent is part of a longer number: the regex starts at a number's start only.
     const before = text[m.index - 1];
     if (before !== undefined && /[-\d.eE+]/.test(before)) continue;

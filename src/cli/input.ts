@@ -222,12 +222,19 @@ export class ContactReader implements AsyncIterable<unknown> {
   private format: Skipped["format"] = "lines";
   /** Lines or elements read so far, blank lines included. */
   private read = 0;
+  /** Documents handed out so far. */
+  private documentCount = 0;
 
   constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly stdin: NodeJS.ReadableStream,
     private readonly progress: (read: number) => void,
   ) {}
+
+  /** How many documents were read. */
+  documents(): number {
+    return this.documentCount;
+  }
 
   skipped(): Skipped {
     return { count: this.skippedCount, first: this.listed, format: this.format };
@@ -249,22 +256,24 @@ export class ContactReader implements AsyncIterable<unknown> {
         splitter.feed(head, items);
         head = "";
       } else splitter.feed(text, items);
-      yield* this.documents(items);
+      yield* this.documentsOf(items);
     }
     if (splitter instanceof LineSplitter) splitter.end(items);
     else splitter?.end();
-    yield* this.documents(items);
+    yield* this.documentsOf(items);
   }
 
   /** The documents among the items (which it empties); the rest are counted as skipped. */
-  private *documents(items: Item[]): Generator<unknown> {
+  private *documentsOf(items: Item[]): Generator<unknown> {
     for (const item of items) {
       this.read++;
       if (this.read % 250_000 === 0) this.progress(this.read);
       if (item.element === undefined && item.text.trim() === "") continue;
       const value = this.parseItem(item);
-      if (isDocument(value)) yield value;
-      else {
+      if (isDocument(value)) {
+        this.documentCount++;
+        yield value;
+      } else {
         this.skippedCount++;
         if (this.listed.length < MAX_LISTED) this.listed.push(`${item.element === undefined ? `line ${item.line}` : `element ${item.element} on line ${item.line}`}: ${kindOf(value)}`);
       }

@@ -104,7 +104,8 @@ function optionsFrom(flags: Map<ValueFlag, string>): { options: ConditionOptions
       options.fields = read.value as NonNullable<ConditionOptions["fields"]>;
       notes = read.notes;
     } catch (error) {
-      const near = closest(fields, ["contact", "none"], 1);
+      // A name like a file's (a dot or a slash) is a missing file, not a misspelt contact or none.
+      const near = /[./\\]/.test(fields) ? [] : closest(fields, ["contact", "none"], 1);
       if (error instanceof UsageError && error.message.startsWith("cannot read") && near.length > 0) {
         throw new UsageError(`--fields ${fields}: no such catalog file${meant(near)}`, "--fields takes contact (the built-in catalog), none (plain document paths) or a catalog file.");
       }
@@ -194,7 +195,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (files.length !== takes.length) {
       throw new UsageError(`${command} takes ${takes.length} file${takes.length === 1 ? "" : "s"}, not ${files.length}`, `Usage: segmatch ${command} [flags] ${takes.join(" ")}`);
     }
-    if (files.filter((f) => f === "-").length > 1) throw new UsageError("standard input (-) can be read once only");
+    if (files.filter((f) => f === "-").length + (flags.get("fields") === "-" ? 1 : 0) > 1) throw new UsageError("standard input (-) can be read once only: give the catalog, the conditions or the contacts as a file");
     unknownFieldHint = !flags.has("fields");
     const engine = engineFrom(flags, io);
     const [first, second, third] = files as [string, string | undefined, string | undefined];
@@ -223,7 +224,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const contacts = new ContactReader(second!, io.stdin, progress(io));
         const count = await engine.countMembers(compiled, contacts);
         io.stdout.write(`${count}\n`);
-        return reportSkipped(contacts.skipped(), "not counted", io);
+        return reportSkipped(contacts, "not counted", io);
       }
       default: {
         // diff
@@ -232,7 +233,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const contacts = new ContactReader(third!, io.stdin, progress(io));
         const diff = await engine.diffMembership(before, after, contacts);
         io.stdout.write(`${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`);
-        return reportSkipped(contacts.skipped(), "left out of the diff", io);
+        return reportSkipped(contacts, "left out of the diff", io);
       }
     }
   } catch (error) {
@@ -263,7 +264,10 @@ function progress(io: Io): (read: number) => void {
   return (read) => io.stderr.write(`segmatch: ${read.toLocaleString("en-US")} contacts read\n`);
 }
 
-function reportSkipped(skipped: Skipped, what: string, io: Io): number {
+function reportSkipped(contacts: ContactReader, what: string, io: Io): number {
+  const skipped = contacts.skipped();
+  // Not an error (an export of an empty collection), but never a silent 0.
+  if (skipped.count === 0 && contacts.documents() === 0) io.stderr.write(`segmatch: ${nameOf(contacts.file)} holds no contacts\n`);
   if (skipped.count === 0) return 0;
   io.stderr.write(skippedLine(skipped, what));
   return 1;

@@ -24,13 +24,18 @@ export type ContactId = (contact: unknown) => string;
 /**
  * `_id ?? id` as text: a string as it is, an ObjectId as its hex string, a number, bigint or
  * boolean as written, a Date as ISO-8601, anything else as JSON, so that distinct object ids
- * stay distinct (`String()` would make them all "[object Object]").
+ * stay distinct (`String()` would make them all "[object Object]"). A contact with neither is
+ * refused rather than named "undefined".
  */
 export const defaultContactId: ContactId = (contact) => {
   const c = contact as { _id?: unknown; id?: unknown } | null | undefined;
   const id = c?._id ?? c?.id;
   if (typeof id === "string") return id;
-  if (typeof id === "number" || typeof id === "bigint" || typeof id === "boolean" || id === undefined) return String(id);
+  if (id === undefined || id === null) {
+    // "undefined" for every such contact would merge them into one id without a word.
+    throw new ConditionError([{ code: "invalid_type", path: ["contacts"], message: "a contact has no _id or id to name it in the diff; pass options.id, a function from a contact to its id" }]);
+  }
+  if (typeof id === "number" || typeof id === "bigint" || typeof id === "boolean") return String(id);
   if (typeof id === "object" && id !== null) {
     const hex = (id as { toHexString?: unknown }).toHexString;
     if (typeof hex === "function") return String(hex.call(id));

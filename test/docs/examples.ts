@@ -62,6 +62,8 @@ export function blocks(root: string, file: string): Block[] {
   const lines = readFileSync(join(root, file), "utf8").split("\n");
   const found: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
+    // A fence this reader would not see (indented, or of tildes) would hide its block from every test.
+    if (/^\s+```|^\s*~~~/.test(lines[i] as string)) throw new Error(`${file}:${i + 1}: fence code blocks with \`\`\` at the start of the line`);
     const open = /^```(\S*)\s*$/.exec(lines[i] as string);
     if (!open) continue;
     const start = i + 1;
@@ -93,7 +95,11 @@ export function checks(code: string): Check[] {
   const found: Check[] = [];
   for (let i = 0; i < lines.length; i++) {
     const m = STATED.exec(lines[i] as string);
-    if (!m) continue;
+    if (!m) {
+      // A result written any other way would be read by nobody.
+      if (/\/\/\s*=[>~]/.test(lines[i] as string)) throw new Error(`line ${i + 1}: a stated result must follow "expression;" as "; // => value" or "; // =~ value"`);
+      continue;
+    }
     // The statement may begin on an earlier line: the nearest start from which it parses.
     let k = i;
     let statement = (m[1] as string).trim().replace(/;$/, "");
