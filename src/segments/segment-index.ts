@@ -116,150 +116,161 @@ function segmentId(id: unknown): string {
   return id;
 }
 
+/** Frozen, and the document of every contact that is not an object: it has no fields. */
+const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
 /**
  * An index of segments. Each `set` is one call of the context's rule: with the index's own
  * options, every segment shares their topic storage; without, a compiled condition brings
  * its own (and is tracked by it).
  */
 export function createSegmentIndex(ctx: Context): SegmentIndex {
-  const segments = new Map<string, Entry>();
-  /** root key → path → the segments reading that path. */
-  const byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Set<Entry> }>>();
-  /** Numbers the collections of affected segments (see Entry.mark). */
-  let collections = 0;
-  /**
-   * Topic storages by `layout:path`. Usually one; a CompiledCondition made with other
-   * topic options than the index's brings its own, and is tracked by it.
-   */
-  const storages = new Map<string, TopicStorage>();
+  return new Index(ctx);
+}
 
-  /** Leaves shared by all segments, one pool per server version (a non-strict index may hold conditions compiled for another). */
-  const pools = new Map<Semantics, SharedLeaves>();
-  const poolOf = (sem: Semantics): SharedLeaves => {
-    let pool = pools.get(sem);
-    if (!pool) pools.set(sem, (pool = new SharedLeaves(sem)));
-    return pool;
-  };
-  const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+class Index implements SegmentIndex {
+  readonly #ctx: Context;
+  readonly #segments = new Map<string, Entry>();
+  /** root key → path → the segments reading that path. */
+  readonly #byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Set<Entry> }>>();
+  /** Numbers the collections of affected segments (see Entry.mark). */
+  #collections = 0;
+  /** Topic storages by `layout:path`. Usually one; a CompiledCondition made with other topic options brings its own. */
+  readonly #storages = new Map<string, TopicStorage>();
+  /** Leaves shared by all segments, one pool per server version (an index without options may hold conditions compiled for another). */
+  readonly #pools = new Map<Semantics, SharedLeaves>();
   /** The segments as two flat arrays, in registration order, for match(); rebuilt after a change. */
-  let flat: { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } | undefined;
-  const flatten = () => {
-    if (flat) return flat;
+  #flat: { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } | undefined;
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  get size(): number {
+    return this.#segments.size;
+  }
+
+  has(id: string): boolean {
+    return this.#segments.has(segmentId(id));
+  }
+
+  set(id: string, condition: unknown): void {
+    segmentId(id);
+    // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
+    const call = this.#ctx.call(condition);
+    const ast = call.ast(condition);
+    const { fields, topics } = reads(ast);
+    const previous = this.#segments.get(id);
+    if (previous) this.#unlink(previous);
+    this.#flat = undefined;
+    const storage = this.#storageOf(call.options);
+    const pool = this.#poolOf(call.options.semantics);
+    const { predicate, slots } = pool.add(ast);
+    // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
+    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
+    this.#segments.set(id, entry);
+    for (const p of fields) {
+      const dot = p.indexOf(".");
+      const root = dot < 0 ? p : p.slice(0, dot);
+      let byPath = this.#byRoot.get(root);
+      if (!byPath) this.#byRoot.set(root, (byPath = new Map()));
+      let slot = byPath.get(p);
+      if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), entries: new Set() }));
+      slot.entries.add(entry);
+    }
+    for (const t of topics) {
+      let entries = storage.byTopic.get(t);
+      if (!entries) storage.byTopic.set(t, (entries = new Set()));
+      entries.add(entry);
+    }
+  }
+
+  delete(id: string): boolean {
+    const entry = this.#segments.get(segmentId(id));
+    if (!entry) return false;
+    this.#unlink(entry);
+    this.#flat = undefined;
+    return this.#segments.delete(id);
+  }
+
+  match(contact: unknown): string[] {
+    return this.#inPasses(() => this.#matchAll(contact));
+  }
+
+  changes(before: unknown, after: unknown): { entered: string[]; left: string[] } {
+    return this.#inPasses(() => this.#changesOf(before, after));
+  }
+
+  #poolOf(sem: Semantics): SharedLeaves {
+    let pool = this.#pools.get(sem);
+    if (!pool) this.#pools.set(sem, (pool = new SharedLeaves(sem)));
+    return pool;
+  }
+
+  #storageOf(options: ResolvedOptions): TopicStorage {
+    const { topicsPath, topicsLayout } = options;
+    const key = `${topicsLayout}:${topicsPath}`;
+    let storage = this.#storages.get(key);
+    if (!storage) this.#storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
+    return storage;
+  }
+
+  #flatten(): { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } {
+    if (this.#flat) return this.#flat;
     const ids: string[] = [];
     const predicates: ((doc: Record<string, unknown>) => boolean)[] = [];
-    for (const [id, entry] of segments) {
+    for (const [id, entry] of this.#segments) {
       ids.push(id);
       predicates.push(entry.predicate);
     }
-    return (flat = { ids, predicates });
-  };
+    return (this.#flat = { ids, predicates });
+  }
 
-  const storageOf = (options: ResolvedOptions): TopicStorage => {
-    const { topicsPath, topicsLayout } = options;
-    const key = `${topicsLayout}:${topicsPath}`;
-    let storage = storages.get(key);
-    if (!storage) storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
-    return storage;
-  };
-
-  const unlink = (entry: Entry) => {
+  #unlink(entry: Entry): void {
     const { fields, topics, storage, pool, slots } = entry;
     pool.release(slots);
     for (const p of fields) {
       const root = p.split(".")[0] as string;
-      const paths = byRoot.get(root);
+      const paths = this.#byRoot.get(root);
       const slot = paths?.get(p);
       slot?.entries.delete(entry);
       if (slot && slot.entries.size === 0) paths!.delete(p);
-      if (paths && paths.size === 0) byRoot.delete(root);
+      if (paths && paths.size === 0) this.#byRoot.delete(root);
     }
     for (const t of topics) {
       const entries = storage.byTopic.get(t);
       entries?.delete(entry);
       if (entries && entries.size === 0) storage.byTopic.delete(t);
     }
-  };
-
-  const index: SegmentIndex = {
-    set(id, condition) {
-      segmentId(id);
-      // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
-      const call = ctx.call(condition);
-      const ast = call.ast(condition);
-      const options = call.options;
-      const { fields, topics } = reads(ast);
-      const previous = segments.get(id);
-      if (previous) unlink(previous);
-      flat = undefined;
-      const storage = storageOf(options);
-      const pool = poolOf(options.semantics);
-      const { predicate, slots } = pool.add(ast);
-      // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
-      const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
-      segments.set(id, entry);
-      for (const p of fields) {
-        const dot = p.indexOf(".");
-        const root = dot < 0 ? p : p.slice(0, dot);
-        let byPath = byRoot.get(root);
-        if (!byPath) byRoot.set(root, (byPath = new Map()));
-        let slot = byPath.get(p);
-        if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), entries: new Set() }));
-        slot.entries.add(entry);
-      }
-      for (const t of topics) {
-        let entries = storage.byTopic.get(t);
-        if (!entries) storage.byTopic.set(t, (entries = new Set()));
-        entries.add(entry);
-      }
-    },
-    delete(id) {
-      const entry = segments.get(segmentId(id));
-      if (!entry) return false;
-      unlink(entry);
-      flat = undefined;
-      return segments.delete(id);
-    },
-    has: (id) => segments.has(segmentId(id)),
-    get size() {
-      return segments.size;
-    },
-    match(contact) {
-      return inPasses(() => matchAll(contact));
-    },
-    changes(before, after) {
-      return inPasses(() => changesOf(before, after));
-    },
-  };
+  }
 
   /**
    * Runs an evaluation in passes of its own over the shared leaves, and resumes the passes
    * that were current after it: a document whose getter calls back into this index gets a
    * correct answer, and so does the evaluation it interrupted.
    */
-  const inPasses = <T,>(run: () => T): T => {
-    const list = [...pools.values()];
+  #inPasses<T>(run: () => T): T {
+    const list = [...this.#pools.values()];
     const saved = list.map((pool) => pool.begin());
     try {
       return run();
     } finally {
       list.forEach((pool, i) => pool.end(saved[i] as number));
     }
-  };
+  }
 
-  const matchAll = (contact: unknown): string[] => {
+  #matchAll(contact: unknown): string[] {
     const doc = asDocument(contact) ?? EMPTY_DOC;
-    for (const pool of pools.values()) pool.begin();
-    const { ids, predicates } = flatten();
+    for (const pool of this.#pools.values()) pool.begin();
+    const { ids, predicates } = this.#flatten();
     const out: string[] = [];
     for (let i = 0; i < predicates.length; i++) if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
     return out;
-  };
+  }
 
-  const changesOf = (before: unknown, after: unknown): { entered: string[]; left: string[] } => {
-    const a = asDocument(before) ?? EMPTY_DOC;
-    const b = asDocument(after) ?? EMPTY_DOC;
-    // The affected segments, each once: marked with this collection's stamp, so no set of ids is built.
-    const stamp = ++collections;
+  /** The segments whose paths or topics differ between the two documents, each once: marked with this collection's stamp, so no set of ids is built. */
+  #affected(a: Record<string, unknown>, b: Record<string, unknown>): Entry[] {
+    const stamp = ++this.#collections;
     const affected: Entry[] = [];
     const collect = (entries: Iterable<Entry>) => {
       for (const entry of entries) {
@@ -272,7 +283,7 @@ export function createSegmentIndex(ctx: Context): SegmentIndex {
     // only from Object.prototype, so where that has no such key (even a polluted one), a
     // value read on both sides, identical and defined, is the same own field.
     const plain = isPlain(a) && isPlain(b);
-    for (const [root, paths] of byRoot) {
+    for (const [root, paths] of this.#byRoot) {
       if (plain && !(root in Object.prototype)) {
         const va = a[root];
         if (va === b[root] && va !== undefined) continue;
@@ -280,19 +291,25 @@ export function createSegmentIndex(ctx: Context): SegmentIndex {
       if (sameValue(field(a, root), field(b, root))) continue;
       for (const { path, entries } of paths.values()) if (pathChanged(a, b, path)) collect(entries);
     }
-    for (const storage of storages.values()) {
+    for (const storage of this.#storages.values()) {
       if (storage.byTopic.size === 0 || !pathChanged(a, b, storage.path)) continue;
       const was = subscribedIds(a, storage.path, storage.layout);
       const is = subscribedIds(b, storage.path, storage.layout);
       for (const [topic, entries] of storage.byTopic) if (was.has(topic) !== is.has(topic)) collect(entries);
     }
     // A getter that called back into changes() while this collection read the documents re-stamped entries: dedupe the slow way.
-    const list = collections === stamp ? affected : [...new Set(affected)];
+    return this.#collections === stamp ? affected : [...new Set(affected)];
+  }
+
+  #changesOf(before: unknown, after: unknown): { entered: string[]; left: string[] } {
+    const a = asDocument(before) ?? EMPTY_DOC;
+    const b = asDocument(after) ?? EMPTY_DOC;
+    const list = this.#affected(a, b);
     // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
-    for (const pool of pools.values()) pool.begin();
+    for (const pool of this.#pools.values()) pool.begin();
     const was = new Uint8Array(list.length);
     for (let i = 0; i < list.length; i++) was[i] = (list[i] as Entry).predicate(a) ? 1 : 0;
-    for (const pool of pools.values()) pool.begin();
+    for (const pool of this.#pools.values()) pool.begin();
     const entered: string[] = [];
     const left: string[] = [];
     for (let i = 0; i < list.length; i++) {
@@ -301,6 +318,5 @@ export function createSegmentIndex(ctx: Context): SegmentIndex {
       if ((was[i] === 1) !== isIn) (isIn ? entered : left).push(entry.id);
     }
     return { entered, left };
-  };
-  return index;
+  }
 }
