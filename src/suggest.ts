@@ -5,7 +5,7 @@ function normalize(word: string): string {
 }
 
 /** Edit distance with adjacent transpositions (optimal string alignment), capped for speed. */
-export function editDistance(a: string, b: string, cap = 8): number {
+function editDistance(a: string, b: string, cap = 8): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
   const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {

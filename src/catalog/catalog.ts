@@ -10,7 +10,7 @@ import { checkFieldPath } from "../language/field-path.js";
 export const FIELD_TYPES = ["string", "number", "boolean", "date", "enum"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
-export const DATE_STORAGES = ["date", "epochMillis"] as const;
+const DATE_STORAGES = ["date", "epochMillis"] as const;
 /** How a date is stored: a BSON/JS `Date` (the default), or a number of epoch milliseconds. */
 export type DateStorage = (typeof DATE_STORAGES)[number];
 

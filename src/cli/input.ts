@@ -51,7 +51,7 @@ const notText = (file: string, encoding: Encoding, where = "") =>
   new UsageError(`${nameOf(file)} is not ${encoding === "utf-8" ? "UTF-8" : encoding.toUpperCase()} text${where}`, "Save it as UTF-8 (or UTF-16 with a byte-order mark).");
 
 /** The whole text of a file or of standard input ("-"), decoded. */
-export function readText(file: string): string {
+function readText(file: string): string {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file === "-" ? 0 : file);

@@ -25,8 +25,7 @@ import type { ResolvedField } from "../catalog/catalog.js";
 import type { ResolvedOptions } from "../options.js";
 import { parse } from "./parse.js";
 import { Opaque, snapshot, type Snapshot } from "./snapshot.js";
-
-type Filter = { readonly [key: string]: unknown };
+import { isPlainObject } from "../runtime/plain.js";
 
 const COMPARISONS: Readonly<Record<string, Operator>> = { $eq: "eq", $ne: "ne", $gt: "gt", $gte: "gte", $lt: "lt", $lte: "lte", $in: "in", $nin: "nin" };
 
@@ -43,11 +42,6 @@ const REFUSED: Readonly<Record<string, string>> = {
   $text: "$text searches a text index, which the language has no words for",
 };
 
-function isPlainObject(value: unknown): value is Filter {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 const isDate = (value: unknown): value is Date => value instanceof Date;
 

@@ -44,7 +44,7 @@ export function received(value: Snapshot | undefined): string {
   return value instanceof Opaque ? describe(value.value) : describe(value);
 }
 
-export function freezeDeep<T>(value: T): T {
+function freezeDeep<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const key of Object.keys(value)) freezeDeep((value as Record<string, unknown>)[key]);

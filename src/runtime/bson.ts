@@ -5,6 +5,7 @@
  * embedded document `{ $ref, $id, $db?, ...fields }`; and a `Date` whose time is NaN,
  * which the driver serializes as epoch 0.
  */
+import { EMPTY_DOC } from "./plain.js";
 
 /** A `BSONSymbol` (any bson version: it carries `_bsontype` and its text as `value`). */
 export function isBsonSymbol(x: unknown): x is { readonly value: string } {
@@ -15,10 +16,9 @@ export function isBsonSymbol(x: unknown): x is { readonly value: string } {
 export function dbRefFields(x: object): Record<string, unknown> | undefined {
   if ((x as { _bsontype?: unknown })._bsontype !== "DBRef") return undefined;
   const fields = (x as { fields?: unknown }).fields;
-  return typeof fields === "object" && fields !== null && !Array.isArray(fields) ? (fields as Record<string, unknown>) : EMPTY_FIELDS;
+  return typeof fields === "object" && fields !== null && !Array.isArray(fields) ? (fields as Record<string, unknown>) : EMPTY_DOC;
 }
 
-const EMPTY_FIELDS: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** The stored time of a Date: an invalid Date (time NaN) is written as epoch 0 by the driver. */
 export function dateTime(d: Date): number {

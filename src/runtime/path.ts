@@ -57,7 +57,7 @@ export function field(doc: Record<string, unknown>, key: string): unknown {
 }
 
 /** The array position a segment names, or -1: only canonical non-negative integers do. */
-export function segmentIndex(segment: string): number {
+function segmentIndex(segment: string): number {
   return allDigits(segment) && (segment.length === 1 || segment.charCodeAt(0) !== 48) ? Number(segment) : -1;
 }
 

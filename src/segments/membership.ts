@@ -14,6 +14,7 @@ import { ConditionError, describe, readArgument, type ConditionIssue } from "../
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
 import { pass, sourceKind, type Contacts } from "./contacts.js";
+import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
 
 /** Raw condition input, or what compileCondition returned. */
 export type ConditionInput = unknown;
@@ -27,7 +28,7 @@ export type ContactId = (contact: unknown) => string;
  * stay distinct (`String()` would make them all "[object Object]"). A contact with neither is
  * refused rather than named "undefined".
  */
-export const defaultContactId: ContactId = (contact) => {
+const defaultContactId: ContactId = (contact) => {
   const c = contact as { _id?: unknown; id?: unknown } | null | undefined;
   const id = c?._id ?? c?.id;
   if (typeof id === "string") return id;
@@ -44,17 +45,10 @@ export const defaultContactId: ContactId = (contact) => {
   return readArgument(["contacts"], () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id));
 };
 
-const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** Contacts counted on closures before a many-segment count generates one function for the rest. */
 const BULK_AFTER = 256;
 
-/** An object whose fields the generated code may read by name: a plain object or a null-prototype one. */
-function isPlainDocument(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null) return false;
-  const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
 
 /** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
 export function countMembers(ctx: Context, condition: unknown, contacts: Contacts): number | Promise<number> {
@@ -137,7 +131,7 @@ export function countMembersMany(ctx: Context, segments: SegmentConditions, cont
     kind,
     (contact) => {
       if (counter === undefined && ++seen > BULK_AFTER) counter = generateCounter(roots, call.options.semantics) ?? null;
-      if (counter && isPlainDocument(contact)) {
+      if (counter && isPlainObject(contact)) {
         counter(contact, counts);
         return;
       }

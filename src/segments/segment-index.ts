@@ -18,6 +18,7 @@ import type { TopicLayout } from "../language/topics.js";
 import { subscribedIds } from "./topics.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
+import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
 
 export interface SegmentIndex {
   /** Adds or replaces a segment. */
@@ -78,10 +79,6 @@ function subtree(doc: unknown, path: PreparedPath): { depth: number; value: unkn
   return { depth, value };
 }
 
-function isPlain(doc: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(doc);
-  return proto === Object.prototype || proto === null;
-}
 
 function pathChanged(before: unknown, after: unknown, path: PreparedPath): boolean {
   const a = subtree(before, path);
@@ -116,8 +113,6 @@ function segmentId(id: unknown): string {
   return id;
 }
 
-/** Frozen, and the document of every contact that is not an object: it has no fields. */
-const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /**
  * An index of segments. Each `set` is one call of the context's rule: with the index's own
@@ -282,7 +277,7 @@ class Index implements SegmentIndex {
     // Only root keys whose values differ can hide a changed path. A plain document inherits
     // only from Object.prototype, so where that has no such key (even a polluted one), a
     // value read on both sides, identical and defined, is the same own field.
-    const plain = isPlain(a) && isPlain(b);
+    const plain = isPlainObject(a) && isPlainObject(b);
     for (const [root, paths] of this.#byRoot) {
       if (plain && !(root in Object.prototype)) {
         const va = a[root];

@@ -9,6 +9,7 @@ import type { Semantics } from "../../language/versions.js";
 import { anyAtPath, asDocument, field, type ElementTest, type PreparedPath } from "../../runtime/path.js";
 import { EvaluationPaths } from "./paths.js";
 import { elementTest } from "./leaves.js";
+import { EMPTY_DOC as EMPTY } from "../../runtime/plain.js";
 
 export type Predicate = (doc: unknown) => boolean;
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
@@ -81,7 +82,6 @@ export function buildClosures(root: Node, sem: Semantics, paths: EvaluationPaths
   });
 }
 
-const EMPTY: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
 export function interpretMatcher(root: Node, sem: Semantics): Predicate {

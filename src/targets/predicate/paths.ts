@@ -10,7 +10,7 @@ import type { Semantics } from "../../language/versions.js";
 import { PathValues, preparePath, type Clock, type PreparedPath } from "../../runtime/path.js";
 
 /** Paths longer than this, read by more than one leaf, are read once per call. */
-export const SHARED_PATH_SEGMENTS = 6;
+const SHARED_PATH_SEGMENTS = 6;
 
 export class EvaluationPaths {
   /** Advanced once per call of the evaluation (see {@link PathValues}). */
