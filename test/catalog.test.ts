@@ -23,9 +23,9 @@ function refusal(condition: unknown, opts: Parameters<typeof safeParseCondition>
 
 describe("refusals with a catalog", () => {
   it.each([
-    ["unknown field, with the closest names", { field: "contry", operator: "eq", value: "US" }, "unknown_field", ["field"], /unknown field "contry" \(did you mean country\?\)/],
+    ["unknown field, with the closest names", { field: "contry", operator: "eq", value: "US" }, "unknown_field", ["field"], /unknown field "contry" \(did you mean "country"\?\)/],
     ["unknown field with no close name lists known ones", { field: "zzzzzzzz", operator: "eq", value: "US" }, "unknown_field", ["field"], /known fields: email, firstName/],
-    ["a path is not a field name", { field: "properties.lifetime_value", operator: "gt", value: 1 }, "unknown_field", ["field"], /did you mean lifetime_value/],
+    ["a path is not a field name", { field: "properties.lifetime_value", operator: "gt", value: 1 }, "unknown_field", ["field"], /did you mean "lifetime_value"/],
     ["contains on a number", { field: "lifetime_value", operator: "contains", value: "1" }, "invalid_operator", ["operator"], /"contains" does not apply to number field "lifetime_value" \(use one of eq, ne, gt, gte, lt, lte, in, nin, exists\)/],
     ["range on an enum", { field: "status", operator: "gt", value: "BOUNCED" }, "invalid_operator", ["operator"], /enum field "status" \(use one of eq, ne, in, nin, exists\)/],
     ["range on a boolean", { field: "vip", operator: "lt", value: true }, "invalid_operator", ["operator"], /boolean field "vip"/],

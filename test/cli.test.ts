@@ -270,7 +270,7 @@ describe("segmatch count / diff stream NDJSON", () => {
 
   it("lines that are not documents (null, [1,2], 5) are skipped and reported with their line numbers; the count is printed and the exit code is 1", () => {
     const us = file("us-skip.json", { field: "country", operator: "eq", value: "US" });
-    const contacts = file("skip.ndjson", ndjson({ country: "US" }, "", "null", { country: "FR" }, "[1,2]", '"US"', { country: "US" }, "5"));
+    const contacts = file("skip.ndjson", ndjson({ _id: "a", country: "US" }, "", "null", { _id: "b", country: "FR" }, "[1,2]", '"US"', { _id: "c", country: "US" }, "5"));
     const out = segmatch(["count", us, contacts]);
     expect(out.stdout).toBe("2\n");
     expect(out.stderr).toBe('segmatch: 4 lines are not documents (line 3: null, line 5: an array, line 6: a string, line 8: a number); they were not counted\n');
@@ -291,7 +291,7 @@ describe("segmatch count / diff stream NDJSON", () => {
     expect(segmatch(["count", us, file("contacts.json", array)])).toEqual({ code: 0, stdout: "2\n", stderr: "" });
     expect(segmatch(["count", us, "-"], `  \n${array}`).stdout).toBe("2\n");
     expect(segmatch(["count", us, file("one-line.json", JSON.stringify([{ country: "US" }, { country: "US" }, { country: "FR" }]))]).stdout).toBe("2\n");
-    expect(segmatch(["count", us, file("empty-array.json", "[]")])).toEqual({ code: 0, stdout: "0\n", stderr: "" });
+    expect(segmatch(["count", us, file("empty-array.json", "[]")])).toEqual({ code: 0, stdout: "0\n", stderr: `segmatch: ${join(dir, "empty-array.json")} holds no contacts\n` });
     // Elements that are not documents are reported with their position and line, as lines are.
     const mixed = segmatch(["count", us, file("mixed.json", '[{"country":"US"},\nnull,\n[1,2], {"country":"US"}]')]);
     expect(mixed.stdout).toBe("2\n");

@@ -60,7 +60,7 @@ describe("countMembers", () => {
   it("applies the catalog and topic options", () => {
     const contacts = [{ topics: [{ topicId: "t1", status: "SUBSCRIBED" }] }, { topics: [{ topicId: "t1", status: "UNSUBSCRIBED" }] }];
     expect(countMembers({ subscribedToTopic: ["t1"] }, contacts, { topics: { layout: "records" } })).toBe(1);
-    expect(() => countMembers({ field: "contry", operator: "eq", value: "US" }, contacts, { fields: TEST_CATALOG })).toThrow(/did you mean country/);
+    expect(() => countMembers({ field: "contry", operator: "eq", value: "US" }, contacts, { fields: TEST_CATALOG })).toThrow(/did you mean "country"/);
   });
 
   it("countMembersMany makes one pass for many segments", async () => {

@@ -4,7 +4,7 @@
  */
 import type { Operator } from "../language/condition.js";
 import { describe, type IssueData } from "../errors.js";
-import { closest } from "../suggest.js";
+import { closest, meant } from "../suggest.js";
 import type { FieldType, ResolvedField } from "./catalog.js";
 import { toEpochMillis } from "./dates.js";
 
@@ -39,8 +39,7 @@ export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () 
       const values = field.values ?? [];
       if (typeof value === "string" && values.includes(value)) return { ok: value };
       const near = typeof value === "string" && maySuggest() ? closest(value, values, 1) : [];
-      const hint = near.length > 0 ? ` (did you mean ${JSON.stringify(near[0])}?)` : "";
-      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${hint}`, data: { received: describe(value), allowed: values, suggestions: near } };
+      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${meant(near)}`, data: { received: describe(value), allowed: values, suggestions: near } };
     }
     case "date": {
       const result = toEpochMillis(value);

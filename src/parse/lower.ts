@@ -175,7 +175,7 @@ function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, Resolve
   const allowed = ctx.suggest();
   const byPath = allowed ? [...catalog.values()].filter((f) => f.path === name).map((f) => f.name) : [];
   const near = byPath.length > 0 || !allowed ? byPath : closest(name, catalog.keys(), 3);
-  const hint = near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
+  const hint = near.length > 0 ? meant(near) : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
   const known = catalog.size <= 100 ? { allowed: [...catalog.keys()] } : {};
   ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(name.slice(0, 100))}${hint}`, { received: describe(name), suggestions: near, ...known });
 }
