@@ -72,10 +72,14 @@ export interface ConditionIssue {
   readonly allowed?: readonly string[];
   /** The accepted values closest to what was written, best first. */
   readonly suggestions?: readonly string[];
+  /** For a size issue (`too_deep`, `too_many_nodes`, `too_many_items`, `too_long`): the bound that was passed… */
+  readonly maximum?: number;
+  /** …and its name: a limit of `options.limits` (`"maxDepth"`), or a bound of MongoDB's (`"mongodb.regexBytes"`). */
+  readonly limit?: string;
 }
 
 /** The data fields an issue may carry besides its code, path and message. */
-export type IssueData = Pick<ConditionIssue, "expected" | "received" | "allowed" | "suggestions">;
+export type IssueData = Pick<ConditionIssue, "expected" | "received" | "allowed" | "suggestions" | "maximum" | "limit">;
 
 /** An error an API can return as it is: `{ formErrors, fieldErrors }` keyed by the formatted path, as zod's `flatten()`. */
 export interface FlattenedConditionError {
@@ -127,8 +131,10 @@ function copyIssue(issue: unknown): ConditionIssue | undefined {
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
     const copy: { -readonly [K in keyof ConditionIssue]: ConditionIssue[K] } = { code: code as ConditionIssueCode, path: Object.freeze(keys as (string | number)[]), message };
-    const { expected, received, allowed, suggestions } = issue as Record<string, unknown>;
+    const { expected, received, allowed, suggestions, maximum, limit } = issue as Record<string, unknown>;
     if (typeof expected === "string") copy.expected = expected;
+    if (typeof maximum === "number") copy.maximum = maximum;
+    if (typeof limit === "string") copy.limit = limit;
     if (typeof received === "string") copy.received = received;
     const list = (v: unknown) => (Array.isArray(v) && v.length <= 1_000 && v.every((x) => typeof x === "string") ? Object.freeze([...(v as string[])]) : undefined);
     const allowedList = list(allowed);

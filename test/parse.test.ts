@@ -144,3 +144,18 @@ describe("what was received, named", () => {
     expect(() => parseCondition(input)).toThrow(`(root): a condition must be a plain object, not ${named}`);
   });
 });
+
+describe("size issues carry their bound", () => {
+  it("maximum and the limit's name, for every limit", () => {
+    const issue = (input: unknown, limits: Record<string, number>) => {
+      const r = safeParseCondition(input, { limits });
+      return r.error?.issues.map((i) => [i.code, i.maximum, i.limit]);
+    };
+    expect(issue({ $not: { $not: { field: "a", operator: "eq", value: 1 } } }, { maxDepth: 2 })).toEqual([["too_deep", 2, "maxDepth"]]);
+    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxNodes: 3 })).toEqual([["too_many_nodes", 3, "maxNodes"]]);
+    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxListLength: 2 })).toEqual([["too_many_items", 2, "maxListLength"]]);
+    expect(issue({ field: "a", operator: "eq", value: "xxxx" }, { maxStringLength: 3 })).toEqual([["too_long", 3, "maxStringLength"]]);
+    const regex = safeParseCondition({ field: "a", operator: "contains", value: ".".repeat(17_000) }, { limits: { maxStringLength: 20_000 } }).error?.issues[0];
+    expect(regex ? [regex.code, regex.limit] : undefined).toEqual(["too_long", "mongodb.regexBytes"]);
+  });
+});

@@ -66,7 +66,7 @@ export class Grammar {
       return undefined;
     }
     if (depth > this.options.limits.maxDepth) {
-      this.issues.add("too_deep", path, `the condition nests deeper than ${this.options.limits.maxDepth} levels (limits.maxDepth)`);
+      this.issues.add("too_deep", path, `the condition nests deeper than ${this.options.limits.maxDepth} levels (limits.maxDepth)`, { maximum: this.options.limits.maxDepth, limit: "maxDepth" });
       return undefined;
     }
     const keys = Object.keys(value);

@@ -150,7 +150,7 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   if (typeof lowered.value === "string" && lowered.value.length > REGEX_SAFE_LENGTH) {
     const bytes = regexBytes(lowered.test, lowered.value);
     if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
-      ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`);
+      ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`, { maximum: MAX_REGEX_BYTES, limit: "mongodb.regexBytes" });
       return undefined;
     }
   }

@@ -38,15 +38,15 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   const at: (string | number)[] = [];
   /** The issue that stopped the walk: kept here, not recognised from what was thrown (a getter may throw anything, proxies included). */
   let stopped: ConditionIssue | undefined;
-  const stop = (code: ConditionIssue["code"], message: string, last?: string): never => {
-    stopped = { code, path: last === undefined ? [...at] : [...at, last], message };
+  const stop = (code: ConditionIssue["code"], message: string, last?: string, bound?: { maximum: number; limit: keyof ConditionLimits }): never => {
+    stopped = { code, path: last === undefined ? [...at] : [...at, last], message, ...bound };
     throw stopped;
   };
 
   const copy = (value: unknown): Snapshot => {
-    if (++nodes > maxNodes) stop("too_many_nodes", `the condition has more than ${maxNodes} values (limits.maxNodes)`);
+    if (++nodes > maxNodes) stop("too_many_nodes", `the condition has more than ${maxNodes} values (limits.maxNodes)`, undefined, { maximum: maxNodes, limit: "maxNodes" });
     if (typeof value === "string") {
-      if (value.length > maxStringLength) stop("too_long", `string of ${value.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`);
+      if (value.length > maxStringLength) stop("too_long", `string of ${value.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`, undefined, { maximum: maxStringLength, limit: "maxStringLength" });
       return value;
     }
     if (value === null || typeof value === "number" || typeof value === "boolean") return value;
@@ -54,13 +54,13 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     const array = Array.isArray(value);
     if (!array && !isPlainObject(value)) return new Opaque(value);
     if (ancestors.includes(value)) stop("cyclic_input", "the condition contains itself (a cycle)");
-    if (ancestors.length >= maxJsonDepth) stop("too_deep", `the condition nests deeper than ${limits.maxDepth} levels (limits.maxDepth)`);
+    if (ancestors.length >= maxJsonDepth) stop("too_deep", `the condition nests deeper than ${limits.maxDepth} levels (limits.maxDepth)`, undefined, { maximum: limits.maxDepth, limit: "maxDepth" });
     ancestors.push(value);
     let out: Snapshot[] | Record<string, Snapshot>;
     if (array) {
       const list = value as readonly unknown[];
       const n = list.length;
-      if (n > maxListLength) stop("too_many_items", `list of ${n} items is longer than ${maxListLength} (limits.maxListLength)`);
+      if (n > maxListLength) stop("too_many_items", `list of ${n} items is longer than ${maxListLength} (limits.maxListLength)`, undefined, { maximum: maxListLength, limit: "maxListLength" });
       const items: Snapshot[] = [];
       for (let i = 0; i < n; i++) {
         at.push(i);
@@ -71,7 +71,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     } else {
       const keys = Object.keys(value);
       for (const k of keys) {
-        if (k.length > maxStringLength) stop("too_long", `key of ${k.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`, k.slice(0, 40));
+        if (k.length > maxStringLength) stop("too_long", `key of ${k.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`, k.slice(0, 40), { maximum: maxStringLength, limit: "maxStringLength" });
       }
       const fields: Record<string, Snapshot> = {};
       for (const k of keys) {

@@ -82,7 +82,7 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
       const pairs: [unknown, unknown][] = [];
       for (const pair of segments as Iterable<unknown>) {
         if (pairs.length === MAX_SEGMENTS) {
-          throw new ConditionError([{ code: "too_many_items", path: ["segments"], message: `more than ${MAX_SEGMENTS} segments in one call` }]);
+          throw new ConditionError([{ code: "too_many_items", path: ["segments"], message: `more than ${MAX_SEGMENTS} segments in one call`, maximum: MAX_SEGMENTS, limit: "segmentsPerCall" }]);
         }
         if (!Array.isArray(pair)) throw new ConditionError([{ code: "invalid_type", path: ["segments", pairs.length], message: `each segment must be an [id, condition] pair, not ${describe(pair)}` }]);
         pairs.push([pair[0], pair[1]]);
