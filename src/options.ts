@@ -3,6 +3,7 @@ import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/c
 import { checkFieldPath } from "./language/field-path.js";
 import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
 import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
+import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -66,97 +67,6 @@ export interface ConditionOptions {
   readonly jitless?: boolean | undefined;
   /** Where conditions meet a PostgreSQL table, for `toSql` (see {@link SqlOptions}). */
   readonly sql?: SqlOptions | undefined;
-}
-
-/**
- * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
- * in the caller's query, its key column, the column of each catalog field (default: the
- * field's name), and the topic subscriptions: a `text[]` column of subscribed ids, or a
- * join table where only status `SUBSCRIBED` counts.
- */
-export interface SqlOptions {
-  readonly table: string;
-  readonly id: string;
-  readonly columns?: { readonly [field: string]: string } | undefined;
-  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
-  /** The first placeholder is `$(paramOffset + 1)`. Default 0. */
-  readonly paramOffset?: number | undefined;
-}
-
-/** SQL options checked, with every identifier quoted once. */
-export interface ResolvedSql {
-  readonly table: string;
-  readonly id: string;
-  /** Quoted column by catalog field name (every field has one: its name unless `columns` says otherwise). */
-  readonly columns: ReadonlyMap<string, string> | undefined;
-  readonly columnNames: { readonly [field: string]: string };
-  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
-  readonly paramOffset: number;
-}
-
-/** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1). */
-const MAX_IDENTIFIER_BYTES = 63;
-
-/** An identifier quoted for PostgreSQL (`"` doubled), or why it cannot be one. */
-export function quoteIdentifier(name: unknown): { quoted: string } | { problem: string } {
-  if (typeof name !== "string" || name === "") return { problem: "must be a non-empty string" };
-  if (name.includes("\0") || !name.isWellFormed()) return { problem: "must be well-formed text without NUL" };
-  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: `must be at most ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL truncates longer names)` };
-  return { quoted: `"${name.replace(/"/g, '""')}"` };
-}
-
-function readSql(value: unknown, bad: (path: (string | number)[], message: string) => void): ResolvedSql | undefined {
-  const sql = ownValues(value);
-  if (sql === undefined) {
-    bad(["sql"], "sql must be an object { table, id, columns?, topics, paramOffset? }");
-    return undefined;
-  }
-  for (const key of Object.keys(sql)) if (!["table", "id", "columns", "topics", "paramOffset"].includes(key)) bad(["sql", key], `unknown sql option "${key}" (expected table, id, columns, topics, paramOffset)`);
-  const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
-    const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
-    const quoted = parts.map((p) => quoteIdentifier(p));
-    const problem = quoted.find((q): q is { problem: string } => "problem" in q);
-    if (problem) {
-      bad(["sql", ...path], `${path.join(".")} ${problem.problem}`);
-      return undefined;
-    }
-    return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
-  };
-  const table = ident(sql.table, ["table"]);
-  const id = ident(sql.id, ["id"]);
-  const columns = new Map<string, string>();
-  const columnNames: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (sql.columns !== undefined) {
-    const given = ownValues(sql.columns);
-    if (given === undefined) bad(["sql", "columns"], "columns must be an object mapping catalog field names to column names");
-    else
-      for (const [field, column] of Object.entries(given)) {
-        const quoted = ident(column, ["columns", field]);
-        if (quoted !== undefined) {
-          columns.set(field, quoted);
-          columnNames[field] = column as string;
-        }
-      }
-  }
-  let topics: ResolvedSql["topics"] | undefined;
-  const t = ownValues(sql.topics);
-  if (t === undefined) bad(["sql", "topics"], "topics must be { column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)");
-  else if ("column" in t) {
-    for (const key of Object.keys(t)) if (key !== "column") bad(["sql", "topics", key], `unknown key "${key}" (a topics column is { column })`);
-    const column = ident(t.column, ["topics", "column"]);
-    if (column !== undefined) topics = { column };
-  } else {
-    for (const key of Object.keys(t)) if (!["table", "contactId", "topicId", "status"].includes(key)) bad(["sql", "topics", key], `unknown key "${key}" (a topics table is { table, contactId, topicId, status })`);
-    const parts = { table: ident(t.table, ["topics", "table"], true), contactId: ident(t.contactId, ["topics", "contactId"]), topicId: ident(t.topicId, ["topics", "topicId"]), status: ident(t.status, ["topics", "status"]) };
-    if (Object.values(parts).every((p) => p !== undefined)) topics = parts as ResolvedSql["topics"];
-  }
-  let paramOffset = 0;
-  if (sql.paramOffset !== undefined) {
-    if (typeof sql.paramOffset !== "number" || !Number.isInteger(sql.paramOffset) || sql.paramOffset < 0 || sql.paramOffset > 60_000) bad(["sql", "paramOffset"], "paramOffset must be a whole number from 0 to 60,000");
-    else paramOffset = sql.paramOffset;
-  }
-  if (table === undefined || id === undefined || topics === undefined) return undefined;
-  return Object.freeze({ table, id, columns: sql.columns === undefined ? undefined : columns, columnNames: Object.freeze(columnNames), topics: Object.freeze(topics), paramOffset });
 }
 
 export interface ResolvedOptions {

@@ -9,6 +9,12 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileCondition, defineFields, membershipChangeSql, MONGO_VERSIONS, toSql, type Condition, type ConditionOptions } from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
+import { parseOrThrow } from "../src/parse/parse.js";
+import type { SqlDialect } from "../src/targets/sql/dialect.js";
+import { readSql } from "../src/targets/sql/options.js";
+import { postgres } from "../src/targets/sql/postgres.js";
+import { toSqlExpression } from "../src/targets/sql/sql.js";
 import { typedFieldArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 
@@ -302,5 +308,60 @@ describe("toSql on a real PostgreSQL", () => {
     const many = { $or: Array.from({ length: 2_000 }, (_, i) => ({ field: "age", operator: "eq", value: i })) };
     expect(() => toSql({ $or: [many, many, many] }, { fields: CATALOG, sql: { ...SQL_IDS, paramOffset: 60_000 }, limits: { maxNodes: 100_000 } })).toThrow(/beyond PostgreSQL's 65535/);
     expect(toSql(many, { fields: CATALOG, sql: SQL_IDS }).values).toHaveLength(2_000);
+  });
+});
+
+describe("dialects", () => {
+  /** A toy dialect unlike PostgreSQL in every word it has: what the engine writes itself is all that stays. */
+  const toy: SqlDialect = {
+    name: "Toy",
+    quoteIdentifier: (name) => (typeof name === "string" && name !== "" ? { quoted: `[${name}]` } : { problem: "must be a non-empty string" }),
+    placeholder: (n) => `?${n}`,
+    maxParameters: 8,
+    true: "1",
+    false: "0",
+    date: (value) => value.getTime(),
+    codePoint: (text) => `${text} COLLATE BINARY`,
+    oneOf: (expression, items, add) => `${expression} IN (${items.map((item) => add(item)).join(", ")})`,
+    overlaps: (column, items, add) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (${items.map((item) => add(item)).join(", ")}))`,
+    notNaN: () => undefined,
+    contains: (column, p) => `instr(${column}, ${p}) > 0`,
+    startsWith: (column, p) => `substr(${column}, 1, length(${p})) = ${p}`,
+    endsWith: (column, p) => `substr(${column}, -length(${p})) = ${p}`,
+  };
+  /** toSql's expression with the options' SQL read for `dialect`. */
+  const where = (condition: Condition, options: ConditionOptions, dialect: SqlDialect) => {
+    const resolved = resolveOptions(options);
+    const sql = readSql(options.sql, (path, message) => expect.fail(`${path.join(".")}: ${message}`), dialect);
+    return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql });
+  };
+  const condition: Condition = {
+    $and: [
+      { field: "country", operator: "in", value: ["US", "NG"] },
+      { $not: { field: "email", operator: "endsWith", value: "@x.io" } },
+      { field: "email", operator: "gte", value: "a\u0000" },
+      { field: "score", operator: "gt", value: 1 },
+      { field: "joined", operator: "lt", value: "1970-01-02" },
+      { notSubscribedToTopic: ["t1"] },
+    ],
+  };
+
+  it("the engine writes no PostgreSQL of its own: another dialect is one object", () => {
+    expect(where(condition, OPTIONS_IDS, toy)).toEqual({
+      text:
+        "([c].[country] IN (?1, ?2) AND NOT COALESCE(substr([c].[email], -length(?3)) = ?3, 0) AND [c].[email] COLLATE BINARY > ?4" +
+        " AND [c].[propertyFloat0] > ?5 AND [c].[joinedAt] < ?6 AND NOT COALESCE(EXISTS (SELECT 1 FROM json_each([c].[topics]) WHERE value IN (?7)), 0))",
+      values: ["US", "NG", "@x.io", "a", 1, 86_400_000, "t1"],
+    });
+    expect(() => where({ $or: [condition, condition] }, OPTIONS_IDS, toy)).toThrow("the expression needs placeholders up to ?14, beyond Toy's 8; split the condition or lower sql.paramOffset");
+  });
+
+  it("PostgreSQL is the dialect options are read for", () => {
+    expect(where(condition, OPTIONS_IDS, postgres)).toEqual(toSql(condition, OPTIONS_IDS));
+    expect(where(condition, OPTIONS_RECORDS, postgres)).toEqual(toSql(condition, OPTIONS_RECORDS));
+    expect(toSql(condition, OPTIONS_IDS).text).toBe(
+      '("c"."country" = ANY($1) AND NOT COALESCE(right("c"."email", char_length($2::text)) = $2::text COLLATE "C", FALSE) AND "c"."email" COLLATE "C" > $3' +
+        ` AND ("c"."propertyFloat0" > $4 AND "c"."propertyFloat0"::float8 <> 'NaN'::float8) AND "c"."joinedAt" < $5 AND NOT COALESCE("c"."topics" && $6, FALSE))`,
+    );
   });
 });

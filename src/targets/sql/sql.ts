@@ -1,31 +1,29 @@
 /**
- * AST → a PostgreSQL boolean expression (13 and later) for a `WHERE` clause, with `$n`
- * placeholders: the contacts table's row stands for the document in which every non-NULL
- * column gives its catalog field a value and a NULL column leaves the field missing; topics
- * come from a `text[]` column or a join table. `WHERE <expression>` selects a row exactly
- * when the in-memory predicate accepts that document (a property test over a real
- * PostgreSQL checks it).
+ * AST → a boolean SQL expression for a `WHERE` clause, with parameters: the contacts
+ * table's row stands for the document in which every non-NULL column gives its catalog
+ * field a value and a NULL column leaves the field missing; topics come from an array
+ * column or a join table. `WHERE <expression>` selects a row exactly when the in-memory
+ * predicate accepts that document (a property test over a real PostgreSQL checks it).
+ *
+ * This file is the engine: it folds the AST, with standard SQL for the logic; each leaf
+ * test is written by the per-leaf table (leaves.ts), and what differs per database by the
+ * dialect the options were read for (dialect.ts; postgres.ts is the one there is).
  *
  * - Two-valued logic: a comparison with a NULL column is NULL, which a `WHERE` treats as
  *   false, and so does every AND/OR above it; only a NOT could turn it into true. So each
  *   NOT wraps what it negates in `COALESCE(…, false)` (where it can be NULL), and `ne`,
  *   `nin`, `notSubscribedToTopic` and `$not` match contacts whose column is NULL, as
  *   MongoDB's `$ne`, `$nin` and `$nor` match missing fields.
- * - Indexes: a positive `eq`, range or `in` is the plain, sargable comparison.
- * - Strings order by code point (`COLLATE "C"`), whatever the database's collation;
- *   substring tests use `strpos`/`starts_with`/`right`, never a LIKE pattern.
- * - A NaN in a `double precision` column never passes a range test (PostgreSQL orders NaN
- *   above every number; MongoDB never compares it); -0 equals 0 in both.
- * - A text operand with NUL, which no stored text can hold: equality and substring tests
- *   with it are false, list items with it are dropped, and a range compares with the text
- *   before the NUL (nothing lies between that prefix and the operand in code point order).
+ * - A topic id with NUL, which no stored text can hold, is dropped from the list.
  * - Every identifier is quoted and every value is a parameter.
  */
 import { ConditionError, type ConditionIssue } from "../../errors.js";
 import { fold, type LeafNode, type Node } from "../../language/ast.js";
-import type { Operand } from "../../language/operators.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
-import { quoteIdentifier, type ResolvedOptions, type ResolvedSql } from "../../options.js";
+import type { ResolvedOptions } from "../../options.js";
+import type { SqlDialect } from "./dialect.js";
+import { SQL_LEAVES, type Part, type SqlWriter } from "./leaves.js";
+import type { ResolvedSql } from "./options.js";
 
 /**
  * A parameterised SQL expression, in node-postgres' convention: pass it as it is, e.g.
@@ -43,35 +41,24 @@ export interface SqlExpression {
   readonly values: unknown[];
 }
 
-/** A part of the expression, and whether it can be NULL (then a NOT must coalesce it). */
-interface Part {
-  readonly sql: string;
-  readonly nullable: boolean;
+/** The options a SQL expression is built with, checked against each other. */
+interface Checked {
+  readonly sql: ResolvedSql;
+  readonly fields: ReadonlyMap<string, ResolvedField>;
+  /** The quoted column of every catalog field: its `columns` entry, or its own name. */
+  readonly columns: ReadonlyMap<string, string>;
 }
 
-const TRUE: Part = { sql: "TRUE", nullable: false };
-const FALSE: Part = { sql: "FALSE", nullable: false };
-const JOIN_ALIAS = '"segmatch_topic"';
-
-class SqlBuilder {
+class SqlBuilder implements SqlWriter {
   readonly values: unknown[] = [];
-  constructor(
-    private readonly sql: ResolvedSql,
-    private readonly fields: ReadonlyMap<string, ResolvedField>,
-  ) {}
+  readonly dialect: SqlDialect;
+  constructor(private readonly options: Checked) {
+    this.dialect = options.sql.dialect;
+  }
 
   param(value: unknown): string {
     this.values.push(value);
-    return `$${this.sql.paramOffset + this.values.length}`;
-  }
-
-  column(field: ResolvedField): string {
-    return `${this.sql.table}.${this.sql.columns?.get(field.name) ?? quote(field.name)}`;
-  }
-
-  /** A value as the column's type receives it: a Date of a timestamptz column as text PostgreSQL reads exactly. */
-  value(v: Operand | Date): unknown {
-    return v instanceof Date ? timestamp(v) : v;
+    return this.dialect.placeholder(this.options.sql.paramOffset + this.values.length);
   }
 
   /** A constant of the library (not user data), as one parameter however often it is used. */
@@ -89,69 +76,66 @@ class SqlBuilder {
       elemMatch: (n) => this.records(n.where),
       and: (_n, children) => combine(children, "AND"),
       or: (_n, children) => combine(children, "OR"),
-      not: (_n, child) => ({ sql: child.nullable ? `NOT COALESCE(${child.sql}, FALSE)` : `NOT (${child.sql})`, nullable: false }),
+      not: (_n, child) => ({ sql: child.nullable ? `NOT COALESCE(${child.sql}, ${this.dialect.false})` : `NOT (${child.sql})`, nullable: false }),
     }).sql;
   }
 
   private leaf(n: LeafNode): Part {
     if (n.origin.from === "topic") return this.topicIds(n);
     if (n.origin.from !== "field") throw new Error(`segmatch: a ${n.origin.from} leaf outside a topic test`);
-    const field = this.fields.get(n.origin.field);
+    const field = this.options.fields.get(n.origin.field);
     if (field === undefined) throw new Error(`segmatch: field ${n.origin.field} is not in the catalog`);
-    return comparison(this, this.column(field), field, n.test, n.value);
+    const column = {
+      sql: `${this.options.sql.table}.${this.options.columns.get(field.name)}`,
+      text: field.type === "string" || field.type === "enum",
+      float: field.type === "number" || (field.type === "date" && field.storage === "epochMillis"),
+    };
+    return SQL_LEAVES[n.test](column, n.value, this);
   }
 
-  /** The ids layout: `subscribedToTopic` is an overlap of the `text[]` column with the ids (NULL or empty: none). */
+  /** The ids layout: `subscribedToTopic` is an overlap of the array column with the ids (NULL or empty: none). */
   private topicIds(n: LeafNode): Part {
-    if (!("column" in this.sql.topics)) throw layoutMismatch();
+    const { sql } = this.options;
+    if (!("column" in sql.topics)) throw layoutMismatch();
     const ids = (n.value as readonly string[]).filter((id) => !id.includes("\0"));
-    if (ids.length === 0) return FALSE;
-    // No cast: the parameter takes the column's array type (text[], varchar[], uuid[]…).
-    return { sql: `${this.sql.table}.${this.sql.topics.column} && ${this.param(ids)}`, nullable: true };
+    if (ids.length === 0) return { sql: this.dialect.false, nullable: false };
+    return { sql: this.dialect.overlaps(`${sql.table}.${sql.topics.column}`, ids, (v) => this.param(v)), nullable: true };
   }
 
   /** The records layout: a join-table row of this contact for one of the ids, with status SUBSCRIBED (duplicates and other statuses change nothing). */
   private records(where: Node): Part {
-    const topics = this.sql.topics;
+    const { sql } = this.options;
+    const topics = sql.topics;
     if (!("table" in topics)) throw layoutMismatch();
     // The subquery's alias must not be the contacts table's own name, or it would hide it.
-    const t = this.sql.table === JOIN_ALIAS ? '"segmatch_topic_row"' : JOIN_ALIAS;
+    const alias = quoted(this.dialect, "segmatch_topic");
+    const t = sql.table === alias ? quoted(this.dialect, "segmatch_topic_row") : alias;
     const conditions = fold<string>(where, {
       leaf: (n) => {
         const column = n.path.join(".") === "topicId" ? topics.topicId : n.path.join(".") === "status" ? topics.status : undefined;
         if (column === undefined) throw new Error(`segmatch: a topic record has no ${n.path.join(".")}`);
+        if (n.test !== "in" && n.test !== "eq") throw new Error(`segmatch: a topic record test is "in" or "eq", not "${n.test}"`);
         const values = (n.test === "in" ? (n.value as readonly string[]) : [n.value as string]).filter((v) => !v.includes("\0"));
-        if (values.length === 0) return "FALSE";
+        if (values.length === 0) return this.dialect.false;
         // No casts: the parameters take the join table's column types (text, an enum, a uuid…); SUBSCRIBED is one parameter for all.
-        return n.test === "in" ? `${t}.${column} = ANY(${this.param(values)})` : `${t}.${column} = ${this.constant(values[0] as string)}`;
+        return n.test === "in" ? this.dialect.oneOf(`${t}.${column}`, values, (v) => this.param(v)) : `${t}.${column} = ${this.constant(values[0] as string)}`;
       },
       elemMatch: () => {
         throw new Error("segmatch: nested element match in a topic record");
       },
       and: (_n, children) => children.join(" AND "),
       or: (_n, children) => `(${children.join(" OR ")})`,
-      not: (_n, child) => `NOT COALESCE(${child}, FALSE)`,
+      not: (_n, child) => `NOT COALESCE(${child}, ${this.dialect.false})`,
     });
-    return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${this.sql.table}.${this.sql.id} AND ${conditions})`, nullable: false };
+    return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${sql.table}.${sql.id} AND ${conditions})`, nullable: false };
   }
 }
 
-/**
- * A Date as timestamptz text: ISO for years 1–9999; PostgreSQL's own form (with "BC") beyond;
- * and -infinity before its first day (4713 BC), which every storable time is after, as it
- * is after the Date.
- */
-function timestamp(d: Date): string {
-  const year = d.getUTCFullYear();
-  if (year >= 1 && year <= 9999) return d.toISOString();
-  if (year < -4712) return "-infinity";
-  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-  const bc = year <= 0;
-  return `${pad(bc ? 1 - year : year, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+00${bc ? " BC" : ""}`;
-}
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+/** A name of the library's own, quoted (it is always a usable identifier). */
+function quoted(dialect: SqlDialect, name: string): string {
+  const q = dialect.quoteIdentifier(name);
+  if ("problem" in q) throw new Error(`segmatch: ${name} ${q.problem}`);
+  return q.quoted;
 }
 
 function layoutMismatch(): ConditionError {
@@ -165,67 +149,12 @@ function combine(children: readonly Part[], op: "AND" | "OR"): Part {
   return { sql: `(${children.map((c) => c.sql).join(` ${op} `)})`, nullable: children.some((c) => c.nullable) };
 }
 
-/** Text before a NUL: what a range with a NUL operand compares with (see the header). */
-const beforeNul = (s: string): string => {
-  const at = s.indexOf("\0");
-  return at < 0 ? s : s.slice(0, at);
-};
-
-const RANGE_SQL = { gt: ">", gte: ">=", lt: "<", lte: "<=" } as const;
-
-/** One test of one column. */
-function comparison(b: SqlBuilder, column: string, field: ResolvedField, test: LeafNode["test"], value: Operand): Part {
-  const text = field.type === "string" || field.type === "enum";
-  const float = field.type === "number" || (field.type === "date" && field.storage === "epochMillis");
-  switch (test) {
-    case "null":
-      return { sql: `${column} IS NULL`, nullable: false };
-    case "eq":
-      if (typeof value === "string" && value.includes("\0")) return FALSE;
-      return { sql: `${column} = ${b.param(b.value(value as Operand))}`, nullable: true };
-    case "in": {
-      const items = (value as readonly (string | number | Date)[]).filter((v) => !(typeof v === "string" && v.includes("\0"))).map((v) => b.value(v));
-      if (items.length === 0) return FALSE;
-      return { sql: `${column} = ANY(${b.param(items)})`, nullable: true };
-    }
-    case "gt":
-    case "gte":
-    case "lt":
-    case "lte": {
-      let op: string = RANGE_SQL[test];
-      if (text) {
-        const s = value as string;
-        if (s.includes("\0")) op = test === "gt" || test === "gte" ? ">" : "<=";
-        return { sql: `${column} COLLATE "C" ${op} ${b.param(beforeNul(s))}`, nullable: true };
-      }
-      const compared = `${column} ${op} ${b.param(b.value(value as Operand))}`;
-      // NaN is above every number in PostgreSQL, and never compared in MongoDB.
-      return { sql: float && (test === "gt" || test === "gte") ? `(${compared} AND ${column}::float8 <> 'NaN'::float8)` : compared, nullable: true };
-    }
-    case "contains":
-    case "startsWith":
-    case "endsWith": {
-      const s = value as string;
-      if (s.includes("\0")) return FALSE;
-      const p = b.param(s);
-      const sql =
-        test === "contains"
-          ? `strpos(${column} COLLATE "C", ${p}::text) > 0`
-          : test === "startsWith"
-            ? `starts_with(${column} COLLATE "C", ${p}::text)`
-            : `right(${column}, char_length(${p}::text)) = ${p}::text COLLATE "C"`;
-      return { sql, nullable: true };
-    }
-    default:
-      return TRUE;
-  }
-}
-
 /** The catalog and SQL options a SQL expression needs, checked against each other. */
-function checked(resolved: ResolvedOptions): { sql: ResolvedSql; fields: ReadonlyMap<string, ResolvedField> } {
+function checked(resolved: ResolvedOptions): Checked {
   const issues: ConditionIssue[] = [];
   if (!resolved.fields) issues.push({ code: "invalid_options", path: ["options", "fields"], message: "toSql needs a field catalog (options.fields): SQL columns are typed" });
   if (!resolved.sql) issues.push({ code: "invalid_options", path: ["options", "sql"], message: "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }" });
+  const columns = new Map<string, string>();
   if (resolved.sql && resolved.fields) {
     if (("column" in resolved.sql.topics) !== (resolved.topicsLayout === "ids")) issues.push(...layoutMismatch().issues);
     for (const name of Object.keys(resolved.sql.columnNames)) {
@@ -233,29 +162,38 @@ function checked(resolved: ResolvedOptions): { sql: ResolvedSql; fields: Readonl
     }
     // A field without a `columns` entry is its own column name, which must be a usable identifier too.
     for (const name of resolved.fields.keys()) {
-      if (resolved.sql.columns?.has(name)) continue;
-      const quoted = quoteIdentifier(name);
-      if ("problem" in quoted) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `field ${JSON.stringify(name.slice(0, 80))} needs a column in sql.columns: as a column name it ${quoted.problem}` });
+      const given = resolved.sql.columns?.get(name);
+      if (given !== undefined) {
+        columns.set(name, given);
+        continue;
+      }
+      const own = resolved.sql.dialect.quoteIdentifier(name);
+      if ("problem" in own) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `field ${JSON.stringify(name.slice(0, 80))} needs a column in sql.columns: as a column name it ${own.problem}` });
+      else columns.set(name, own.quoted);
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  return { sql: resolved.sql!, fields: resolved.fields! };
+  return { sql: resolved.sql!, fields: resolved.fields!, columns };
 }
 
 /** The expression for a parsed condition; needs the catalog and `options.sql`. */
 export function toSqlExpression(root: Node, resolved: ResolvedOptions): SqlExpression {
-  const { sql, fields } = checked(resolved);
-  const builder = new SqlBuilder(sql, fields);
+  const options = checked(resolved);
+  const builder = new SqlBuilder(options);
   const text = builder.build(root);
-  return Object.freeze({ text, values: withinProtocol(builder.values, sql) });
+  return Object.freeze({ text, values: withinProtocol(builder.values, options.sql) });
 }
 
-/** PostgreSQL's wire protocol counts parameters in 16 bits. */
-const MAX_PARAMETERS = 65_535;
-
 function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
-  if (sql.paramOffset + values.length > MAX_PARAMETERS) {
-    throw new ConditionError([{ code: "too_many_items", path: [], message: `the expression needs placeholders up to $${sql.paramOffset + values.length}, beyond PostgreSQL's ${MAX_PARAMETERS}; split the condition or lower sql.paramOffset` }]);
+  const { dialect } = sql;
+  if (sql.paramOffset + values.length > dialect.maxParameters) {
+    throw new ConditionError([
+      {
+        code: "too_many_items",
+        path: [],
+        message: `the expression needs placeholders up to ${dialect.placeholder(sql.paramOffset + values.length)}, beyond ${dialect.name}'s ${dialect.maxParameters}; split the condition or lower sql.paramOffset`,
+      },
+    ]);
   }
   return values;
 }
@@ -266,12 +204,12 @@ function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
  * reverse (each with its own placeholders from `paramOffset + 1`).
  */
 export function changeSqlExpressions(before: Node, after: Node, resolved: ResolvedOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
-  const { sql, fields } = checked(resolved);
+  const options = checked(resolved);
   const one = (yes: Node, no: Node): SqlExpression => {
-    const builder = new SqlBuilder(sql, fields);
+    const builder = new SqlBuilder(options);
     const a = builder.build(yes);
     const b = builder.build(no);
-    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), FALSE)`, values: withinProtocol(builder.values, sql) });
+    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), ${options.sql.dialect.false})`, values: withinProtocol(builder.values, options.sql) });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
 }

@@ -1,0 +1,103 @@
+/**
+ * The SQL target's options: how the contacts are stored in the database (`options.sql`),
+ * and their reading. options.ts calls {@link readSql} while it resolves the other options,
+ * so that all of them are read once and refused together.
+ */
+import type { SqlDialect } from "./dialect.js";
+import { postgres } from "./postgres.js";
+
+/**
+ * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
+ * in the caller's query, its key column, the column of each catalog field (default: the
+ * field's name), and the topic subscriptions: a `text[]` column of subscribed ids, or a
+ * join table where only status `SUBSCRIBED` counts.
+ */
+export interface SqlOptions {
+  readonly table: string;
+  readonly id: string;
+  readonly columns?: { readonly [field: string]: string } | undefined;
+  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
+  /** The first placeholder is `$(paramOffset + 1)`. Default 0. */
+  readonly paramOffset?: number | undefined;
+}
+
+/** SQL options checked, with every identifier quoted once, for the dialect they were read for. */
+export interface ResolvedSql {
+  readonly dialect: SqlDialect;
+  readonly table: string;
+  readonly id: string;
+  /** Quoted column by catalog field name, as `columns` gives them (a field without one is its own column name). */
+  readonly columns: ReadonlyMap<string, string> | undefined;
+  readonly columnNames: { readonly [field: string]: string };
+  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
+  readonly paramOffset: number;
+}
+
+/** The keys of {@link SqlOptions}, in the order messages name them. */
+const SQL_OPTION_KEYS: readonly string[] = Object.keys({ table: true, id: true, columns: true, topics: true, paramOffset: true } satisfies { readonly [K in keyof SqlOptions]-?: true });
+
+/** Reports a malformed option at a path under `options`. */
+type Bad = (path: (string | number)[], message: string) => void;
+
+/** The own enumerable properties of an object, each read exactly once (as options.ts reads every option); undefined for a non-object. */
+function ownValues(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}
+
+/** `options.sql` checked and resolved, or undefined after reporting each problem through `bad`. */
+export function readSql(value: unknown, bad: Bad, dialect: SqlDialect = postgres): ResolvedSql | undefined {
+  const sql = ownValues(value);
+  if (sql === undefined) {
+    bad(["sql"], "sql must be an object { table, id, columns?, topics, paramOffset? }");
+    return undefined;
+  }
+  for (const key of Object.keys(sql)) if (!SQL_OPTION_KEYS.includes(key)) bad(["sql", key], `unknown sql option "${key}" (expected ${SQL_OPTION_KEYS.join(", ")})`);
+  const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
+    const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
+    const quoted = parts.map((p) => dialect.quoteIdentifier(p));
+    const problem = quoted.find((q): q is { problem: string } => "problem" in q);
+    if (problem) {
+      bad(["sql", ...path], `${path.join(".")} ${problem.problem}`);
+      return undefined;
+    }
+    return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
+  };
+  const table = ident(sql.table, ["table"]);
+  const id = ident(sql.id, ["id"]);
+  const columns = new Map<string, string>();
+  const columnNames: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (sql.columns !== undefined) {
+    const given = ownValues(sql.columns);
+    if (given === undefined) bad(["sql", "columns"], "columns must be an object mapping catalog field names to column names");
+    else
+      for (const [field, column] of Object.entries(given)) {
+        const quoted = ident(column, ["columns", field]);
+        if (quoted !== undefined) {
+          columns.set(field, quoted);
+          columnNames[field] = column as string;
+        }
+      }
+  }
+  let topics: ResolvedSql["topics"] | undefined;
+  const t = ownValues(sql.topics);
+  if (t === undefined) bad(["sql", "topics"], "topics must be { column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)");
+  else if ("column" in t) {
+    for (const key of Object.keys(t)) if (key !== "column") bad(["sql", "topics", key], `unknown key "${key}" (a topics column is { column })`);
+    const column = ident(t.column, ["topics", "column"]);
+    if (column !== undefined) topics = { column };
+  } else {
+    for (const key of Object.keys(t)) if (!["table", "contactId", "topicId", "status"].includes(key)) bad(["sql", "topics", key], `unknown key "${key}" (a topics table is { table, contactId, topicId, status })`);
+    const parts = { table: ident(t.table, ["topics", "table"], true), contactId: ident(t.contactId, ["topics", "contactId"]), topicId: ident(t.topicId, ["topics", "topicId"]), status: ident(t.status, ["topics", "status"]) };
+    if (Object.values(parts).every((p) => p !== undefined)) topics = parts as ResolvedSql["topics"];
+  }
+  let paramOffset = 0;
+  if (sql.paramOffset !== undefined) {
+    if (typeof sql.paramOffset !== "number" || !Number.isInteger(sql.paramOffset) || sql.paramOffset < 0 || sql.paramOffset > 60_000) bad(["sql", "paramOffset"], "paramOffset must be a whole number from 0 to 60,000");
+    else paramOffset = sql.paramOffset;
+  }
+  if (table === undefined || id === undefined || topics === undefined) return undefined;
+  return Object.freeze({ dialect, table, id, columns: sql.columns === undefined ? undefined : columns, columnNames: Object.freeze(columnNames), topics: Object.freeze(topics), paramOffset });
+}
