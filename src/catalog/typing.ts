@@ -2,21 +2,45 @@
  * What a typed field accepts: which operators suit its type, and which values, converted to
  * the form the document stores (a `Date`, or epoch milliseconds, for dates).
  */
-import type { Operator } from "../language/condition.js";
+import { OPERATORS, type Operator } from "../language/condition.js";
+import { assertNever } from "../language/never.js";
 import { describe, type IssueData } from "../errors.js";
 import { closest, meant } from "../suggest.js";
-import type { FieldType, ResolvedField } from "./catalog.js";
+import { FIELD_TYPES, type FieldType, type ResolvedField } from "./catalog.js";
 import { toEpochMillis } from "./dates.js";
 
-const ALL: readonly Operator[] = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "startsWith", "endsWith", "exists"];
+const ORDERED: readonly FieldType[] = ["string", "number", "date"];
+const LISTED: readonly FieldType[] = ["string", "number", "date", "enum"];
+const TEXT: readonly FieldType[] = ["string"];
 
-/** The operators each type accepts: no substring tests but on strings, no ranges on enums or booleans. */
+/**
+ * The field types each operator applies to: no substring tests but on strings, no ranges on
+ * enums or booleans. Keyed by every operator, so a new one must say which types take it.
+ */
+const OPERATOR_TYPES: { readonly [K in Operator]: readonly FieldType[] } = {
+  eq: FIELD_TYPES,
+  ne: FIELD_TYPES,
+  gt: ORDERED,
+  gte: ORDERED,
+  lt: ORDERED,
+  lte: ORDERED,
+  in: LISTED,
+  nin: LISTED,
+  contains: TEXT,
+  startsWith: TEXT,
+  endsWith: TEXT,
+  exists: FIELD_TYPES,
+};
+
+const operatorsOf = (type: FieldType): readonly Operator[] => OPERATORS.filter((operator) => OPERATOR_TYPES[operator].includes(type));
+
+/** The operators each type accepts, in the order of `OPERATORS`. */
 export const TYPE_OPERATORS: { readonly [T in FieldType]: readonly Operator[] } = {
-  string: ALL,
-  number: ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists"],
-  date: ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "exists"],
-  enum: ["eq", "ne", "in", "nin", "exists"],
-  boolean: ["eq", "ne", "exists"],
+  string: operatorsOf("string"),
+  number: operatorsOf("number"),
+  date: operatorsOf("date"),
+  enum: operatorsOf("enum"),
+  boolean: operatorsOf("boolean"),
 };
 
 export type TypedValue = string | number | boolean | Date;
@@ -46,5 +70,7 @@ export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () 
       if ("problem" in result) return { code: "invalid_date", message: `${label()}: ${describe(value)} is not a date: ${result.problem}` };
       return { ok: field.storage === "epochMillis" ? result.ms : new Date(result.ms) };
     }
+    default:
+      return assertNever(field.type, "field type");
   }
 }

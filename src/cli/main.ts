@@ -19,6 +19,7 @@
  */
 import { readFileSync } from "node:fs";
 import { contactFields, createSegmatch, formatPath, isConditionError, MONGO_VERSIONS, type ConditionError, type ConditionOptions, type MongoVersion, type Segmatch, type TopicLayout } from "../index.js";
+import { assertNever } from "../language/never.js";
 import { closest, meant } from "../suggest.js";
 import { stringify } from "./ejson.js";
 import { helpText } from "./help.js";
@@ -34,14 +35,16 @@ interface Io {
 }
 
 /** Each command with the files it takes. */
-const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+const COMMANDS = {
   check: ["<condition.json>"],
   filter: ["<condition.json>"],
   explain: ["<condition.json>"],
   "from-mongo": ["<filter.json>"],
   count: ["<condition.json>", "<contacts>"],
   diff: ["<before.json>", "<after.json>", "<contacts>"],
-};
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+type Command = keyof typeof COMMANDS;
+const isCommand = (name: string): name is Command => Object.hasOwn(COMMANDS, name);
 const VALUE_FLAGS = ["fields", "topics-layout", "topics-path", "mongo-version"] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const LAYOUTS = ["ids", "records"] as const satisfies readonly TopicLayout[];
@@ -190,8 +193,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const { command, files, flags } = parseArgs(argv);
     if (command === undefined) throw new UsageError(`no command given: ${Object.keys(COMMANDS).join(", ")}`);
-    const takes = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-    if (takes === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}${meant(closest(command, Object.keys(COMMANDS), 1))}`);
+    if (!isCommand(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}${meant(closest(command, Object.keys(COMMANDS), 1))}`);
+    const takes: readonly string[] = COMMANDS[command];
     if (files.length !== takes.length) {
       throw new UsageError(`${command} takes ${takes.length} file${takes.length === 1 ? "" : "s"}, not ${files.length}`, `Usage: segmatch ${command} [flags] ${takes.join(" ")}`);
     }
@@ -226,8 +229,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         io.stdout.write(`${count}\n`);
         return reportSkipped(contacts, "not counted", io);
       }
-      default: {
-        // diff
+      case "diff": {
         const before = engine.compileCondition(input(first, io));
         const after = engine.compileCondition(input(second!, io));
         const contacts = new ContactReader(third!, io.stdin, progress(io));
@@ -235,6 +237,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         io.stdout.write(`${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`);
         return reportSkipped(contacts, "left out of the diff", io);
       }
+      default:
+        return assertNever(command, "command");
     }
   } catch (error) {
     if (error instanceof UsageError) {

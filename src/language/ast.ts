@@ -9,6 +9,7 @@
  * (the MongoDB filter writes `$ne` for a negated `ne`, `$nor` for a `$not`).
  */
 import type { ListItem, Operator, Scalar } from "./condition.js";
+import { assertNever } from "./never.js";
 import type { LeafTest, Operand } from "./operators.js";
 
 export type Path = readonly string[];
@@ -114,13 +115,8 @@ export function fold<T>(n: Node, f: Fold<T>): T {
     case "not":
       return f.not(n, fold(n.child, f));
     default:
-      return unreachable(n);
+      return assertNever(n, "condition node");
   }
-}
-
-/** Fails to compile when a switch over node kinds misses one. */
-export function unreachable(n: never): never {
-  throw new Error(`unhandled condition node ${JSON.stringify(n)}`);
 }
 
 /** What a condition reads: the document paths of its field tests, and the ids of its topic tests, each once. */

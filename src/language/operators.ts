@@ -6,7 +6,7 @@
  * each target's own table (targets/mongo/leaves.ts, targets/predicate/leaves.ts), checked
  * against the leaf tests with `satisfies`.
  */
-import type { Operator, Scalar, ListItem } from "./condition.js";
+import type { FieldCondition, Operator, Scalar, ListItem } from "./condition.js";
 
 /** The kinds of operand an operator takes. */
 export type ValueKind = "scalar" | "list" | "string" | "boolean";
@@ -24,15 +24,36 @@ export interface Lowered {
   readonly value: Operand;
 }
 
-interface OperatorSpec {
-  readonly value: ValueKind;
+/** The operand of each kind, as {@link FieldCondition} declares it. */
+interface OperandOfKind {
+  readonly scalar: Scalar;
+  readonly list: readonly ListItem[];
+  readonly string: string;
+  readonly boolean: boolean;
+}
+
+/** The operand {@link FieldCondition} declares for operator `K` (never when no member has it). */
+type DeclaredOperand<K extends Operator> = FieldCondition extends infer F ? (F extends { readonly operator: infer O; readonly value: infer V } ? (K extends O ? V : never) : never) : never;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The value kind whose operand {@link FieldCondition} declares for `K`: never when it has
+ * no member for `K` or one with another operand, so that the entry of such an operator in
+ * {@link OPERATOR_SPECS} fails the build (an operator added to `OPERATORS` but not to
+ * `FieldCondition`, or to the wrong member of it).
+ */
+type DeclaredKind<K extends Operator> = { readonly [V in ValueKind]: Same<OperandOfKind[V], DeclaredOperand<K>> extends true ? V : never }[ValueKind];
+
+interface OperatorSpec<K extends Operator> {
+  readonly value: DeclaredKind<K>;
   readonly lower: (value: never) => Lowered;
 }
 
 const same = (test: LeafTest, negate = false) => (value: Exclude<Operand, null>): Lowered => ({ test, negate, value });
 
 /** What each operator of the language takes and means. */
-export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec } = {
+export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec<K> } = {
   eq: { value: "scalar", lower: same("eq") },
   ne: { value: "scalar", lower: same("eq", true) },
   gt: { value: "scalar", lower: same("gt") },

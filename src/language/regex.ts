@@ -25,18 +25,26 @@ export const END_OF_STRING = "(?![\\s\\S])";
 /** MongoDB refuses a `$regex` pattern longer than this many UTF-8 bytes (`RegexMatchExpression::kMaxPatternSize`). */
 export const MAX_REGEX_BYTES = 32_764;
 
+/**
+ * The pattern of each leaf test on a literal: the string tests have one; the others are no
+ * regular expression (undefined). Keyed by every leaf test, so a new one must say which.
+ */
+const PATTERNS: { readonly [K in LeafTest]: ((literal: string) => string) | undefined } = {
+  eq: undefined,
+  gt: undefined,
+  gte: undefined,
+  lt: undefined,
+  lte: undefined,
+  in: undefined,
+  contains: (literal) => escapeRegex(literal),
+  startsWith: (literal) => `^${escapeRegex(literal)}`,
+  endsWith: (literal) => `${escapeRegex(literal)}${END_OF_STRING}`,
+  null: undefined,
+};
+
 /** The pattern of a string test on `literal`, or undefined for the other tests. */
 export function regexPattern(test: LeafTest, literal: string): string | undefined {
-  switch (test) {
-    case "contains":
-      return escapeRegex(literal);
-    case "startsWith":
-      return `^${escapeRegex(literal)}`;
-    case "endsWith":
-      return `${escapeRegex(literal)}${END_OF_STRING}`;
-    default:
-      return undefined;
-  }
+  return PATTERNS[test]?.(literal);
 }
 
 /** The UTF-8 length of the pattern a string test emits, or undefined for the other tests. */

@@ -19,6 +19,7 @@
  */
 import { ConditionError, describe, readArgument, type ConditionIssue, type ConditionPath, type IssueData } from "../errors.js";
 import type { Condition, FieldCondition, Operator, Scalar } from "../language/condition.js";
+import { OPERATOR_SPECS } from "../language/operators.js";
 import { END_OF_STRING, regexPattern } from "../language/regex.js";
 import { SUBSCRIBED } from "../language/topics.js";
 import type { ResolvedField } from "../catalog/catalog.js";
@@ -118,7 +119,7 @@ class Lift {
   }
 
   private refuse(path: ConditionPath, message: string, data?: IssueData): undefined {
-    this.issues.push({ code: "unknown_key", path, message, ...data });
+    this.issues.push({ code: "not_liftable", path, message, ...data });
     return undefined;
   }
 
@@ -233,7 +234,7 @@ class Lift {
   private test(key: string, op: string, operand: unknown, at: ConditionPath): Condition | undefined {
     const operator = COMPARISONS[op] as Operator;
     if (operand === null && (operator === "eq" || operator === "ne")) return this.leaf(key, "exists", operator === "ne", at);
-    if ((operator === "in" || operator === "nin") && (!Array.isArray(operand) || operand.length === 0)) {
+    if (OPERATOR_SPECS[operator].value === "list" && (!Array.isArray(operand) || operand.length === 0)) {
       this.issues.push({ code: "invalid_type", path: at, message: `${op} must be a non-empty list, not ${describe(operand)}`, received: describe(operand) });
       return undefined;
     }
@@ -270,18 +271,22 @@ class Lift {
    */
   private leaf(key: string, operator: Operator, raw: unknown, at: ConditionPath): Condition | undefined {
     const candidates: (ResolvedField | undefined)[] = this.options.fields ? (this.byPath.get(key) ?? []) : [undefined];
-    if (candidates.length === 0) return this.refuse(at, `no catalog field is stored at ${JSON.stringify(key.slice(0, 100))}`, { received: JSON.stringify(key.slice(0, 100)) });
+    if (candidates.length === 0) {
+      this.issues.push({ code: "unknown_field", path: at, message: `no catalog field is stored at ${JSON.stringify(key.slice(0, 100))}`, received: JSON.stringify(key.slice(0, 100)) });
+      return undefined;
+    }
     let first: ConditionIssue[] | undefined;
+    const kind = OPERATOR_SPECS[operator].value;
     for (const field of candidates) {
       const issues: ConditionIssue[] = [];
       let value: unknown = raw;
-      if (operator === "in" || operator === "nin") {
+      if (kind === "list") {
         value = (raw as unknown[]).map((item, i) => {
           const lifted = this.operand(field, item, false);
           if ("problem" in lifted) issues.push({ code: "invalid_value", path: [...at, i], message: lifted.problem, received: describe(item) });
           return "value" in lifted ? lifted.value : undefined;
         });
-      } else if (operator !== "exists" && operator !== "contains" && operator !== "startsWith" && operator !== "endsWith") {
+      } else if (kind === "scalar") {
         const lifted = this.operand(field, raw, true);
         if ("problem" in lifted) issues.push({ code: "invalid_value", path: at, message: lifted.problem, received: describe(raw) });
         else value = lifted.value;
