@@ -45,8 +45,10 @@ export type ConditionIssueCode =
   | "invalid_options"
   /** A field catalog (`options.fields`, `defineFields`) is malformed. */
   | "invalid_catalog"
-  /** With a catalog: the field is not in it. */
+  /** With a catalog: the field is not in it (or, lifting a MongoDB filter, no field is stored at the path). */
   | "unknown_field"
+  /** A part of a MongoDB filter that `fromMongoQuery` cannot lift without changing its meaning. */
+  | "not_liftable"
   /** With a catalog: the operator does not apply to the field's type (e.g. `contains` on a number). */
   | "invalid_operator"
   /** With a catalog: a date field's value is not an ISO-8601 date or datetime, or epoch milliseconds. */
