@@ -332,8 +332,8 @@ describe("dialects", () => {
   /** toSql's expression with the options' SQL read for `dialect`. */
   const where = (condition: Condition, options: ConditionOptions, dialect: SqlDialect) => {
     const resolved = resolveOptions(options);
-    const sql = readSql(options.sql, (path, message) => expect.fail(`${path.join(".")}: ${message}`), dialect);
-    return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql });
+    const sql = readSql(options.sql, (path, message) => expect.fail(`${path.join(".")}: ${message}`), dialect.quoteIdentifier);
+    return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql }, dialect);
   };
   const condition: Condition = {
     $and: [
@@ -354,6 +354,8 @@ describe("dialects", () => {
       values: ["US", "NG", "@x.io", "a", 1, 86_400_000, "t1"],
     });
     expect(() => where({ $or: [condition, condition] }, OPTIONS_IDS, toy)).toThrow("the expression needs placeholders up to ?14, beyond Toy's 8; split the condition or lower sql.paramOffset");
+    // Options read for PostgreSQL hold PostgreSQL's quoted names: another dialect refuses them.
+    expect(() => toSqlExpression(parseOrThrow(condition, resolveOptions(OPTIONS_IDS)).ast, resolveOptions(OPTIONS_IDS), toy)).toThrow("the SQL options were not read for Toy");
   });
 
   it("PostgreSQL is the dialect options are read for", () => {

@@ -7,11 +7,5 @@
 
 /** Fails to compile when a switch over a closed union misses a member; throws if reached. */
 export function assertNever(value: never, what: string): never {
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  throw new Error(`segmatch: unhandled ${what} ${shown}`);
+  throw new Error(`segmatch: unhandled ${what} ${JSON.stringify(value)}`);
 }

@@ -4,7 +4,7 @@
  * so that all of them are read once and refused together.
  */
 import type { SqlDialect } from "./dialect.js";
-import { postgres } from "./postgres.js";
+import { quotePostgresIdentifier } from "./postgres.js";
 
 /**
  * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
@@ -21,9 +21,10 @@ export interface SqlOptions {
   readonly paramOffset?: number | undefined;
 }
 
-/** SQL options checked, with every identifier quoted once, for the dialect they were read for. */
+/** SQL options checked, with every identifier quoted once. */
 export interface ResolvedSql {
-  readonly dialect: SqlDialect;
+  /** The dialect's rule the identifiers were checked and quoted with: only that dialect may write with them. */
+  readonly quotedWith: SqlDialect["quoteIdentifier"];
   readonly table: string;
   readonly id: string;
   /** Quoted column by catalog field name, as `columns` gives them (a field without one is its own column name). */
@@ -47,8 +48,11 @@ function ownValues(value: unknown): Record<string, unknown> | undefined {
   return out;
 }
 
-/** `options.sql` checked and resolved, or undefined after reporting each problem through `bad`. */
-export function readSql(value: unknown, bad: Bad, dialect: SqlDialect = postgres): ResolvedSql | undefined {
+/**
+ * `options.sql` checked and resolved, or undefined after reporting each problem through
+ * `bad`; identifiers are checked and quoted with a dialect's rule (PostgreSQL's unless told).
+ */
+export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier): ResolvedSql | undefined {
   const sql = ownValues(value);
   if (sql === undefined) {
     bad(["sql"], "sql must be an object { table, id, columns?, topics, paramOffset? }");
@@ -57,7 +61,7 @@ export function readSql(value: unknown, bad: Bad, dialect: SqlDialect = postgres
   for (const key of Object.keys(sql)) if (!SQL_OPTION_KEYS.includes(key)) bad(["sql", key], `unknown sql option "${key}" (expected ${SQL_OPTION_KEYS.join(", ")})`);
   const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
     const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
-    const quoted = parts.map((p) => dialect.quoteIdentifier(p));
+    const quoted = parts.map((p) => quoteIdentifier(p));
     const problem = quoted.find((q): q is { problem: string } => "problem" in q);
     if (problem) {
       bad(["sql", ...path], `${path.join(".")} ${problem.problem}`);
@@ -99,5 +103,5 @@ export function readSql(value: unknown, bad: Bad, dialect: SqlDialect = postgres
     else paramOffset = sql.paramOffset;
   }
   if (table === undefined || id === undefined || topics === undefined) return undefined;
-  return Object.freeze({ dialect, table, id, columns: sql.columns === undefined ? undefined : columns, columnNames: Object.freeze(columnNames), topics: Object.freeze(topics), paramOffset });
+  return Object.freeze({ quotedWith: quoteIdentifier, table, id, columns: sql.columns === undefined ? undefined : columns, columnNames: Object.freeze(columnNames), topics: Object.freeze(topics), paramOffset });
 }

@@ -20,14 +20,21 @@ const MAX_IDENTIFIER_BYTES = 63;
 const codePoint = (text: string): string => `${text} COLLATE "C"`;
 const asText = (placeholder: string): string => `${placeholder}::text`;
 
-export const postgres: SqlDialect = Object.freeze<SqlDialect>({
+/**
+ * An identifier quoted for PostgreSQL (`"` doubled), or why it cannot be one. Exported on its
+ * own for readSql, which checks the options with it when they are resolved: a program that
+ * never writes SQL bundles this rule and not the rest of the dialect.
+ */
+export function quotePostgresIdentifier(name: unknown): { quoted: string } | { problem: string } {
+  if (typeof name !== "string" || name === "") return { problem: "must be a non-empty string" };
+  if (name.includes("\0") || !name.isWellFormed()) return { problem: "must be well-formed text without NUL" };
+  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: `must be at most ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL truncates longer names)` };
+  return { quoted: `"${name.replace(/"/g, '""')}"` };
+}
+
+export const postgres: SqlDialect = /* @__PURE__ */ Object.freeze<SqlDialect>({
   name: "PostgreSQL",
-  quoteIdentifier(name: unknown): { quoted: string } | { problem: string } {
-    if (typeof name !== "string" || name === "") return { problem: "must be a non-empty string" };
-    if (name.includes("\0") || !name.isWellFormed()) return { problem: "must be well-formed text without NUL" };
-    if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: `must be at most ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL truncates longer names)` };
-    return { quoted: `"${name.replace(/"/g, '""')}"` };
-  },
+  quoteIdentifier: quotePostgresIdentifier,
   placeholder: (n: number) => `$${n}`,
   // The wire protocol counts parameters in 16 bits.
   maxParameters: 65_535,

@@ -6,8 +6,8 @@
  * predicate accepts that document (a property test over a real PostgreSQL checks it).
  *
  * This file is the engine: it folds the AST, with standard SQL for the logic; each leaf
- * test is written by the per-leaf table (leaves.ts), and what differs per database by the
- * dialect the options were read for (dialect.ts; postgres.ts is the one there is).
+ * test is written by the per-leaf table (leaves.ts), and what differs per database by a
+ * dialect (dialect.ts; postgres.ts is the one there is, and the default).
  *
  * - Two-valued logic: a comparison with a NULL column is NULL, which a `WHERE` treats as
  *   false, and so does every AND/OR above it; only a NOT could turn it into true. So each
@@ -24,6 +24,7 @@ import type { ResolvedOptions } from "../../options.js";
 import type { SqlDialect } from "./dialect.js";
 import { SQL_LEAVES, type Part, type SqlWriter } from "./leaves.js";
 import type { ResolvedSql } from "./options.js";
+import { postgres } from "./postgres.js";
 
 /**
  * A parameterised SQL expression, in node-postgres' convention: pass it as it is, e.g.
@@ -41,8 +42,9 @@ export interface SqlExpression {
   readonly values: unknown[];
 }
 
-/** The options a SQL expression is built with, checked against each other. */
+/** The options a SQL expression is built with, checked against each other, and the dialect it is written in. */
 interface Checked {
+  readonly dialect: SqlDialect;
   readonly sql: ResolvedSql;
   readonly fields: ReadonlyMap<string, ResolvedField>;
   /** The quoted column of every catalog field: its `columns` entry, or its own name. */
@@ -53,7 +55,7 @@ class SqlBuilder implements SqlWriter {
   readonly values: unknown[] = [];
   readonly dialect: SqlDialect;
   constructor(private readonly options: Checked) {
-    this.dialect = options.sql.dialect;
+    this.dialect = options.dialect;
   }
 
   param(value: unknown): string {
@@ -149,8 +151,8 @@ function combine(children: readonly Part[], op: "AND" | "OR"): Part {
   return { sql: `(${children.map((c) => c.sql).join(` ${op} `)})`, nullable: children.some((c) => c.nullable) };
 }
 
-/** The catalog and SQL options a SQL expression needs, checked against each other. */
-function checked(resolved: ResolvedOptions): Checked {
+/** The catalog and SQL options a SQL expression needs, checked against each other and the dialect. */
+function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   const issues: ConditionIssue[] = [];
   if (!resolved.fields) issues.push({ code: "invalid_options", path: ["options", "fields"], message: "toSql needs a field catalog (options.fields): SQL columns are typed" });
   if (!resolved.sql) issues.push({ code: "invalid_options", path: ["options", "sql"], message: "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }" });
@@ -167,25 +169,25 @@ function checked(resolved: ResolvedOptions): Checked {
         columns.set(name, given);
         continue;
       }
-      const own = resolved.sql.dialect.quoteIdentifier(name);
+      const own = dialect.quoteIdentifier(name);
       if ("problem" in own) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `field ${JSON.stringify(name.slice(0, 80))} needs a column in sql.columns: as a column name it ${own.problem}` });
       else columns.set(name, own.quoted);
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  return { sql: resolved.sql!, fields: resolved.fields!, columns };
+  if (resolved.sql!.quotedWith !== dialect.quoteIdentifier) throw new Error(`segmatch: the SQL options were not read for ${dialect.name} (readSql takes the dialect's quoteIdentifier)`);
+  return { dialect, sql: resolved.sql!, fields: resolved.fields!, columns };
 }
 
-/** The expression for a parsed condition; needs the catalog and `options.sql`. */
-export function toSqlExpression(root: Node, resolved: ResolvedOptions): SqlExpression {
-  const options = checked(resolved);
+/** The expression for a parsed condition, in `dialect` (PostgreSQL unless told); needs the catalog and `options.sql`. */
+export function toSqlExpression(root: Node, resolved: ResolvedOptions, dialect: SqlDialect = postgres): SqlExpression {
+  const options = checked(resolved, dialect);
   const builder = new SqlBuilder(options);
   const text = builder.build(root);
-  return Object.freeze({ text, values: withinProtocol(builder.values, options.sql) });
+  return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
-function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
-  const { dialect } = sql;
+function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[] {
   if (sql.paramOffset + values.length > dialect.maxParameters) {
     throw new ConditionError([
       {
@@ -203,13 +205,13 @@ function withinProtocol(values: unknown[], sql: ResolvedSql): unknown[] {
  * expressions: `entering` holds for rows that match `after` and not `before`, `leaving` the
  * reverse (each with its own placeholders from `paramOffset + 1`).
  */
-export function changeSqlExpressions(before: Node, after: Node, resolved: ResolvedOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
-  const options = checked(resolved);
+export function changeSqlExpressions(before: Node, after: Node, resolved: ResolvedOptions, dialect: SqlDialect = postgres): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  const options = checked(resolved, dialect);
   const one = (yes: Node, no: Node): SqlExpression => {
     const builder = new SqlBuilder(options);
     const a = builder.build(yes);
     const b = builder.build(no);
-    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), ${options.sql.dialect.false})`, values: withinProtocol(builder.values, options.sql) });
+    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), ${dialect.false})`, values: withinProtocol(builder.values, options) });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
 }
