@@ -27,7 +27,7 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
 
 /**
  * The deepest condition whose filters MongoDB still accepts (see {@link DEFAULT_LIMITS}):
- * a filter is at most `2d + 4` levels deep (targets/mongo-filter.ts), and
+ * a filter is at most `2d + 4` levels deep (targets/mongo/filter.ts), and
  * `membershipChangeFilters` wraps it 4 levels deeper (`{$and: [after, {$nor: [before]}]}`),
  * which stays within MongoDB's 100 levels for d ≤ 46.
  */

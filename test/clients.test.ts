@@ -1,5 +1,5 @@
 /**
- * toSql's `{ text, values }` with the clients the README names, each used the way its docs
+ * toSql's `{ text, values }` with the clients docs/postgresql.md names, each used the way its docs
  * show, counting contacts in PGlite (PostgreSQL compiled to WebAssembly) and compared with
  * the in-memory `countMembers` over the same contacts as documents:
  *
