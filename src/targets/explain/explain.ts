@@ -8,6 +8,7 @@
 import { fold, type Node, type Origin } from "../../language/ast.js";
 import type { ListItem, Scalar } from "../../language/condition.js";
 import { operatorLabel, type WordedType } from "../../language/words.js";
+import { OPERATOR_SPECS } from "../../language/operators.js";
 
 /** A part of the sentence, and how it is built (so that a parent knows whether to bracket it). */
 interface Part {
@@ -33,7 +34,7 @@ function fieldTest(origin: Extract<Origin, { from: "field" }>, type: WordedType)
   const { field, operator, value } = origin;
   const name = word(field);
   if (operator === "exists") return `${name} ${value === true ? "is set" : "is not set"}`;
-  if (operator === "in" || operator === "nin") return `${name} ${operatorLabel(operator, type)} ${list(value as readonly ListItem[], "or")}`;
+  if (OPERATOR_SPECS[operator].value === "list") return `${name} ${operatorLabel(operator, type)} ${list(value as readonly ListItem[], "or")}`;
   return `${name} ${operatorLabel(operator, type)} ${word(value as Scalar)}`;
 }
 
