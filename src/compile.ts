@@ -98,6 +98,11 @@ class Compiled implements CompiledCondition {
     return this.#readsOnce().topics;
   }
 
+  /** How a message names a compiled condition (or a proxy of one) given where raw input belongs. */
+  get "segmatch:describedAs"(): string {
+    return "a compiled condition";
+  }
+
   /** What `JSON.stringify` writes: the condition, its filter and what it reads. */
   toJSON(): { condition: Condition; filter: MongoFilter; fields: readonly string[]; topics: readonly string[] } {
     return { condition: this.condition, filter: this.filter, fields: this.fields, topics: this.topics };

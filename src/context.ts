@@ -8,9 +8,9 @@
  * or a compiled condition whose settings (catalog, topic storage, mongoVersion, jitless) are
  * the call's; any other compiled condition is refused with `foreign_condition`. The call's
  * options are the context's when options were given (an engine's, even the defaults; a free
- * function's `options` argument); when none were (a free function called without them),
- * they are those of the first compiled condition among the call's condition arguments, or
- * the defaults.
+ * function's `options` argument with at least one option that is not `undefined`); when
+ * none were, they are those of the first compiled condition among the call's condition
+ * arguments, or the defaults.
  */
 import { compile, compiledAst, compiledOptions, isCompiled, type CompiledCondition } from "./compile.js";
 import { ConditionError, describe, readArgument, underPath, type ConditionPath } from "./errors.js";
@@ -25,11 +25,15 @@ export class Context {
     readonly options: ResolvedOptions,
     /** Whether the options were given (then a compiled condition must have their settings). */
     readonly given: boolean,
+    /** Whether they were taken from a compiled condition of the call (for the wording of a refusal). */
+    private readonly adopted = false,
   ) {}
 
   /** The context of a free function's `options` argument (resolved now: bad options are refused at once). */
   static of(options: ConditionOptions | undefined): Context {
-    return options === undefined ? (DEFAULT ??= new Context(resolveOptions(undefined), false)) : new Context(resolveOptions(options), true);
+    if (options === undefined) return (DEFAULT ??= new Context(resolveOptions(undefined), false));
+    const resolved = resolveOptions(options);
+    return new Context(resolved, resolved.given);
   }
 
   /** The context of an engine: its options are given, even when they are the defaults. */
@@ -40,7 +44,7 @@ export class Context {
   /** The context of one call whose condition arguments are `conditions` (see the rule above). */
   call(...conditions: readonly unknown[]): Context {
     if (this.given) return this;
-    for (const condition of conditions) if (isCompiled(condition)) return new Context(compiledOptions(condition), true);
+    for (const condition of conditions) if (isCompiled(condition)) return new Context(compiledOptions(condition), true, true);
     return this;
   }
 
@@ -52,7 +56,9 @@ export class Context {
         {
           code: "foreign_condition",
           path: [...at],
-          message: "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than the ones given here; compile it with these options, or pass it where it was compiled",
+          message: this.adopted
+            ? "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than another compiled condition of this call; compile them with the same options, or pass the raw conditions with options"
+            : "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than the ones given here; compile it with these options, or pass it where it was compiled",
         },
       ]);
     }
@@ -108,6 +114,7 @@ export function splitOptions<K extends string>(options: unknown, own: readonly K
     const mine: Record<string, unknown> = {};
     const rest: Record<string, unknown> = {};
     for (const key of Object.keys(options)) ((own as readonly string[]).includes(key) ? mine : rest)[key] = (options as Record<string, unknown>)[key];
+    // Condition options given only as undefined are none (as Context.of reads them); an unknown key is given, to be refused.
     const given = Object.keys(rest).some((key) => rest[key] !== undefined || !OPTION_KEYS.includes(key));
     return { own: mine as { readonly [P in K]?: unknown }, conditions: given ? (rest as ConditionOptions) : undefined };
   });

@@ -65,6 +65,11 @@ class Engine implements Segmatch {
     this.mongoVersion = ctx.options.semantics.version;
   }
 
+  /** How a message names an engine given where a condition belongs. */
+  get "segmatch:describedAs"(): string {
+    return "an engine (createSegmatch's)";
+  }
+
   readonly parseCondition = (input: unknown): Condition => op.parseCondition(this.#ctx, input);
   readonly safeParseCondition = (input: unknown): SafeParseResult => op.safeParseCondition(this.#ctx, input);
   readonly compileCondition = (input: unknown): CompiledCondition => op.compileCondition(this.#ctx, input);

@@ -76,7 +76,11 @@ export interface ConditionIssue {
   readonly suggestions?: readonly string[];
   /** For a size issue (`too_deep`, `too_many_nodes`, `too_many_items`, `too_long`): the bound that was passed… */
   readonly maximum?: number;
-  /** …and its name: a limit of `options.limits` (`"maxDepth"`), or a bound of MongoDB's (`"mongodb.regexBytes"`). */
+  /**
+   * …and its name: a limit of `options.limits` (`"maxDepth"`), a bound of the database's
+   * (`"mongodb.regexBytes"`, `"postgresql.parameters"`), or one of segmatch's fixed bounds
+   * (`"segmentsPerCall"`).
+   */
   readonly limit?: string;
 }
 
@@ -90,6 +94,13 @@ export interface FlattenedConditionError {
   /** Messages by formatted path (`"$and[1].operator"`). */
   readonly fieldErrors: Record<string, string[]>;
 }
+
+/**
+ * A getter on the prototype of segmatch's own classes: how a message names an instance
+ * (never the class's name). A string key, so that class bodies name it with a literal and
+ * bundlers still see them as free of side effects.
+ */
+export const DESCRIBED_AS = "segmatch:describedAs";
 
 /** Marks ConditionErrors across copies of the package (an ESM and a CJS copy in one process share the symbol registry). */
 const BRAND: unique symbol = Symbol.for("segmatch.ConditionError") as never;
@@ -267,6 +278,9 @@ function describeValue(value: unknown): string {
       try {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) return "an object";
+        // segmatch's own objects say what they are, not the name of an internal class.
+        const own: unknown = Object.hasOwn(proto as object, DESCRIBED_AS) ? (proto as Record<string, unknown>)[DESCRIBED_AS] : undefined;
+        if (typeof own === "string") return own;
         // The class that made it, named by its own prototype's constructor (not one inherited from further up).
         const ctor: unknown = Object.hasOwn(proto as object, "constructor") ? (proto as { constructor?: unknown }).constructor : undefined;
         const name = typeof ctor === "function" ? ctor.name : "";

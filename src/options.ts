@@ -4,6 +4,7 @@ import { checkFieldPath } from "./language/field-path.js";
 import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
 import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
 import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
+import { ownValues } from "./runtime/plain.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -85,6 +86,12 @@ export interface ResolvedOptions {
    * compile any condition alike. Limits are not part of it: they bound inputs, not meanings.
    */
   readonly settings: string;
+  /**
+   * Whether any option was given a value (an options object whose every key is absent or
+   * `undefined` is the same as none): then a compiled condition must have these settings,
+   * else it is taken with its own.
+   */
+  readonly given: boolean;
 }
 
 function settingsOf(topicsPath: string, topicsLayout: TopicLayout, fields: ReadonlyMap<string, ResolvedField> | undefined, semantics: Semantics, jitless: boolean): string {
@@ -104,6 +111,7 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   jitless: false,
   sql: undefined,
   settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION], false),
+  given: false,
 });
 /** The keys of {@link ConditionOptions}. */
 export const OPTION_KEYS: readonly string[] = ["limits", "topics", "fields", "mongoVersion", "jitless", "sql"];
@@ -118,14 +126,6 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
     // A getter that throws, a revoked proxy: the options cannot be read.
     throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `the options could not be read: ${thrownMessage(error)}` }]);
   }
-}
-
-/** The own enumerable properties of an object, each read exactly once; undefined for a non-object. */
-function ownValues(value: unknown): Record<string, unknown> | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
-  return out;
 }
 
 /**
@@ -202,7 +202,18 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   }
   const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
   const semantics = SEMANTICS[version];
-  const resolved: ResolvedOptions = Object.freeze({ limits: Object.freeze(limits), topicsPath, topicsLayout, fields, semantics, jitless, sql, settings: settingsOf(topicsPath, topicsLayout, fields, semantics, jitless) });
+  const given = Object.keys(options).some((key) => options[key] !== undefined);
+  const resolved: ResolvedOptions = Object.freeze({
+    limits: Object.freeze(limits),
+    topicsPath,
+    topicsLayout,
+    fields,
+    semantics,
+    jitless,
+    sql,
+    settings: settingsOf(topicsPath, topicsLayout, fields, semantics, jitless),
+    given,
+  });
   // The topic path obeys the same rules as any field path.
   const pathProblem = checkFieldPath(topicsPath);
   if (pathProblem) bad(["topics", "path"], pathProblem);

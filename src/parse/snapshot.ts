@@ -8,6 +8,7 @@
 import type { ConditionIssue } from "../errors.js";
 import { thrownMessage } from "../errors.js";
 import type { ConditionLimits } from "../options.js";
+import { isPlainObject } from "../runtime/plain.js";
 
 /** A JSON-like copy; non-JSON leaves (undefined, functions, class instances…) are kept as they are, for the parser to refuse by type. */
 export type Snapshot = null | boolean | number | string | readonly Snapshot[] | { readonly [key: string]: Snapshot } | Opaque;
@@ -15,11 +16,6 @@ export type Snapshot = null | boolean | number | string | readonly Snapshot[] | 
 /** A value that is not JSON data, kept so that the parser can name it in an error. */
 export class Opaque {
   constructor(readonly value: unknown) {}
-}
-
-function isPlainObject(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -12,3 +12,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** The fields of a value that is not a document: none. Frozen, shared. */
 export const EMPTY_DOC: Record<string, unknown> = Object.freeze(Object.create(null) as Record<string, unknown>);
+
+/** The own enumerable properties of a plain-data object, each read exactly once; undefined for a non-object or an array. */
+export function ownValues(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  return out;
+}

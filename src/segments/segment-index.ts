@@ -145,6 +145,11 @@ class Index implements SegmentIndex {
     return this.#segments.size;
   }
 
+  /** How a message names an index given where a condition belongs. */
+  get "segmatch:describedAs"(): string {
+    return "a segment index";
+  }
+
   has(id: string): boolean {
     return this.#segments.has(segmentId(id));
   }

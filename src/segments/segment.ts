@@ -121,8 +121,7 @@ function validateBody(input: Record<string, unknown>, ctx: Context, required: re
 }
 
 /** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
-function readSegment(segment: unknown, ctx: Context): Segment {
-  const s = readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
+function readSegment(s: Record<string, unknown>, ctx: Context): Segment {
   const issues = new IssueList();
   const bad = (key: string, message: string) => issues.add("invalid_value", ["segment", key], message);
   for (const key of SEGMENT_KEYS) if (!(key in s)) issues.add("missing_key", ["segment", key], `a segment has "${key}"`);
@@ -234,6 +233,11 @@ function readBody(body: unknown): Record<string, unknown> {
   return readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
 }
 
+/** A stored segment's own properties, each read once (checked by readSegment). */
+function readStored(segment: unknown): Record<string, unknown> {
+  return readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
+}
+
 export interface SegmentUpdate {
   readonly segment: Segment;
   /** Whether `conditions` was sent and differs from the old tree. */
@@ -269,9 +273,11 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  */
 export function updateSegment(ctx: Context, segment: unknown, body: unknown, options: { readonly now?: unknown; readonly contacts?: unknown } | undefined): SegmentUpdate | Promise<SegmentUpdate> {
   const { now, contacts } = readLifecycleOptions(options, false);
+  const stored = readStored(segment);
   const input = readBody(body);
-  const call = ctx.call(input.conditions);
-  const old = readSegment(segment, call);
+  // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
+  const call = ctx.call(input.conditions, stored.conditions);
+  const old = readSegment(stored, call);
   const valid = validateBody(input, call, []);
   return update(old, valid, now, contacts, call);
 }
@@ -290,9 +296,11 @@ export interface SegmentPreview {
 export function previewSegmentUpdate(ctx: Context, segment: unknown, body: unknown, contacts: Contacts, options: { readonly now?: unknown; readonly id?: unknown } | undefined): SegmentPreview | Promise<SegmentPreview> {
   const id = contactIdOption(options);
   const { now } = readLifecycleOptions({ now: options?.now }, false);
+  const stored = readStored(segment);
   const input = readBody(body);
-  const call = ctx.call(input.conditions);
-  const old = readSegment(segment, call);
+  // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
+  const call = ctx.call(input.conditions, stored.conditions);
+  const old = readSegment(stored, call);
   const valid = validateBody(input, call, []);
   sourceKind(contacts);
   const updated = update(old, valid, now, undefined, call) as SegmentUpdate;

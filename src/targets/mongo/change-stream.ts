@@ -8,6 +8,7 @@
  */
 import { ConditionError, describe, readArgument, type ConditionIssue, type ConditionPath } from "../../errors.js";
 import type { MongoFilter } from "./filter.js";
+import { isPlainObject } from "../../runtime/plain.js";
 
 const LOGICAL = new Set(["$and", "$or", "$nor"]);
 /** The depth MongoDB accepts for a filter (and a little more for the prefix's own levels). */
@@ -23,16 +24,10 @@ export function changeStreamFilter(filter: MongoFilter): MongoFilter {
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /** One query-level object with its field paths prefixed (operator expressions under a path are kept as they are). */
 function prefix(filter: unknown, at: ConditionPath, depth: number, issues: ConditionIssue[]): MongoFilter | undefined {
   if (depth > MAX_DEPTH) {
-    issues.push({ code: "too_deep", path: at, message: `the filter nests deeper than MongoDB's ${MAX_DEPTH} levels` });
+    issues.push({ code: "too_deep", path: at, message: `the filter nests deeper than MongoDB's ${MAX_DEPTH} levels`, maximum: MAX_DEPTH, limit: "mongodb.depth" });
     return undefined;
   }
   if (!isPlainObject(filter)) {

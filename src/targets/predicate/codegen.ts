@@ -21,6 +21,7 @@ import { compareNumeric, mayBeOtherNumeric, numericIn } from "../../runtime/numb
 import { dateTime, isBsonSymbol } from "../../runtime/bson.js";
 import { buildClosures, elementMatch, type Predicate } from "./closures.js";
 import { readsStrings, seesUndefined, testConstants, testSource } from "./leaves.js";
+import { EMPTY_DOC, isPlainObject } from "../../runtime/plain.js";
 
 /** A segment usable as a property name in source: identifier characters only, so it can never be more than a name. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -43,11 +44,7 @@ const UNROLLED_SEGMENTS = 6;
 const MAX_GENERATED_LEAVES = 1_000;
 
 /** A plain object: the only value the generated code walks into by itself. */
-function isPlain(v: unknown): boolean {
-  if (typeof v !== "object" || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+const isPlain = isPlainObject;
 
 const RUNTIME = Object.freeze({
   isPlain,
@@ -63,7 +60,7 @@ const RUNTIME = Object.freeze({
   numIn: numericIn,
   time: dateTime,
   sym: isBsonSymbol,
-  EMPTY: Object.freeze(Object.create(null) as Record<string, unknown>),
+  EMPTY: EMPTY_DOC,
   getProto: Object.getPrototypeOf,
   ObjectProto: Object.prototype,
 });

@@ -66,7 +66,7 @@ const timeOf = <T,>(value: T): T | number => (value instanceof Date ? value.getT
 /** A list operand of a date field holds only Dates (the catalog checks each item). */
 const isDateList = (value: Operand): boolean => Array.isArray(value) && value.length > 0 && value[0] instanceof Date;
 
-export const PREDICATE_LEAVES = {
+const PREDICATE_LEAVES = {
   eq: {
     // Scalars only: `===` already brackets types (18 !== "18", 0 !== false) and equates -0 and 0 as MongoDB does.
     element: (value) => {

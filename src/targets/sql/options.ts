@@ -5,6 +5,7 @@
  */
 import type { SqlDialect } from "./dialect.js";
 import { quotePostgresIdentifier } from "./postgres.js";
+import { ownValues } from "../../runtime/plain.js";
 
 /**
  * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
@@ -39,14 +40,6 @@ const SQL_OPTION_KEYS: readonly string[] = Object.keys({ table: true, id: true, 
 
 /** Reports a malformed option at a path under `options`. */
 type Bad = (path: (string | number)[], message: string) => void;
-
-/** The own enumerable properties of an object, each read exactly once (as options.ts reads every option); undefined for a non-object. */
-function ownValues(value: unknown): Record<string, unknown> | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
-  return out;
-}
 
 /**
  * `options.sql` checked and resolved, or undefined after reporting each problem through

@@ -194,6 +194,8 @@ function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[]
         code: "too_many_items",
         path: [],
         message: `the expression needs placeholders up to ${dialect.placeholder(sql.paramOffset + values.length)}, beyond ${dialect.name}'s ${dialect.maxParameters}; split the condition or lower sql.paramOffset`,
+        maximum: dialect.maxParameters,
+        limit: `${dialect.name.toLowerCase()}.parameters`,
       },
     ]);
   }
