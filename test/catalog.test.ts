@@ -1,11 +1,12 @@
 /**
  * The typed field catalog: refusals with their paths and suggestions, typed values compiled
  * to the field's storage (the same in the filter and the predicate), and the records layout
- * of topic subscriptions.
+ * of topic subscriptions. Table rows are checked on every evaluator tier (tiers.ts).
  */
 import { describe, expect, it } from "vitest";
 import { ConditionError, compileCondition, contactFields, defineFields, parseCondition, safeParseCondition, toMongoFilter, toPredicate, type Condition, type FieldCatalog } from "../src/index.js";
 import { reference } from "./reference/deviations.js";
+import { expectAllTiers, itRanEveryTier, TIERS } from "./tiers.js";
 
 const FIELDS = defineFields(contactFields, {
   lifetime_value: { type: "number", path: "properties.lifetime_value" },
@@ -191,7 +192,7 @@ describe("typed values compile to the field's storage, in both targets", () => {
     const compiled = compileCondition(condition, options);
     expect(compiled.filter).toEqual(filter);
     for (const [doc, matches] of rows) {
-      expect(compiled.matches(doc)).toBe(matches);
+      expectAllTiers(condition, doc, matches, options);
       expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
     }
   });
@@ -248,7 +249,7 @@ describe("topics in the records layout", () => {
     const compiled = compileCondition(condition, records);
     expect(compiled.filter).toEqual(filter);
     for (const [doc, matches] of rows) {
-      expect(compiled.matches(doc)).toBe(matches);
+      expectAllTiers(condition, doc, matches, records);
       expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
     }
   });
@@ -257,3 +258,5 @@ describe("topics in the records layout", () => {
     expect(refusal({ subscribedToTopic: ["t"] }, { topics: { layout: "map" as "ids" } })).toMatchObject([{ code: "invalid_options", path: ["options", "topics", "layout"] }]);
   });
 });
+
+itRanEveryTier([...TIERS]);

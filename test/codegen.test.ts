@@ -1,7 +1,9 @@
 /**
  * The generated predicate and the closure-compiled one (the fallback where `new Function`
- * is forbidden) answer alike on every generated condition and document; and no user
- * string ever reaches the generated source.
+ * is forbidden) answer alike on every generated condition and document (the two named
+ * directly); on long paths, shared path reads and the records layout every evaluator tier
+ * (tiers.ts: the index, countMembersMany's shared leaves and counter too) answers alike;
+ * and no user string ever reaches the generated source.
  */
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
@@ -13,6 +15,8 @@ import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
+import { runs } from "./fc-setup.js";
+import { agreedAnswers, expectTiers, itRanEveryTier } from "./tiers.js";
 
 const sem = SEMANTICS["8.0"];
 
@@ -28,7 +32,7 @@ describe("generated and interpreted predicates", () => {
         const interpreted = interpretMatcher(ast, SEMANTICS[version]);
         for (const doc of docs) expect(generated!(doc)).toBe(interpreted(doc));
       }),
-      { numRuns: 5_000 },
+      { numRuns: runs(5_000) },
     );
   });
 
@@ -97,9 +101,10 @@ describe("generated source grows linearly with the input", () => {
           const { ast } = parseOrThrow(condition);
           const closures = interpretMatcher(ast, SEMANTICS[version]);
           expect(generateMatcher(ast, SEMANTICS[version], closures)!(doc)).toBe(closures(doc));
+          expect(agreedAnswers(condition, [doc], { mongoVersion: version })).toEqual([closures(doc)]);
         }
       }),
-      { numRuns: 3_000 },
+      { numRuns: runs(3_000) },
     );
   });
 
@@ -145,6 +150,7 @@ describe("generated source grows linearly with the input", () => {
             expect(closures(doc)).toBe(expected(doc));
             expect(generated(doc)).toBe(expected(doc));
           }
+          expectTiers(condition, docs, expected, { mongoVersion: version });
           // The same document object, changed between calls, is read again.
           const doc = docs[0]!;
           for (const key of Object.keys(doc)) delete doc[key];
@@ -152,7 +158,7 @@ describe("generated source grows linearly with the input", () => {
           expect(generated(doc)).toBe(expected(doc));
         },
       ),
-      { numRuns: Number(process.env.FC_RUNS ?? 3_000) },
+      { numRuns: runs(3_000) },
     );
   });
 
@@ -188,7 +194,7 @@ describe("the predicate's rewrites keep the meaning", () => {
           expect(generated(doc)).toBe(plain(doc));
         }
       }),
-      { numRuns: 3_000 },
+      { numRuns: runs(3_000) },
     );
     // The rewrite happens: two eq on `a` become one in.
     const merged = optimize(parseOrThrow({ $or: [{ field: "a", operator: "eq", value: "x" }, { field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: "x" }] }).ast);
@@ -215,8 +221,11 @@ describe("the records layout's element match, generated inline", () => {
         const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
         const doc = topics === undefined ? {} : { topics };
         expect(generated(doc)).toBe(closures(doc));
+        expectTiers(condition, [doc], [closures(doc)], { topics: { layout: "records" }, mongoVersion: version });
       }),
-      { numRuns: 3_000 },
+      { numRuns: runs(3_000) },
     );
   });
 });
+
+itRanEveryTier();

@@ -1,30 +1,34 @@
 /**
  * The centre of the suite: for generated conditions and documents, the in-memory predicate
- * answers exactly what MongoDB answers for the compiled filter. The reference is mingo,
- * except for the inputs listed in reference/deviations.ts, where MongoDB's rule is applied
- * directly. Runs: FC_RUNS (default 10,000); replay a failure with FC_SEED (and FC_PATH).
+ * answers exactly what MongoDB answers for the compiled filter, on the evaluator tiers
+ * (tiers.ts): the compiled `matches`, closures, generated code, the segment index and
+ * countMembersMany's shared leaves (not its counter: see MANY_RUN_TIERS). The reference is
+ * mingo, except for the inputs listed in reference/deviations.ts, where MongoDB's rule is
+ * applied directly. Runs: 10,000 × FC_RUNS; replay a failure with FC_SEED (and FC_PATH with
+ * `-t`), see fc-setup.ts.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, createSegmatch, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type MongoVersion } from "../src/index.js";
+import { compileCondition, createSegmatch, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type ConditionOptions, type MongoVersion } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference, type ReferenceAnswer } from "./reference/deviations.js";
+import { runs as scaled } from "./fc-setup.js";
+import { expectTiers, itRanEveryTier, MANY_RUN_TIERS } from "./tiers.js";
 
-const runs = Number(process.env.FC_RUNS ?? 10_000);
-const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-const path = process.env.FC_PATH;
+const runs = scaled(10_000);
+const seed = fc.readConfigureGlobal().seed;
 
-/** Asserts that the compiled predicate answers what MongoDB answers for the compiled filter. */
-function agreeWithMongo(compiled: CompiledCondition, doc: Record<string, unknown>, version: MongoVersion): ReferenceAnswer & { got: boolean } {
-  const expected = reference(compiled.filter as Record<string, unknown>, doc, version);
-  const got = compiled.matches(doc);
-  if (got !== expected.matches) {
-    throw new Error(
-      `predicate says ${got}, MongoDB ${version} says ${expected.matches}` +
-        `\n  filter: ${JSON.stringify(compiled.filter)}\n  doc: ${JSON.stringify(doc)}\n  deviations applied: ${expected.deviations.join(", ") || "none"}`,
-    );
-  }
-  return { ...expected, got };
+/** Asserts that the evaluator tiers answer what MongoDB answers for the compiled filter; returns MongoDB's answers. */
+function agreeWithMongo(compiled: CompiledCondition, docs: readonly Record<string, unknown>[], version: MongoVersion, options: ConditionOptions): ReferenceAnswer[] {
+  const expected = docs.map((doc) => reference(compiled.filter as Record<string, unknown>, doc, version));
+  expectTiers(
+    compiled,
+    docs,
+    expected.map((e) => e.matches),
+    options,
+    { tiers: MANY_RUN_TIERS, note: (i) => `MongoDB ${version} says ${expected[i]!.matches} for the filter ${JSON.stringify(compiled.filter)}; deviations applied: ${expected[i]!.deviations.join(", ") || "none"}` },
+  );
+  return expected;
 }
 
 describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on the filter", (version) => {
@@ -52,14 +56,15 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
           const docs = layout === "records" ? [...plainDocs.slice(0, 2), ...recordDocs] : plainDocs;
           if (layout === "records") tally.records++;
           if (JSON.stringify(compiled.filter).includes("T00:00")) tally.dates++;
-          for (const doc of docs) {
+          const expected = agreeWithMongo(compiled, docs, version, options);
+          docs.forEach((doc, i) => {
             tally.docs++;
-            if (agreeWithMongo(compiled, doc, version).got) tally.matched++;
-            expect(viaEngine.matches(doc)).toBe(compiled.matches(doc));
-          }
+            if (expected[i]!.matches) tally.matched++;
+            expect(viaEngine.matches(doc)).toBe(expected[i]!.matches);
+          });
         },
       ),
-      { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
+      { numRuns: runs, endOnFailure: false },
     );
     console.log(`differential property (catalog): ${tally.docs} documents, ${tally.matched} matched, ${tally.records} runs in the records layout, ${tally.dates} with Date operands`);
     expect(tally.matched).toBeGreaterThan(tally.docs * 0.1);
@@ -80,17 +85,17 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
         const alone = toPredicate(condition, options);
         const viaEngine = engines.plain.compileCondition(condition);
         expect(viaEngine.filter).toEqual(compiled.filter);
-        for (const doc of docs) {
-          const { got, ...expected } = agreeWithMongo(compiled, doc, version);
-          expect(alone(doc)).toBe(got);
-          expect(viaEngine.matches(doc)).toBe(got);
+        agreeWithMongo(compiled, docs, version, options).forEach((expected, i) => {
+          const got = expected.matches;
+          expect(alone(docs[i])).toBe(got);
+          expect(viaEngine.matches(docs[i])).toBe(got);
           tally.docs++;
           if (got) tally.matched++;
           if (expected.deviations.length > 0) tally.viaDeviation++;
           for (const id of expected.deviations) byDeviation[id] = (byDeviation[id] ?? 0) + 1;
-        }
+        });
       }),
-      { numRuns: runs, seed, ...(path ? { path } : {}), endOnFailure: false },
+      { numRuns: runs, endOnFailure: false },
     );
     console.log(
       `differential property (${version}): ${tally.docs} documents, ${tally.matched} matched; ${tally.viaDeviation} had a leaf decided by MongoDB's rule ` +
@@ -102,3 +107,5 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
     expect(tally.viaDeviation).toBeGreaterThan(0);
   });
 });
+
+itRanEveryTier(MANY_RUN_TIERS);

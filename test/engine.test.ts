@@ -12,6 +12,7 @@ import {
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { refusal } from "./refusal.js";
+import { runs } from "./fc-setup.js";
 
 const fields = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
 const OPTIONS: ConditionOptions = { fields, topics: { layout: "records" }, mongoVersion: "9.0" };
@@ -107,8 +108,8 @@ describe("a compiled condition knows the options it was compiled with", () => {
 });
 
 describe("one implementation, two shapes", () => {
-  const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-  const runs = Number(process.env.FC_RUNS ?? 500);
+  const seed = fc.readConfigureGlobal().seed;
+  const numRuns = runs(500);
   const SQL = { table: "c", id: "id", topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } } as const;
   const optionsArb = fc.record({
     typed: fc.boolean(),
@@ -128,7 +129,7 @@ describe("one implementation, two shapes", () => {
   };
 
   it(`free functions and engine methods answer alike, with raw and compiled conditions (seed ${seed})`, () => {
-    console.log(`two shapes property: seed=${seed} runs=${runs}`);
+    console.log(`two shapes property: seed=${seed} runs=${numRuns}`);
     fc.assert(
       fc.property(optionsArb, fc.oneof(conditionArb, typedConditionArb), fc.oneof(conditionArb, typedConditionArb), fc.array(fc.oneof(docArb, recordsDocArb), { maxLength: 6 }), (o, a, b, docs) => {
         const options: ConditionOptions = {
@@ -170,7 +171,7 @@ describe("one implementation, two shapes", () => {
         expect(outcome(() => conditionJsonSchema(options))).toEqual(outcome(() => engine.conditionJsonSchema()));
         expect(outcome(() => describeFields(options))).toEqual(outcome(() => engine.describeFields()));
       }),
-      { numRuns: runs, seed },
+      { numRuns },
     );
   });
 });

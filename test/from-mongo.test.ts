@@ -3,7 +3,8 @@
  * - round trip: every generated condition's filter lifts to a condition whose filter is the same;
  * - meaning: generated filters in the liftable subset, lifted, answer on generated documents
  *   what MongoDB's rule (test/reference/mongo-rule.ts, written independently) answers for
- *   the original filter, under every server version;
+ *   the original filter, under every server version, on the evaluator tiers (tiers.ts,
+ *   MANY_RUN_TIERS);
  * - refusals: every part that cannot be lifted is named with its path in the filter.
  */
 import fc from "fast-check";
@@ -13,8 +14,10 @@ import { escapeRegex, END_OF_STRING } from "../src/language/regex.js";
 import { conditionArb, docArb, NUMBERS, PATHS, STRINGS, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { refusal } from "./refusal.js";
+import { runs } from "./fc-setup.js";
+import { expectTiers, itRanEveryTier, MANY_RUN_TIERS } from "./tiers.js";
 
-const RUNS = Number(process.env.FC_RUNS ?? 5_000);
+const RUNS = runs(5_000);
 
 describe("round trip: fromMongoQuery(compileCondition(c).filter) compiles to the same filter", () => {
   it.each([
@@ -94,13 +97,10 @@ describe("meaning: a lifted filter answers what MongoDB answers for the filter",
     fc.assert(
       fc.property(filterArb, fc.array(docArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(...MONGO_VERSIONS), (filter, docs, version) => {
         const condition = fromMongoQuery(filter, { mongoVersion: version });
-        const { matches } = compileCondition(condition, { mongoVersion: version });
         lifted++;
-        for (const doc of docs) {
-          const expected = mongo(filter, doc, version);
-          if (expected) matched++;
-          expect(matches(doc), JSON.stringify({ filter, condition, doc })).toBe(expected);
-        }
+        const expected = docs.map((doc) => mongo(filter, doc, version));
+        matched += expected.filter(Boolean).length;
+        expectTiers(condition, docs, expected, { mongoVersion: version }, { tiers: MANY_RUN_TIERS, note: () => `lifted from the filter ${JSON.stringify(filter)}` });
       }),
       { numRuns: RUNS },
     );
@@ -179,3 +179,5 @@ describe("fromMongoQuery, by example", () => {
     expect(refusal(() => fromMongoQuery(trap))[0]![0]).toBe("unreadable_input");
   });
 });
+
+itRanEveryTier(MANY_RUN_TIERS);

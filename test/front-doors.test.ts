@@ -10,8 +10,9 @@ import {
 import { conditionArb, docArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 import { refusal } from "./refusal.js";
+import { runs } from "./fc-setup.js";
 
-const RUNS = Number(process.env.FC_RUNS ?? 2_000);
+const RUNS = runs(2_000);
 
 /** The error of an input that must be refused. */
 function parseError(input: unknown, options?: Parameters<typeof safeParseCondition>[1]): ConditionError {

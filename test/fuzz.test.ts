@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConditionError, DEFAULT_LIMITS, MAX_DEPTH_CEILING, compileCondition, membershipChangeFilters, safeParseCondition, type Condition } from "../src/index.js";
 import { conditionArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
+import { runs } from "./fc-setup.js";
 
 const EMITTED = new Set(["$and", "$or", "$nor", "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$not", "$elemMatch"]);
 
@@ -64,19 +65,19 @@ const nearMissArb: fc.Arbitrary<unknown> = fc
 
 describe("parser fuzzing", () => {
   it("arbitrary JSON yields a condition or a ConditionError", () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (input) => void outcome(input)), { numRuns: 3_000 });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (input) => void outcome(input)), { numRuns: runs(3_000) });
   });
 
   it("arbitrary JS values (undefined, NaN, Dates, symbols, functions…) too", () => {
     fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true }), (input) => void outcome(input)), {
-      numRuns: 2_000,
+      numRuns: runs(2_000),
     });
   });
 
   it("near-miss conditions yield a condition or a ConditionError, and are mostly refused", () => {
     const seen = { ok: 0, refused: 0 };
-    fc.assert(fc.property(nearMissArb, (input) => void seen[outcome(input)]++), { numRuns: 3_000 });
-    expect(seen.refused).toBeGreaterThan(1_000);
+    fc.assert(fc.property(nearMissArb, (input) => void seen[outcome(input)]++), { numRuns: runs(3_000) });
+    expect(seen.refused).toBeGreaterThan(runs(3_000) / 3);
   });
 
   it("with a catalog: arbitrary JSON and typed conditions yield a condition or a ConditionError", () => {
@@ -86,12 +87,12 @@ describe("parser fuzzing", () => {
       if (r.success) expect(inspectFilter(compileCondition(input, options).filter)).toBeLessThanOrEqual(100);
       else expect(r.error).toBeInstanceOf(ConditionError);
     };
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), check), { numRuns: 1_000 });
-    fc.assert(fc.property(typedConditionArb, (c) => void expect(safeParseCondition(c, options).success).toBe(true)), { numRuns: 1_000 });
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), check), { numRuns: runs(1_000) });
+    fc.assert(fc.property(typedConditionArb, (c) => void expect(safeParseCondition(c, options).success).toBe(true)), { numRuns: runs(1_000) });
   });
 
   it("generated valid conditions are accepted and compile within MongoDB's depth", () => {
-    fc.assert(fc.property(conditionArb, (c: Condition) => void expect(outcome(c)).toBe("ok")), { numRuns: 2_000 });
+    fc.assert(fc.property(conditionArb, (c: Condition) => void expect(outcome(c)).toBe("ok")), { numRuns: runs(2_000) });
   });
 });
 

@@ -9,8 +9,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { conditionJsonSchema, createSegmatch, safeParseCondition, type ConditionOptions } from "../src/index.js";
 import { conditionArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
+import { runs } from "./fc-setup.js";
 
-const RUNS = Number(process.env.FC_RUNS ?? 3_000);
+const RUNS = runs(3_000);
 
 /** Refusals no JSON Schema can state: limits, Unicode well-formedness, the calendar. */
 const INEXPRESSIBLE = new Set(["too_deep", "too_many_nodes", "too_many_items", "too_long", "invalid_string", "invalid_date"]);

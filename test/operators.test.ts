@@ -1,11 +1,14 @@
 /**
  * One table per operator: the condition, the filter it compiles to, and what it matches on
  * documents with the value missing, null, in an array, nested, and of another type. Every
- * row is also checked against the reference (mingo, or MongoDB's rule where they differ).
+ * row is checked on every evaluator tier (tiers.ts: closures, generated code, the compiled
+ * `matches` cold and hot, the segment index, countMembersMany's shared leaves and counter)
+ * and against the reference (mingo, or MongoDB's rule where they differ).
  */
 import { describe, expect, it } from "vitest";
 import { compileCondition, type Condition } from "../src/index.js";
 import { reference } from "./reference/deviations.js";
+import { expectAllTiers, itRanEveryTier, TIERS } from "./tiers.js";
 
 interface Row {
   readonly doc: Record<string, unknown>;
@@ -321,7 +324,7 @@ describe.each(Object.entries(CASES))("%s", (_name, { condition, filter, rows }) 
   it.each(rows.map((row) => [JSON.stringify(row.doc, (_k, v: unknown) => (v === undefined ? "undefined" : typeof v === "number" && !Number.isFinite(v) ? String(v) : v)), row] as const))(
     "on %s",
     (_label, { doc, matches }) => {
-      expect(compiled.matches(doc)).toBe(matches);
+      expectAllTiers(condition, doc, matches);
       expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
     },
   );
@@ -354,14 +357,15 @@ describe("compiled conditions", () => {
   });
 
   it("treat a non-object document as one with no fields", () => {
-    const c = compileCondition({ field: "a", operator: "exists", value: false });
-    for (const doc of [null, undefined, 5, "x", [1], new Date(0)]) expect(c.matches(doc)).toBe(true);
+    for (const doc of [null, undefined, 5, "x", [1], new Date(0)]) expectAllTiers({ field: "a", operator: "exists", value: false }, doc, true);
   });
 
   it("read topics from options.topics.path", () => {
     const c = compileCondition({ subscribedToTopic: ["t1"] }, { topics: { path: "subscriptions.ids" } });
     expect(c.filter).toEqual({ "subscriptions.ids": { $in: ["t1"] } });
-    expect(c.matches({ subscriptions: { ids: ["t1"] } })).toBe(true);
-    expect(c.matches({ topics: ["t1"] })).toBe(false);
+    expectAllTiers({ subscribedToTopic: ["t1"] }, { subscriptions: { ids: ["t1"] } }, true, { topics: { path: "subscriptions.ids" } });
+    expectAllTiers({ subscribedToTopic: ["t1"] }, { topics: ["t1"] }, false, { topics: { path: "subscriptions.ids" } });
   });
 });
+
+itRanEveryTier([...TIERS]);

@@ -1,22 +1,29 @@
 /**
  * segmatch's path walk (runtime/path.ts, in the generated and the closure-compiled
  * predicate) against the port of the server's own path iterator (reference/mongo-path.ts),
- * on generated (path, document) pairs, for every leaf test and every server version. The
- * documents stress what the iterator distinguishes: arrays nested in arrays, empty arrays,
- * scalars where the path goes on, numeric keys in objects, null, BSON undefined, and the
- * driver's BSONSymbol, DBRef and invalid Date. Runs: PORT_RUNS (default 100,000 pairs).
+ * on generated (path, document) pairs, for every leaf test and every server version, on
+ * every evaluator tier (tiers.ts): the dotted-path walk that code generation inlines, the
+ * closures', the shared leaves' and the generated counter's. The documents stress what the
+ * iterator distinguishes: arrays nested in arrays, empty arrays, scalars where the path goes
+ * on, numeric keys in objects, null, BSON undefined, and the driver's BSONSymbol, DBRef and
+ * invalid Date. Runs: 100,000 pairs × FC_RUNS (fc-setup.ts).
  */
 import { BSONSymbol, DBRef, ObjectId } from "bson";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, MONGO_VERSIONS, type CompiledCondition, type Condition, type MongoVersion } from "../src/index.js";
-import { SEMANTICS } from "../src/language/versions.js";
-import { parseOrThrow } from "../src/parse/parse.js";
-import { interpretMatcher } from "../src/targets/predicate/closures.js";
+import { compileCondition, MONGO_VERSIONS, type Condition, type MongoVersion } from "../src/index.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
+import { runs as scaled } from "./fc-setup.js";
+import { evaluators, expectEvaluators, itRanEveryTier, type Evaluator } from "./tiers.js";
 
-const runs = Number(process.env.PORT_RUNS ?? 100_000);
-const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+const runs = scaled(100_000);
+const seed = fc.readConfigureGlobal().seed;
+
+/**
+ * The tiers checked per pair: all but countMembersMany's shared leaves (one call per pair
+ * would add half the property's time; the index runs the same SharedLeaves) and `hot`.
+ */
+const TIERS_HERE = ["matches", "closures", "generated", "index", "counter"] as const;
 
 const SEGMENTS = ["a", "b", "0", "1"] as const;
 const pathArb = fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 4 }).map((s) => s.join("."));
@@ -48,15 +55,19 @@ const LEAVES: readonly { readonly operator: Condition extends infer C ? (C exten
 describe("segmatch's path walk agrees with the port of the server's path iterator", () => {
   it(`on ${runs} generated (path, document) pairs, every leaf test, every version (seed ${seed})`, () => {
     console.log(`path port property: seed=${seed} runs=${runs}`);
-    const compiled = new Map<string, { generated: CompiledCondition; closures: (doc: unknown) => boolean; leaf: [string, string, unknown] }>();
-    const compile = (path: string, leaf: (typeof LEAVES)[number], version: MongoVersion) => {
-      const key = `${version}|${path}|${leaf.operator}|${JSON.stringify(leaf.value)}`;
+    // Per (version, path): the operand of each leaf as the filter states it, and one evaluator per tier for all the leaves, built once.
+    const compiled = new Map<string, { tiers: Evaluator[]; conditions: Condition[]; leaves: [string, string, unknown][] }>();
+    const compile = (path: string, version: MongoVersion) => {
+      const key = `${version}|${path}`;
       let entry = compiled.get(key);
       if (!entry) {
-        const condition = { field: path, ...leaf } as Condition;
-        const generated = compileCondition(condition, { mongoVersion: version });
-        const [op, operand] = Object.entries(generated.filter[path] as Record<string, unknown>)[0]!;
-        entry = { generated, closures: interpretMatcher(parseOrThrow(condition).ast, SEMANTICS[version]), leaf: [path, op, operand] };
+        const conditions = LEAVES.map((leaf) => ({ field: path, ...leaf }) as Condition);
+        const leaves = conditions.map((condition): [string, string, unknown] => {
+          const { filter } = compileCondition(condition, { mongoVersion: version });
+          const [op, operand] = Object.entries(filter[path] as Record<string, unknown>)[0]!;
+          return [path, op, operand];
+        });
+        entry = { tiers: evaluators(conditions, { mongoVersion: version }, TIERS_HERE), conditions, leaves };
         compiled.set(key, entry);
       }
       return entry;
@@ -66,20 +77,20 @@ describe("segmatch's path walk agrees with the port of the server's path iterato
       fc.property(pathArb, docArb, fc.constantFrom(...MONGO_VERSIONS), (path, doc, version) => {
         tally.pairs++;
         tally.byVersion[version] = (tally.byVersion[version] ?? 0) + 1;
-        for (const leaf of LEAVES) {
-          const { generated, closures, leaf: [p, op, operand] } = compile(path, leaf, version);
-          const expected = mongoLeafMatches(doc, p, op, operand, version);
-          const got = generated.matches(doc);
-          if (got !== expected || closures(doc) !== expected) {
-            throw new Error(`${version}: {${p}: {${op}: ${JSON.stringify(operand)}}} on ${JSON.stringify(doc)}: server ${expected}, generated ${got}, closures ${closures(doc)}`);
-          }
-          if (expected) {
+        const { tiers, conditions, leaves } = compile(path, version);
+        const expected = leaves.map(([p, op, operand]) => mongoLeafMatches(doc, p, op, operand, version));
+        expectEvaluators(tiers, conditions, doc, expected, { mongoVersion: version }, (i) => {
+          const [p, op, operand] = leaves[i]!;
+          return `the server's rule (port): {${p}: {${op}: ${JSON.stringify(operand)}}} → ${expected[i]}`;
+        });
+        LEAVES.forEach((leaf, i) => {
+          if (expected[i]) {
             tally.matched++;
             if (leaf.operator === "exists") tally.missingMatched++;
           }
-        }
+        });
       }),
-      { numRuns: runs, seed, endOnFailure: false },
+      { numRuns: runs, endOnFailure: false },
     );
     console.log(`path port property: ${tally.pairs} pairs × ${LEAVES.length} leaf tests, ${tally.matched} matched (${tally.missingMatched} null), versions ${JSON.stringify(tally.byVersion)}`);
     expect(tally.pairs).toBe(runs);
@@ -87,3 +98,5 @@ describe("segmatch's path walk agrees with the port of the server's path iterato
     expect(tally.matched - tally.missingMatched).toBeGreaterThan(runs / 10);
   });
 });
+
+itRanEveryTier(TIERS_HERE);

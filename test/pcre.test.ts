@@ -1,7 +1,8 @@
 /**
  * The `$regex` patterns segmatch emits mean the same under PCRE2 (MongoDB 6.1+; the server
  * compiles patterns in UTF mode) as under JavaScript, where mingo and the predicate run.
- * Each pattern is run through Debian's `pcre2test` on the same subjects. `.ci/run` installs
+ * Each pattern is run through Debian's `pcre2test` on the same subjects, and every evaluator
+ * tier of the predicate (tiers.ts) answers as JavaScript does. `.ci/run` installs
  * pcre2-utils; outside CI the test is skipped, loudly, when pcre2test is missing.
  */
 import { execFileSync } from "node:child_process";
@@ -12,6 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileCondition } from "../src/index.js";
 import { STRINGS } from "./arbitraries.js";
+import { expectTiers, itRanEveryTier } from "./tiers.js";
 
 function hasPcre2test(): boolean {
   try {
@@ -62,12 +64,12 @@ describe.runIf(available)("emitted $regex patterns under PCRE2 and JavaScript", 
     const verdicts = pcre(cases);
     let compared = 0;
     cases.forEach(({ pattern, subjects, compiled }, i) => {
+      const js = subjects.map((subject) => new RegExp(pattern).test(subject));
       subjects.forEach((subject, j) => {
-        const js = new RegExp(pattern).test(subject);
-        expect({ pattern, subject, pcre: verdicts[i]![j] }).toEqual({ pattern, subject, pcre: js });
-        expect(compiled.matches({ s: subject })).toBe(js);
+        expect({ pattern, subject, pcre: verdicts[i]![j] }).toEqual({ pattern, subject, pcre: js[j] });
         compared++;
       });
+      expectTiers(compiled, subjects.map((subject) => ({ s: subject })), js, {}, { note: () => `pattern /${pattern}/` });
     });
     expect(compared).toBeGreaterThan(5_000);
   });
@@ -77,3 +79,5 @@ describe.runIf(available)("emitted $regex patterns under PCRE2 and JavaScript", 
     expect(new RegExp("bc$").test("abc\n")).toBe(false);
   });
 });
+
+if (available) itRanEveryTier();

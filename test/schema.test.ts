@@ -10,8 +10,9 @@ import { fieldNameAccepts, fieldNameFailures, topicListAccepts, topicListFailure
 import { leafSchemas } from "../src/parse/zod-schemas.js";
 import type { ValueKind } from "../src/language/operators.js";
 import { compileCondition } from "../src/index.js";
+import { runs } from "./fc-setup.js";
 
-const RUNS = Number(process.env.FC_RUNS ?? 2_000);
+const RUNS = runs(2_000);
 
 /** Values near the edges of every schema: lone surrogates, NaN, ±Infinity, -0, empty strings and lists, nesting. */
 const edgy = fc.oneof(

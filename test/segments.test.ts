@@ -11,6 +11,7 @@ import {
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 import { refusal } from "./refusal.js";
+import { runs } from "./fc-setup.js";
 
 const US = { field: "country", operator: "eq", value: "US" } as const;
 const SUBSCRIBED = { field: "status", operator: "eq", value: "SUBSCRIBED" } as const;
@@ -97,7 +98,7 @@ describe("diffMembership", () => {
         expect(diff.left).toEqual(contacts.filter((c) => b(c) && !a(c)).map((c) => String(c._id)));
         expect(diff.count).toBe(contacts.filter(a).length);
       }),
-      { numRuns: 1_000 },
+      { numRuns: runs(1_000) },
     );
   });
 });
@@ -114,7 +115,7 @@ describe("membershipChangeFilters", () => {
           expect(reference(leaving as Record<string, unknown>, doc).matches).toBe(b(doc) && !a(doc));
         }
       }),
-      { numRuns: 2_000 },
+      { numRuns: runs(2_000) },
     );
   });
 
@@ -158,7 +159,7 @@ describe("createSegmentIndex", () => {
         expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after)));
         expect(index.match(after).sort()).toEqual(segments.map((c, i) => [c, String(i)] as const).filter(([c]) => compileCondition(c).matches(after)).map(([, i]) => i).sort());
       }),
-      { numRuns: 3_000 },
+      { numRuns: runs(3_000) },
     );
   });
 
@@ -170,7 +171,7 @@ describe("createSegmentIndex", () => {
         segments.forEach((c, i) => index.set(String(i), c));
         expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after, options)));
       }),
-      { numRuns: 3_000 },
+      { numRuns: runs(3_000) },
     );
   });
 

@@ -14,6 +14,7 @@ import { generateCounter, generateMatcher } from "../src/targets/predicate/codeg
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
 import { asDocument } from "../src/runtime/path.js";
 import { conditionArb, conditionTreeArb, docArb, recordsDocArb, scalarArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
+import { runs } from "./fc-setup.js";
 
 const BUILTIN_PATHS = ["toString", "valueOf", "hasOwnProperty", "a.toString", "isPrototypeOf.x", "a"] as const;
 
@@ -52,25 +53,28 @@ describe("shared leaves answer as each condition's own predicate", () => {
         const pool = new SharedLeaves(sem);
         const asts = conditions.map((c) => parseOrThrow(c).ast);
         const shared = asts.map((ast) => pool.add(ast).predicate);
+        // Each predicate built once and run on every document (as in production, where they are long-lived).
+        const closures = asts.map((ast) => interpretMatcher(ast, sem));
+        const generated = asts.map((ast, i) => generateMatcher(ast, sem, closures[i]!)!);
+        let counter: ReturnType<typeof generateCounter>;
         for (const doc of docs) {
           pool.begin();
           const d = asDocument(doc) ?? {};
-          asts.forEach((ast, i) => {
-            const closures = interpretMatcher(ast, sem)(doc);
-            const generated = generateMatcher(ast, sem, interpretMatcher(ast, sem))!(doc);
-            expect(generated).toBe(closures);
-            expect(shared[i]!(d)).toBe(closures);
+          const answers = closures.map((closure) => closure(doc));
+          asts.forEach((_ast, i) => {
+            expect(generated[i]!(doc)).toBe(answers[i]);
+            expect(shared[i]!(d)).toBe(answers[i]);
           });
           // The bulk counter (one generated function for all conditions, plain documents only).
           const plain = Object.getPrototypeOf(doc) === Object.prototype || (typeof doc === "object" && doc !== null && Object.getPrototypeOf(doc) === null);
           if (plain) {
             const counts = asts.map(() => 0);
-            generateCounter(asts, sem)!(doc as Record<string, unknown>, counts);
-            expect(counts).toEqual(asts.map((ast) => (interpretMatcher(ast, sem)(doc) ? 1 : 0)));
+            (counter ??= generateCounter(asts, sem))!(doc as Record<string, unknown>, counts);
+            expect(counts).toEqual(answers.map((answer) => (answer ? 1 : 0)));
           }
         }
       }),
-      { numRuns: 2_000 },
+      { numRuns: runs(2_000) },
     );
   });
 
@@ -107,7 +111,7 @@ describe("many segments at once equal each alone", () => {
         const many = countMembersMany(segments, docs, options);
         for (const [id, c] of Object.entries(segments)) expect(many[id]).toBe(countMembers(c, docs, options));
       }),
-      { numRuns: 1_000 },
+      { numRuns: runs(1_000) },
     );
   });
 
@@ -121,7 +125,7 @@ describe("many segments at once equal each alone", () => {
         const jitless = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, { ...options, jitless: true });
         expect(jitless).toEqual(many);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -142,7 +146,7 @@ describe("many segments at once equal each alone", () => {
         }
         for (const doc of docs) expect(index.match(doc)).toEqual([...alone].filter(([, m]) => m(doc)).map(([id]) => id));
       }),
-      { numRuns: 15 },
+      { numRuns: runs(15) },
     );
   });
 });
@@ -182,7 +186,7 @@ describe("index.changes on documents with builtin-named keys, undefined and func
           expect({ entered: [...got.entered].sort(), left: [...got.left].sort() }).toEqual({ entered, left });
         },
       ),
-      { numRuns: Number(process.env.FC_RUNS ?? 3_000) },
+      { numRuns: runs(3_000) },
     );
   });
 });
@@ -232,7 +236,7 @@ describe("review cases", () => {
         conditions.forEach((c, i) => index.set(`s${i}`, c));
         for (const doc of docs) expect(index.match(doc)).toEqual(conditions.flatMap((c, i) => (compileCondition(c, options).matches(doc) ? [`s${i}`] : [])));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     const path = "a.b.c.d.e.f.g.h";
     const deep = { a: { b: [{ c: { d: { e: [{ f: { g: { h: 1 } } }] } } }] } };

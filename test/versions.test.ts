@@ -2,23 +2,21 @@
  * The answers that depend on the server version, pinned to MongoDB's own tests and release
  * notes of each version: null equality on BSON undefined (8.0), null on dotted paths
  * through arrays (9.0), and a numeric segment that selects a scalar. Each row is checked
- * against the reference rule (the port of the server's path iterator), the generated
- * predicate and the closure-compiled one.
+ * against the reference rule (the port of the server's path iterator) and on every
+ * evaluator tier (tiers.ts): closures, generated code, the compiled `matches` cold and hot,
+ * the segment index and both tiers of countMembersMany.
  */
 import { describe, expect, it } from "vitest";
 import { compileCondition, ConditionError, MONGO_VERSIONS, type Condition, type MongoVersion } from "../src/index.js";
-import { SEMANTICS } from "../src/language/versions.js";
-import { parseOrThrow } from "../src/parse/parse.js";
-import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
+import { expectAllTiers, expectTiers, itRanEveryTier, TIERS } from "./tiers.js";
 
 const isNull = (field: string): Condition => ({ field, operator: "exists", value: false });
 const notNull = (field: string): Condition => ({ field, operator: "exists", value: true });
 
-/** The three answers of one condition on one document, or one answer for all. */
+/** Every tier's answer on one document, and the reference rule's on the leaf: one answer for all. */
 function check(condition: Condition, doc: Record<string, unknown>, version: MongoVersion, expected: boolean, leaf?: [string, string, unknown]): void {
-  expect(compileCondition(condition, { mongoVersion: version }).matches(doc)).toBe(expected);
-  expect(interpretMatcher(parseOrThrow(condition).ast, SEMANTICS[version])(doc)).toBe(expected);
+  expectAllTiers(condition, doc, expected, { mongoVersion: version });
   if (leaf) expect(mongoLeafMatches(doc, leaf[0], leaf[1], leaf[2], version)).toBe(expected);
 }
 
@@ -78,10 +76,8 @@ describe("null_query_semantics.js, per version", () => {
 describe("release notes and version-specific jstests", () => {
   it("8.0 compatibility notes: {name: null} no longer matches undefined, as a field or an array element", () => {
     const people = [{ _id: 1, name: null }, { _id: 2, name: undefined }, { _id: 3, name: ["Gabriel", undefined] }, { _id: 4, names: ["Alice", "Charu"] }];
-    const ids = (version: MongoVersion) => people.filter((p) => compileCondition(isNull("name"), { mongoVersion: version }).matches(p)).map((p) => p._id);
-    expect(ids("7.0")).toEqual([1, 2, 3, 4]);
-    expect(ids("8.0")).toEqual([1, 4]);
-    expect(ids("9.0")).toEqual([1, 4]);
+    const expected: Record<MongoVersion, number[]> = { "7.0": [1, 2, 3, 4], "8.0": [1, 4], "9.0": [1, 4] };
+    for (const version of MONGO_VERSIONS) expectTiers(isNull("name"), people, (p) => expected[version].includes((p as { _id: number })._id), { mongoVersion: version }, { full: true });
   });
 
   it("9.0 compatibility notes: {'a.b': null} matches {a: [1]} and {a: []} from 9.0, $ne the reverse", () => {
@@ -111,9 +107,9 @@ describe("release notes and version-specific jstests", () => {
 
   it("arrayfind5.js: $elemMatch still skips scalars on 9.0, while {'a.b': null} matches them", () => {
     const doc = { topics: [5, { topicId: "t1", status: "SUBSCRIBED" }] };
-    const c = compileCondition({ subscribedToTopic: ["t1"] }, { topics: { layout: "records" }, mongoVersion: "9.0" });
-    expect(c.matches(doc)).toBe(true);
-    expect(compileCondition({ notSubscribedToTopic: ["t2"] }, { topics: { layout: "records" }, mongoVersion: "9.0" }).matches({ topics: [5] })).toBe(true);
+    const records = { topics: { layout: "records" }, mongoVersion: "9.0" } as const;
+    expectAllTiers({ subscribedToTopic: ["t1"] }, doc, true, records);
+    expectAllTiers({ notSubscribedToTopic: ["t2"] }, { topics: [5] }, true, records);
     check(isNull("a.b"), { a: [5, { b: 1 }] }, "9.0", true, ["a.b", "$eq", null]);
   });
 });
@@ -177,8 +173,8 @@ describe("path iteration, case by case", () => {
 
 describe("the mongoVersion option", () => {
   it("defaults to 8.0", () => {
-    expect(compileCondition(isNull("a")).matches({ a: undefined })).toBe(false);
-    expect(compileCondition(isNull("a"), { mongoVersion: "7.0" }).matches({ a: undefined })).toBe(true);
+    expectAllTiers(isNull("a"), { a: undefined }, false);
+    expectAllTiers(isNull("a"), { a: undefined }, true, { mongoVersion: "7.0" });
   });
   it("refuses anything but the three versions, with the path", () => {
     for (const bad of ["6.0", 8, "8", null, "9.0 "]) {
@@ -196,3 +192,5 @@ describe("the mongoVersion option", () => {
     expect(filters).toEqual([{ "a.b": { $eq: null } }, { "a.b": { $eq: null } }, { "a.b": { $eq: null } }]);
   });
 });
+
+itRanEveryTier([...TIERS]);
