@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   changeStreamMatch, compileCondition, conditionJsonSchema, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
-  describeFields, diffMembership, explainCondition, isConditionError, membershipChangeFilters, membershipChangeSql, MONGO_VERSIONS, parseCondition, safeParseCondition,
-  toMongoFilter, toPredicate, toSql, updateSegment, previewSegmentUpdate, type ConditionOptions, type Segment,
+  describeFields, diffMembership, explainCondition, fromMongoQuery, isConditionError, membershipChangeFilters, membershipChangeSql, MONGO_VERSIONS, parseCondition, safeParseCondition,
+  toMongoFilter, toPredicate, toSql, updateSegment, previewSegmentUpdate, type ConditionError, type ConditionOptions, type Segment,
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { refusal } from "./refusal.js";
@@ -103,7 +103,67 @@ describe("a compiled condition knows the options it was compiled with", () => {
     const catalogued = compileCondition({ field: "ltv", operator: "gt", value: 1 }, { fields });
     expect(refusal(() => countMembers(catalogued, [], { fields: contactFields }))).toEqual([["foreign_condition", []]]);
     expect(countMembers(catalogued, [{ properties: { ltv: 2 } }], { fields })).toBe(1);
-    expect(refusal(() => createSegmentIndex({}).set("x", compileCondition({ subscribedToTopic: ["t"] }, { topics: { layout: "records" } })))).toEqual([["foreign_condition", []]]);
+    expect(refusal(() => createSegmentIndex({ mongoVersion: "8.0" }).set("x", compileCondition({ subscribedToTopic: ["t"] }, { topics: { layout: "records" } })))).toEqual([["foreign_condition", []]]);
+  });
+
+  it("options that are all undefined ({}, { fields: undefined }) are no options, in every function alike", () => {
+    const catalogued = compileCondition({ field: "ltv", operator: "gt", value: 1 }, { fields });
+    const docs = [{ id: "a", properties: { ltv: 2 } }];
+    for (const none of [{}, { fields: undefined }, { fields: undefined, mongoVersion: undefined }]) {
+      expect(countMembers(catalogued, docs, none)).toBe(1);
+      expect(toMongoFilter(catalogued, none)).toEqual({ "properties.ltv": { $gt: 1 } });
+      expect(membershipChangeFilters(catalogued, catalogued, none).entering).toEqual({ $and: [{ "properties.ltv": { $gt: 1 } }, { $nor: [{ "properties.ltv": { $gt: 1 } }] }] });
+      expect(diffMembership(catalogued, catalogued, docs, none)).toEqual({ entered: [], left: [], count: 1 });
+      expect(createSegment({ name: "s", conditions: catalogued }, { id: "s", now: NOW, contacts: docs, ...none }).memberCount).toBe(1);
+      const index = createSegmentIndex(none);
+      index.set("s", catalogued);
+      expect(index.match(docs[0])).toEqual(["s"]);
+    }
+  });
+
+  it("a stored segment's compiled conditions bring their options to a call without options", () => {
+    const plan = defineFields({ plan: { type: "string", path: "billing.plan" } });
+    const pro = compileCondition({ field: "plan", operator: "eq", value: "pro" }, { fields: plan });
+    const contacts = [{ _id: "a", billing: { plan: "pro" } }];
+    const segment = createSegment({ name: "Pro", conditions: pro }, { id: "s", now: NOW, contacts }) as Segment;
+    expect(segment.memberCount).toBe(1);
+    const preview = previewSegmentUpdate({ ...segment, conditions: pro as never }, { name: "Pro plan" }, contacts, { now: NOW });
+    expect([preview.before, preview.after, preview.entered, preview.left]).toEqual([1, 1, [], []]);
+    expect((updateSegment({ ...segment, conditions: pro as never }, { conditions: { field: "plan", operator: "eq", value: "free" } }, { now: NOW, contacts }) as { segment: Segment }).segment.memberCount).toBe(0);
+  });
+
+  it("two compiled conditions of one call without options must agree, and the refusal says so", () => {
+    const other = compileCondition({ field: "a", operator: "eq", value: 1 });
+    const error = (() => {
+      try {
+        diffMembership(compiled, other, []);
+      } catch (e) {
+        return e as ConditionError;
+      }
+      return undefined;
+    })();
+    expect(error?.issues.map((i) => [i.code, i.path])).toEqual([["foreign_condition", ["after"]]]);
+    expect(error?.issues[0]?.message).toContain("than another compiled condition of this call");
+  });
+
+  it("no message names an internal class: a compiled condition, an engine or an index where raw input belongs", () => {
+    for (const [value, words] of [
+      [new Proxy(compiled, {}), "a compiled condition"],
+      [createSegmatch(), "an engine (createSegmatch's)"],
+      [createSegmentIndex(), "a segment index"],
+    ] as const) {
+      const message = (() => {
+        try {
+          parseCondition(value as never);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return "";
+      })();
+      expect(message).toContain(`not ${words}`);
+      expect(message).not.toMatch(/Compiled|Engine|Index\b|Context/);
+    }
+    expect(refusal(() => fromMongoQuery(compiled))).toEqual([["invalid_type", ["filter"]]]);
   });
 });
 

@@ -17,9 +17,10 @@ import { postgres } from "../src/targets/sql/postgres.js";
 import { toSqlExpression } from "../src/targets/sql/sql.js";
 import { typedFieldArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
+import { runs } from "./fc-setup.js";
 
-const RUNS = Number(process.env.FC_RUNS ?? 2_000);
-const SEED = process.env.FC_SEED === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(process.env.FC_SEED);
+const RUNS = runs(2_000);
+const SEED = fc.readConfigureGlobal().seed;
 
 interface Db {
   query(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
@@ -176,7 +177,7 @@ describe("toSql on a real PostgreSQL", () => {
         expect(byPredicate, "predicate vs reference").toEqual(byReference);
         expect(bySql, `SQL: ${toSql(condition, options).text}`).toEqual(byPredicate);
       }),
-      { numRuns: RUNS, seed: SEED },
+      { numRuns: RUNS },
     );
     console.log(`toSql differential (${db.name}, ${layout}): seed=${SEED} runs=${RUNS}, ${selectedRows} rows selected, all equal (replay: FC_SEED=${SEED})`);
   }, 600_000);
@@ -192,7 +193,7 @@ describe("toSql on a real PostgreSQL", () => {
         expect(await selected(entering)).toEqual(docs.filter(([, d]) => is(d) && !was(d)).map(([id]) => id).sort());
         expect(await selected(leaving)).toEqual(docs.filter(([, d]) => was(d) && !is(d)).map(([id]) => id).sort());
       }),
-      { numRuns: Math.max(1, Math.floor(RUNS / 4)), seed: SEED },
+      { numRuns: Math.max(1, Math.floor(RUNS / 4)) },
     );
   }, 600_000);
 
