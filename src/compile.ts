@@ -2,7 +2,7 @@
  * Compiled conditions: validated once, with the MongoDB filter and the predicate built from
  * the AST on first use. Only this module can make one, so a look-alike is never taken for one.
  */
-import { ConditionError } from "./errors.js";
+import { ConditionError, issue } from "./errors.js";
 import type { Condition, ConditionArgument } from "./language/condition.js";
 import type { ResolvedOptions } from "./options.js";
 import { parseOrThrow } from "./parse/parse.js";
@@ -50,7 +50,7 @@ let astOf: (compiled: Compiled) => Node;
 let resolvedOf: (compiled: Compiled) => ResolvedOptions;
 
 function notCompiled(): never {
-  throw new ConditionError([{ code: "invalid_type", path: [], message: "this is not a compiled condition (a copy or a proxy of one has no filter of its own; use the compiled condition itself)" }]);
+  throw new ConditionError([issue([], { code: "invalid_type", reason: "not_compiled" })]);
 }
 
 /**
@@ -78,7 +78,7 @@ class Compiled implements CompiledCondition {
     this.condition = condition;
     this.#ast = ast;
     this.#resolved = resolved;
-    this.matches = toMatcher(ast, resolved.semantics, resolved.jitless);
+    this.matches = toMatcher(ast, resolved);
     Object.freeze(this);
   }
 
@@ -87,7 +87,7 @@ class Compiled implements CompiledCondition {
 
   get filter(): MongoFilter {
     if (!isBranded(this)) notCompiled();
-    return (this.#filter ??= toFilter(this.#ast));
+    return (this.#filter ??= toFilter(this.#ast, this.#resolved));
   }
 
   get fields(): readonly string[] {

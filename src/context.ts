@@ -13,7 +13,7 @@
  * arguments, or the defaults.
  */
 import { compile, compiledAst, compiledOptions, isCompiled, type CompiledCondition } from "./compile.js";
-import { ConditionError, describe, readArgument, underPath, type ConditionPath } from "./errors.js";
+import { ConditionError, describe, issue, readArgument, underPath, type ConditionPath } from "./errors.js";
 import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
 import { OPTION_KEYS, resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
@@ -52,15 +52,7 @@ export class Context {
   #own(condition: unknown, at: ConditionPath): CompiledCondition | undefined {
     if (!isCompiled(condition)) return undefined;
     if (this.given && compiledOptions(condition).settings !== this.options.settings) {
-      throw new ConditionError([
-        {
-          code: "foreign_condition",
-          path: [...at],
-          message: this.adopted
-            ? "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than another compiled condition of this call; compile them with the same options, or pass the raw conditions with options"
-            : "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than the ones given here; compile it with these options, or pass it where it was compiled",
-        },
-      ]);
+      throw new ConditionError([issue(at, { code: "foreign_condition", reason: this.adopted ? "call" : "options" })]);
     }
     return condition;
   }
@@ -109,7 +101,7 @@ export function splitOptions<K extends string>(options: unknown, own: readonly K
   if (options === undefined) return { own: undefined, conditions: undefined };
   return readArgument(["options"], () => {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `options must be an object, not ${describe(options)}` }]);
+      throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object", received: describe(options) })]);
     }
     const mine: Record<string, unknown> = {};
     const rest: Record<string, unknown> = {};
@@ -125,7 +117,7 @@ export function ownOptions<K extends string>(options: unknown, own: readonly K[]
   const split = splitOptions(options, own);
   if (split.conditions !== undefined) {
     const keys = Object.keys(split.conditions);
-    throw new ConditionError(keys.map((key) => ({ code: "invalid_options" as const, path: ["options", key], message: `unknown option "${key}" here: condition options are given once, to createSegmatch` })));
+    throw new ConditionError(keys.map((key) => issue(["options", key], { code: "invalid_options", reason: "engine_option", received: JSON.stringify(key.slice(0, 100)) })));
   }
   return split.own;
 }

@@ -3,6 +3,9 @@
  * and a {@link ConditionError} carries all of them at once.
  */
 
+import { assertNever } from "./language/never.js";
+import { sentence, writePath, type Chapter } from "./messages.js";
+
 /** Machine-readable issue codes (snake_case, stable: callers may switch on them). */
 export type ConditionIssueCode =
   /** A key holds the wrong JSON type (a field name that is not a string, a condition that is not an object). */
@@ -60,12 +63,239 @@ export type ConditionIssueCode =
 
 export type ConditionPath = readonly (string | number)[];
 
-export interface ConditionIssue {
-  readonly code: ConditionIssueCode;
+/** Why a field name (or a catalog field's path, or `topics.path`) is not a usable document path. */
+export type FieldPathProblem =
+  | "empty"
+  | "nul"
+  | "lone_surrogate"
+  /** `a..b`, `.a`, `a.` */
+  | "empty_segment"
+  /** A segment starting with `$`, which MongoDB reads as an operator. */
+  | "operator_segment"
+  /** `__proto__`, `constructor` or `prototype`. */
+  | "reserved_segment"
+  /** A digits-only segment with a leading zero (`items.01`). */
+  | "leading_zero";
+
+/** Why a text is not a date value (a date field's value, a segment's timestamps). */
+export type DateProblem =
+  /** A datetime without `Z` or `±HH:MM`. */
+  | "needs_offset"
+  /** More than 3 fractional digits. */
+  | "too_precise"
+  /** Not ISO-8601 at all (`part` absent). */
+  | "not_iso"
+  /** `part`: the month. */
+  | "no_month"
+  /** `part`: the date (`2023-02-29`). */
+  | "no_day"
+  /** `part`: the time (`25:00:00`). */
+  | "no_time"
+  /** `part`: the offset (`+24:00`). */
+  | "no_offset"
+  /** Epoch milliseconds with a fraction (`part`: the number). */
+  | "not_whole"
+  /** Epoch milliseconds beyond ±8.64e15 (`part`: the number). */
+  | "out_of_range"
+  /** Neither text nor a number. */
+  | "not_date";
+
+/** Why a name cannot be an SQL identifier (`options.sql`). */
+export type IdentifierProblem = "empty" | "malformed" | "too_long";
+
+/** The field-path data of an issue about a path: the name and why it is refused. */
+export interface FieldPathData {
+  readonly problem: FieldPathProblem;
+  /** The name or path refused. */
+  readonly name: string;
+  /** The segment at fault, for `reserved_segment` and `leading_zero`. */
+  readonly segment?: string;
+}
+
+/** Where a leaf's problem is: `field`, `value` (of `operator`), `subscribedToTopic`, `$and`… */
+export interface LeafData {
+  readonly key: string;
+  /** For `key: "value"`: the operator whose value it is (absent when the operator is unknown). */
+  readonly operator?: string;
+}
+
+type Received = { readonly received: string };
+type Expected = { readonly expected: string; readonly received: string };
+type Choices = { readonly received: string; readonly allowed: readonly string[]; readonly suggestions: readonly string[] };
+type Bound = { readonly maximum: number; readonly limit: string };
+
+/**
+ * The data each code's issues carry besides `code`, `path` and `message`: enough, with
+ * `reason` where one code covers several sentences, to write the sentence in another
+ * language (docs/errors.md lists them). `expected` and `received` describe values in
+ * English words; `received` is also what was written, quoted, where it is a key or an
+ * operator.
+ */
+export interface IssueDataOf {
+  readonly invalid_type:
+    /** A condition is not a plain object (an array: wrap it in `$and`/`$or`). */
+    | ({ readonly reason: "condition" } & Expected)
+    /** `$and`/`$or` (`key`) is not a list. */
+    | ({ readonly reason: "logical_list"; readonly key: string } & Expected)
+    /** `$not` holds a list. */
+    | ({ readonly reason: "not_list" } & Expected)
+    /** A leaf (`field`, a topic list, an item) has the wrong type. */
+    | ({ readonly reason: "leaf" } & LeafData & Expected)
+    /** `operator` is not a string. */
+    | ({ readonly reason: "operator"; readonly allowed: readonly string[] } & Expected)
+    /** A MongoDB filter (fromMongoQuery) is not a plain object. */
+    | ({ readonly reason: "filter" } & Expected)
+    /** A filter's `$and`/`$or`/`$nor` (`key`) is not a non-empty list. */
+    | ({ readonly reason: "filter_list"; readonly key: string } & Expected)
+    /** A filter's operator (`key`: `$not`, `$regex`, `$in`, `$nin`) has the wrong operand. */
+    | ({ readonly reason: "filter_operand"; readonly key: string } & Expected)
+    /** An argument (`argument`: `body`, `segment`, `contacts`, `segments`, `segment_pair`, `segment_id`, `text` with `key`, `path`, `path_key`) is of the wrong type. */
+    | ({ readonly reason: "argument"; readonly argument: ArgumentName; readonly key?: string } & Expected)
+    /** A contact has neither `_id` nor `id`, and no `options.id` names it. */
+    | ({ readonly reason: "contact_id" } & Expected)
+    /** `this` is not a compiled condition (a copy or a proxy of one). */
+    | { readonly reason: "not_compiled" }
+    /** A ConditionError was constructed with something that is not an issue. */
+    | { readonly reason: "not_an_issue" };
+  /** A condition object's key (also a segment body's); `mongoSyntax` when it looks like `{ field: { $eq: … } }`. */
+  readonly unknown_key: { readonly reason: "condition"; readonly mongoSyntax?: boolean } & Choices;
+  readonly unknown_shape:
+    /** An object mixing shapes: `shapes` in order, `keys` the keys of each that it has. */
+    | { readonly reason: "mixed"; readonly shapes: readonly ("field" | "topic" | "logical")[]; readonly keys: readonly string[] }
+    | { readonly reason: "empty" };
+  readonly missing_key: {
+    /** `field_condition` (`field`, `operator`, `value`), `body` (a segment body), `segment` (a stored segment), `option` (`options.id`). */
+    readonly reason: "field_condition" | "body" | "segment" | "option";
+    readonly key: string;
+  };
+  readonly unknown_operator: Choices;
+  readonly invalid_value:
+    /** The value does not suit the operator. */
+    | ({ readonly reason: "leaf" } & LeafData & Expected)
+    /** With a catalog: the value does not suit the field's type (`enum`: `allowed`, `suggestions`; `number`: `suggestions` holds the number a numeric string spells). */
+    | ({ readonly reason: "field_type"; readonly field: string; readonly type: string; readonly allowed?: readonly string[]; readonly suggestions?: readonly string[] } & Received)
+    /** A segment's `name` or `description` (`key`) is too long or, trimmed, empty. */
+    | { readonly reason: "text_length"; readonly key: string; readonly size: number; readonly maximum: number; readonly trimmed: boolean }
+    /** A stored segment's field (`key`) is malformed. */
+    | ({ readonly reason: "segment_field"; readonly key: string } & Expected)
+    /** fromMongoQuery: the filter compares with a value the language cannot (`null` beyond `$eq`/`$ne`, a Date without a date field, an object…). */
+    | ({ readonly reason: "lift_operand"; readonly kind: "null" | "date" | "other" } & Received)
+    /** fromMongoQuery: an invalid Date. */
+    | ({ readonly reason: "lift_invalid_date" } & Received)
+    /** fromMongoQuery: a date field compared with what its storage (`storage`) does not hold. */
+    | ({ readonly reason: "lift_date_field"; readonly field: string; readonly storage: string } & Received);
+  readonly null_value: ({ readonly reason: "leaf" } & LeafData) | ({ readonly reason: "logical_list"; readonly key: string } & Expected);
+  readonly non_finite_number: LeafData & Received;
+  readonly empty_list: LeafData;
+  readonly invalid_field: FieldPathData;
+  readonly invalid_topic: object;
+  readonly invalid_string: LeafData;
+  readonly cyclic_input: object;
+  readonly too_deep: { readonly reason: "condition" } & Bound;
+  readonly too_many_nodes: Bound;
+  readonly too_many_items:
+    /** A list of `size` items. */
+    | ({ readonly reason: "list"; readonly size: number } & Bound)
+    /** More segments in one call than `segmentsPerCall`. */
+    | ({ readonly reason: "segments" } & Bound)
+    /** An SQL expression needs placeholders up to `placeholder` (the `size`th), beyond the database's (`database`) bound. */
+    | ({ readonly reason: "parameters"; readonly size: number; readonly placeholder: string; readonly database: string } & Bound);
+  readonly too_long:
+    /** A string, or a key (`reason: "key"`), of `size` characters; a path of `size` keys (`"path"`). */
+    | ({ readonly reason: "string" | "key" | "path"; readonly size: number } & Bound)
+    /** The value of `operator` compiles to a `$regex` of `size` bytes. */
+    | ({ readonly reason: "regex"; readonly operator: string; readonly size: number } & Bound);
+  readonly unreadable_input: {
+    /** `input`: a part of a condition or filter; `argument`: an argument (named by the path). */
+    readonly reason: "input" | "argument";
+    /** The message of what reading threw. */
+    readonly thrown: string;
+  };
+  readonly invalid_options:
+    | { readonly reason: "unreadable"; readonly thrown: string }
+    /** `option` (a dotted name under `options`; `""` for the options themselves) must be `expected`. */
+    | { readonly reason: "option_value"; readonly option: string; readonly expected: string; readonly received?: string; readonly allowed?: readonly string[] }
+    /** An unknown key in `scope` (`""`: the options; `limits`, `topics`, `sql`, `sql.topics`). */
+    | ({ readonly reason: "unknown_option"; readonly scope: string } & Choices)
+    /** A condition option given to an engine's method (they are given once, to createSegmatch). */
+    | ({ readonly reason: "engine_option" } & Received)
+    /** `limits.maxDepth` above its ceiling. */
+    | ({ readonly reason: "max_depth" } & Bound)
+    /** `topics.path` is not a usable document path. */
+    | ({ readonly reason: "topics_path" } & FieldPathData)
+    /** An identifier of `options.sql` (`option`) cannot be quoted; for a field without a column (`field`), its own name. */
+    | { readonly reason: "sql_identifier"; readonly option: string; readonly field?: string; readonly identifier: IdentifierProblem; readonly maximum?: number }
+    /** `sql.columns` names a field (`field`) the catalog lacks. */
+    | { readonly reason: "sql_unknown_field"; readonly field: string }
+    /** `sql.topics` does not match `topics.layout`. */
+    | { readonly reason: "sql_layout" }
+    /** toSql without a catalog, or without `options.sql` (`option`). */
+    | { readonly reason: "sql_needs"; readonly option: "fields" | "sql" };
+  readonly invalid_catalog:
+    | { readonly reason: "unreadable"; readonly thrown: string }
+    | { readonly reason: "not_object" }
+    | { readonly reason: "field_name" }
+    | { readonly reason: "spec_not_object"; readonly field: string }
+    | ({ readonly reason: "unknown_key" } & Choices)
+    | ({ readonly reason: "type"; readonly allowed: readonly string[] } & Received)
+    | { readonly reason: "path_type" }
+    /** The field's path is refused; `defaulted` when it is the field's name (no `path` given). */
+    | ({ readonly reason: "path"; readonly defaulted: boolean } & FieldPathData)
+    | { readonly reason: "enum_values" }
+    | { readonly reason: "enum_unique" }
+    /** `values` (`key: "values"`) or `storage` (`key: "storage"`) on a field of `type` that takes none. */
+    | { readonly reason: "not_applicable"; readonly key: "values" | "storage"; readonly type: string }
+    | ({ readonly reason: "storage"; readonly allowed: readonly string[] } & Received)
+    /** `label` or `description` (`key`). */
+    | { readonly reason: "text"; readonly key: string; readonly maximum: number };
+  readonly unknown_field:
+    /** A condition's field: `allowed` for catalogs of up to 100 fields, `known` the catalog's first 20 names (for a hint when none is near). */
+    | ({ readonly reason: "catalog"; readonly suggestions: readonly string[]; readonly allowed?: readonly string[]; readonly known: readonly string[] } & Received)
+    /** fromMongoQuery: no catalog field is stored at the filter's path. */
+    | ({ readonly reason: "stored_at" } & Received);
+  readonly not_liftable:
+    | { readonly reason: "empty_filter" }
+    /** A MongoDB operator (`operator`: `$exists`, `$where`, `$expr`, `$type`, `$size`, `$all`, `$elemMatch`, `$mod`, `$text`) the language has no words for, each with its own sentence. */
+    | { readonly reason: "refused_operator"; readonly operator: string }
+    /** An unknown operator; at a field, `allowed` lists those that lift. */
+    | { readonly reason: "unknown_operator"; readonly operator: string; readonly allowed?: readonly string[] }
+    /** An expression mixing operators and field names. */
+    | { readonly reason: "mixed_expression" }
+    /** `$options` beside other operators. */
+    | { readonly reason: "regex_options_alone" }
+    | { readonly reason: "regex_nul" }
+    /** A `$regex` with options (`flags`). */
+    | { readonly reason: "regex_flags"; readonly flags: string }
+    /** A `$regex` ending in `$`. */
+    | { readonly reason: "regex_dollar" }
+    /** A `$regex` with regular-expression syntax. */
+    | { readonly reason: "regex_syntax" }
+    /** A `$regex` anchored at both ends. */
+    | { readonly reason: "regex_whole" }
+    /** A plain-literal `$regex` written otherwise than segmatch writes `operator` of `literal`: as `pattern`. */
+    | { readonly reason: "regex_form"; readonly operator: string; readonly literal: string; readonly pattern: string }
+    /** At the topics path, with a catalog: anything but the records layout's topic test. */
+    | { readonly reason: "topics_path" };
+  readonly invalid_operator: { readonly field: string; readonly type: string; readonly allowed: readonly string[] } & Received;
+  readonly invalid_date: { readonly field: string; readonly problem: DateProblem; readonly part?: string } & Received;
+  readonly duplicate_id: Received;
+  readonly foreign_condition: {
+    /** `options`: other options than the call's; `call`: other options than another compiled condition of the call. */
+    readonly reason: "options" | "call";
+  };
+}
+
+/** The arguments an `invalid_type` issue with `reason: "argument"` names. */
+export type ArgumentName = "body" | "segment" | "contacts" | "segments" | "segment_pair" | "segment_id" | "text" | "path" | "path_key";
+
+/** What every issue has. */
+export interface IssueBase {
   /** Where the problem is, from the root of the input: `["$and", 1, "operator"]`. */
   readonly path: ConditionPath;
-  /** A sentence a person can act on. */
+  /** A sentence a person can act on: {@link issueMessage} of the rest. */
   readonly message: string;
+  /** Which of the code's sentences, where a code has several (see {@link IssueDataOf}). */
+  readonly reason?: string;
   /** What was expected there, in words (`"a string"`), where the issue is about a type or shape. */
   readonly expected?: string;
   /** What was found there, described without echoing it whole (`"an array"`, `"\"like\""`). */
@@ -79,13 +309,58 @@ export interface ConditionIssue {
   /**
    * …and its name: a limit of `options.limits` (`"maxDepth"`), a bound of the database's
    * (`"mongodb.regexBytes"`, `"postgresql.parameters"`), or one of segmatch's fixed bounds
-   * (`"segmentsPerCall"`).
+   * (`"segmentsPerCall"`, `"pathKeys"`).
    */
   readonly limit?: string;
+  /** …and, where it is known, the size found (items, characters, bytes, keys, placeholders). */
+  readonly size?: number;
+  /** fromMongoQuery: the condition (JSON, cut at 200 characters) that a filter part was lifted as, when the language refused it. */
+  readonly lifted?: string;
+}
+
+/** One problem: a code, a path, a message, and the code's own data (a union discriminated by `code`, as zod's issues). */
+export type ConditionIssue = { [C in ConditionIssueCode]: IssueBase & { readonly code: C } & IssueDataOf[C] }[ConditionIssueCode];
+
+/** The issue of one code. */
+export type ConditionIssueOf<C extends ConditionIssueCode> = Extract<ConditionIssue, { readonly code: C }>;
+
+type WithoutMessage<T> = T extends unknown ? Omit<T, "message"> : never;
+/** An issue before its message is written: what {@link issueMessage} reads. */
+export type IssueContent = WithoutMessage<ConditionIssue>;
+
+type WithoutMessageOrPath<T> = T extends unknown ? Omit<T, "message" | "path"> : never;
+/** An issue's code and data, before its path and message: what a site reports. */
+export type IssueInput = WithoutMessageOrPath<ConditionIssue>;
+
+type WithoutCode<T> = T extends unknown ? Omit<T, "code"> : never;
+/** The data a site reports for an issue of code `C` (with its `reason`, where it has several). */
+export type IssueDataFor<C extends ConditionIssueCode> = WithoutCode<Extract<IssueInput, { readonly code: C }>>;
+
+/**
+ * The issue at `path` with `input`'s code and data, and its message written by the one
+ * renderer from the reporting module's chapter (messages.ts; the core one if not told).
+ */
+export function issue(path: ConditionPath, input: IssueInput, chapter?: Chapter): ConditionIssue {
+  const content = { ...input, path: [...path] } as IssueContent;
+  // Code, path and message first, as a person reads them; then the data.
+  return Object.assign({ code: input.code, path: content.path, message: sentence(content, chapter) }, input) as ConditionIssue;
+}
+
+/** The same issue at another path, its message written again with `more` (fromMongoQuery's `lifted`). */
+export function reissue(from: ConditionIssue, path: ConditionPath, more: Pick<IssueBase, "lifted"> = {}, chapter?: Chapter): ConditionIssue {
+  const input: Record<string, unknown> = { ...from, ...more };
+  delete input.message;
+  delete input.path;
+  return issue(path, input as IssueInput, chapter);
+}
+
+/** The same issue at another path (its message names no path, so it stays true). */
+export function moved(from: ConditionIssue, path: ConditionPath): ConditionIssue {
+  return { ...from, path: [...path] };
 }
 
 /** The data fields an issue may carry besides its code, path and message. */
-export type IssueData = Pick<ConditionIssue, "expected" | "received" | "allowed" | "suggestions" | "maximum" | "limit">;
+export type IssueData = Pick<IssueBase, "expected" | "received" | "allowed" | "suggestions" | "maximum" | "limit">;
 
 /** An error an API can return as it is: `{ formErrors, fieldErrors }` keyed by the formatted path, as zod's `flatten()`. */
 export interface FlattenedConditionError {
@@ -114,17 +389,13 @@ export function formatPath(path: ConditionPath): string {
 }
 
 function formatKeys(path: ConditionPath): string {
-  if (!Array.isArray(path)) throw new ConditionError([{ code: "invalid_type", path: [], message: `a path must be a list of keys and indexes, not ${describe(path)}` }]);
-  if (path.length > MAX_PATH_KEYS) throw new ConditionError([{ code: "too_long", path: [], message: `a path of ${path.length} keys is longer than ${MAX_PATH_KEYS}` }]);
-  let out = "";
+  if (!Array.isArray(path)) throw new ConditionError([issue([], { code: "invalid_type", reason: "argument", argument: "path", expected: "a list of keys and indexes", received: describe(path) })]);
+  if (path.length > MAX_PATH_KEYS) throw new ConditionError([issue([], { code: "too_long", reason: "path", size: path.length, maximum: MAX_PATH_KEYS, limit: "pathKeys" })]);
   for (let i = 0; i < path.length; i++) {
     const key: unknown = path[i];
-    if (typeof key === "number") out += `[${key}]`;
-    else if (typeof key !== "string") throw new ConditionError([{ code: "invalid_type", path: [i], message: `a path holds strings and numbers, not ${describe(key)}` }]);
-    else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out === "" ? key : `.${key}`;
-    else out += `[${JSON.stringify(key)}]`;
+    if (typeof key !== "number" && typeof key !== "string") throw new ConditionError([issue([i], { code: "invalid_type", reason: "argument", argument: "path_key", expected: "a string or a number", received: describe(key) })]);
   }
-  return out === "" ? "(root)" : out;
+  return writePath(path);
 }
 
 function formatIssue(issue: ConditionIssue): string {
@@ -133,28 +404,32 @@ function formatIssue(issue: ConditionIssue): string {
 
 /** More issues than anyone reads; the rest are dropped. */
 const MAX_ISSUES = 10_000;
-const FALLBACK_ISSUE: ConditionIssue = Object.freeze({ code: "invalid_type", path: Object.freeze([]), message: "invalid condition" });
+const FALLBACK_ISSUE: ConditionIssue = Object.freeze(issue([], { code: "invalid_type", reason: "not_an_issue" }));
+/** An issue has a few data fields; a caller's object with more is not one. */
+const MAX_DATA_KEYS = 32;
 
-/** A frozen copy of one issue as given, or undefined when it is not one (read defensively: a caller may construct the error). */
-function copyIssue(issue: unknown): ConditionIssue | undefined {
+/**
+ * A frozen copy of one issue as given, or undefined when it is not one (read defensively: a
+ * caller may construct the error): its code, path and message, and every data field that is
+ * a string, a number, a boolean or a short list of strings.
+ */
+function copyIssue(given: unknown): ConditionIssue | undefined {
   try {
-    if (typeof issue !== "object" || issue === null) return undefined;
-    const { code, path, message } = issue as Record<string, unknown>;
+    if (typeof given !== "object" || given === null) return undefined;
+    const { code, path, message } = given as Record<string, unknown>;
     if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path)) return undefined;
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
-    const copy: { -readonly [K in keyof ConditionIssue]: ConditionIssue[K] } = { code: code as ConditionIssueCode, path: Object.freeze(keys as (string | number)[]), message };
-    const { expected, received, allowed, suggestions, maximum, limit } = issue as Record<string, unknown>;
-    if (typeof expected === "string") copy.expected = expected;
-    if (typeof maximum === "number") copy.maximum = maximum;
-    if (typeof limit === "string") copy.limit = limit;
-    if (typeof received === "string") copy.received = received;
-    const list = (v: unknown) => (Array.isArray(v) && v.length <= 1_000 && v.every((x) => typeof x === "string") ? Object.freeze([...(v as string[])]) : undefined);
-    const allowedList = list(allowed);
-    if (allowedList) copy.allowed = allowedList;
-    const suggestionList = list(suggestions);
-    if (suggestionList) copy.suggestions = suggestionList;
-    return Object.freeze(copy);
+    const copy: Record<string, unknown> = { code, path: Object.freeze(keys), message };
+    const names = Object.keys(given);
+    if (names.length > MAX_DATA_KEYS) return undefined;
+    for (const name of names) {
+      if (name === "code" || name === "path" || name === "message" || name === "__proto__") continue;
+      const value: unknown = (given as Record<string, unknown>)[name];
+      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") copy[name] = value;
+      else if (Array.isArray(value) && value.length <= 1_000 && value.every((x) => typeof x === "string")) copy[name] = Object.freeze([...(value as string[])]);
+    }
+    return Object.freeze(copy) as unknown as ConditionIssue;
   } catch {
     return undefined;
   }
@@ -219,7 +494,7 @@ export function isConditionError(value: unknown): value is ConditionError {
 
 /** The same error with every path under `prefix` (an argument's name, a segment's id). */
 export function underPath(error: ConditionError, prefix: ConditionPath): ConditionError {
-  return new ConditionError(error.issues.map((i) => ({ ...i, path: [...prefix, ...i.path] })));
+  return new ConditionError(error.issues.map((i) => moved(i, [...prefix, ...i.path])));
 }
 
 /**
@@ -232,15 +507,17 @@ export function readArgument<T>(path: ConditionPath, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof ConditionError) throw error;
-    throw new ConditionError([{ code: "unreadable_input", path, message: `${path.length > 0 ? formatKeys(path) : "the argument"} could not be read: ${thrownMessage(error)}` }]);
+    throw new ConditionError([issue(path, { code: "unreadable_input", reason: "argument", thrown: thrownMessage(error) })]);
   }
 }
 
 /** Collects issues while walking an input; callers throw once at the end. */
 export class IssueList {
   readonly items: ConditionIssue[] = [];
-  add(code: ConditionIssueCode, path: ConditionPath, message: string, data?: IssueData): void {
-    this.items.push(data === undefined ? { code, path: [...path], message } : { code, path: [...path], message, ...data });
+  /** `chapter`: the sentences of the module that collects (messages.ts), if not the core's. */
+  constructor(private readonly chapter?: Chapter) {}
+  add(path: ConditionPath, input: IssueInput): void {
+    this.items.push(issue(path, input, this.chapter));
   }
   get ok(): boolean {
     return this.items.length === 0;
@@ -259,9 +536,10 @@ export function describe(value: unknown): string {
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  switch (typeof value) {
+  const kind = typeof value;
+  switch (kind) {
     case "string":
-      return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+      return (value as string).length > 40 ? `a string of ${(value as string).length} characters` : JSON.stringify(value);
     case "number":
       return Object.is(value, -0) ? "-0" : String(value);
     case "boolean":
@@ -274,7 +552,7 @@ function describeValue(value: unknown): string {
       return "a function";
     case "symbol":
       return "a symbol";
-    default:
+    case "object":
       try {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) return "an object";
@@ -288,6 +566,8 @@ function describeValue(value: unknown): string {
       } catch {
         return "an unreadable object";
       }
+    default:
+      return assertNever(kind, "typeof");
   }
 }
 

@@ -28,7 +28,22 @@ export type { CompiledCondition, ConditionOrCompiled, SafeParseFailure, SafePars
 export { createSegmatch } from "./engine.js";
 export type { EngineCreateOptions, EngineDiffOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
 export { ConditionError, formatPath, isConditionError } from "./errors.js";
-export type { ConditionIssue, ConditionIssueCode, ConditionPath, FlattenedConditionError, IssueData } from "./errors.js";
+export type {
+  ArgumentName,
+  ConditionIssue,
+  ConditionIssueCode,
+  ConditionIssueOf,
+  ConditionPath,
+  DateProblem,
+  FieldPathProblem,
+  FlattenedConditionError,
+  IdentifierProblem,
+  IssueBase,
+  IssueContent,
+  IssueData,
+  IssueDataOf,
+} from "./errors.js";
+export { issueMessage } from "./messages.js";
 export { OPERATORS } from "./language/condition.js";
 export type { Condition, ConditionArgument, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";

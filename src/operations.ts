@@ -37,12 +37,12 @@ export function compileCondition(ctx: Context, input: unknown): CompiledConditio
 }
 
 export function toMongoFilter(ctx: Context, input: unknown): MongoFilter {
-  return isCompiled(input) ? ctx.call(input).compiled(input).filter : toFilter(ctx.ast(input));
+  return isCompiled(input) ? ctx.call(input).compiled(input).filter : toFilter(ctx.ast(input), ctx.options);
 }
 
 export function toPredicate(ctx: Context, input: unknown): (doc: unknown) => boolean {
   if (isCompiled(input)) return ctx.call(input).compiled(input).matches;
-  return toMatcher(ctx.ast(input), ctx.options.semantics, ctx.options.jitless);
+  return toMatcher(ctx.ast(input), ctx.options);
 }
 
 export function toSql(ctx: Context, input: unknown): SqlExpression {

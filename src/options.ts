@@ -1,6 +1,7 @@
-import { ConditionError, thrownMessage, type ConditionIssue } from "./errors.js";
+import { ConditionError, describe, issue, thrownMessage, type ConditionIssue, type IssueDataFor } from "./errors.js";
 import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
-import { checkFieldPath } from "./language/field-path.js";
+import { fieldPathRefusal } from "./language/field-path.js";
+import { closest } from "./suggest.js";
 import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
 import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
 import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
@@ -124,7 +125,7 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   } catch (error) {
     if (error instanceof ConditionError) throw error;
     // A getter that throws, a revoked proxy: the options cannot be read.
-    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: `the options could not be read: ${thrownMessage(error)}` }]);
+    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) })]);
   }
 }
 
@@ -134,32 +135,34 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
  */
 function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
-  const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_options", path: ["options", ...path], message });
+  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) => issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
+  const unknownKey = (path: (string | number)[], scope: string, key: string, allowed: readonly string[]) =>
+    bad([...path, key], { reason: "unknown_option", scope, received: JSON.stringify(key.slice(0, 100)), allowed, suggestions: closest(key, allowed, 2) });
   const options = ownValues(input);
   if (options === undefined) {
-    throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object" }]);
+    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object", received: describe(input) })]);
   }
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) bad([key], `unknown option "${key}" (expected ${OPTION_KEYS.join(", ")})`);
+    if (!OPTION_KEYS.includes(key)) unknownKey([], "", key, OPTION_KEYS);
   }
   const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
   if (options.limits !== undefined) {
     const given = ownValues(options.limits);
-    if (given === undefined) bad(["limits"], "limits must be an object");
+    if (given === undefined) bad(["limits"], { reason: "option_value", option: "limits", expected: "an object", received: describe(options.limits) });
     else {
       for (const [key, value] of Object.entries(given)) {
         if (!(key in DEFAULT_LIMITS)) {
-          bad(["limits", key], `unknown limit "${key}" (expected one of ${Object.keys(DEFAULT_LIMITS).join(", ")})`);
+          unknownKey(["limits"], "limits", key, Object.keys(DEFAULT_LIMITS));
         } else if (value === undefined) {
           // Given as undefined: the default, as when it is left out.
         } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-          bad(["limits", key], `${key} must be a positive integer`);
+          bad(["limits", key], { reason: "option_value", option: `limits.${key}`, expected: "a positive integer", received: describe(value) });
         } else {
           limits[key as keyof ConditionLimits] = value;
         }
       }
       if (limits.maxDepth > MAX_DEPTH_CEILING) {
-        bad(["limits", "maxDepth"], `maxDepth may be at most ${MAX_DEPTH_CEILING}: deeper conditions compile to filters MongoDB refuses (100 levels)`);
+        bad(["limits", "maxDepth"], { reason: "max_depth", maximum: MAX_DEPTH_CEILING, limit: "maxDepth" });
       }
     }
   }
@@ -167,18 +170,18 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   let topicsLayout: TopicLayout = "ids";
   if (options.topics !== undefined) {
     const topics = ownValues(options.topics);
-    if (topics === undefined) bad(["topics"], "topics must be an object");
+    if (topics === undefined) bad(["topics"], { reason: "option_value", option: "topics", expected: "an object", received: describe(options.topics) });
     else {
       for (const key of Object.keys(topics)) {
-        if (key !== "path" && key !== "layout") bad(["topics", key], `unknown topics option "${key}" (expected path, layout)`);
+        if (key !== "path" && key !== "layout") unknownKey(["topics"], "topics", key, ["path", "layout"]);
       }
       if (topics.path !== undefined) {
-        if (typeof topics.path !== "string") bad(["topics", "path"], "topics.path must be a string");
+        if (typeof topics.path !== "string") bad(["topics", "path"], { reason: "option_value", option: "topics.path", expected: "a string", received: describe(topics.path) });
         else topicsPath = topics.path;
       }
       if (topics.layout !== undefined) {
         const layout = TOPIC_LAYOUTS.find((l) => l === topics.layout);
-        if (layout === undefined) bad(["topics", "layout"], `topics.layout must be one of ${TOPIC_LAYOUTS.join(", ")}`);
+        if (layout === undefined) bad(["topics", "layout"], { reason: "option_value", option: "topics.layout", expected: `one of ${TOPIC_LAYOUTS.join(", ")}`, received: describe(topics.layout), allowed: TOPIC_LAYOUTS });
         else topicsLayout = layout;
       }
     }
@@ -192,12 +195,12 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   let version: MongoVersion = DEFAULT_MONGO_VERSION;
   if (options.mongoVersion !== undefined) {
     const known = MONGO_VERSIONS.find((v) => v === options.mongoVersion);
-    if (known === undefined) bad(["mongoVersion"], `mongoVersion must be one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`);
+    if (known === undefined) bad(["mongoVersion"], { reason: "option_value", option: "mongoVersion", expected: `one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`, received: describe(options.mongoVersion), allowed: MONGO_VERSIONS });
     else version = known;
   }
   let jitless = false;
   if (options.jitless !== undefined) {
-    if (typeof options.jitless !== "boolean") bad(["jitless"], "jitless must be true or false");
+    if (typeof options.jitless !== "boolean") bad(["jitless"], { reason: "option_value", option: "jitless", expected: "true or false", received: describe(options.jitless) });
     else jitless = options.jitless;
   }
   const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
@@ -215,8 +218,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     given,
   });
   // The topic path obeys the same rules as any field path.
-  const pathProblem = checkFieldPath(topicsPath);
-  if (pathProblem) bad(["topics", "path"], pathProblem);
+  const pathProblem = fieldPathRefusal(topicsPath);
+  if (pathProblem) bad(["topics", "path"], { reason: "topics_path", ...pathProblem });
   if (issues.length > 0) throw new ConditionError(issues);
   return resolved;
 }

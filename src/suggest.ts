@@ -1,4 +1,4 @@
-/** "Did you mean …?": the closest candidates to a misspelt word, for error messages. */
+/** "Did you mean …?": the closest candidates to a misspelt word, for error messages (worded once, by `meant` in messages.ts). */
 
 function normalize(word: string): string {
   return word.toLowerCase().replace(/[\s_\-$]/g, "");
@@ -40,11 +40,6 @@ export function closest(word: string, candidates: Iterable<string>, max = 3): st
   return scored.sort((x, y) => x.score - y.score).slice(0, max).map((s) => s.candidate);
 }
 
-/** ` (did you mean "x"?)`, or nothing when no candidate is close. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  return meant(closest(word, candidates, 2));
-}
-
 /**
  * What people write for the language's operators, which edit distance cannot find: the
  * names of SQL, of other filter languages, and of words (normalised: lower case, no
@@ -71,9 +66,4 @@ export function operatorSuggestions(word: string, operators: readonly string[]):
   const synonym = Object.hasOwn(OPERATOR_SYNONYMS, normalized) ? OPERATOR_SYNONYMS[normalized] : Object.hasOwn(OPERATOR_SYNONYMS, word) ? OPERATOR_SYNONYMS[word] : undefined;
   const near = closest(word, operators, 2);
   return synonym !== undefined ? [synonym, ...near.filter((n) => n !== synonym)].slice(0, 2) : near;
-}
-
-/** ` (did you mean "x"?)` for a list of suggestions, or nothing. */
-export function meant(suggestions: readonly string[]): string {
-  return suggestions.length === 0 ? "" : ` (did you mean ${suggestions.map((f) => JSON.stringify(f)).join(" or ")}?)`;
 }

@@ -7,7 +7,6 @@
  */
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { parseOrThrow } from "../src/parse/parse.js";
 import { resolveOptions } from "../src/options.js";
 import { generateMatcher } from "../src/targets/predicate/codegen.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
@@ -16,7 +15,7 @@ import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { runs } from "./fc-setup.js";
-import { agreedAnswers, expectTiers, itRanEveryTier } from "./tiers.js";
+import { agreedAnswers, expectTiers, itRanEveryTier, parsedAst } from "./tiers.js";
 
 const sem = SEMANTICS["8.0"];
 
@@ -24,7 +23,7 @@ describe("generated and interpreted predicates", () => {
   it("agree on generated conditions and documents, under every server version", () => {
     fc.assert(
       fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (condition, docs, version) => {
-        const { ast } = parseOrThrow(condition);
+        const ast = parsedAst(condition);
         const generated = generateMatcher(ast, SEMANTICS[version], () => {
           throw new Error("plain documents never fall back");
         });
@@ -40,7 +39,7 @@ describe("generated and interpreted predicates", () => {
     class Contact {
       constructor(readonly country: string) {}
     }
-    const { ast } = parseOrThrow({ field: "country", operator: "eq", value: "US" });
+    const ast = parsedAst({ field: "country", operator: "eq", value: "US" });
     const generated = generateMatcher(ast, sem, interpretMatcher(ast, sem))!;
     expect(generated(new Contact("US"))).toBe(true);
     expect(generated(Object.create({ country: "US" }))).toBe(false);
@@ -51,7 +50,7 @@ describe("generated and interpreted predicates", () => {
     const spy = vi.spyOn(globalThis, "Function");
     try {
       const hostile = '"); process.exit(1); ("';
-      const { ast } = parseOrThrow({
+      const ast = parsedAst({
         $or: [
           { field: `x${hostile}.y`, operator: "eq", value: hostile },
           { field: "a", operator: "contains", value: "`${process.exit(1)}`" },
@@ -79,7 +78,7 @@ describe("generated and interpreted predicates", () => {
     globalThis.Function = blocked;
     try {
       // `new Function` is resolved at call time through the global, as a CSP would block it.
-      const { ast } = parseOrThrow({ field: "a", operator: "eq", value: 1 });
+      const ast = parsedAst({ field: "a", operator: "eq", value: 1 });
       expect(generateMatcher(ast, sem, interpretMatcher(ast, sem))).toBeUndefined();
     } finally {
       globalThis.Function = original;
@@ -98,7 +97,7 @@ describe("generated source grows linearly with the input", () => {
     fc.assert(
       fc.property(fc.array(segment, { minLength: 5, maxLength: 10 }), fc.dictionary(segment, value, { noNullPrototype: true }), fc.constantFrom(...MONGO_VERSIONS), (path, doc, version) => {
         for (const condition of [{ field: path.join("."), operator: "exists", value: false }, { field: path.join("."), operator: "eq", value: 1 }]) {
-          const { ast } = parseOrThrow(condition);
+          const ast = parsedAst(condition);
           const closures = interpretMatcher(ast, SEMANTICS[version]);
           expect(generateMatcher(ast, SEMANTICS[version], closures)!(doc)).toBe(closures(doc));
           expect(agreedAnswers(condition, [doc], { mongoVersion: version })).toEqual([closures(doc)]);
@@ -143,7 +142,7 @@ describe("generated source grows linearly with the input", () => {
             });
             return or ? each.some(Boolean) : each.every(Boolean);
           };
-          const { ast } = parseOrThrow(condition);
+          const ast = parsedAst(condition);
           const closures = interpretMatcher(ast, SEMANTICS[version]);
           const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
           for (const doc of docs) {
@@ -167,7 +166,7 @@ describe("generated source grows linearly with the input", () => {
     try {
       const path = Array.from({ length: 2_048 }, (_, i) => `s${i % 10}`).join(".");
       const condition = { $or: Array.from({ length: 250 }, (_, i) => ({ field: path, operator: "eq", value: i })) };
-      const { ast } = parseOrThrow(condition, resolveOptions({ limits: { maxStringLength: 20_000 } }));
+      const ast = parsedAst(condition, resolveOptions({ limits: { maxStringLength: 20_000 } }));
       generateMatcher(ast, sem, interpretMatcher(ast, sem));
       const source = String(spy.mock.calls.at(-1)!.at(-1));
       // Per leaf a few lines, and the path's constants once: far below leaves × segments (512,000 lines).
@@ -184,7 +183,7 @@ describe("the predicate's rewrites keep the meaning", () => {
     const eqArb = fc.record({ field: fc.constantFrom("a", "b", "a.b", "a.0"), operator: fc.constantFrom("eq", "ne"), value: fc.oneof(fc.constantFrom("x", "", "18", "a\n"), fc.constantFrom(0, -0, 1, 18, 1.5), fc.boolean()) });
     fc.assert(
       fc.property(fc.array(eqArb, { minLength: 2, maxLength: 8 }), fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (clauses, docs, version) => {
-        const { ast } = parseOrThrow({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
+        const ast = parsedAst({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
         const rewritten = optimize(ast);
         const plain = interpretMatcher(ast, SEMANTICS[version]);
         const fast = interpretMatcher(rewritten, SEMANTICS[version]);
@@ -197,7 +196,7 @@ describe("the predicate's rewrites keep the meaning", () => {
       { numRuns: runs(3_000) },
     );
     // The rewrite happens: two eq on `a` become one in.
-    const merged = optimize(parseOrThrow({ $or: [{ field: "a", operator: "eq", value: "x" }, { field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: "x" }] }).ast);
+    const merged = optimize(parsedAst({ $or: [{ field: "a", operator: "eq", value: "x" }, { field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: "x" }] }));
     expect(merged.kind === "or" && merged.children.map((c) => (c.kind === "leaf" ? [c.test, c.value] : c.kind))).toEqual([["in", ["x", 1]], ["eq", "x"]]);
   });
 });
@@ -216,7 +215,7 @@ describe("the records layout's element match, generated inline", () => {
     fc.assert(
       fc.property(fc.oneof(fc.array(recordArb, { maxLength: 4 }), fc.constantFrom(undefined, null, "t1")), fc.constantFrom(...MONGO_VERSIONS), fc.boolean(), (topics, version, negate) => {
         const condition = negate ? { notSubscribedToTopic: ["t1", "t9"] } : { subscribedToTopic: ["t1", "t9"] };
-        const { ast } = parseOrThrow(condition, resolveOptions({ topics: { layout: "records" } }));
+        const ast = parsedAst(condition, resolveOptions({ topics: { layout: "records" } }));
         const closures = interpretMatcher(ast, SEMANTICS[version]);
         const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
         const doc = topics === undefined ? {} : { topics };

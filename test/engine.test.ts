@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   changeStreamMatch, compileCondition, conditionJsonSchema, contactFields, countMembers, countMembersMany, createSegment, createSegmatch, createSegmentIndex, defineFields,
   describeFields, diffMembership, explainCondition, fromMongoQuery, isConditionError, membershipChangeFilters, membershipChangeSql, MONGO_VERSIONS, parseCondition, safeParseCondition,
-  toMongoFilter, toPredicate, toSql, updateSegment, previewSegmentUpdate, type ConditionError, type ConditionOptions, type Segment,
+  toMongoFilter, toPredicate, toSql, updateSegment, previewSegmentUpdate, type ConditionError, type ConditionOptions, type Segment, type SegmentIndex,
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { refusal } from "./refusal.js";
@@ -200,6 +200,13 @@ describe("one implementation, two shapes", () => {
         };
         const engine = createSegmatch(options);
         const compiledA = outcome(() => compileCondition(a, options)) instanceof Array ? undefined : compileCondition(a, options);
+        const stored = outcome(() => createSegment({ name: "b", conditions: b }, { id: "b", now: NOW, ...options })) instanceof Array ? undefined : createSegment({ name: "b", conditions: b }, { id: "b", now: NOW, ...options });
+        /** An index holding `x` and `b`: what it matches for each document, and what changes between neighbours. */
+        const indexed = (index: SegmentIndex, x: unknown) => {
+          index.set("x", x);
+          index.set("b", b);
+          return { match: docs.map((d) => index.match(d)), changes: docs.slice(1).map((d, i) => index.changes(docs[i], d)) };
+        };
         for (const x of compiledA ? [a, compiledA] : [a]) {
           const pairs: [string, () => unknown, () => unknown][] = [
             ["parseCondition", () => parseCondition(x, options), () => engine.parseCondition(x)],
@@ -216,7 +223,15 @@ describe("one implementation, two shapes", () => {
             ["membershipChangeFilters", () => membershipChangeFilters(x, b, options), () => engine.membershipChangeFilters(x, b)],
             ["membershipChangeSql", () => membershipChangeSql(x, b, options), () => engine.membershipChangeSql(x, b)],
             ["createSegment", () => createSegment({ name: "s", conditions: x }, { id: "s", now: NOW, contacts: docs, ...options }), () => engine.createSegment({ name: "s", conditions: x }, { id: "s", now: NOW, contacts: docs })],
+            ["createSegmentIndex", () => indexed(createSegmentIndex(options), x), () => indexed(engine.createSegmentIndex(), x)],
+            ["fromMongoQuery", () => fromMongoQuery(toMongoFilter(x, options), options), () => engine.fromMongoQuery(engine.toMongoFilter(x))],
           ];
+          if (stored) {
+            pairs.push(
+              ["updateSegment", () => updateSegment(stored, { conditions: x }, { now: NOW, contacts: docs, ...options }), () => engine.updateSegment(stored, { conditions: x }, { now: NOW, contacts: docs })],
+              ["previewSegmentUpdate", () => previewSegmentUpdate(stored, { conditions: x }, docs, { now: NOW, ...options }), () => engine.previewSegmentUpdate(stored, { conditions: x }, docs, { now: NOW })],
+            );
+          }
           for (const [name, free, method] of pairs) expect(outcome(method), name).toEqual(outcome(free));
         }
         // A compiled condition gives what its raw input gives, wherever a condition is taken.

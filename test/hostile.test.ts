@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
   compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
-  changeStreamMatch, conditionJsonSchema, describeFields, membershipChangeSql, toSql, explainCondition, formatPath, fromMongoQuery, isConditionError, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
+  changeStreamMatch, conditionJsonSchema, describeFields, membershipChangeSql, toSql, explainCondition, formatPath, fromMongoQuery, isConditionError, issueMessage, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
   type Segment, type SegmentIndex,
 } from "../src/index.js";
 import { refusal } from "./refusal.js";
@@ -103,6 +103,7 @@ const CALLS: Record<string, Call> = {
   toPredicate: { args: () => [US, undefined], run: (a, b) => toPredicate(a, b as never) },
   "compiled.matches": { args: () => [CONTACTS[0]], run: (doc) => compileCondition(US).matches(doc), sources: [0] },
   formatPath: { args: () => [["$and", 1, "operator"]], run: (p) => formatPath(p as never) },
+  issueMessage: { args: () => [{ code: "invalid_type", reason: "condition", path: [], expected: "a plain object", received: "an array" }], run: (i) => issueMessage(i as never), neverThrows: true },
   "new ConditionError": { args: () => [[{ code: "invalid_type", path: [], message: "m" }]], run: (i) => new ConditionError(i as never), neverThrows: true },
   defineFields: { args: () => [contactFields, { score: { type: "number" } }], run: (a, b) => defineFields(a as never, b as never) },
   countMembers: { args: () => [US, CONTACTS, undefined], run: (a, b, c) => countMembers(a, b as never, c as never), sources: [1] },

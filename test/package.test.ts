@@ -66,7 +66,8 @@ describe("the built package", () => {
     console.log(`bundle importing only compileCondition: ${(bytes / 1024).toFixed(1)} KB minified`);
     const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).filter(([, input]) => input.bytesInOutput > 0);
     expect(kept.map(([path]) => path).filter((path) => path.includes("node_modules"))).toEqual([]);
-    // A guard against regressions; the goal is 40 KB (docs/benchmarks.md).
-    expect(bytes).toBeLessThan(50 * 1024);
+    // A guard against regressions; the goal is 40 KB (docs/benchmarks.md). It was 50 KB until
+    // issues became data with their English in one renderer (messages.ts's core chapter, 8.9 KB).
+    expect(bytes).toBeLessThan(58 * 1024);
   });
 });

@@ -5,10 +5,10 @@
  * including non-plain documents and keys named like Object.prototype's built-ins.
  */
 import fc from "fast-check";
+import { parsedAst } from "./tiers.js";
 import { describe, expect, it, vi } from "vitest";
 import { compileCondition, contactFields, countMembers, countMembersMany, createSegmatch, defineFields, diffMembership, MONGO_VERSIONS, OPERATORS, type Condition } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
-import { parseOrThrow } from "../src/parse/parse.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher } from "../src/targets/predicate/codegen.js";
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
@@ -51,7 +51,7 @@ describe("shared leaves answer as each condition's own predicate", () => {
       fc.property(fc.array(condArb, { minLength: 1, maxLength: 8 }), fc.array(dArb as fc.Arbitrary<unknown>, { minLength: 1, maxLength: 5 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
         const sem = SEMANTICS[version];
         const pool = new SharedLeaves(sem);
-        const asts = conditions.map((c) => parseOrThrow(c).ast);
+        const asts = conditions.map((c) => parsedAst(c));
         const shared = asts.map((ast) => pool.add(ast).predicate);
         // Each predicate built once and run on every document (as in production, where they are long-lived).
         const closures = asts.map((ast) => interpretMatcher(ast, sem));
@@ -81,8 +81,8 @@ describe("shared leaves answer as each condition's own predicate", () => {
   it("shares: identical leaves across conditions are one slot, and released slots are reused", () => {
     const pool = new SharedLeaves(SEMANTICS["8.0"]);
     const status = { field: "status", operator: "eq", value: "SUBSCRIBED" };
-    const a = pool.add(parseOrThrow({ $and: [status, { field: "country", operator: "eq", value: "NG" }] }).ast);
-    const b = pool.add(parseOrThrow({ $or: [status, { field: "country", operator: "ne", value: "NG" }] }).ast);
+    const a = pool.add(parsedAst({ $and: [status, { field: "country", operator: "eq", value: "NG" }] }));
+    const b = pool.add(parsedAst({ $or: [status, { field: "country", operator: "ne", value: "NG" }] }));
     expect(pool.size).toBe(2); // status, country eq NG (ne is the negation of the same leaf)
     pool.release(a.slots);
     expect(pool.size).toBe(2);

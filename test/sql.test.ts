@@ -316,7 +316,7 @@ describe("dialects", () => {
   /** A toy dialect unlike PostgreSQL in every word it has: what the engine writes itself is all that stays. */
   const toy: SqlDialect = {
     name: "Toy",
-    quoteIdentifier: (name) => (typeof name === "string" && name !== "" ? { quoted: `[${name}]` } : { problem: "must be a non-empty string" }),
+    quoteIdentifier: (name) => (typeof name === "string" && name !== "" ? { quoted: `[${name}]` } : { problem: "empty" as const }),
     placeholder: (n) => `?${n}`,
     maxParameters: 8,
     true: "1",
@@ -333,7 +333,7 @@ describe("dialects", () => {
   /** toSql's expression with the options' SQL read for `dialect`. */
   const where = (condition: Condition, options: ConditionOptions, dialect: SqlDialect) => {
     const resolved = resolveOptions(options);
-    const sql = readSql(options.sql, (path, message) => expect.fail(`${path.join(".")}: ${message}`), dialect.quoteIdentifier);
+    const sql = readSql(options.sql, (path, data) => expect.fail(`${path.join(".")}: ${JSON.stringify(data)}`), dialect.quoteIdentifier);
     return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql }, dialect);
   };
   const condition: Condition = {

@@ -47,6 +47,10 @@ import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher, type Counter } from "../src/targets/predicate/codegen.js";
 import { HOT_CALLS } from "../src/targets/predicate/matcher.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
+import { lowerTopics } from "../src/targets/topics.js";
+import type { Node } from "../src/language/ast.js";
+import { parseOrThrow } from "../src/parse/parse.js";
+import { resolveOptions, type ResolvedOptions } from "../src/options.js";
 import { isDocument } from "../src/runtime/path.js";
 
 export const TIERS = ["matches", "hot", "closures", "generated", "index", "count", "counter"] as const;
@@ -104,9 +108,19 @@ function compiledOf(condition: unknown, options: ConditionOptions): CompiledCond
   return isCompiled(condition) ? condition : compileCondition(condition, options);
 }
 
+/** A compiled condition's tree as the document targets read it: its topic tests lowered for its options' layout. */
+export function documentAst(compiled: CompiledCondition): Node {
+  return lowerTopics(compiledAst(compiled), compiledOptions(compiled));
+}
+
+/** Raw input's tree as the document targets read it (parsed, its topic tests lowered): what the predicate's internals take. */
+export function parsedAst(input: unknown, resolved: ResolvedOptions = resolveOptions(undefined)): Node {
+  return lowerTopics(parseOrThrow(input, resolved).ast, resolved);
+}
+
 function build(compiled: CompiledCondition): Built {
   const resolved = compiledOptions(compiled);
-  const ast = optimize(compiledAst(compiled));
+  const ast = optimize(documentAst(compiled));
   const closures = interpretMatcher(ast, resolved.semantics);
   const fell = { last: false };
   const fallback = (doc: unknown) => {
@@ -120,7 +134,7 @@ function build(compiled: CompiledCondition): Built {
 /** The counter countMembersMany would generate for these conditions; undefined where it generates none (jitless, too many tests). */
 function counterOf(compiled: readonly CompiledCondition[]): Counter | undefined {
   const resolved = compiledOptions(compiled[0]!);
-  return resolved.jitless ? undefined : generateCounter(compiled.map(compiledAst), resolved.semantics);
+  return resolved.jitless ? undefined : generateCounter(compiled.map(documentAst), resolved.semantics);
 }
 
 function runGenerated(built: Built, doc: unknown): boolean {
@@ -346,7 +360,7 @@ export function evaluators(conditions: readonly unknown[], options: ConditionOpt
       case "matches":
         return each(tier, (i, doc) => compiled[i]!.matches(doc), () => (tierTally.ran.matches += n));
       case "closures": {
-        const closures = compiled.map((c) => interpretMatcher(optimize(compiledAst(c)), compiledOptions(c).semantics));
+        const closures = compiled.map((c) => interpretMatcher(optimize(documentAst(c)), compiledOptions(c).semantics));
         return each(tier, (i, doc) => closures[i]!(doc), () => (tierTally.ran.closures += n));
       }
       case "generated": {

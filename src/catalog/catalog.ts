@@ -4,15 +4,13 @@
  * decides which operators and values it accepts, and a path that decides where the value
  * is read. Without one, field names are paths and nothing is typed.
  */
-import { ConditionError, thrownMessage, type ConditionIssue } from "../errors.js";
-import { checkFieldPath } from "../language/field-path.js";
+import { ConditionError, describe, issue, thrownMessage, type ConditionIssue, type IssueDataFor } from "../errors.js";
+import { fieldRef, type FieldRef } from "../language/ast.js";
+import { fieldPathRefusal } from "../language/field-path.js";
+import { closest } from "../suggest.js";
+import { DATE_STORAGES, FIELD_TYPES, type DateStorage, type FieldType } from "../language/fields.js";
 
-export const FIELD_TYPES = ["string", "number", "boolean", "date", "enum"] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-const DATE_STORAGES = ["date", "epochMillis"] as const;
-/** How a date is stored: a BSON/JS `Date` (the default), or a number of epoch milliseconds. */
-export type DateStorage = (typeof DATE_STORAGES)[number];
+export { FIELD_TYPES, type DateStorage, type FieldType };
 
 export interface FieldSpec {
   readonly type: FieldType;
@@ -39,6 +37,8 @@ export interface ResolvedField {
   readonly storage: DateStorage;
   readonly label?: string;
   readonly description?: string;
+  /** What a leaf on this field refers to (one frozen object per catalog field, shared by every leaf on it). */
+  readonly ref: FieldRef;
 }
 
 const SPEC_KEYS = ["type", "path", "values", "storage", "label", "description"];
@@ -57,64 +57,67 @@ export function checkCatalog(catalog: unknown, at: readonly (string | number)[])
   try {
     return readCatalog(catalog, at);
   } catch (error) {
-    return { issues: [{ code: "invalid_catalog", path: [...at], message: `the catalog could not be read: ${thrownMessage(error)}` }] };
+    return { issues: [issue(at, { code: "invalid_catalog", reason: "unreadable", thrown: thrownMessage(error) })] };
   }
 }
 
 function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
   const issues: ConditionIssue[] = [];
-  const bad = (path: (string | number)[], message: string) => issues.push({ code: "invalid_catalog", path: [...at, ...path], message });
+  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_catalog">) => issues.push(issue([...at, ...path], { code: "invalid_catalog", ...data }));
   const fields = new Map<string, ResolvedField>();
   if (!isRecord(catalog)) {
-    bad([], "a field catalog must be an object mapping field names to { type, path?, values?, storage?, label?, description? }");
+    bad([], { reason: "not_object" });
     return { issues };
   }
   for (const name of Object.keys(catalog)) {
     // Each entry, and each key of it, is read once: a getter cannot pass the check with one value and be used with another.
     const given: unknown = catalog[name];
     if (name === "" || !name.isWellFormed() || name.includes("\0")) {
-      bad([name], "a field name must be non-empty, well-formed text without NUL");
+      bad([name], { reason: "field_name" });
       continue;
     }
     if (!isRecord(given)) {
-      bad([name], `field "${name}" must be described by an object { type, path?, values?, storage?, label?, description? }`);
+      bad([name], { reason: "spec_not_object", field: name });
       continue;
     }
     const spec = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(given)) spec[key] = given[key];
-    for (const key of Object.keys(spec)) if (!SPEC_KEYS.includes(key)) bad([name, key], `unknown key "${key}" (expected ${SPEC_KEYS.join(", ")})`);
+    for (const key of Object.keys(spec)) {
+      if (!SPEC_KEYS.includes(key)) bad([name, key], { reason: "unknown_key", received: JSON.stringify(key.slice(0, 100)), allowed: SPEC_KEYS, suggestions: closest(key, SPEC_KEYS, 2) });
+    }
     if (Array.isArray(spec.values)) spec.values = Array.from(spec.values as unknown[]);
     const type = spec.type;
     if (typeof type !== "string" || !(FIELD_TYPES as readonly string[]).includes(type)) {
-      bad([name, "type"], `type must be one of ${FIELD_TYPES.join(", ")}`);
+      bad([name, "type"], { reason: "type", allowed: FIELD_TYPES, received: describe(type) });
       continue;
     }
     const path = spec.path ?? name;
-    if (typeof path !== "string") bad([name, "path"], "path must be a string");
+    if (typeof path !== "string") bad([name, "path"], { reason: "path_type" });
     else {
-      const problem = checkFieldPath(path);
-      if (problem) bad([name, "path"], spec.path === undefined ? `${problem}; give this field a "path"` : problem);
+      const problem = fieldPathRefusal(path);
+      if (problem) bad([name, "path"], { reason: "path", ...problem, defaulted: spec.path === undefined });
     }
     let values: string[] | undefined;
     if (type === "enum") {
       const v = spec.values;
       if (!Array.isArray(v) || v.length === 0 || !v.every((x): x is string => typeof x === "string" && x !== "" && x.isWellFormed())) {
-        bad([name, "values"], "an enum needs values: a non-empty list of non-empty strings");
-      } else if (new Set(v).size !== v.length) bad([name, "values"], "enum values must be unique");
+        bad([name, "values"], { reason: "enum_values" });
+      } else if (new Set(v).size !== v.length) bad([name, "values"], { reason: "enum_unique" });
       else values = [...v];
-    } else if (spec.values !== undefined) bad([name, "values"], `values apply only to enum fields, not ${type}`);
+    } else if (spec.values !== undefined) bad([name, "values"], { reason: "not_applicable", key: "values", type });
     const storage = spec.storage ?? "date";
-    if (spec.storage !== undefined && type !== "date") bad([name, "storage"], `storage applies only to date fields, not ${type}`);
-    else if (!(DATE_STORAGES as readonly unknown[]).includes(storage)) bad([name, "storage"], `storage must be one of ${DATE_STORAGES.join(", ")}`);
+    if (spec.storage !== undefined && type !== "date") bad([name, "storage"], { reason: "not_applicable", key: "storage", type });
+    else if (!(DATE_STORAGES as readonly unknown[]).includes(storage)) bad([name, "storage"], { reason: "storage", allowed: DATE_STORAGES, received: describe(storage) });
     const text: { label?: string; description?: string } = {};
     for (const key of ["label", "description"] as const) {
       const v = spec[key];
       if (v === undefined) continue;
-      if (typeof v !== "string" || v === "" || !v.isWellFormed() || v.length > MAX_TEXT) bad([name, key], `${key} must be non-empty, well-formed text of at most ${MAX_TEXT} characters`);
+      if (typeof v !== "string" || v === "" || !v.isWellFormed() || v.length > MAX_TEXT) bad([name, key], { reason: "text", key, maximum: MAX_TEXT });
       else text[key] = v;
     }
     if (typeof path === "string") {
-      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage, ...text }));
+      const ref = fieldRef(name, Object.freeze(path.split(".")), type as FieldType, storage as DateStorage);
+      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage, ...text, ref }));
     }
   }
   return issues.length > 0 ? { issues } : { fields };

@@ -4,8 +4,8 @@
  */
 import { OPERATORS, type Operator } from "../language/condition.js";
 import { assertNever } from "../language/never.js";
-import { describe, type IssueData } from "../errors.js";
-import { closest, meant } from "../suggest.js";
+import { describe, type IssueInput } from "../errors.js";
+import { closest } from "../suggest.js";
 import { FIELD_TYPES, type FieldType, type ResolvedField } from "./catalog.js";
 import { toEpochMillis } from "./dates.js";
 
@@ -44,30 +44,31 @@ export const TYPE_OPERATORS: { readonly [T in FieldType]: readonly Operator[] } 
 };
 
 export type TypedValue = string | number | boolean | Date;
-type Checked = { ok: TypedValue } | { code: "invalid_value" | "invalid_date"; message: string; data?: IssueData };
+type Checked = { ok: TypedValue } | { issue: Extract<IssueInput, { code: "invalid_value" | "invalid_date" }> };
 
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
 export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
-  const label = (): string => `field ${JSON.stringify(field.name)} is ${field.type === "enum" ? "an" : "a"} ${field.type}`;
+  const refused = (more: { allowed?: readonly string[]; suggestions?: readonly string[] } = {}): Checked => ({
+    issue: { code: "invalid_value", reason: "field_type", field: field.name, type: field.type, received: describe(value), ...more },
+  });
   switch (field.type) {
     case "string":
-      return typeof value === "string" ? { ok: value } : { code: "invalid_value", message: `${label()}: the value must be a string, not ${describe(value)}` };
+      return typeof value === "string" ? { ok: value } : refused();
     case "number": {
       if (typeof value === "number") return { ok: value };
-      const hint = typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? ` (write ${Number(value)}, without quotes)` : "";
-      return { code: "invalid_value", message: `${label()}: the value must be a number, not ${describe(value)}${hint}` };
+      return refused(typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? { suggestions: [String(Number(value))] } : {});
     }
     case "boolean":
-      return typeof value === "boolean" ? { ok: value } : { code: "invalid_value", message: `${label()}: the value must be true or false, not ${describe(value)}` };
+      return typeof value === "boolean" ? { ok: value } : refused();
     case "enum": {
       const values = field.values ?? [];
       if (typeof value === "string" && values.includes(value)) return { ok: value };
       const near = typeof value === "string" && maySuggest() ? closest(value, values, 1) : [];
-      return { code: "invalid_value", message: `${label()}: ${describe(value)} is not one of ${values.join(", ")}${meant(near)}`, data: { received: describe(value), allowed: values, suggestions: near } };
+      return refused({ allowed: values, suggestions: near });
     }
     case "date": {
       const result = toEpochMillis(value);
-      if ("problem" in result) return { code: "invalid_date", message: `${label()}: ${describe(value)} is not a date: ${result.problem}` };
+      if ("problem" in result) return { issue: { code: "invalid_date", field: field.name, received: describe(value), ...result } };
       return { ok: field.storage === "epochMillis" ? result.ms : new Date(result.ms) };
     }
     default:

@@ -51,6 +51,7 @@
  */
 import { EJSON } from "bson";
 import { parseIsoDate } from "../catalog/dates.js";
+import { dateProblemText } from "../messages.js";
 
 /** JSON text of `value` in relaxed Extended JSON (bson's EJSON.stringify), indented by `indent`. */
 export function stringify(value: unknown, indent = 2): string {
@@ -161,7 +162,7 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
       if (typeof v !== "string") return bad("a date is ISO-8601 text or epoch milliseconds");
       // Older mongoexport wrote the offset without a colon ("2014-03-13T13:47:42.483-0400").
       const date = parseIsoDate(/T.*[+-]\d{4}$/.test(v) ? v.replace(/(\d{2})(\d{2})$/, "$1:$2") : v);
-      return "ms" in date ? { value: new Date(date.ms) } : bad(date.problem);
+      return "ms" in date ? { value: new Date(date.ms) } : bad(dateProblemText(date));
     }
     case "$numberInt":
       return typeof v === "string" && INTEGER.test(v) && Number(v) >= -INT32 && Number(v) < INT32 ? { value: Number(v) } : bad("a $numberInt is a whole number within 32 bits, as text");

@@ -20,7 +20,8 @@
 import { readFileSync } from "node:fs";
 import { contactFields, createSegmatch, formatPath, isConditionError, MONGO_VERSIONS, type ConditionError, type ConditionOptions, type MongoVersion, type Segmatch, type TopicLayout } from "../index.js";
 import { assertNever } from "../language/never.js";
-import { closest, meant } from "../suggest.js";
+import { meant } from "../messages.js";
+import { closest } from "../suggest.js";
 import { stringify } from "./ejson.js";
 import { helpText } from "./help.js";
 import { ContactReader, nameOf, readJson, UsageError, type Skipped } from "./input.js";

@@ -3,12 +3,16 @@
  * built only through the {@link node} factories and walked by one exhaustive {@link fold},
  * so a new kind fails the type check until every target and every analysis handles it.
  *
- * Nodes say what is tested, not how a target writes it: `ne` is `not(leaf eq)`, the ids
- * topic layout is an `in` leaf on the topics path, the records layout an element match.
- * Each node keeps its {@link Origin}, the user's words, so that a target can speak them
- * (the MongoDB filter writes `$ne` for a negated `ne`, `$nor` for a `$not`).
+ * Nodes say what is tested, not how a target writes it: `ne` is `not(leaf eq)`, and
+ * `notSubscribedToTopic` is `not(topic)`. A leaf refers to its field ({@link FieldRef}: name,
+ * document path, type, storage); a topic test is a {@link TopicNode} of ids, which each target
+ * lowers for the storage it reads (targets/topics.ts for documents, the SQL target for its
+ * column or join table). Each node keeps its {@link Origin}, the user's words, used only to
+ * speak them (explanations, messages, and the MongoDB filter's `$ne`, `$nor` and key merging),
+ * never to decide what a node means.
  */
 import type { ListItem, Operator, Scalar } from "./condition.js";
+import type { DateStorage, FieldType } from "./fields.js";
 import { assertNever } from "./never.js";
 import type { LeafTest, Operand } from "./operators.js";
 
@@ -34,20 +38,56 @@ export type Origin =
   | { readonly from: "layout" };
 
 /**
- * A test of the values at one document path. `test` is positive and applies to each value
- * the path reaches (MongoDB's "any element" rule); a `not` above it inverts the whole path
- * result, exactly as MongoDB evaluates `$ne`, `$nin` and `$not` ("no element matches").
+ * The field a leaf tests: its name as written (a catalog name, or the path itself without a
+ * catalog), the document path it is stored at, and, with a catalog, its type and (for dates)
+ * storage. Where a target keeps the field (a document path, a SQL column) is its business.
+ */
+export interface FieldRef {
+  readonly name: string;
+  readonly path: Path;
+  /** Undefined without a catalog: nothing is typed. */
+  readonly type: FieldType | undefined;
+  /** How a date field's value is stored; undefined for every other field. */
+  readonly storage: DateStorage | undefined;
+}
+
+/** A path the nodes can keep: a frozen one as it is (so that nodes on one path share it), another copied and frozen. */
+const frozenPath = (path: Path): Path => (Object.isFrozen(path) ? path : Object.freeze([...path]));
+
+/** A field reference, frozen (its path kept as it is when frozen, so that leaves on one field share it). */
+export function fieldRef(name: string, path: Path, type?: FieldType, storage?: DateStorage): FieldRef {
+  return Object.freeze({ name, path: frozenPath(path), type, storage: type === "date" ? storage : undefined });
+}
+
+/**
+ * A test of the values of one field. `test` is positive and applies to each value the
+ * field's path reaches (MongoDB's "any element" rule); a `not` above it inverts the whole
+ * path result, exactly as MongoDB evaluates `$ne`, `$nin` and `$not` ("no element matches").
  */
 export interface LeafNode {
   readonly kind: "leaf";
-  readonly path: Path;
+  readonly field: FieldRef;
   readonly test: LeafTest;
   /** A scalar (a Date for date fields), a list for `in`, a literal for the string tests, null for `null`. */
   readonly value: Operand;
   readonly origin: Origin;
 }
 
-/** Some element of an array at `path` is a document for which `where` holds (paths in `where` are relative to it). */
+/**
+ * The contact is subscribed to at least one of `ids` (never empty). Where subscriptions are
+ * kept is the target's business: options.topics for documents, options.sql.topics for SQL.
+ */
+export interface TopicNode {
+  readonly kind: "topic";
+  readonly ids: readonly string[];
+  readonly origin: Origin;
+}
+
+/**
+ * Some element of an array at `path` is a document for which `where` holds (paths in
+ * `where` are relative to it). No condition of the language is one: the document targets
+ * make them when they lower a topic test for the records layout (targets/topics.ts).
+ */
 export interface ElemMatchNode {
   readonly kind: "elemMatch";
   readonly path: Path;
@@ -73,15 +113,13 @@ export interface NotNode {
   readonly origin: Origin;
 }
 
-export type Node = LeafNode | ElemMatchNode | AndNode | OrNode | NotNode;
+export type Node = LeafNode | TopicNode | ElemMatchNode | AndNode | OrNode | NotNode;
 export type NodeKind = Node["kind"];
-
-/** A path the nodes can keep: a frozen one as it is (so that nodes on one path share it), another copied and frozen. */
-const frozenPath = (path: Path): Path => (Object.isFrozen(path) ? path : Object.freeze([...path]));
 
 /** The only way to build nodes: each comes out frozen. */
 export const node = {
-  leaf: (path: Path, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", path: frozenPath(path), test, value, origin }),
+  leaf: (field: FieldRef, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", field, test, value, origin }),
+  topic: (ids: readonly string[], origin: Origin): TopicNode => Object.freeze({ kind: "topic", ids: Object.isFrozen(ids) ? ids : Object.freeze([...ids]), origin }),
   elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode => Object.freeze({ kind: "elemMatch", path: frozenPath(path), where, origin }),
   and: (children: readonly Node[], origin: Origin): AndNode => Object.freeze({ kind: "and", children: Object.freeze([...children]), origin }),
   or: (children: readonly Node[], origin: Origin): OrNode => Object.freeze({ kind: "or", children: Object.freeze([...children]), origin }),
@@ -95,6 +133,7 @@ export const node = {
  */
 export interface Fold<T> {
   leaf(n: LeafNode): T;
+  topic(n: TopicNode): T;
   elemMatch(n: ElemMatchNode, where: () => T): T;
   and(n: AndNode, children: T[]): T;
   or(n: OrNode, children: T[]): T;
@@ -106,6 +145,8 @@ export function fold<T>(n: Node, f: Fold<T>): T {
   switch (n.kind) {
     case "leaf":
       return f.leaf(n);
+    case "topic":
+      return f.topic(n);
     case "elemMatch":
       return f.elemMatch(n, () => fold(n.where, f));
     case "and":
@@ -123,21 +164,19 @@ export function fold<T>(n: Node, f: Fold<T>): T {
 export function reads(root: Node): { fields: string[]; topics: string[] } {
   const fields = new Set<string>();
   const topics = new Set<string>();
-  const visit = (n: Node) => {
-    if (n.origin.from === "topic") for (const id of n.origin.ids) topics.add(id);
-  };
+  const nothing = () => undefined;
   fold<void>(root, {
     leaf: (n) => {
-      visit(n);
-      if (n.origin.from === "field") fields.add(n.path.join("."));
+      fields.add(n.field.path.join("."));
     },
-    elemMatch: (n) => {
-      visit(n);
-      if (n.origin.from === "field") fields.add(n.path.join("."));
+    topic: (n) => {
+      for (const id of n.ids) topics.add(id);
     },
-    and: visit,
-    or: visit,
-    not: visit,
+    // An element match is a lowered topic test: its paths are the storage's, not fields.
+    elemMatch: nothing,
+    and: nothing,
+    or: nothing,
+    not: nothing,
   });
   return { fields: [...fields], topics: [...topics] };
 }
@@ -160,10 +199,11 @@ function pathKey(path: Path): string {
 /** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */
 export function nodeKey(n: Node): string {
   // The common case, one leaf, without the fold: a test, a path and an operand.
-  if (n.kind === "leaf") return `${n.test} ${pathKey(n.path)} ${JSON.stringify(operandKey(n.value))}`;
+  if (n.kind === "leaf") return `${n.test} ${pathKey(n.field.path)} ${JSON.stringify(operandKey(n.value))}`;
   return JSON.stringify(
     fold<unknown>(n, {
-      leaf: (l) => ["leaf", l.path, l.test, operandKey(l.value)],
+      leaf: (l) => ["leaf", l.field.path, l.test, operandKey(l.value)],
+      topic: (t) => ["topic", t.ids],
       elemMatch: (m, where) => ["elemMatch", m.path, where()],
       and: (_a, children) => ["and", children],
       or: (_o, children) => ["or", children],

@@ -1,6 +1,14 @@
 /** The rules that keep every field path a plain dotted MongoDB path. */
+import type { FieldPathProblem } from "../errors.js";
 
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Why a name is refused, with the name and the segment at fault: an issue's data (messages.ts words it). */
+export interface FieldPathRefusal {
+  readonly problem: FieldPathProblem;
+  readonly name: string;
+  readonly segment?: string;
+}
 
 /**
  * Why a field name is not a safe MongoDB path, or undefined when it is. The rules keep
@@ -9,10 +17,15 @@ const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
  * digits-only segment with a leading zero (`items.01`): a digits-only segment is also an
  * array position in MongoDB, and one with a leading zero is ambiguous between the two.
  */
-export function checkFieldPath(name: string): string | undefined {
-  if (name.length === 0) return "field name must not be empty";
-  if (name.includes("\0")) return "field name must not contain a NUL character";
-  if (!name.isWellFormed()) return "field name must be well-formed Unicode (it has a lone surrogate)";
+export function checkFieldPath(name: string): FieldPathProblem | undefined {
+  return fieldPathRefusal(name)?.problem;
+}
+
+/** {@link checkFieldPath} with the name and the segment at fault, for an issue. */
+export function fieldPathRefusal(name: string): FieldPathRefusal | undefined {
+  if (name.length === 0) return { problem: "empty", name };
+  if (name.includes("\0")) return { problem: "nul", name };
+  if (!name.isWellFormed()) return { problem: "lone_surrogate", name };
   let start = 0;
   while (start <= name.length) {
     let end = name.indexOf(".", start);
@@ -25,13 +38,13 @@ export function checkFieldPath(name: string): string | undefined {
 }
 
 /** The problem with the segment `name[start, end)`, if any (without splitting the name: a long path stays linear). */
-function checkSegment(name: string, start: number, end: number): string | undefined {
-  if (end === start) return `field name "${name}" has an empty path segment`;
+function checkSegment(name: string, start: number, end: number): FieldPathRefusal | undefined {
+  if (end === start) return { problem: "empty_segment", name };
   const first = name.charCodeAt(start);
-  if (first === 36 /* $ */) return `field name "${name}" has a segment starting with "$", which MongoDB reads as an operator`;
+  if (first === 36 /* $ */) return { problem: "operator_segment", name };
   if (end - start >= 7 && end - start <= 11) {
     const segment = name.slice(start, end);
-    if (FORBIDDEN_SEGMENTS.has(segment)) return `field name "${name}" uses the reserved segment "${segment}"`;
+    if (FORBIDDEN_SEGMENTS.has(segment)) return { problem: "reserved_segment", name, segment };
   }
   if (first === 48 /* 0 */ && end - start > 1) {
     let digits = true;
@@ -39,10 +52,7 @@ function checkSegment(name: string, start: number, end: number): string | undefi
       const c = name.charCodeAt(i);
       digits = c >= 48 && c <= 57;
     }
-    if (digits) {
-      const segment = name.slice(start, end);
-      return `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`;
-    }
+    if (digits) return { problem: "leading_zero", name, segment: name.slice(start, end) };
   }
   return undefined;
 }

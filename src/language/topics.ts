@@ -1,12 +1,12 @@
 /**
- * Topic conditions, lowered to general nodes by the storage layout: `ids` (an array of
- * subscribed topic ids) is an `in` test on the topics path; `records` (an array of
- * `{ topicId, status }`, where only `status: "SUBSCRIBED"` counts) is an element match, as
- * one record must pass both tests at once (MongoDB's `$elemMatch`). No target dispatches
- * on the layout.
+ * Topic conditions. `subscribedToTopic` is a {@link TopicNode} (subscribed to at least one of
+ * the ids), `notSubscribedToTopic` its negation; neither says where subscriptions are kept.
+ * The storage layouts are named here because options name them; the targets lower a topic
+ * node for theirs (targets/topics.ts for documents, targets/sql for a column or join table).
  */
-import { node, type Node, type Origin, type Path, type TopicKey } from "./ast.js";
+import { node, type Node, type Origin, type TopicKey } from "./ast.js";
 
+/** The status of a topic record that counts as subscribed (the records layout). */
 export const SUBSCRIBED = "SUBSCRIBED";
 
 export const TOPIC_LAYOUTS = ["ids", "records"] as const;
@@ -16,14 +16,10 @@ export const TOPIC_LAYOUTS = ["ids", "records"] as const;
  */
 export type TopicLayout = (typeof TOPIC_LAYOUTS)[number];
 
-const LAYOUT: Origin = Object.freeze({ from: "layout" });
-
 /** The node for one key of a topic condition. */
-export function topicNode(key: TopicKey, ids: readonly string[], path: Path, layout: TopicLayout): Node {
-  const origin: Origin = Object.freeze({ from: "topic", key, ids: Object.freeze([...ids]) });
-  const subscribed =
-    layout === "ids"
-      ? node.leaf(path, "in", Object.freeze([...ids]), origin)
-      : node.elemMatch(path, node.and([node.leaf(["topicId"], "in", Object.freeze([...ids]), LAYOUT), node.leaf(["status"], "eq", SUBSCRIBED, LAYOUT)], LAYOUT), origin);
+export function topicNode(key: TopicKey, ids: readonly string[]): Node {
+  const list = Object.freeze([...ids]);
+  const origin: Origin = Object.freeze({ from: "topic", key, ids: list });
+  const subscribed = node.topic(list, origin);
   return key === "subscribedToTopic" ? subscribed : node.not(subscribed, origin);
 }

@@ -17,7 +17,9 @@
  * condition is checked against its type (a filter comparing a date field with a string
  * would mean something else, and is refused).
  */
-import { ConditionError, describe, readArgument, type ConditionIssue, type ConditionPath, type IssueData } from "../errors.js";
+import { ConditionError, describe, issue as coreIssue, readArgument, reissue, type ConditionIssue, type ConditionPath, type IssueDataFor, type IssueInput } from "../errors.js";
+import { LIFT } from "../messages.js";
+import { REFUSED_OPERATORS } from "../messages.js";
 import type { Condition, FieldCondition, Operator, Scalar } from "../language/condition.js";
 import { OPERATOR_SPECS } from "../language/operators.js";
 import { END_OF_STRING, regexPattern } from "../language/regex.js";
@@ -28,21 +30,13 @@ import { parse } from "./parse.js";
 import { Opaque, snapshot, type Snapshot } from "./snapshot.js";
 import { isPlainObject } from "../runtime/plain.js";
 
+/** An issue of this module, its message from its chapter of the sentences. */
+const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, LIFT);
+
 const COMPARISONS: Readonly<Record<string, Operator>> = { $eq: "eq", $ne: "ne", $gt: "gt", $gte: "gte", $lt: "lt", $lte: "lte", $in: "in", $nin: "nin" };
 
-/** Why some operators cannot be lifted, in words a person can act on. */
-const REFUSED: Readonly<Record<string, string>> = {
-  $exists: '$exists counts a field holding null as set, unlike the language\'s "exists"; write {"$ne": null} for "is set"',
-  $where: "$where runs JavaScript, which the language never does",
-  $expr: "$expr compares with aggregation expressions, which the language has no words for",
-  $type: "$type tests a BSON type, which the language has no words for",
-  $size: "$size tests an array's length, which the language has no words for",
-  $all: "$all needs every listed value, which the language has no words for (write $and of eq tests)",
-  $elemMatch: "$elemMatch is lifted only as the records layout's topic test",
-  $mod: "$mod has no counterpart in the language",
-  $text: "$text searches a text index, which the language has no words for",
-};
-
+/** The operators refused by name, each for its own reason (messages.ts says why). */
+const REFUSED: ReadonlySet<string> = new Set(REFUSED_OPERATORS);
 
 const isDate = (value: unknown): value is Date => value instanceof Date;
 
@@ -83,8 +77,8 @@ function literalOf(pattern: string): string | undefined {
 }
 
 /** A plain-literal `$regex` as a string test, or why not. */
-function liftRegex(pattern: string, flags: string): { operator: "contains" | "startsWith" | "endsWith"; value: string } | { problem: string } {
-  if (flags !== "") return { problem: `a $regex with options ("${flags.slice(0, 10)}") is not a plain substring test` };
+function liftRegex(pattern: string, flags: string): { operator: "contains" | "startsWith" | "endsWith"; value: string } | { problem: IssueDataFor<"not_liftable"> } {
+  if (flags !== "") return { problem: { reason: "regex_flags", flags: flags.slice(0, 10) } };
   let body = pattern;
   const start = body.startsWith("^");
   if (start) body = body.slice(1);
@@ -92,15 +86,15 @@ function liftRegex(pattern: string, flags: string): { operator: "contains" | "st
   if (end) body = body.slice(0, -END_OF_STRING.length);
   const literal = literalOf(body);
   if (literal === undefined) {
-    if (/(^|[^\\])\$$/.test(body)) return { problem: `a $regex ending in "$" also matches before a final newline, so it is not "endsWith"; write the literal followed by ${END_OF_STRING}` };
-    return { problem: "the $regex is not a plain literal (it has classes, alternation, quantifiers or other syntax), which the language has no words for" };
+    if (/(^|[^\\])\$$/.test(body)) return { problem: { reason: "regex_dollar" } };
+    return { problem: { reason: "regex_syntax" } };
   }
-  if (start && end) return { problem: `a $regex anchored at both ends is a whole-string match, which MongoDB also applies to stored regular expressions; write "eq"` };
+  if (start && end) return { problem: { reason: "regex_whole" } };
   const operator = start ? "startsWith" : end ? "endsWith" : "contains";
   // Only a pattern written exactly as the lifted condition's filter writes it: then the two filters are the
   // same text, and mean the same on every value (a stored regular expression, a NUL, which MongoDB refuses raw).
   if (regexPattern(operator, literal) !== pattern) {
-    return { problem: `write this $regex as segmatch writes the ${operator} test of ${JSON.stringify(literal.slice(0, 40))}: ${JSON.stringify(regexPattern(operator, literal)!.slice(0, 80))}` };
+    return { problem: { reason: "regex_form", operator, literal: literal.slice(0, 40), pattern: regexPattern(operator, literal)!.slice(0, 80) } };
   }
   return { operator, value: literal };
 }
@@ -118,19 +112,19 @@ class Lift {
     }
   }
 
-  private refuse(path: ConditionPath, message: string, data?: IssueData): undefined {
-    this.issues.push({ code: "not_liftable", path, message, ...data });
+  private refuse(path: ConditionPath, data: IssueDataFor<"not_liftable">): undefined {
+    this.issues.push(issue(path, { code: "not_liftable", ...data }));
     return undefined;
   }
 
   /** A query-level object: `$and`/`$or`/`$nor` and field keys, all of which must hold. */
   filter(value: unknown, path: ConditionPath): Condition | undefined {
     if (!isPlainObject(value)) {
-      this.issues.push({ code: "invalid_type", path, message: `a filter must be a plain object, not ${describe(value)}`, expected: "a plain object", received: describe(value) });
+      this.issues.push(issue(path, { code: "invalid_type", reason: "filter", expected: "a plain object", received: describe(value) }));
       return undefined;
     }
     const keys = Object.keys(value);
-    if (keys.length === 0) return this.refuse(path, "an empty filter matches every contact, which the language has no single condition for");
+    if (keys.length === 0) return this.refuse(path, { reason: "empty_filter" });
     const logical: Record<string, unknown> = {};
     const parts: Condition[] = [];
     let ok = true;
@@ -139,7 +133,7 @@ class Lift {
       if (key === "$and" || key === "$or" || key === "$nor") {
         const list = value[key];
         if (!Array.isArray(list) || list.length === 0) {
-          this.issues.push({ code: "invalid_type", path: at, message: `${key} must be a non-empty list of filters, not ${describe(list)}` });
+          this.issues.push(issue(at, { code: "invalid_type", reason: "filter_list", key, expected: "a non-empty list of filters", received: describe(list) }));
           ok = false;
           continue;
         }
@@ -153,7 +147,7 @@ class Lift {
         else logical[key] = children;
       } else if (key.startsWith("$")) {
         ok = false;
-        this.refuse(at, REFUSED[key] ?? `${JSON.stringify(key.slice(0, 100))} cannot be lifted into the language (it lifts $and, $or, $nor and field tests)`);
+        this.refuse(at, REFUSED.has(key) ? { reason: "refused_operator", operator: key } : { reason: "unknown_operator", operator: key.slice(0, 100) });
       } else {
         const lifted = this.field(key, value[key], at);
         if (lifted === undefined) ok = false;
@@ -175,7 +169,7 @@ class Lift {
     // A value that is not an operator expression is equality (an object or array would be exact-match, which the language has no words for).
     if (!isPlainObject(expression) || Object.keys(expression).length === 0 || !Object.keys(expression).every((k) => k.startsWith("$"))) {
       if (isPlainObject(expression) && Object.keys(expression).some((k) => k.startsWith("$"))) {
-        return this.refuse(at, "an expression cannot mix operators and field names");
+        return this.refuse(at, { reason: "mixed_expression" });
       }
       return this.test(key, "$eq", expression, at);
     }
@@ -200,7 +194,7 @@ class Lift {
       const regex = regexParts(operand);
       const inner = regex ? this.regex(key, regex.source, regex.flags, at) : isPlainObject(operand) ? this.field(key, operand, at) : undefined;
       if (!regex && !isPlainObject(operand)) {
-        this.issues.push({ code: "invalid_type", path: at, message: `$not takes an operator expression or a regular expression, not ${describe(operand)}` });
+        this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: "$not", expected: "an operator expression or a regular expression", received: describe(operand) }));
         return undefined;
       }
       if (inner === undefined) return undefined;
@@ -210,13 +204,13 @@ class Lift {
       const regex = regexParts(operand);
       if (regex) return this.wrap(this.regex(key, regex.source, regex.flags, at));
       if (typeof operand !== "string") {
-        this.issues.push({ code: "invalid_type", path: at, message: `$regex must be a string or a regular expression, not ${describe(operand)}` });
+        this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: "$regex", expected: "a string or a regular expression", received: describe(operand) }));
         return undefined;
       }
       return this.wrap(this.regex(key, operand, "", at));
     }
-    if (op === "$options") return this.refuse(at, "$options is lifted only beside $regex in an expression of its own; a $regex with options is not a plain substring test");
-    return this.refuse(at, REFUSED[op] ?? `${JSON.stringify(op.slice(0, 100))} cannot be lifted into the language`, { allowed: [...Object.keys(COMPARISONS), "$not", "$regex"] });
+    if (op === "$options") return this.refuse(at, { reason: "regex_options_alone" });
+    return this.refuse(at, REFUSED.has(op) ? { reason: "refused_operator", operator: op } : { reason: "unknown_operator", operator: op.slice(0, 100), allowed: [...Object.keys(COMPARISONS), "$not", "$regex"] });
   }
 
   private wrap(c: Condition | undefined): Condition[] | undefined {
@@ -224,7 +218,7 @@ class Lift {
   }
 
   private regex(key: string, pattern: string, flags: string, at: ConditionPath): Condition | undefined {
-    if (pattern.includes("\0")) return this.refuse(at, "MongoDB refuses a $regex with an embedded NUL character (write it as \\x00)");
+    if (pattern.includes("\0")) return this.refuse(at, { reason: "regex_nul" });
     const lifted = liftRegex(pattern, flags);
     if ("problem" in lifted) return this.refuse(at, lifted.problem);
     return this.leaf(key, lifted.operator, lifted.value, at);
@@ -235,7 +229,7 @@ class Lift {
     const operator = COMPARISONS[op] as Operator;
     if (operand === null && (operator === "eq" || operator === "ne")) return this.leaf(key, "exists", operator === "ne", at);
     if (OPERATOR_SPECS[operator].value === "list" && (!Array.isArray(operand) || operand.length === 0)) {
-      this.issues.push({ code: "invalid_type", path: at, message: `${op} must be a non-empty list, not ${describe(operand)}`, received: describe(operand) });
+      this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: op, expected: "a non-empty list", received: describe(operand) }));
       return undefined;
     }
     return this.leaf(key, operator, operand, at);
@@ -248,20 +242,19 @@ class Lift {
    * "epochMillis"); a filter comparing it with anything else means something a date
    * condition would not.
    */
-  private operand(field: ResolvedField | undefined, value: unknown, booleans: boolean): { value: Scalar } | { problem: string } {
+  private operand(field: ResolvedField | undefined, value: unknown, booleans: boolean): { value: Scalar } | { problem: IssueDataFor<"invalid_value"> } {
     if (field?.type === "date") {
       if (field.storage === "date" && isDate(value)) {
         const ms = value.getTime();
-        if (Number.isNaN(ms)) return { problem: "an invalid Date compares as epoch 0 in MongoDB, which a condition cannot say" };
+        if (Number.isNaN(ms)) return { problem: { reason: "lift_invalid_date", received: describe(value) } };
         const year = value.getUTCFullYear();
         return { value: year >= 0 && year <= 9999 ? value.toISOString() : ms };
       }
       if (field.storage === "epochMillis" && typeof value === "number" && Number.isInteger(value)) return { value };
-      return { problem: `field ${JSON.stringify(field.name)} is a date stored as ${field.storage === "date" ? "a Date" : "epoch milliseconds"}; a filter comparing it with ${describe(value)} does not mean a date condition` };
+      return { problem: { reason: "lift_date_field", field: field.name, storage: field.storage, received: describe(value) } };
     }
     if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value)) || (booleans && typeof value === "boolean")) return { value };
-    const what = value === null ? "null (only $eq: null and $ne: null lift, as exists)" : isDate(value) ? "a Date (only a date field of the catalog compares with one)" : describe(value);
-    return { problem: `the language cannot compare with ${what}` };
+    return { problem: { reason: "lift_operand", kind: value === null ? "null" : isDate(value) ? "date" : "other", received: describe(value) } };
   }
 
   /**
@@ -272,7 +265,7 @@ class Lift {
   private leaf(key: string, operator: Operator, raw: unknown, at: ConditionPath): Condition | undefined {
     const candidates: (ResolvedField | undefined)[] = this.options.fields ? (this.byPath.get(key) ?? []) : [undefined];
     if (candidates.length === 0) {
-      this.issues.push({ code: "unknown_field", path: at, message: `no catalog field is stored at ${JSON.stringify(key.slice(0, 100))}`, received: JSON.stringify(key.slice(0, 100)) });
+      this.issues.push(issue(at, { code: "unknown_field", reason: "stored_at", received: JSON.stringify(key.slice(0, 100)) }));
       return undefined;
     }
     let first: ConditionIssue[] | undefined;
@@ -283,19 +276,20 @@ class Lift {
       if (kind === "list") {
         value = (raw as unknown[]).map((item, i) => {
           const lifted = this.operand(field, item, false);
-          if ("problem" in lifted) issues.push({ code: "invalid_value", path: [...at, i], message: lifted.problem, received: describe(item) });
+          if ("problem" in lifted) issues.push(issue([...at, i], { code: "invalid_value", ...lifted.problem }));
           return "value" in lifted ? lifted.value : undefined;
         });
       } else if (kind === "scalar") {
         const lifted = this.operand(field, raw, true);
-        if ("problem" in lifted) issues.push({ code: "invalid_value", path: at, message: lifted.problem, received: describe(raw) });
+        if ("problem" in lifted) issues.push(issue(at, { code: "invalid_value", ...lifted.problem }));
         else value = lifted.value;
       }
       const condition = { field: field ? field.name : key, operator, value } as FieldCondition;
       if (issues.length === 0) {
         const checked = parse(condition, this.options);
         if (checked.ok) return condition;
-        issues.push(...checked.issues.map((issue) => ({ ...issue, path: at, message: `${issue.message} (lifted as ${JSON.stringify(condition).slice(0, 200)})` })));
+        const lifted = JSON.stringify(condition).slice(0, 200);
+        issues.push(...checked.issues.map((i) => reissue(i, at, { lifted })));
       }
       first ??= issues;
     }
@@ -336,7 +330,7 @@ class Lift {
       else if (no) out.notSubscribedToTopic = no;
       else {
         if (this.options.fields) {
-          this.refuse([...at, k], "at the topics path, only the records layout's $elemMatch of a topic id and status SUBSCRIBED (or its $not) lifts");
+          this.refuse([...at, k], { reason: "topics_path" });
           return "refused";
         }
         return undefined;
@@ -364,7 +358,10 @@ function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   const condition = lift.filter(unwrap(snap.value), ["filter"]);
   if (lift.issues.length > 0 || condition === undefined) throw new ConditionError(lift.issues);
   const checked = parse(condition, resolved);
-  if (!checked.ok) throw new ConditionError(checked.issues.map((i) => ({ ...i, path: ["condition", ...i.path], message: `the lifted condition: ${i.message}` })));
+  if (!checked.ok) {
+    const whole = JSON.stringify(condition).slice(0, 200);
+    throw new ConditionError(checked.issues.map((i) => reissue(i, ["condition", ...i.path], { lifted: whole })));
+  }
   return checked.parsed.condition;
 }
 

@@ -7,7 +7,7 @@ import { IssueList, type ConditionPath } from "../errors.js";
 import { node, type Node, type Origin } from "../language/ast.js";
 import { topicNode } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
-import { closest, meant } from "../suggest.js";
+import { closest } from "../suggest.js";
 import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
 import { topicListAccepts, topicListFailures } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
@@ -20,7 +20,6 @@ const SHAPES = [
   { name: "a topic condition", keys: TOPIC_KEYS as readonly string[] },
   { name: "a logical condition", keys: LOGICAL_KEYS as readonly string[] },
 ] as const;
-const SHAPE_HELP = "expected {field, operator, value}, {subscribedToTopic and/or notSubscribedToTopic} or {$and/$or/$not}";
 
 type SnapshotObject = { readonly [key: string]: Snapshot };
 
@@ -61,12 +60,11 @@ export class Grammar {
 
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
     if (!isObject(value)) {
-      const hint = Array.isArray(value) ? " (wrap a list of conditions in {\"$and\": [...]} or {\"$or\": [...]})" : "";
-      this.issues.add("invalid_type", path, `a condition must be a plain object, not ${received(value)}${hint}`, { expected: "a plain object", received: received(value) });
+      this.issues.add(path, { code: "invalid_type", reason: "condition", expected: "a plain object", received: received(value) });
       return undefined;
     }
     if (depth > this.options.limits.maxDepth) {
-      this.issues.add("too_deep", path, `the condition nests deeper than ${this.options.limits.maxDepth} levels (limits.maxDepth)`, { maximum: this.options.limits.maxDepth, limit: "maxDepth" });
+      this.issues.add(path, { code: "too_deep", reason: "condition", maximum: this.options.limits.maxDepth, limit: "maxDepth" });
       return undefined;
     }
     const keys = Object.keys(value);
@@ -76,13 +74,13 @@ export class Grammar {
       const shapes = SHAPES.filter((s) => keys.some((k) => s.keys.includes(k)));
       for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
       if (shapes.length > 1) {
-        const parts = shapes.map((s) => `${s.name} (${keys.filter((k) => s.keys.includes(k)).join(", ")})`);
-        this.issues.add("unknown_shape", path, `an object must be one kind of condition, but this mixes ${parts.join(" and ")}; combine separate conditions with $and`);
+        const names = shapes.map((s) => (["field", "topic", "logical"] as const)[SHAPES.indexOf(s)]!);
+        this.issues.add(path, { code: "unknown_shape", reason: "mixed", shapes: names, keys: keys.filter((k) => ALL_KEYS.includes(k)) });
         return undefined;
       }
       shape = shapes[0];
       if (shape === undefined) {
-        if (unknown.length === 0) this.issues.add("unknown_shape", path, `an empty object is not a condition: ${SHAPE_HELP}`);
+        if (unknown.length === 0) this.issues.add(path, { code: "unknown_shape", reason: "empty" });
         return undefined;
       }
     }
@@ -96,10 +94,7 @@ export class Grammar {
     // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
     const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
     const suggestions = closest(key, expected, 2);
-    const hint = mongoStyle
-      ? ` (MongoDB filter syntax is not accepted; write {"field": ${JSON.stringify(key)}, "operator": …, "value": …})`
-      : meant(suggestions) || ` (expected ${expected.join(", ")})`;
-    this.issues.add("unknown_key", [...path, key], `unknown key ${JSON.stringify(key.slice(0, 100))}${hint}`, { received: JSON.stringify(key.slice(0, 100)), allowed: expected, suggestions });
+    this.issues.add([...path, key], { code: "unknown_key", reason: "condition", received: JSON.stringify(key.slice(0, 100)), allowed: expected, suggestions, ...(mongoStyle ? { mongoSyntax: true } : {}) });
   }
 
   private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {
@@ -109,9 +104,9 @@ export class Grammar {
       const ids = value[key];
       if (ids === undefined) continue;
       if (topicListAccepts(ids)) {
-        nodes.push(topicNode(key, ids as readonly string[], this.options.topicsPath.split("."), this.options.topicsLayout));
+        nodes.push(topicNode(key, ids as readonly string[]));
       } else {
-        leafIssues(this.issues, topicListFailures(ids), ids, [...path, key], key, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
+        leafIssues(this.issues, topicListFailures(ids), ids, [...path, key], { key }, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
       }
     }
     if (this.issues.items.length > start) return undefined;
@@ -126,12 +121,11 @@ export class Grammar {
       if (list === undefined) continue;
       const at = [...path, key];
       if (!Array.isArray(list)) {
-        const hint = isObject(list) ? ` (wrap a single condition in a list: {"${key}": [ … ]})` : "";
-        this.issues.add(list === null ? "null_value" : "invalid_type", at, `${key} must be a non-empty list of conditions, not ${received(list)}${hint}`);
+        this.issues.add(at, { code: list === null ? "null_value" : "invalid_type", reason: "logical_list", key, expected: "a non-empty list of conditions", received: received(list) });
         continue;
       }
       if (list.length === 0) {
-        this.issues.add("empty_list", at, `${key} must not be an empty list`);
+        this.issues.add(at, { code: "empty_list", key });
         continue;
       }
       const children = list.map((child, i) => this.condition(child, [...at, i], depth + 1));
@@ -140,7 +134,7 @@ export class Grammar {
     const inner = value.$not;
     if (inner !== undefined) {
       if (Array.isArray(inner)) {
-        this.issues.add("invalid_type", [...path, "$not"], `$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})`);
+        this.issues.add([...path, "$not"], { code: "invalid_type", reason: "not_list", expected: "one condition", received: "an array" });
       } else {
         const child = this.condition(inner, [...path, "$not"], depth + 1);
         if (child) parts.push(node.not(child, NOT));

@@ -5,13 +5,13 @@
  * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
  */
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
-import { node, type Node, type Origin, type Path } from "../language/ast.js";
+import { fieldRef, node, type FieldRef, type Node, type Origin } from "../language/ast.js";
 import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
-import { checkFieldPath } from "../language/field-path.js";
+import { checkFieldPath, fieldPathRefusal } from "../language/field-path.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
 import { MAX_REGEX_BYTES, regexBytes } from "../language/regex.js";
 import type { ResolvedOptions } from "../options.js";
-import { closest, meant, operatorSuggestions } from "../suggest.js";
+import { closest, operatorSuggestions } from "../suggest.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
 import { fieldNameAccepts, fieldNameFailures, valueFailures, VALUE_ACCEPTS, VALUE_EXPECTED, type Failure } from "./schema.js";
@@ -24,11 +24,12 @@ export interface LoweringContext {
   /** Whether one more "did you mean" may be computed (each costs an edit distance per candidate). */
   readonly suggest: () => boolean;
   /**
-   * Field names already checked in this input: the path each names (one frozen array,
-   * shared by every node on it), or why it is refused. A name repeated in many leaves is
-   * checked and split once.
+   * Untyped field names (no catalog) already checked in this input: the field each names
+   * (one frozen reference, shared by every leaf on it), or why it is refused. A name
+   * repeated in many leaves is checked and split once. A catalog field's reference is the
+   * catalog's own.
    */
-  readonly paths: Map<string, Path | { readonly problem: string }>;
+  readonly paths: Map<string, FieldRef | { readonly problem: string }>;
 }
 
 /** The three parts of a field condition, as read (any may be absent). */
@@ -58,7 +59,7 @@ export function leafIssues(
   failures: readonly Failure[],
   value: Snapshot,
   path: ConditionPath,
-  what: string,
+  what: { readonly key: string; readonly operator?: string },
   expected: string,
   itemExpected: string,
   code: "invalid_value" | "invalid_type",
@@ -70,17 +71,17 @@ export function leafIssues(
     const where = [...path, ...rel];
     const wanted = rel.length > 0 ? itemExpected : expected;
     if (at === null) {
-      issues.add("null_value", where, `${what} must not be null (to test whether a field is set, use the "exists" operator)`);
+      issues.add(where, { code: "null_value", reason: "leaf", ...what });
     } else if (typeof at === "number" && !Number.isFinite(at)) {
-      issues.add("non_finite_number", where, `${what} must be a finite number, not ${at}`);
+      issues.add(where, { code: "non_finite_number", ...what, received: received(at) });
     } else if (typeof at === "string" && !at.isWellFormed()) {
-      issues.add("invalid_string", where, `${what} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
+      issues.add(where, { code: "invalid_string", ...what });
     } else if (failure.tooSmall && Array.isArray(at)) {
-      issues.add("empty_list", where, `${what} must not be an empty list`);
+      issues.add(where, { code: "empty_list", ...what });
     } else if (failure.tooSmall && at === "") {
-      issues.add("invalid_topic", where, "a topic id must not be empty");
+      issues.add(where, { code: "invalid_topic" });
     } else {
-      issues.add(code, where, `${what} must be ${wanted}, not ${received(at)}`, { expected: wanted, received: received(at) });
+      issues.add(where, { code, reason: "leaf", ...what, expected: wanted, received: received(at) });
     }
   }
 }
@@ -92,20 +93,20 @@ const REGEX_SAFE_LENGTH = Math.floor((MAX_REGEX_BYTES - 16) / 4);
 export function lowerField(ctx: LoweringContext, value: FieldInput, path: ConditionPath): Node | undefined {
   const start = ctx.issues.items.length;
   for (const key of FIELD_KEYS) {
-    if (!(key in value)) ctx.issues.add("missing_key", [...path, key], `a field condition needs "${key}"`);
+    if (!(key in value)) ctx.issues.add([...path, key], { code: "missing_key", reason: "field_condition", key });
   }
   const { field, operator, value: operand } = value;
   const catalog = ctx.options.fields;
   let typed: ResolvedField | undefined;
   if (field !== undefined) {
     if (!fieldNameAccepts(field)) {
-      leafIssues(ctx.issues, fieldNameFailures(field), field, [...path, "field"], "field", "a string (a document path such as \"address.city\")", "", "invalid_type");
+      leafIssues(ctx.issues, fieldNameFailures(field), field, [...path, "field"], { key: "field" }, "a string (a document path such as \"address.city\")", "", "invalid_type");
     } else if (catalog) {
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
     } else {
-      const checked = pathOf(ctx, field as string);
-      if (!Array.isArray(checked)) ctx.issues.add("invalid_field", [...path, "field"], (checked as { problem: string }).problem);
+      const checked = untypedField(ctx, field as string);
+      if ("problem" in checked) ctx.issues.add([...path, "field"], { code: "invalid_field", ...fieldPathRefusal(field as string)! });
     }
   }
   let op: Operator | undefined;
@@ -113,17 +114,21 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
     if (typeof operator === "string" && OPERATOR_SET.has(operator)) op = operator as Operator;
     else if (typeof operator === "string") {
       const suggestions = operatorSuggestions(operator, OPERATORS);
-      ctx.issues.add("unknown_operator", [...path, "operator"], `unknown operator ${JSON.stringify(operator.slice(0, 100))}${meant(suggestions)} (expected one of ${OPERATORS.join(", ")})`, {
-        received: describe(operator),
+      ctx.issues.add([...path, "operator"], {
+        code: "unknown_operator",
+        received: JSON.stringify(operator.slice(0, 100)),
         allowed: OPERATORS,
         suggestions,
       });
     } else {
-      ctx.issues.add("invalid_type", [...path, "operator"], `operator must be a string (one of ${OPERATORS.join(", ")}), not ${received(operator)}`, { expected: "a string", received: received(operator), allowed: OPERATORS });
+      ctx.issues.add([...path, "operator"], { code: "invalid_type", reason: "operator", expected: "a string", received: received(operator), allowed: OPERATORS });
     }
   }
   if (op !== undefined && typed !== undefined && !TYPE_OPERATORS[typed.type].includes(op)) {
-    ctx.issues.add("invalid_operator", [...path, "operator"], `operator "${op}" does not apply to ${typed.type} field ${JSON.stringify(typed.name)} (use one of ${TYPE_OPERATORS[typed.type].join(", ")})`, {
+    ctx.issues.add([...path, "operator"], {
+      code: "invalid_operator",
+      field: typed.name,
+      type: typed.type,
       received: JSON.stringify(op),
       allowed: TYPE_OPERATORS[typed.type],
     });
@@ -138,10 +143,10 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       } else {
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
-        leafIssues(ctx.issues, valueFailures(kind, operand), operand, [...path, "value"], `the value of "${op}"`, expected, "a string or a finite number", "invalid_value");
+        leafIssues(ctx.issues, valueFailures(kind, operand), operand, [...path, "value"], { key: "value", operator: op }, expected, "a string or a finite number", "invalid_value");
       }
     } else if (operand === null) {
-      ctx.issues.add("null_value", [...path, "value"], `value must not be null (to test whether a field is set, use the "exists" operator)`);
+      ctx.issues.add([...path, "value"], { code: "null_value", reason: "leaf", key: "value" });
     }
   }
   if (ctx.issues.items.length > start || op === undefined) return undefined;
@@ -150,21 +155,21 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   if (typeof lowered.value === "string" && lowered.value.length > REGEX_SAFE_LENGTH) {
     const bytes = regexBytes(lowered.test, lowered.value);
     if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
-      ctx.issues.add("too_long", [...path, "value"], `the value of "${op}" compiles to a $regex of ${bytes} bytes, longer than MongoDB's limit of ${MAX_REGEX_BYTES}`, { maximum: MAX_REGEX_BYTES, limit: "mongodb.regexBytes" });
+      ctx.issues.add([...path, "value"], { code: "too_long", reason: "regex", operator: op, size: bytes, maximum: MAX_REGEX_BYTES, limit: "mongodb.regexBytes" });
       return undefined;
     }
   }
   const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op, value: operand as Scalar | readonly ListItem[] });
-  const leaf = node.leaf(pathOf(ctx, typed ? typed.path : (field as string)) as Path, lowered.test, freezeDeep(lowered.value), origin);
+  const leaf = node.leaf(typed ? typed.ref : (untypedField(ctx, field as string) as FieldRef), lowered.test, freezeDeep(lowered.value), origin);
   return lowered.negate ? node.not(leaf, origin) : leaf;
 }
 
-/** The path a field name (or a catalog field's path, which the catalog checked) names, checked and split once per input. */
-function pathOf(ctx: LoweringContext, name: string): Path | { readonly problem: string } {
+/** The field an untyped name (a document path) refers to, checked and split once per input. */
+function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly problem: string } {
   let found = ctx.paths.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    ctx.paths.set(name, (found = problem === undefined ? Object.freeze(name.split(".")) : { problem }));
+    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, Object.freeze(name.split("."))) : { problem }));
   }
   return found;
 }
@@ -175,9 +180,10 @@ function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, Resolve
   const allowed = ctx.suggest();
   const byPath = allowed ? [...catalog.values()].filter((f) => f.path === name).map((f) => f.name) : [];
   const near = byPath.length > 0 || !allowed ? byPath : closest(name, catalog.keys(), 3);
-  const hint = near.length > 0 ? meant(near) : ` (known fields: ${[...catalog.keys()].slice(0, 20).join(", ")})`;
-  const known = catalog.size <= 100 ? { allowed: [...catalog.keys()] } : {};
-  ctx.issues.add("unknown_field", at, `unknown field ${JSON.stringify(name.slice(0, 100))}${hint}`, { received: describe(name), suggestions: near, ...known });
+  const first: string[] = [];
+  for (const key of catalog.keys()) if (first.push(key) === 20) break;
+  const all = catalog.size <= 100 ? { allowed: [...catalog.keys()] } : {};
+  ctx.issues.add(at, { code: "unknown_field", reason: "catalog", received: JSON.stringify(name.slice(0, 100)), suggestions: near, known: first, ...all });
 }
 
 /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
@@ -185,7 +191,7 @@ function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapsho
   const one = (v: Snapshot, index?: number): TypedValue | undefined => {
     const checked = checkTyped(field, v, ctx.suggest);
     if ("ok" in checked) return checked.ok;
-    ctx.issues.add(checked.code, index === undefined ? [...path, "value"] : [...path, "value", index], checked.message, checked.data);
+    ctx.issues.add(index === undefined ? [...path, "value"] : [...path, "value", index], checked.issue);
     return undefined;
   };
   if (!Array.isArray(operand)) return one(operand);

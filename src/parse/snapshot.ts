@@ -5,8 +5,7 @@
  * It recurses, but never deeper than `2 * limits.maxDepth + 2` levels, and `maxDepth` is
  * capped (options.ts), so no input can overflow the stack.
  */
-import type { ConditionIssue } from "../errors.js";
-import { thrownMessage } from "../errors.js";
+import { issue, thrownMessage, type ConditionIssue, type IssueInput } from "../errors.js";
 import type { ConditionLimits } from "../options.js";
 import { isPlainObject } from "../runtime/plain.js";
 
@@ -34,29 +33,29 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   const at: (string | number)[] = [];
   /** The issue that stopped the walk: kept here, not recognised from what was thrown (a getter may throw anything, proxies included). */
   let stopped: ConditionIssue | undefined;
-  const stop = (code: ConditionIssue["code"], message: string, last?: string, bound?: { maximum: number; limit: keyof ConditionLimits }): never => {
-    stopped = { code, path: last === undefined ? [...at] : [...at, last], message, ...bound };
+  const stop = (input: IssueInput, last?: string): never => {
+    stopped = issue(last === undefined ? at : [...at, last], input);
     throw stopped;
   };
 
   const copy = (value: unknown): Snapshot => {
-    if (++nodes > maxNodes) stop("too_many_nodes", `the condition has more than ${maxNodes} values (limits.maxNodes)`, undefined, { maximum: maxNodes, limit: "maxNodes" });
+    if (++nodes > maxNodes) stop({ code: "too_many_nodes", maximum: maxNodes, limit: "maxNodes" });
     if (typeof value === "string") {
-      if (value.length > maxStringLength) stop("too_long", `string of ${value.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`, undefined, { maximum: maxStringLength, limit: "maxStringLength" });
+      if (value.length > maxStringLength) stop({ code: "too_long", reason: "string", size: value.length, maximum: maxStringLength, limit: "maxStringLength" });
       return value;
     }
     if (value === null || typeof value === "number" || typeof value === "boolean") return value;
     if (typeof value !== "object") return new Opaque(value);
     const array = Array.isArray(value);
     if (!array && !isPlainObject(value)) return new Opaque(value);
-    if (ancestors.includes(value)) stop("cyclic_input", "the condition contains itself (a cycle)");
-    if (ancestors.length >= maxJsonDepth) stop("too_deep", `the condition nests deeper than ${limits.maxDepth} levels (limits.maxDepth)`, undefined, { maximum: limits.maxDepth, limit: "maxDepth" });
+    if (ancestors.includes(value)) stop({ code: "cyclic_input" });
+    if (ancestors.length >= maxJsonDepth) stop({ code: "too_deep", reason: "condition", maximum: limits.maxDepth, limit: "maxDepth" });
     ancestors.push(value);
     let out: Snapshot[] | Record<string, Snapshot>;
     if (array) {
       const list = value as readonly unknown[];
       const n = list.length;
-      if (n > maxListLength) stop("too_many_items", `list of ${n} items is longer than ${maxListLength} (limits.maxListLength)`, undefined, { maximum: maxListLength, limit: "maxListLength" });
+      if (n > maxListLength) stop({ code: "too_many_items", reason: "list", size: n, maximum: maxListLength, limit: "maxListLength" });
       const items: Snapshot[] = [];
       for (let i = 0; i < n; i++) {
         at.push(i);
@@ -67,7 +66,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     } else {
       const keys = Object.keys(value);
       for (const k of keys) {
-        if (k.length > maxStringLength) stop("too_long", `key of ${k.length} characters is longer than ${maxStringLength} (limits.maxStringLength)`, k.slice(0, 40), { maximum: maxStringLength, limit: "maxStringLength" });
+        if (k.length > maxStringLength) stop({ code: "too_long", reason: "key", size: k.length, maximum: maxStringLength, limit: "maxStringLength" }, k.slice(0, 40));
       }
       const fields: Record<string, Snapshot> = {};
       for (const k of keys) {
@@ -88,6 +87,6 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     return { value: copy(input) };
   } catch (error) {
     if (stopped !== undefined) return { issues: [stopped] };
-    return { issues: [{ code: "unreadable_input", path: [...at], message: `the input could not be read: ${thrownMessage(error)}` }] };
+    return { issues: [issue(at, { code: "unreadable_input", reason: "input", thrown: thrownMessage(error) })] };
   }
 }

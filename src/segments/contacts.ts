@@ -3,7 +3,7 @@
  * place, async iterables (a MongoDB cursor, an NDJSON stream) are awaited item by item.
  * Nothing is ever collected into memory. Sync in, sync out; async in, a promise out.
  */
-import { ConditionError, describe, readArgument, type ConditionPath } from "../errors.js";
+import { ConditionError, describe, issue, readArgument, type ConditionPath } from "../errors.js";
 
 export type Contacts = Iterable<unknown> | AsyncIterable<unknown>;
 
@@ -29,7 +29,7 @@ export function sourceKind(contacts: unknown, at: ConditionPath = ["contacts"]):
     return undefined;
   });
   if (kind === undefined) {
-    throw new ConditionError([{ code: "invalid_type", path: at, message: `contacts must be an Iterable or an AsyncIterable of contact documents, not ${describe(contacts)}` }]);
+    throw new ConditionError([issue(at, { code: "invalid_type", reason: "argument", argument: "contacts", expected: "an Iterable or an AsyncIterable of contact documents", received: describe(contacts) })]);
   }
   return kind;
 }

@@ -10,11 +10,16 @@ import type { Node } from "../language/ast.js";
 import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
-import { ConditionError, describe, readArgument, type ConditionIssue } from "../errors.js";
+import { lowerTopics } from "../targets/topics.js";
+import { ConditionError, describe, issue as coreIssue, readArgument, type ConditionIssue, type IssueInput, type ConditionPath } from "../errors.js";
+import { SEGMENTS } from "../messages.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
 import { pass, sourceKind, type Contacts } from "./contacts.js";
 import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
+
+/** An issue of this module, its message from its chapter of the sentences. */
+const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, SEGMENTS);
 
 /** Raw condition input, or what compileCondition returned. */
 export type ConditionInput = unknown;
@@ -34,7 +39,7 @@ const defaultContactId: ContactId = (contact) => {
   if (typeof id === "string") return id;
   if (id === undefined || id === null) {
     // "undefined" for every such contact would merge them into one id without a word.
-    throw new ConditionError([{ code: "invalid_type", path: ["contacts"], message: "a contact has no _id or id to name it in the diff; pass options.id, a function from a contact to its id" }]);
+    throw new ConditionError([issue(["contacts"], { code: "invalid_type", reason: "contact_id", expected: "a contact with an _id or an id", received: describe(id) })]);
   }
   if (typeof id === "number" || typeof id === "bigint" || typeof id === "boolean") return String(id);
   if (typeof id === "object" && id !== null) {
@@ -75,16 +80,16 @@ const MAX_SEGMENTS = 1_000_000;
 function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   const entries = readArgument(["segments"], (): [unknown, unknown][] => {
     if (typeof segments !== "object" || segments === null) {
-      throw new ConditionError([{ code: "invalid_type", path: ["segments"], message: `segments must be a record, a Map or [id, condition] pairs, not ${describe(segments)}` }]);
+      throw new ConditionError([issue(["segments"], { code: "invalid_type", reason: "argument", argument: "segments", expected: "a record, a Map or [id, condition] pairs", received: describe(segments) })]);
     }
     if (segments instanceof Map) return [...(segments as Map<unknown, unknown>).entries()];
     if (typeof (segments as Iterable<unknown>)[Symbol.iterator] === "function") {
       const pairs: [unknown, unknown][] = [];
       for (const pair of segments as Iterable<unknown>) {
         if (pairs.length === MAX_SEGMENTS) {
-          throw new ConditionError([{ code: "too_many_items", path: ["segments"], message: `more than ${MAX_SEGMENTS} segments in one call`, maximum: MAX_SEGMENTS, limit: "segmentsPerCall" }]);
+          throw new ConditionError([issue(["segments"], { code: "too_many_items", reason: "segments", maximum: MAX_SEGMENTS, limit: "segmentsPerCall" })]);
         }
-        if (!Array.isArray(pair)) throw new ConditionError([{ code: "invalid_type", path: ["segments", pairs.length], message: `each segment must be an [id, condition] pair, not ${describe(pair)}` }]);
+        if (!Array.isArray(pair)) throw new ConditionError([issue(["segments", pairs.length], { code: "invalid_type", reason: "argument", argument: "segment_pair", expected: "an [id, condition] pair", received: describe(pair) })]);
         pairs.push([pair[0], pair[1]]);
       }
       return pairs;
@@ -94,8 +99,8 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   const issues: ConditionIssue[] = [];
   const seen = new Set<string>();
   entries.forEach(([id], i) => {
-    if (typeof id !== "string") issues.push({ code: "invalid_type", path: ["segments", i, 0], message: `a segment id must be a string, not ${describe(id)}` });
-    else if (seen.has(id)) issues.push({ code: "duplicate_id", path: ["segments", i, 0], message: `segment id ${JSON.stringify(id.slice(0, 100))} is given twice; each id counts once` });
+    if (typeof id !== "string") issues.push(issue(["segments", i, 0], { code: "invalid_type", reason: "argument", argument: "segment_id", expected: "a string", received: describe(id) }));
+    else if (seen.has(id)) issues.push(issue(["segments", i, 0], { code: "duplicate_id", received: JSON.stringify(id.slice(0, 100)) }));
     else seen.add(id);
   });
   if (issues.length > 0) throw new ConditionError(issues);
@@ -112,7 +117,7 @@ export function countMembersMany(ctx: Context, segments: SegmentConditions, cont
   const roots: Node[] = [];
   for (const [id, condition] of entries) {
     try {
-      const ast = call.ast(condition, ["segments", id]);
+      const ast = lowerTopics(call.ast(condition, ["segments", id]), call.options);
       compiled.push([id, pool.add(ast).predicate]);
       roots.push(ast);
     } catch (error) {
@@ -191,7 +196,7 @@ export function diffMembership(ctx: Context, before: unknown, after: unknown, co
 export function contactIdOption(options: unknown): ContactId {
   const id = readArgument(["options", "id"], () => (typeof options === "object" && options !== null ? (options as { id?: unknown }).id : undefined));
   if (id !== undefined && typeof id !== "function") {
-    throw new ConditionError([{ code: "invalid_options", path: ["options", "id"], message: `id must be a function from a contact to its id, not ${describe(id)}` }]);
+    throw new ConditionError([issue(["options", "id"], { code: "invalid_options", reason: "option_value", option: "id", expected: "a function from a contact to its id", received: describe(id) })]);
   }
   return (id as ContactId | undefined) ?? defaultContactId;
 }

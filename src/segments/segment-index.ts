@@ -13,9 +13,9 @@ import { reads } from "../language/ast.js";
 import type { Semantics } from "../language/versions.js";
 import type { ResolvedOptions } from "../options.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
-import { ConditionError, describe } from "../errors.js";
+import { ConditionError, describe, issue } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
-import { subscribedIds } from "./topics.js";
+import { lowerTopics, subscribedIds } from "../targets/topics.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
@@ -109,7 +109,7 @@ interface TopicStorage {
 
 /** A segment id: a string, or a ConditionError. */
 function segmentId(id: unknown): string {
-  if (typeof id !== "string") throw new ConditionError([{ code: "invalid_type", path: ["id"], message: `a segment id must be a string, not ${describe(id)}` }]);
+  if (typeof id !== "string") throw new ConditionError([issue(["id"], { code: "invalid_type", reason: "argument", argument: "segment_id", expected: "a string", received: describe(id) })]);
   return id;
 }
 
@@ -165,7 +165,7 @@ class Index implements SegmentIndex {
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots } = pool.add(ast);
+    const { predicate, slots } = pool.add(lowerTopics(ast, call.options));
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
     const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
     this.#segments.set(id, entry);

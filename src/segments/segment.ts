@@ -5,15 +5,19 @@
  * argument is read once and checked before any work starts, and a bad one is a
  * ConditionError whose path names it.
  */
-import { ConditionError, describe, IssueList, readArgument, type ConditionIssue, type ConditionPath } from "../errors.js";
+import { ConditionError, describe, issue as coreIssue, IssueList, readArgument, type ArgumentName, type ConditionIssue, type ConditionPath, type IssueInput } from "../errors.js";
+import { SEGMENTS } from "../messages.js";
 import type { Condition } from "../language/condition.js";
 import { parseIsoDate } from "../catalog/dates.js";
 import type { Context } from "../context.js";
 import type { ConditionOptions } from "../options.js";
-import { didYouMean } from "../suggest.js";
+import { closest } from "../suggest.js";
 import { sourceKind, type Contacts } from "./contacts.js";
 import { contactIdOption, countMembers, diffMembership } from "./membership.js";
 import { sameValue } from "./segment-index.js";
+
+/** An issue of this module, its message from its chapter of the sentences. */
+const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, SEGMENTS);
 
 export interface Segment {
   readonly object: "segment";
@@ -47,10 +51,10 @@ interface Validated {
 }
 
 /** Reads the own enumerable properties of a plain object argument once, or refuses it with `message`. */
-function readRecord(value: unknown, at: ConditionPath, what: string): Record<string, unknown> {
+function readRecord(value: unknown, at: ConditionPath, argument: ArgumentName, expected: string): Record<string, unknown> {
   return readArgument(at, () => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new ConditionError([{ code: "invalid_type", path: at, message: `${what}, not ${describe(value)}` }]);
+      throw new ConditionError([issue(at, { code: "invalid_type", reason: "argument", argument, expected, received: describe(value) })]);
     }
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
@@ -69,17 +73,17 @@ function characters(s: string): number {
 function text(issues: IssueList, value: unknown, at: ConditionPath, label: string, max: number, trim: boolean, nullable: boolean): string | null | undefined {
   if (value === null && nullable) return null;
   if (typeof value !== "string") {
-    issues.add("invalid_type", at, `${label} must be a string${nullable ? " or null" : ""}, not ${describe(value)}`);
+    issues.add(at, { code: "invalid_type", reason: "argument", argument: "text", key: label, expected: nullable ? "a string or null" : "a string", received: describe(value) });
     return undefined;
   }
   if (!value.isWellFormed()) {
-    issues.add("invalid_string", at, `${label} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`);
+    issues.add(at, { code: "invalid_string", key: label });
     return undefined;
   }
   const out = trim ? value.trim() : value;
   const n = characters(out);
   if (n < (trim ? 1 : 0) || n > max) {
-    issues.add("invalid_value", at, `${label} must be ${trim ? `1 to ${max} characters after trimming` : `at most ${max} characters`}, not ${n}`);
+    issues.add(at, { code: "invalid_value", reason: "text_length", key: label, size: n, maximum: max, trimmed: trim });
     return undefined;
   }
   return out;
@@ -98,12 +102,14 @@ function conditionsAt(issues: IssueList, value: unknown, ctx: Context, at: Condi
 
 /** Validates a create or update body; paths start at the body's root. */
 function validateBody(input: Record<string, unknown>, ctx: Context, required: readonly (keyof SegmentBody)[]): Validated {
-  const issues = new IssueList();
+  const issues = new IssueList(SEGMENTS);
   const out: Validated = {};
   for (const key of Object.keys(input)) {
-    if (!(BODY_KEYS as readonly string[]).includes(key)) issues.add("unknown_key", [key], `unknown key ${JSON.stringify(key.slice(0, 100))}${didYouMean(key, BODY_KEYS) || ` (expected ${BODY_KEYS.join(", ")})`}`);
+    if (!(BODY_KEYS as readonly string[]).includes(key)) {
+      issues.add([key], { code: "unknown_key", reason: "condition", received: JSON.stringify(key.slice(0, 100)), allowed: BODY_KEYS, suggestions: closest(key, BODY_KEYS, 2) });
+    }
   }
-  for (const key of required) if (input[key] === undefined) issues.add("missing_key", [key], `"${key}" is required`);
+  for (const key of required) if (input[key] === undefined) issues.add([key], { code: "missing_key", reason: "body", key });
   if (input.name !== undefined) {
     const name = text(issues, input.name, ["name"], "name", NAME_MAX, true, false);
     if (typeof name === "string") out.name = name;
@@ -122,18 +128,18 @@ function validateBody(input: Record<string, unknown>, ctx: Context, required: re
 
 /** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
 function readSegment(s: Record<string, unknown>, ctx: Context): Segment {
-  const issues = new IssueList();
-  const bad = (key: string, message: string) => issues.add("invalid_value", ["segment", key], message);
-  for (const key of SEGMENT_KEYS) if (!(key in s)) issues.add("missing_key", ["segment", key], `a segment has "${key}"`);
-  if ("object" in s && s.object !== "segment") bad("object", `object must be "segment", not ${describe(s.object)}`);
-  if ("id" in s && (typeof s.id !== "string" || s.id === "")) bad("id", `id must be a non-empty string, not ${describe(s.id)}`);
-  if ("name" in s && typeof s.name !== "string") bad("name", `name must be a string, not ${describe(s.name)}`);
-  if ("description" in s && typeof s.description !== "string" && s.description !== null) bad("description", `description must be a string or null, not ${describe(s.description)}`);
+  const issues = new IssueList(SEGMENTS);
+  const bad = (key: string, expected: string) => issues.add(["segment", key], { code: "invalid_value", reason: "segment_field", key, expected, received: describe(s[key]) });
+  for (const key of SEGMENT_KEYS) if (!(key in s)) issues.add(["segment", key], { code: "missing_key", reason: "segment", key });
+  if ("object" in s && s.object !== "segment") bad("object", '"segment"');
+  if ("id" in s && (typeof s.id !== "string" || s.id === "")) bad("id", "a non-empty string");
+  if ("name" in s && typeof s.name !== "string") bad("name", "a string");
+  if ("description" in s && typeof s.description !== "string" && s.description !== null) bad("description", "a string or null");
   if ("memberCount" in s && s.memberCount !== null && !(typeof s.memberCount === "number" && Number.isSafeInteger(s.memberCount) && s.memberCount >= 0)) {
-    bad("memberCount", `memberCount must be a count or null, not ${describe(s.memberCount)}`);
+    bad("memberCount", "a count or null");
   }
   for (const key of ["createdAt", "updatedAt"] as const) {
-    if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key]))) bad(key, `${key} must be an ISO-8601 datetime with an offset, not ${describe(s[key])}`);
+    if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key]))) bad(key, "an ISO-8601 datetime with an offset");
   }
   const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, ctx, ["segment", "conditions"]) : undefined;
   if (!issues.ok || conditions === undefined) throw new ConditionError(issues.items);
@@ -175,11 +181,20 @@ interface LifecycleOptions {
 
 /** Checks a lifecycle call's own options (already read once, condition options split off): `now`, `contacts` and (for create) `id`. */
 function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined, required: boolean): LifecycleOptions {
-  if (options === undefined && required) throw new ConditionError([{ code: "invalid_options", path: ["options"], message: "options must be an object with the segment's id, not undefined" }]);
+  if (options === undefined && required) {
+    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object with the segment's id", received: "undefined" })]);
+  }
   const read = options ?? {};
   const issues: ConditionIssue[] = [];
   if (required && (typeof read.id !== "string" || read.id === "")) {
-    issues.push({ code: read.id === undefined ? "missing_key" : "invalid_options", path: ["options", "id"], message: `the new segment's id must be a non-empty string, not ${describe(read.id)}` });
+    issues.push(
+      issue(
+        ["options", "id"],
+        read.id === undefined
+          ? { code: "missing_key", reason: "option", key: "id" }
+          : { code: "invalid_options", reason: "option_value", option: "id", expected: "a non-empty string (the new segment's id)", received: describe(read.id) },
+      ),
+    );
   }
   let now: number | undefined;
   if (read.now !== undefined) {
@@ -190,7 +205,7 @@ function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: u
     } catch {
       // not a Date
     }
-    if (Number.isNaN(time)) issues.push({ code: "invalid_options", path: ["options", "now"], message: `now must be a valid Date, not ${describe(read.now)}` });
+    if (Number.isNaN(time)) issues.push(issue(["options", "now"], { code: "invalid_options", reason: "option_value", option: "now", expected: "a valid Date", received: describe(read.now) }));
     else now = time;
   }
   if (issues.length > 0) throw new ConditionError(issues);
@@ -230,12 +245,12 @@ export function createSegment(ctx: Context, body: unknown, options: { readonly i
 
 /** A body's own properties, each read once. */
 function readBody(body: unknown): Record<string, unknown> {
-  return readRecord(body, [], `the body must be an object with ${BODY_KEYS.join(", ")}`);
+  return readRecord(body, [], "body", `an object with ${BODY_KEYS.join(", ")}`);
 }
 
 /** A stored segment's own properties, each read once (checked by readSegment). */
 function readStored(segment: unknown): Record<string, unknown> {
-  return readRecord(segment, ["segment"], "segment must be a segment object, as createSegment returns it");
+  return readRecord(segment, ["segment"], "segment", "a segment object, as createSegment returns it");
 }
 
 export interface SegmentUpdate {

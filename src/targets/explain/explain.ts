@@ -58,6 +58,7 @@ export function explain(root: Node, typeOf: (field: string) => WordedType): stri
   };
   return fold<Part>(root, {
     leaf: (n) => said(n) ?? { text: "(a test)", kind: "test" },
+    topic: (n) => said(n) ?? { text: `subscribed to ${list(n.ids, "or")}`, kind: "test" },
     elemMatch: (n, where) => said(n) ?? where(),
     and: (n, children) => said(n) ?? join(children, "and"),
     or: (n, children) => said(n) ?? join(children, "or"),

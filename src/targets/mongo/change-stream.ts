@@ -6,48 +6,28 @@
  * an update whose document is gone by lookup time) are excluded: a contact that no longer
  * exists is in no segment, even one written with `ne` or `$not`.
  */
-import { ConditionError, describe, readArgument, type ConditionIssue, type ConditionPath } from "../../errors.js";
 import type { MongoFilter } from "./filter.js";
-import { isPlainObject } from "../../runtime/plain.js";
 
 const LOGICAL = new Set(["$and", "$or", "$nor"]);
-/** The depth MongoDB accepts for a filter (and a little more for the prefix's own levels). */
-const MAX_DEPTH = 100;
 
-/** `filter` (as toMongoFilter or a CompiledCondition writes it) for a change stream's `$match`. */
+/**
+ * A filter segmatch wrote (toMongoFilter's, a compiled condition's) for a change stream's
+ * `$match`. Its input is never a caller's: every key is a field path or `$and`/`$or`/`$nor`
+ * with a list of filters, and its depth is within MongoDB's (the parser bounds it), so
+ * anything else is a bug here, not bad input.
+ */
 export function changeStreamFilter(filter: MongoFilter): MongoFilter {
-  return readArgument(["filter"], () => {
-    const issues: ConditionIssue[] = [];
-    const prefixed = prefix(filter, ["filter"], 0, issues);
-    if (issues.length > 0 || prefixed === undefined) throw new ConditionError(issues);
-    return Object.freeze({ $and: Object.freeze([Object.freeze({ fullDocument: Object.freeze({ $type: "object" }) }), prefixed]) });
-  });
+  return Object.freeze({ $and: Object.freeze([Object.freeze({ fullDocument: Object.freeze({ $type: "object" }) }), prefix(filter)]) });
 }
 
 /** One query-level object with its field paths prefixed (operator expressions under a path are kept as they are). */
-function prefix(filter: unknown, at: ConditionPath, depth: number, issues: ConditionIssue[]): MongoFilter | undefined {
-  if (depth > MAX_DEPTH) {
-    issues.push({ code: "too_deep", path: at, message: `the filter nests deeper than MongoDB's ${MAX_DEPTH} levels`, maximum: MAX_DEPTH, limit: "mongodb.depth" });
-    return undefined;
-  }
-  if (!isPlainObject(filter)) {
-    issues.push({ code: "invalid_type", path: at, message: `a filter must be a plain object, not ${describe(filter)}`, expected: "a plain object", received: describe(filter) });
-    return undefined;
-  }
+function prefix(filter: MongoFilter): MongoFilter {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(filter)) {
     const value = filter[key];
-    if (LOGICAL.has(key)) {
-      if (!Array.isArray(value) || value.length === 0) {
-        issues.push({ code: "invalid_type", path: [...at, key], message: `${key} must be a non-empty list of filters, not ${describe(value)}` });
-        continue;
-      }
-      out[key] = Object.freeze(value.map((child: unknown, i: number) => prefix(child, [...at, key, i], depth + 1, issues)));
-    } else if (key.startsWith("$") || key === "") {
-      issues.push({ code: "unknown_key", path: [...at, key], message: `${JSON.stringify(key.slice(0, 100))} is not a field path or $and/$or/$nor, so it cannot be moved under fullDocument`, allowed: [...LOGICAL] });
-    } else {
-      Object.defineProperty(out, `fullDocument.${key}`, { value, enumerable: true, writable: false, configurable: false });
-    }
+    if (LOGICAL.has(key)) out[key] = Object.freeze((value as readonly MongoFilter[]).map(prefix));
+    else if (key.startsWith("$")) throw new Error(`segmatch: ${key} in a filter of segmatch's own`);
+    else Object.defineProperty(out, `fullDocument.${key}`, { value, enumerable: true, writable: false, configurable: false });
   }
   return Object.freeze(out);
 }

@@ -12,6 +12,7 @@
  */
 import { fold, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
+import { lowerTopics, unlowered, type TopicOptions } from "../topics.js";
 import { MONGO_LEAVES } from "./leaves.js";
 
 /** A MongoDB query filter, as the official driver accepts it. */
@@ -49,25 +50,31 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
   if (n.kind === "leaf") {
     const leaf = MONGO_LEAVES[n.test];
     const value = bson(n.value);
-    if (!negate) return { path: n.path.join("."), expression: freeze(leaf.positive(value)) };
+    if (!negate) return { path: n.field.path.join("."), expression: freeze(leaf.positive(value)) };
     // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
-    return { path: n.path.join("."), expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }) };
+    return { path: n.field.path.join("."), expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }) };
   }
   if (n.kind === "elemMatch") {
-    const match = freeze({ $elemMatch: toFilter(n.where) });
+    const match = freeze({ $elemMatch: filterOf(n.where) });
     // `$not` of `$elemMatch` also holds where the field is missing or holds no matching element.
     return { path: n.path.join("."), expression: negate ? freeze({ $not: match }) : match };
   }
   return undefined;
 }
 
-/** The filter of `root`, deeply frozen as it is built. */
-export function toFilter(root: Node): MongoFilter {
+/** The filter of `root`, with topics kept as `options.topics` says, deeply frozen as it is built. */
+export function toFilter(root: Node, options: TopicOptions): MongoFilter {
+  return filterOf(lowerTopics(root, options));
+}
+
+/** The filter of a tree whose topic tests are lowered. */
+function filterOf(root: Node): MongoFilter {
   return fold<MongoFilter>(root, {
     leaf: (n) => {
       const { path, expression } = pathExpression(n, false)!;
       return freeze({ [path]: expression });
     },
+    topic: unlowered,
     elemMatch: (n) => {
       const { path, expression } = pathExpression(n, false)!;
       return freeze({ [path]: expression });

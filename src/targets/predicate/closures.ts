@@ -4,6 +4,7 @@
  * closures specialised per node (the path's shape, the operand's type), so that evaluation
  * does no dispatch on the condition at all.
  */
+import { unlowered } from "../topics.js";
 import { fold, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { anyAtPath, asDocument, field, type ElementTest, type PreparedPath } from "../../runtime/path.js";
@@ -67,14 +68,15 @@ export function any(parts: DocPredicate[]): DocPredicate {
   };
 }
 
-/** The closures of a tree, over documents; `paths` prepares each path once and shares long ones (see paths.ts). */
+/** The closures of a tree (its topic tests lowered), over documents; `paths` prepares each path once and shares long ones (see paths.ts). */
 export function buildClosures(root: Node, sem: Semantics, paths: EvaluationPaths = new EvaluationPaths([], sem)): DocPredicate {
   return fold<DocPredicate>(root, {
     leaf: (n) => {
       const test = elementTest(n.test, n.value, sem);
-      const shared = paths.shared(n.path);
-      return shared ? (doc) => shared.any(doc, test) : atPath(paths.prepared(n.path), test);
+      const shared = paths.shared(n.field.path);
+      return shared ? (doc) => shared.any(doc, test) : atPath(paths.prepared(n.field.path), test);
     },
+    topic: unlowered,
     elemMatch: (n, where) => elementMatch(paths.prepared(n.path), where()),
     and: (_n, children) => all(children),
     or: (_n, children) => any(children),

@@ -11,6 +11,7 @@
  * large, goes to the closures (closures.ts). A differential property checks that the two
  * always agree.
  */
+import { unlowered } from "../topics.js";
 import { fold, nodeKey, type ElemMatchNode, type LeafNode, type Node } from "../../language/ast.js";
 import type { LeafTest, Operand } from "../../language/operators.js";
 import type { Semantics } from "../../language/versions.js";
@@ -197,7 +198,7 @@ class Generator {
 
   /** A path-level test (a leaf, or an element match) as a call expression on `d`. */
   atom(n: LeafNode | ElemMatchNode): string {
-    if (n.kind === "leaf") return this.leaf(n.path, n.test, n.value);
+    if (n.kind === "leaf") return this.leaf(n.field.path, n.test, n.value);
     return this.elementMatch(n);
   }
 
@@ -238,6 +239,7 @@ class Generator {
   expression(root: Node, atom: (n: LeafNode | ElemMatchNode) => string = (n) => this.atom(n)): string {
     return fold<string>(root, {
       leaf: atom,
+      topic: unlowered,
       elemMatch: atom,
       and: (_n, children) => `(${children.join(" && ")})`,
       or: (_n, children) => `(${children.join(" || ")})`,
@@ -249,6 +251,7 @@ class Generator {
 function countLeaves(root: Node): number {
   return fold<number>(root, {
     leaf: () => 1,
+    topic: unlowered,
     elemMatch: () => 1,
     and: (_n, children) => children.reduce((a, b) => a + b, 0),
     or: (_n, children) => children.reduce((a, b) => a + b, 0),

@@ -8,10 +8,12 @@
  *   one Set lookup, as a careful hand-written function does it.
  */
 import { fold, node, type LeafNode, type Node } from "../../language/ast.js";
+import { unlowered } from "../topics.js";
 
 export function optimize(root: Node): Node {
   return fold<Node>(root, {
     leaf: (n) => n,
+    topic: unlowered,
     elemMatch: (n) => n,
     and: (n, children) => (children.every((c, i) => c === n.children[i]) ? n : node.and(children, n.origin)),
     not: (n, child) => (child === n.child ? n : node.not(child, n.origin)),
@@ -19,7 +21,7 @@ export function optimize(root: Node): Node {
       const groups = new Map<string, LeafNode[]>();
       for (const c of children) {
         if (c.kind === "leaf" && c.test === "eq" && (typeof c.value === "string" || typeof c.value === "number")) {
-          const key = JSON.stringify(c.path);
+          const key = JSON.stringify(c.field.path);
           groups.set(key, [...(groups.get(key) ?? []), c]);
         }
       }
@@ -27,7 +29,7 @@ export function optimize(root: Node): Node {
       const out: Node[] = [];
       const done = new Set<string>();
       for (const c of children) {
-        const key = c.kind === "leaf" ? JSON.stringify(c.path) : undefined;
+        const key = c.kind === "leaf" ? JSON.stringify(c.field.path) : undefined;
         const group = key === undefined ? undefined : groups.get(key);
         if (c.kind !== "leaf" || key === undefined || group === undefined || group.length < 2 || !group.includes(c)) {
           out.push(c);
@@ -35,7 +37,7 @@ export function optimize(root: Node): Node {
         }
         if (done.has(key)) continue;
         done.add(key);
-        out.push(node.leaf(c.path, "in", Object.freeze(group.map((g) => g.value as string | number)), c.origin));
+        out.push(node.leaf(c.field, "in", Object.freeze(group.map((g) => g.value as string | number)), c.origin));
       }
       return out.length === 1 ? out[0]! : node.or(out, n.origin);
     },

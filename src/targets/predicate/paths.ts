@@ -5,6 +5,7 @@
  * 2,048-segment path walk 2,048 segments, not 512,000). Short paths are read in place: a
  * shared read costs an array, which a few property reads do not.
  */
+import { unlowered } from "../topics.js";
 import { fold, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { PathValues, preparePath, type Clock, type PreparedPath } from "../../runtime/path.js";
@@ -36,11 +37,12 @@ export class EvaluationPaths {
     for (const root of roots) {
       fold<void>(root, {
         leaf: (n) => {
-          if (n.path.length <= SHARED_PATH_SEGMENTS) return;
-          const key = this.#key(n.path);
+          if (n.field.path.length <= SHARED_PATH_SEGMENTS) return;
+          const key = this.#key(n.field.path);
           if (seen.has(key)) this.#sharedKeys.add(key);
           else seen.add(key);
         },
+        topic: unlowered,
         elemMatch: (_n, where) => where(),
         and: () => {},
         or: () => {},

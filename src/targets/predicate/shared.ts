@@ -9,6 +9,7 @@
  * The memo is per document pass: `begin()` starts one, and a slot remembers its answer for
  * the pass it was computed in (a stamp per slot, so nothing is cleared per document).
  */
+import { unlowered } from "../topics.js";
 import { fold, nodeKey, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { all, any, buildClosures } from "./closures.js";
@@ -106,6 +107,7 @@ export class SharedLeaves {
     };
     const predicate = fold<DocPredicate>(root, {
       leaf: slot,
+      topic: unlowered,
       // An element match is one slot, whole: its inner tests run on array elements, not on the document.
       elemMatch: (n) => slot(n),
       and: (_n, children) => all(children),

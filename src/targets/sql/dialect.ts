@@ -4,6 +4,7 @@
  * and ask the dialect for the rest, so that another database is one new file beside
  * postgres.ts, with no edit to the engine.
  */
+import type { IdentifierProblem } from "../../errors.js";
 
 /** Adds a value to the statement's parameters; returns its placeholder. */
 export type AddParameter = (value: unknown) => string;
@@ -12,7 +13,7 @@ export interface SqlDialect {
   /** The database's name, as messages say it ("beyond PostgreSQL's 65535"). */
   readonly name: string;
   /** An identifier quoted, or why it cannot be one (options are checked with it when read). */
-  quoteIdentifier(name: unknown): { readonly quoted: string } | { readonly problem: string };
+  quoteIdentifier(name: unknown): { readonly quoted: string } | { readonly problem: IdentifierProblem; readonly maximum?: number };
   /** The placeholder of the statement's `n`th parameter (from 1). */
   placeholder(n: number): string;
   /** The most parameters one statement may have. */

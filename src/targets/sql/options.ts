@@ -6,6 +6,8 @@
 import type { SqlDialect } from "./dialect.js";
 import { quotePostgresIdentifier } from "./postgres.js";
 import { ownValues } from "../../runtime/plain.js";
+import { describe, type IssueDataFor } from "../../errors.js";
+import { closest } from "../../suggest.js";
 
 /**
  * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
@@ -39,7 +41,7 @@ export interface ResolvedSql {
 const SQL_OPTION_KEYS: readonly string[] = Object.keys({ table: true, id: true, columns: true, topics: true, paramOffset: true } satisfies { readonly [K in keyof SqlOptions]-?: true });
 
 /** Reports a malformed option at a path under `options`. */
-type Bad = (path: (string | number)[], message: string) => void;
+type Bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) => void;
 
 /**
  * `options.sql` checked and resolved, or undefined after reporting each problem through
@@ -48,16 +50,18 @@ type Bad = (path: (string | number)[], message: string) => void;
 export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier): ResolvedSql | undefined {
   const sql = ownValues(value);
   if (sql === undefined) {
-    bad(["sql"], "sql must be an object { table, id, columns?, topics, paramOffset? }");
+    bad(["sql"], { reason: "option_value", option: "sql", expected: "an object { table, id, columns?, topics, paramOffset? }", received: describe(value) });
     return undefined;
   }
-  for (const key of Object.keys(sql)) if (!SQL_OPTION_KEYS.includes(key)) bad(["sql", key], `unknown sql option "${key}" (expected ${SQL_OPTION_KEYS.join(", ")})`);
+  const unknownKey = (path: string[], scope: string, key: string, allowed: readonly string[]) =>
+    bad([...path, key], { reason: "unknown_option", scope, received: JSON.stringify(key.slice(0, 100)), allowed, suggestions: closest(key, allowed, 2) });
+  for (const key of Object.keys(sql)) if (!SQL_OPTION_KEYS.includes(key)) unknownKey(["sql"], "sql", key, SQL_OPTION_KEYS);
   const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
     const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
     const quoted = parts.map((p) => quoteIdentifier(p));
-    const problem = quoted.find((q): q is { problem: string } => "problem" in q);
+    const problem = quoted.find((q) => "problem" in q);
     if (problem) {
-      bad(["sql", ...path], `${path.join(".")} ${problem.problem}`);
+      bad(["sql", ...path], { reason: "sql_identifier", option: ["sql", ...path].join("."), identifier: problem.problem, ...(problem.maximum === undefined ? {} : { maximum: problem.maximum }) });
       return undefined;
     }
     return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
@@ -68,7 +72,7 @@ export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["q
   const columnNames: Record<string, string> = Object.create(null) as Record<string, string>;
   if (sql.columns !== undefined) {
     const given = ownValues(sql.columns);
-    if (given === undefined) bad(["sql", "columns"], "columns must be an object mapping catalog field names to column names");
+    if (given === undefined) bad(["sql", "columns"], { reason: "option_value", option: "sql.columns", expected: "an object mapping catalog field names to column names", received: describe(sql.columns) });
     else
       for (const [field, column] of Object.entries(given)) {
         const quoted = ident(column, ["columns", field]);
@@ -80,19 +84,19 @@ export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["q
   }
   let topics: ResolvedSql["topics"] | undefined;
   const t = ownValues(sql.topics);
-  if (t === undefined) bad(["sql", "topics"], "topics must be { column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)");
+  if (t === undefined) bad(["sql", "topics"], { reason: "option_value", option: "sql.topics", expected: "{ column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)", received: describe(sql.topics) });
   else if ("column" in t) {
-    for (const key of Object.keys(t)) if (key !== "column") bad(["sql", "topics", key], `unknown key "${key}" (a topics column is { column })`);
+    for (const key of Object.keys(t)) if (key !== "column") unknownKey(["sql", "topics"], "sql.topics", key, ["column"]);
     const column = ident(t.column, ["topics", "column"]);
     if (column !== undefined) topics = { column };
   } else {
-    for (const key of Object.keys(t)) if (!["table", "contactId", "topicId", "status"].includes(key)) bad(["sql", "topics", key], `unknown key "${key}" (a topics table is { table, contactId, topicId, status })`);
+    for (const key of Object.keys(t)) if (!["table", "contactId", "topicId", "status"].includes(key)) unknownKey(["sql", "topics"], "sql.topics", key, ["table", "contactId", "topicId", "status"]);
     const parts = { table: ident(t.table, ["topics", "table"], true), contactId: ident(t.contactId, ["topics", "contactId"]), topicId: ident(t.topicId, ["topics", "topicId"]), status: ident(t.status, ["topics", "status"]) };
     if (Object.values(parts).every((p) => p !== undefined)) topics = parts as ResolvedSql["topics"];
   }
   let paramOffset = 0;
   if (sql.paramOffset !== undefined) {
-    if (typeof sql.paramOffset !== "number" || !Number.isInteger(sql.paramOffset) || sql.paramOffset < 0 || sql.paramOffset > 60_000) bad(["sql", "paramOffset"], "paramOffset must be a whole number from 0 to 60,000");
+    if (typeof sql.paramOffset !== "number" || !Number.isInteger(sql.paramOffset) || sql.paramOffset < 0 || sql.paramOffset > 60_000) bad(["sql", "paramOffset"], { reason: "option_value", option: "sql.paramOffset", expected: "a whole number from 0 to 60,000", received: describe(sql.paramOffset) });
     else paramOffset = sql.paramOffset;
   }
   if (table === undefined || id === undefined || topics === undefined) return undefined;

@@ -12,6 +12,7 @@
  * - A list is one array parameter (`= ANY($n)`); the array topics column is overlapped
  *   (`&&`) with one, which takes the column's array type (text[], varchar[], uuid[]…).
  */
+import type { IdentifierProblem } from "../../errors.js";
 import type { SqlDialect } from "./dialect.js";
 
 /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1). */
@@ -25,10 +26,10 @@ const asText = (placeholder: string): string => `${placeholder}::text`;
  * own for readSql, which checks the options with it when they are resolved: a program that
  * never writes SQL bundles this rule and not the rest of the dialect.
  */
-export function quotePostgresIdentifier(name: unknown): { quoted: string } | { problem: string } {
-  if (typeof name !== "string" || name === "") return { problem: "must be a non-empty string" };
-  if (name.includes("\0") || !name.isWellFormed()) return { problem: "must be well-formed text without NUL" };
-  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: `must be at most ${MAX_IDENTIFIER_BYTES} bytes (PostgreSQL truncates longer names)` };
+export function quotePostgresIdentifier(name: unknown): { quoted: string } | { problem: IdentifierProblem; maximum?: number } {
+  if (typeof name !== "string" || name === "") return { problem: "empty" };
+  if (name.includes("\0") || !name.isWellFormed()) return { problem: "malformed" };
+  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: "too_long", maximum: MAX_IDENTIFIER_BYTES };
   return { quoted: `"${name.replace(/"/g, '""')}"` };
 }
 

@@ -17,14 +17,19 @@
  * - A topic id with NUL, which no stored text can hold, is dropped from the list.
  * - Every identifier is quoted and every value is a parameter.
  */
-import { ConditionError, type ConditionIssue } from "../../errors.js";
-import { fold, type LeafNode, type Node } from "../../language/ast.js";
+import { ConditionError, issue as coreIssue, type ConditionIssue, type IssueInput, type ConditionPath } from "../../errors.js";
+import { SQL } from "../../messages.js";
+import { fold, type LeafNode, type Node, type TopicNode } from "../../language/ast.js";
+import { SUBSCRIBED } from "../../language/topics.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
 import type { ResolvedOptions } from "../../options.js";
 import type { SqlDialect } from "./dialect.js";
 import { SQL_LEAVES, type Part, type SqlWriter } from "./leaves.js";
 import type { ResolvedSql } from "./options.js";
 import { postgres } from "./postgres.js";
+
+/** An issue of this module, its message from its chapter of the sentences. */
+const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, SQL);
 
 /**
  * A parameterised SQL expression, in node-postgres' convention: pass it as it is, e.g.
@@ -74,62 +79,48 @@ class SqlBuilder implements SqlWriter {
   build(root: Node): string {
     return fold<Part>(root, {
       leaf: (n) => this.leaf(n),
-      // Only the records layout's element match exists: some join-table row of this contact passes `where`.
-      elemMatch: (n) => this.records(n.where),
+      topic: (n) => this.topic(n),
+      elemMatch: () => {
+        throw new Error("segmatch: an element match reached SQL (no condition of the language is one; topic tests come as topic nodes)");
+      },
       and: (_n, children) => combine(children, "AND"),
       or: (_n, children) => combine(children, "OR"),
       not: (_n, child) => ({ sql: child.nullable ? `NOT COALESCE(${child.sql}, ${this.dialect.false})` : `NOT (${child.sql})`, nullable: false }),
     }).sql;
   }
 
+  /** A field's test on its column: the column its catalog name maps to, typed by the field's type and storage. */
   private leaf(n: LeafNode): Part {
-    if (n.origin.from === "topic") return this.topicIds(n);
-    if (n.origin.from !== "field") throw new Error(`segmatch: a ${n.origin.from} leaf outside a topic test`);
-    const field = this.options.fields.get(n.origin.field);
-    if (field === undefined) throw new Error(`segmatch: field ${n.origin.field} is not in the catalog`);
-    const column = {
-      sql: `${this.options.sql.table}.${this.options.columns.get(field.name)}`,
-      text: field.type === "string" || field.type === "enum",
-      float: field.type === "number" || (field.type === "date" && field.storage === "epochMillis"),
-    };
-    return SQL_LEAVES[n.test](column, n.value, this);
+    const { field } = n;
+    const column = this.options.columns.get(field.name);
+    if (column === undefined || field.type === undefined) throw new Error(`segmatch: field ${field.name} is not in the catalog`);
+    return SQL_LEAVES[n.test](
+      {
+        sql: `${this.options.sql.table}.${column}`,
+        text: field.type === "string" || field.type === "enum",
+        float: field.type === "number" || (field.type === "date" && field.storage === "epochMillis"),
+      },
+      n.value,
+      this,
+    );
   }
 
-  /** The ids layout: `subscribedToTopic` is an overlap of the array column with the ids (NULL or empty: none). */
-  private topicIds(n: LeafNode): Part {
-    const { sql } = this.options;
-    if (!("column" in sql.topics)) throw layoutMismatch();
-    const ids = (n.value as readonly string[]).filter((id) => !id.includes("\0"));
+  /** A topic test, in the storage `sql.topics` names (an array column, or a join table). */
+  private topic(n: TopicNode): Part {
+    // A topic id with NUL, which no stored text can hold, is dropped from the list.
+    const ids = n.ids.filter((id) => !id.includes("\0"));
     if (ids.length === 0) return { sql: this.dialect.false, nullable: false };
-    return { sql: this.dialect.overlaps(`${sql.table}.${sql.topics.column}`, ids, (v) => this.param(v)), nullable: true };
-  }
-
-  /** The records layout: a join-table row of this contact for one of the ids, with status SUBSCRIBED (duplicates and other statuses change nothing). */
-  private records(where: Node): Part {
     const { sql } = this.options;
     const topics = sql.topics;
-    if (!("table" in topics)) throw layoutMismatch();
+    // The ids layout: an overlap of the array column with the ids (NULL or empty: none).
+    if ("column" in topics) return { sql: this.dialect.overlaps(`${sql.table}.${topics.column}`, ids, (v) => this.param(v)), nullable: true };
+    // The records layout: a join-table row of this contact for one of the ids, with status SUBSCRIBED (duplicates and other statuses change nothing).
     // The subquery's alias must not be the contacts table's own name, or it would hide it.
     const alias = quoted(this.dialect, "segmatch_topic");
     const t = sql.table === alias ? quoted(this.dialect, "segmatch_topic_row") : alias;
-    const conditions = fold<string>(where, {
-      leaf: (n) => {
-        const column = n.path.join(".") === "topicId" ? topics.topicId : n.path.join(".") === "status" ? topics.status : undefined;
-        if (column === undefined) throw new Error(`segmatch: a topic record has no ${n.path.join(".")}`);
-        if (n.test !== "in" && n.test !== "eq") throw new Error(`segmatch: a topic record test is "in" or "eq", not "${n.test}"`);
-        const values = (n.test === "in" ? (n.value as readonly string[]) : [n.value as string]).filter((v) => !v.includes("\0"));
-        if (values.length === 0) return this.dialect.false;
-        // No casts: the parameters take the join table's column types (text, an enum, a uuid…); SUBSCRIBED is one parameter for all.
-        return n.test === "in" ? this.dialect.oneOf(`${t}.${column}`, values, (v) => this.param(v)) : `${t}.${column} = ${this.constant(values[0] as string)}`;
-      },
-      elemMatch: () => {
-        throw new Error("segmatch: nested element match in a topic record");
-      },
-      and: (_n, children) => children.join(" AND "),
-      or: (_n, children) => `(${children.join(" OR ")})`,
-      not: (_n, child) => `NOT COALESCE(${child}, ${this.dialect.false})`,
-    });
-    return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${sql.table}.${sql.id} AND ${conditions})`, nullable: false };
+    // No casts: the parameters take the join table's column types (text, an enum, a uuid…); SUBSCRIBED is one parameter for all.
+    const where = `${this.dialect.oneOf(`${t}.${topics.topicId}`, ids, (v) => this.param(v))} AND ${t}.${topics.status} = ${this.constant(SUBSCRIBED)}`;
+    return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${sql.table}.${sql.id} AND ${where})`, nullable: false };
   }
 }
 
@@ -142,7 +133,7 @@ function quoted(dialect: SqlDialect, name: string): string {
 
 function layoutMismatch(): ConditionError {
   return new ConditionError([
-    { code: "invalid_options", path: ["options", "sql", "topics"], message: 'sql.topics must match topics.layout: { column } for "ids", { table, contactId, topicId, status } for "records"' },
+    issue(["options", "sql", "topics"], { code: "invalid_options", reason: "sql_layout" }),
   ]);
 }
 
@@ -154,13 +145,13 @@ function combine(children: readonly Part[], op: "AND" | "OR"): Part {
 /** The catalog and SQL options a SQL expression needs, checked against each other and the dialect. */
 function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   const issues: ConditionIssue[] = [];
-  if (!resolved.fields) issues.push({ code: "invalid_options", path: ["options", "fields"], message: "toSql needs a field catalog (options.fields): SQL columns are typed" });
-  if (!resolved.sql) issues.push({ code: "invalid_options", path: ["options", "sql"], message: "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }" });
+  if (!resolved.fields) issues.push(issue(["options", "fields"], { code: "invalid_options", reason: "sql_needs", option: "fields" }));
+  if (!resolved.sql) issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
   const columns = new Map<string, string>();
   if (resolved.sql && resolved.fields) {
     if (("column" in resolved.sql.topics) !== (resolved.topicsLayout === "ids")) issues.push(...layoutMismatch().issues);
     for (const name of Object.keys(resolved.sql.columnNames)) {
-      if (!resolved.fields.has(name)) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `${JSON.stringify(name)} is not a field of the catalog` });
+      if (!resolved.fields.has(name)) issues.push(issue(["options", "sql", "columns", name], { code: "invalid_options", reason: "sql_unknown_field", field: name }));
     }
     // A field without a `columns` entry is its own column name, which must be a usable identifier too.
     for (const name of resolved.fields.keys()) {
@@ -170,7 +161,7 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
         continue;
       }
       const own = dialect.quoteIdentifier(name);
-      if ("problem" in own) issues.push({ code: "invalid_options", path: ["options", "sql", "columns", name], message: `field ${JSON.stringify(name.slice(0, 80))} needs a column in sql.columns: as a column name it ${own.problem}` });
+      if ("problem" in own) issues.push(issue(["options", "sql", "columns", name], { code: "invalid_options", reason: "sql_identifier", option: "sql.columns", field: name, identifier: own.problem, ...(own.maximum === undefined ? {} : { maximum: own.maximum }) }));
       else columns.set(name, own.quoted);
     }
   }
@@ -190,13 +181,15 @@ export function toSqlExpression(root: Node, resolved: ResolvedOptions, dialect: 
 function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[] {
   if (sql.paramOffset + values.length > dialect.maxParameters) {
     throw new ConditionError([
-      {
+      issue([], {
         code: "too_many_items",
-        path: [],
-        message: `the expression needs placeholders up to ${dialect.placeholder(sql.paramOffset + values.length)}, beyond ${dialect.name}'s ${dialect.maxParameters}; split the condition or lower sql.paramOffset`,
+        reason: "parameters",
+        size: sql.paramOffset + values.length,
+        placeholder: dialect.placeholder(sql.paramOffset + values.length),
+        database: dialect.name,
         maximum: dialect.maxParameters,
         limit: `${dialect.name.toLowerCase()}.parameters`,
-      },
+      }),
     ]);
   }
   return values;
