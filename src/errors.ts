@@ -63,19 +63,8 @@ export type ConditionIssueCode =
 
 export type ConditionPath = readonly (string | number)[];
 
-/** Why a field name (or a catalog field's path, or `topics.path`) is not a usable document path. */
-export type FieldPathProblem =
-  | "empty"
-  | "nul"
-  | "lone_surrogate"
-  /** `a..b`, `.a`, `a.` */
-  | "empty_segment"
-  /** A segment starting with `$`, which MongoDB reads as an operator. */
-  | "operator_segment"
-  /** `__proto__`, `constructor` or `prototype`. */
-  | "reserved_segment"
-  /** A digits-only segment with a leading zero (`items.01`). */
-  | "leading_zero";
+import type { FieldPathData, FieldPathProblem } from "./language/field-path.js";
+export type { FieldPathData, FieldPathProblem };
 
 /** Why a text is not a date value (a date field's value, a segment's timestamps). */
 export type DateProblem =
@@ -103,14 +92,6 @@ export type DateProblem =
 /** Why a name cannot be an SQL identifier (`options.sql`). */
 export type IdentifierProblem = "empty" | "malformed" | "too_long";
 
-/** The field-path data of an issue about a path: the name and why it is refused. */
-export interface FieldPathData {
-  readonly problem: FieldPathProblem;
-  /** The name or path refused. */
-  readonly name: string;
-  /** The segment at fault, for `reserved_segment` and `leading_zero`. */
-  readonly segment?: string;
-}
 
 /** Where a leaf's problem is: `field`, `value` (of `operator`), `subscribedToTopic`, `$and`… */
 export interface LeafData {
@@ -417,17 +398,21 @@ function copyIssue(given: unknown): ConditionIssue | undefined {
   try {
     if (typeof given !== "object" || given === null) return undefined;
     const { code, path, message } = given as Record<string, unknown>;
-    if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path)) return undefined;
+    if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path) || path.length > MAX_PATH_KEYS) return undefined;
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
     const copy: Record<string, unknown> = { code, path: Object.freeze(keys), message };
-    const names = Object.keys(given);
-    if (names.length > MAX_DATA_KEYS) return undefined;
+    // The data: simple values and short lists of strings, up to MAX_DATA_KEYS of them; a key that cannot be read is left out.
+    const names = Object.keys(given).slice(0, MAX_DATA_KEYS + 3);
     for (const name of names) {
       if (name === "code" || name === "path" || name === "message" || name === "__proto__") continue;
-      const value: unknown = (given as Record<string, unknown>)[name];
-      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") copy[name] = value;
-      else if (Array.isArray(value) && value.length <= 1_000 && value.every((x) => typeof x === "string")) copy[name] = Object.freeze([...(value as string[])]);
+      try {
+        const value: unknown = (given as Record<string, unknown>)[name];
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") copy[name] = value;
+        else if (Array.isArray(value) && value.length <= 1_000 && value.every((x) => typeof x === "string")) copy[name] = Object.freeze([...(value as string[])]);
+      } catch {
+        // an unreadable data key is dropped; the issue stays
+      }
     }
     return Object.freeze(copy) as unknown as ConditionIssue;
   } catch {
@@ -440,7 +425,11 @@ export class ConditionError extends Error {
   override readonly name = "ConditionError";
   readonly issues: readonly ConditionIssue[];
 
-  constructor(issues: readonly ConditionIssue[]) {
+  /**
+   * `issues`: as segmatch makes them, or any objects with a code, a path and a message (their
+   * data is copied where it is simple: strings, numbers, booleans, short lists of strings).
+   */
+  constructor(issues: readonly (ConditionIssue | ({ readonly code: ConditionIssueCode } & IssueBase))[]) {
     const list: ConditionIssue[] = [];
     try {
       // Read defensively and at most MAX_ISSUES items: a caller may hand anything to the constructor.
@@ -574,7 +563,8 @@ function describeValue(value: unknown): string {
 /** The message of something thrown, without ever throwing itself (a getter, a null-prototype object…). */
 export function thrownMessage(error: unknown): string {
   try {
-    if (error instanceof Error && typeof error.message === "string") return error.message;
+    // At most 200 characters: an issue says what was thrown, it does not carry it.
+    if (error instanceof Error && typeof error.message === "string") return error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message;
     return describe(error);
   } catch {
     return "an unreadable error";

@@ -31,6 +31,8 @@ export function writePath(path: ConditionPath): string {
 }
 
 const list = (values: readonly string[] | undefined): string => (values ?? []).join(", ");
+/** A table's own entry for `key` (never one inherited from Object.prototype, whatever an issue holds). */
+const own = <T>(table: { readonly [key: string]: T }, key: unknown): T | undefined => (typeof key === "string" && Object.hasOwn(table, key) ? table[key] : undefined);
 const quote = (text: string, max = 100): string => JSON.stringify(text.slice(0, max));
 /** The part of a leaf a sentence is about: `field`, `subscribedToTopic`, `the value of "in"`. */
 const leaf = (i: { readonly key: string; readonly operator?: string }): string => (i.key === "value" && i.operator !== undefined ? `the value of "${i.operator}"` : i.key);
@@ -50,7 +52,7 @@ const FIELD_PATH: { readonly [P in FieldPathProblem]: (name: string, segment: st
   reserved_segment: (name, segment) => `field name "${name}" uses the reserved segment "${segment}"`,
   leading_zero: (name, segment) => `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`,
 };
-const fieldPath = (i: { readonly problem: FieldPathProblem; readonly name: string; readonly segment?: string }): string => FIELD_PATH[i.problem](i.name, i.segment);
+const fieldPath = (i: { readonly problem: FieldPathProblem; readonly name: string; readonly segment?: string }): string => (own(FIELD_PATH, i.problem) ?? (() => `field name "${i.name}" is not a usable path`))(i.name, i.segment);
 
 const DATE: { readonly [P in DateProblem]: (part: string) => string } = {
   needs_offset: () => "a datetime needs an offset: add Z (UTC) or ±HH:MM",
@@ -67,7 +69,7 @@ const DATE: { readonly [P in DateProblem]: (part: string) => string } = {
 
 /** Why a value is not a date, in words (the CLI's EJSON reader says it too). */
 export function dateProblemText(refusal: { readonly problem: DateProblem; readonly part?: string }): string {
-  return DATE[refusal.problem](refusal.part ?? "");
+  return (own(DATE, refusal.problem) ?? DATE.not_date)(refusal.part ?? "");
 }
 
 const IDENTIFIER: { readonly [P in IdentifierProblem]: (maximum: number | undefined) => string } = {
@@ -75,6 +77,7 @@ const IDENTIFIER: { readonly [P in IdentifierProblem]: (maximum: number | undefi
   malformed: () => "must be well-formed text without NUL",
   too_long: (maximum) => `must be at most ${maximum} bytes (the database truncates longer names)`,
 };
+const identifier = (i: { readonly identifier: IdentifierProblem; readonly maximum?: number }): string => (own(IDENTIFIER, i.identifier) ?? IDENTIFIER.malformed)(i.maximum);
 
 /** The subject of an `invalid_type` issue about an argument. */
 const ARGUMENT: { readonly [A in Extract<Of<"invalid_type">, { readonly reason: "argument" }>["argument"]]: string } = {
@@ -126,7 +129,7 @@ export const CORE = {
     not_list: () => '$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})',
     leaf: (i) => mustBe(leaf(i), i.expected, i.received),
     operator: (i) => `operator must be a string (one of ${list(i.allowed)}), not ${i.received}`,
-    argument: (i) => mustBe(i.argument === "text" && i.key !== undefined ? i.key : ARGUMENT[i.argument], i.expected, i.received),
+    argument: (i) => mustBe(i.argument === "text" && i.key !== undefined ? i.key : (own(ARGUMENT, i.argument) ?? "the argument"), i.expected, i.received),
     not_compiled: () => "this is not a compiled condition (a copy or a proxy of one has no filter of its own; use the compiled condition itself)",
     not_an_issue: () => "invalid condition",
   },
@@ -152,7 +155,7 @@ export const CORE = {
       if (i.type === "enum") return `${label}: ${i.received} is not one of ${list(i.allowed)}${meant(i.suggestions)}`;
       const number = i.type === "number" ? i.suggestions?.[0] : undefined;
       const hint = number === undefined ? "" : ` (write ${number}, without quotes)`;
-      return `${label}: ${mustBe("the value", FIELD_TYPE_EXPECTED[i.type] ?? `a ${i.type}`, i.received)}${hint}`;
+      return `${label}: ${mustBe("the value", own(FIELD_TYPE_EXPECTED, i.type) ?? `a ${i.type}`, i.received)}${hint}`;
     },
   },
   null_value: {
@@ -185,14 +188,14 @@ export const CORE = {
   invalid_options: {
     unreadable: (i) => `the options could not be read: ${i.thrown}`,
     option_value: (i) => mustBe(i.option === "" ? "options" : i.option, i.expected, i.received),
-    unknown_option: (i) => `unknown ${UNKNOWN_OPTION_SCOPE[i.scope] ?? `${i.scope} option`} ${unknown(i)}`,
+    unknown_option: (i) => `unknown ${own(UNKNOWN_OPTION_SCOPE, i.scope) ?? `${i.scope} option`} ${unknown(i)}`,
     engine_option: (i) => `unknown option ${i.received} here: condition options are given once, to createSegmatch`,
     max_depth: (i) => `limits.maxDepth may be at most ${i.maximum}: deeper conditions compile to filters MongoDB refuses (100 levels)`,
     topics_path: fieldPath,
     sql_identifier: (i) =>
       i.field !== undefined
-        ? `field ${quote(i.field, 80)} needs a column in sql.columns: as a column name it ${IDENTIFIER[i.identifier](i.maximum)}`
-        : `${i.option} ${IDENTIFIER[i.identifier](i.maximum)}`,
+        ? `field ${quote(i.field, 80)} needs a column in sql.columns: as a column name it ${identifier(i)}`
+        : `${i.option} ${identifier(i)}`,
   },
   invalid_catalog: {
     unreadable: (i) => `the catalog could not be read: ${i.thrown}`,
@@ -241,7 +244,7 @@ export const LIFT = {
   },
   not_liftable: {
     empty_filter: () => "an empty filter matches every contact, which the language has no single condition for",
-    refused_operator: (i) => REFUSED_OPERATOR[i.operator] ?? `${quote(i.operator)} cannot be lifted into the language`,
+    refused_operator: (i) => own(REFUSED_OPERATOR, i.operator) ?? `${quote(i.operator)} cannot be lifted into the language`,
     unknown_operator: (i) => `${quote(i.operator)} cannot be lifted into the language${i.allowed === undefined ? " (it lifts $and, $or, $nor and field tests)" : ""}`,
     mixed_expression: () => "an expression cannot mix operators and field names",
     regex_options_alone: () => "$options is lifted only beside $regex in an expression of its own; a $regex with options is not a plain substring test",
@@ -334,7 +337,8 @@ function written(issue: IssueContent, chapter: Chapter): string {
     };
     if (typeof code !== "string" || !(Object.hasOwn(chapter, code) || Object.hasOwn(CORE, code))) return "invalid issue";
     const found = find(chapter) ?? find(CORE);
-    const text = found === undefined ? `invalid input (${code})` : found(issue);
+    const text: unknown = found === undefined ? `invalid input (${code})` : found(issue);
+    if (typeof text !== "string") return "invalid issue";
     const lifted: unknown = issue.lifted;
     return typeof lifted === "string" ? `${text} (lifted as ${lifted})` : text;
   } catch {

@@ -1,12 +1,27 @@
 /** The rules that keep every field path a plain dotted MongoDB path. */
-import type { FieldPathProblem } from "../errors.js";
+
+/** Why a field name (or a catalog field's path, or `topics.path`) is not a usable document path. */
+export type FieldPathProblem =
+  | "empty"
+  | "nul"
+  | "lone_surrogate"
+  /** `a..b`, `.a`, `a.` */
+  | "empty_segment"
+  /** A segment starting with `$`, which MongoDB reads as an operator. */
+  | "operator_segment"
+  /** `__proto__`, `constructor` or `prototype`. */
+  | "reserved_segment"
+  /** A digits-only segment with a leading zero (`items.01`). */
+  | "leading_zero";
 
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
-/** Why a name is refused, with the name and the segment at fault: an issue's data (messages.ts words it). */
-export interface FieldPathRefusal {
+/** Why a name is refused, with the name (its first 200 characters) and the segment at fault: an issue's data (messages.ts words it). */
+export interface FieldPathData {
   readonly problem: FieldPathProblem;
+  /** The name or path refused, cut to 200 characters. */
   readonly name: string;
+  /** The segment at fault, for `reserved_segment` and `leading_zero` (cut to 200 characters). */
   readonly segment?: string;
 }
 
@@ -22,7 +37,14 @@ export function checkFieldPath(name: string): FieldPathProblem | undefined {
 }
 
 /** {@link checkFieldPath} with the name and the segment at fault, for an issue. */
-export function fieldPathRefusal(name: string): FieldPathRefusal | undefined {
+export function fieldPathRefusal(name: string): FieldPathData | undefined {
+  const refusal = refusalOf(name);
+  if (refusal === undefined) return undefined;
+  const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  return refusal.segment === undefined ? { problem: refusal.problem, name: cut(refusal.name) } : { problem: refusal.problem, name: cut(refusal.name), segment: cut(refusal.segment) };
+}
+
+function refusalOf(name: string): FieldPathData | undefined {
   if (name.length === 0) return { problem: "empty", name };
   if (name.includes("\0")) return { problem: "nul", name };
   if (!name.isWellFormed()) return { problem: "lone_surrogate", name };
@@ -38,7 +60,7 @@ export function fieldPathRefusal(name: string): FieldPathRefusal | undefined {
 }
 
 /** The problem with the segment `name[start, end)`, if any (without splitting the name: a long path stays linear). */
-function checkSegment(name: string, start: number, end: number): FieldPathRefusal | undefined {
+function checkSegment(name: string, start: number, end: number): FieldPathData | undefined {
   if (end === start) return { problem: "empty_segment", name };
   const first = name.charCodeAt(start);
   if (first === 36 /* $ */) return { problem: "operator_segment", name };

@@ -18,8 +18,7 @@
  * would mean something else, and is refused).
  */
 import { ConditionError, describe, issue as coreIssue, readArgument, reissue, type ConditionIssue, type ConditionPath, type IssueDataFor, type IssueInput } from "../errors.js";
-import { LIFT } from "../messages.js";
-import { REFUSED_OPERATORS } from "../messages.js";
+import { LIFT, REFUSED_OPERATORS } from "../messages.js";
 import type { Condition, FieldCondition, Operator, Scalar } from "../language/condition.js";
 import { OPERATOR_SPECS } from "../language/operators.js";
 import { END_OF_STRING, regexPattern } from "../language/regex.js";
@@ -36,7 +35,7 @@ const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input,
 const COMPARISONS: Readonly<Record<string, Operator>> = { $eq: "eq", $ne: "ne", $gt: "gt", $gte: "gte", $lt: "lt", $lte: "lte", $in: "in", $nin: "nin" };
 
 /** The operators refused by name, each for its own reason (messages.ts says why). */
-const REFUSED: ReadonlySet<string> = new Set(REFUSED_OPERATORS);
+const REFUSED: ReadonlySet<string> = /* @__PURE__ */ new Set(REFUSED_OPERATORS);
 
 const isDate = (value: unknown): value is Date => value instanceof Date;
 

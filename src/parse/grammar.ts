@@ -16,9 +16,9 @@ const TOPIC_KEYS = ["subscribedToTopic", "notSubscribedToTopic"] as const;
 const LOGICAL_KEYS = ["$and", "$or", "$not"] as const;
 const ALL_KEYS: readonly string[] = [...FIELD_KEYS, ...TOPIC_KEYS, ...LOGICAL_KEYS];
 const SHAPES = [
-  { name: "a field condition", keys: FIELD_KEYS as readonly string[] },
-  { name: "a topic condition", keys: TOPIC_KEYS as readonly string[] },
-  { name: "a logical condition", keys: LOGICAL_KEYS as readonly string[] },
+  { id: "field", keys: FIELD_KEYS as readonly string[] },
+  { id: "topic", keys: TOPIC_KEYS as readonly string[] },
+  { id: "logical", keys: LOGICAL_KEYS as readonly string[] },
 ] as const;
 
 type SnapshotObject = { readonly [key: string]: Snapshot };
@@ -74,8 +74,7 @@ export class Grammar {
       const shapes = SHAPES.filter((s) => keys.some((k) => s.keys.includes(k)));
       for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
       if (shapes.length > 1) {
-        const names = shapes.map((s) => (["field", "topic", "logical"] as const)[SHAPES.indexOf(s)]!);
-        this.issues.add(path, { code: "unknown_shape", reason: "mixed", shapes: names, keys: keys.filter((k) => ALL_KEYS.includes(k)) });
+        this.issues.add(path, { code: "unknown_shape", reason: "mixed", shapes: shapes.map((s) => s.id), keys: keys.filter((k) => ALL_KEYS.includes(k)) });
         return undefined;
       }
       shape = shapes[0];

@@ -18,7 +18,7 @@ import { stringValue } from "../runtime/bson.js";
 import { anyAtPath, asDocument, preparePath, type PreparedPath } from "../runtime/path.js";
 
 /** Where and how a contact document keeps its subscriptions. */
-export type TopicOptions = Pick<ResolvedOptions, "topicsPath" | "topicsLayout">;
+export type TopicStorage = Pick<ResolvedOptions, "topicsPath" | "topicsLayout">;
 
 const LAYOUT: Origin = Object.freeze({ from: "layout" });
 const TOPIC_ID = fieldRef("topicId", Object.freeze(["topicId"]));
@@ -40,7 +40,7 @@ function lowerTopic(n: TopicNode, path: Path, layout: TopicLayout): Node {
  * The tree with every topic node lowered for the document layout of `options`. A tree
  * without topic tests comes back as it is, and so does every subtree without one.
  */
-export function lowerTopics(root: Node, options: TopicOptions): Node {
+export function lowerTopics(root: Node, options: TopicStorage): Node {
   let path: Path | undefined;
   const lower = (n: Node): Node => {
     switch (n.kind) {

@@ -12,7 +12,7 @@
  */
 import { fold, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
-import { lowerTopics, unlowered, type TopicOptions } from "../topics.js";
+import { lowerTopics, unlowered, type TopicStorage } from "../topics.js";
 import { MONGO_LEAVES } from "./leaves.js";
 
 /** A MongoDB query filter, as the official driver accepts it. */
@@ -63,7 +63,7 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
 }
 
 /** The filter of `root`, with topics kept as `options.topics` says, deeply frozen as it is built. */
-export function toFilter(root: Node, options: TopicOptions): MongoFilter {
+export function toFilter(root: Node, options: TopicStorage): MongoFilter {
   return filterOf(lowerTopics(root, options));
 }
 
