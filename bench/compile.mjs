@@ -28,10 +28,19 @@ function measure(contenders, iterations, rounds = 9) {
 
 function report(title, med, base) {
   console.log(title);
-  console.table(Object.entries(med).map(([name, us]) => ({ contender: name, "µs per call": fmt(us), [`vs ${base}`]: `${fmt(us / med[base])}x` })));
+  console.table(
+    Object.entries(med).map(([name, us]) => ({
+      contender: name,
+      "µs per call": fmt(us),
+      [`vs ${base}`]: `${fmt(us / med[base])}x`,
+    })),
+  );
 }
 
-const fields = defineFields(contactFields, { ltv: { type: "number", path: "properties.lifetime_value" }, plan: { type: "string", path: "properties.plan" } });
+const fields = defineFields(contactFields, {
+  ltv: { type: "number", path: "properties.lifetime_value" },
+  plan: { type: "string", path: "properties.plan" },
+});
 const engine = createSegmatch({ fields });
 
 // 1. The same condition, compiled per request.
@@ -56,7 +65,11 @@ const engine = createSegmatch({ fields });
     },
     2_000,
   );
-  report("compile the same 5-clause condition (median µs per compile, contactFields catalog)", med, "ucast guard(filter) + 1 evaluation");
+  report(
+    "compile the same 5-clause condition (median µs per compile, contactFields catalog)",
+    med,
+    "ucast guard(filter) + 1 evaluation",
+  );
 }
 
 // 2. A new condition each time, evaluated on 100 contacts.
@@ -67,7 +80,12 @@ const engine = createSegmatch({ fields });
     $and: [
       { field: `properties.p${i % 500}`, operator: "eq", value: `v${i}` },
       { field: "status", operator: "ne", value: `S${i % 7}` },
-      { $or: [{ field: `f${i % 300}`, operator: "gt", value: i % 50 }, { field: "country", operator: "in", value: ["NG", `C${i}`] }] },
+      {
+        $or: [
+          { field: `f${i % 300}`, operator: "gt", value: i % 50 },
+          { field: "country", operator: "in", value: ["NG", `C${i}`] },
+        ],
+      },
     ],
   });
   const filters = Array.from({ length: 3_000 }, (_, i) => toMongoFilter(condition(i)));
@@ -89,5 +107,9 @@ const engine = createSegmatch({ fields });
     3_000,
     7,
   );
-  report("\ncompile a new condition and evaluate it on 100 contacts (median µs per condition)", med, "ucast guard + 100 evaluations");
+  report(
+    "\ncompile a new condition and evaluate it on 100 contacts (median µs per condition)",
+    med,
+    "ucast guard + 100 evaluations",
+  );
 }

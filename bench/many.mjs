@@ -48,11 +48,17 @@ function clause(r) {
     }
     case 4: {
       const v = Math.floor(r() * 400);
-      return [{ field: "properties.lifetime_value", operator: "gt", value: v }, `(c.properties != null && c.properties.lifetime_value > ${v})`];
+      return [
+        { field: "properties.lifetime_value", operator: "gt", value: v },
+        `(c.properties != null && c.properties.lifetime_value > ${v})`,
+      ];
     }
     case 5: {
       const v = pick(PLANS);
-      return [{ field: "properties.plan", operator: "eq", value: v }, `(c.properties != null && c.properties.plan === ${j(v)})`];
+      return [
+        { field: "properties.plan", operator: "eq", value: v },
+        `(c.properties != null && c.properties.plan === ${j(v)})`,
+      ];
     }
     case 6: {
       const v = pick(TOPICS);
@@ -60,17 +66,26 @@ function clause(r) {
     }
     case 7: {
       const v = pick(["gmail", "yahoo", "acme", "kibamail", "proton"]);
-      return [{ field: "email", operator: "contains", value: v }, `(typeof c.email === "string" && c.email.includes(${j(v)}))`];
+      return [
+        { field: "email", operator: "contains", value: v },
+        `(typeof c.email === "string" && c.email.includes(${j(v)}))`,
+      ];
     }
     case 8:
       return [{ field: "phone", operator: "exists", value: r() < 0.5 }, null];
     case 9: {
       const v = pick(NAMES).slice(0, 2);
-      return [{ field: "firstName", operator: "startsWith", value: v }, `(typeof c.firstName === "string" && c.firstName.startsWith(${j(v)}))`];
+      return [
+        { field: "firstName", operator: "startsWith", value: v },
+        `(typeof c.firstName === "string" && c.firstName.startsWith(${j(v)}))`,
+      ];
     }
     case 10: {
       const v = Math.floor(r() * 10);
-      return [{ field: "properties.orders", operator: "lt", value: v }, `(c.properties != null && c.properties.orders < ${v})`];
+      return [
+        { field: "properties.orders", operator: "lt", value: v },
+        `(c.properties != null && c.properties.orders < ${v})`,
+      ];
     }
     default: {
       const v = pick(TOPICS);
@@ -144,11 +159,20 @@ function segments(count, seed, sets) {
       if (round >= 2) samples[name].push(((now() - t) * 1e6) / (CONTACTS.length * SEGS.length));
     }
   }
-  if (new Set(Object.values(results)).size !== 1) throw new Error(`the contenders disagree: ${JSON.stringify(results)}`);
+  if (new Set(Object.values(results)).size !== 1)
+    throw new Error(`the contenders disagree: ${JSON.stringify(results)}`);
   const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const hw = med["hand-written per-segment functions"];
-  console.log(`index.match: ${SEGS.length.toLocaleString("en-US")} distinct segments × ${CONTACTS.length.toLocaleString("en-US")} contacts (median ns per segment per contact, 5 rounds; ${results["index.match (shared leaves)"]} memberships, all equal)`);
-  console.table(Object.entries(med).map(([name, ns]) => ({ contender: name, "ns/segment": fmt(ns), "vs hand-written": `${fmt(ns / hw)}x` })));
+  console.log(
+    `index.match: ${SEGS.length.toLocaleString("en-US")} distinct segments × ${CONTACTS.length.toLocaleString("en-US")} contacts (median ns per segment per contact, 5 rounds; ${results["index.match (shared leaves)"]} memberships, all equal)`,
+  );
+  console.table(
+    Object.entries(med).map(([name, ns]) => ({
+      contender: name,
+      "ns/segment": fmt(ns),
+      "vs hand-written": `${fmt(ns / hw)}x`,
+    })),
+  );
 }
 
 // 2. Registering 100,000 distinct segments.
@@ -171,8 +195,17 @@ function segments(count, seed, sets) {
     rows.push({ ms, bytes, firstMatch, size: index.size });
   }
   const m = (k) => median(rows.map((r) => r[k]));
-  console.log(`\nregistering ${SEGS.length.toLocaleString("en-US")} distinct segments in one index (median of 3${globalThis.gc ? "" : "; run with --expose-gc for the heap figure"})`);
-  console.table([{ "register ms": fmt(m("ms")), "heap bytes/segment": globalThis.gc ? fmt(m("bytes")) : "n/a", "first match ms": fmt(m("firstMatch")), goal: "≤ 2,000 ms, ≤ 2,048 B" }]);
+  console.log(
+    `\nregistering ${SEGS.length.toLocaleString("en-US")} distinct segments in one index (median of 3${globalThis.gc ? "" : "; run with --expose-gc for the heap figure"})`,
+  );
+  console.table([
+    {
+      "register ms": fmt(m("ms")),
+      "heap bytes/segment": globalThis.gc ? fmt(m("bytes")) : "n/a",
+      "first match ms": fmt(m("firstMatch")),
+      goal: "≤ 2,000 ms, ≤ 2,048 B",
+    },
+  ]);
 }
 
 // 3. countMembersMany: 100 segments over 1,000,000 contacts, vs one fused hand-written loop.
@@ -181,7 +214,10 @@ function segments(count, seed, sets) {
   const SEGS = segments(100, 9, sets);
   const CONTACTS = [...sampleContacts(1_000_000, 12)];
   // eslint-disable-next-line no-new-func -- the fused baseline is one loop with every segment inline
-  const fused = new Function("s", `return (contacts) => { const n = new Array(${SEGS.length}).fill(0); for (let i = 0; i < contacts.length; i++) { const c = contacts[i];\n${SEGS.map(({ source }, k) => `if (${source}) n[${k}]++;`).join("\n")}\n} return n; };`)(sets);
+  const fused = new Function(
+    "s",
+    `return (contacts) => { const n = new Array(${SEGS.length}).fill(0); for (let i = 0; i < contacts.length; i++) { const c = contacts[i];\n${SEGS.map(({ source }, k) => `if (${source}) n[${k}]++;`).join("\n")}\n} return n; };`,
+  )(sets);
   const engine = createSegmatch();
   const bySeg = Object.fromEntries(SEGS.map(({ condition }, i) => [`s${i}`, condition]));
   const contenders = {
@@ -197,9 +233,18 @@ function segments(count, seed, sets) {
       if (round >= 2) samples[name].push(now() - t);
     }
   }
-  if (results["one fused hand-written loop"] !== results.countMembersMany) throw new Error("countMembersMany disagrees with the hand-written loop");
+  if (results["one fused hand-written loop"] !== results.countMembersMany)
+    throw new Error("countMembersMany disagrees with the hand-written loop");
   const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const hw = med["one fused hand-written loop"];
-  console.log(`\ncountMembersMany: ${SEGS.length} segments over ${CONTACTS.length.toLocaleString("en-US")} contacts (median ms of 3 rounds; counts equal)`);
-  console.table(Object.entries(med).map(([name, ms]) => ({ contender: name, "median ms": fmt(ms), "vs hand-written": `${fmt(ms / hw)}x` })));
+  console.log(
+    `\ncountMembersMany: ${SEGS.length} segments over ${CONTACTS.length.toLocaleString("en-US")} contacts (median ms of 3 rounds; counts equal)`,
+  );
+  console.table(
+    Object.entries(med).map(([name, ms]) => ({
+      contender: name,
+      "median ms": fmt(ms),
+      "vs hand-written": `${fmt(ms / hw)}x`,
+    })),
+  );
 }

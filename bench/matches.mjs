@@ -11,7 +11,13 @@ const DOCS = [...sampleContacts(20_000, 7)];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
 /** The same contacts with topics stored as records ({ topicId, status }), for the records layout. */
-const RECORD_DOCS = DOCS.map((d) => ({ ...d, topics: [...d.topics.map((topicId) => ({ topicId, status: "SUBSCRIBED" })), { topicId: "promotions", status: "UNSUBSCRIBED" }] }));
+const RECORD_DOCS = DOCS.map((d) => ({
+  ...d,
+  topics: [
+    ...d.topics.map((topicId) => ({ topicId, status: "SUBSCRIBED" })),
+    { topicId: "promotions", status: "UNSUBSCRIBED" },
+  ],
+}));
 
 const CASES = [
   {
@@ -28,8 +34,13 @@ const CASES = [
     hand: (() => {
       const countries = new Set(["US", "CA", "GB"]);
       return (d) =>
-        countries.has(d.country) && d.status === "SUBSCRIBED" && typeof d.age === "number" && d.age >= 18 &&
-        typeof d.email === "string" && d.email.endsWith("@gmail.com") && d.city !== "Paris";
+        countries.has(d.country) &&
+        d.status === "SUBSCRIBED" &&
+        typeof d.age === "number" &&
+        d.age >= 18 &&
+        typeof d.email === "string" &&
+        d.email.endsWith("@gmail.com") &&
+        d.city !== "Paris";
     })(),
   },
   {
@@ -42,7 +53,12 @@ const CASES = [
     },
     hand: (d) => {
       const t = d.topics;
-      return Array.isArray(t) && (t.includes("product-news") || t.includes("changelog")) && !t.includes("partners") && d.status === "SUBSCRIBED";
+      return (
+        Array.isArray(t) &&
+        (t.includes("product-news") || t.includes("changelog")) &&
+        !t.includes("partners") &&
+        d.status === "SUBSCRIBED"
+      );
     },
   },
   {
@@ -58,7 +74,15 @@ const CASES = [
       const plans = new Set(["pro", "enterprise"]);
       return (d) => {
         const p = d.properties;
-        return p !== undefined && p !== null && plans.has(p.plan) && typeof p.lifetime_value === "number" && p.lifetime_value >= 100 && typeof p.orders === "number" && p.orders > 2;
+        return (
+          p !== undefined &&
+          p !== null &&
+          plans.has(p.plan) &&
+          typeof p.lifetime_value === "number" &&
+          p.lifetime_value >= 100 &&
+          typeof p.orders === "number" &&
+          p.orders > 2
+        );
       };
     })(),
   },
@@ -66,11 +90,23 @@ const CASES = [
     name: "records topic layout",
     options: { topics: { layout: "records" } },
     docs: RECORD_DOCS,
-    condition: { $and: [{ subscribedToTopic: ["product-news", "events"] }, { field: "status", operator: "eq", value: "SUBSCRIBED" }] },
+    condition: {
+      $and: [
+        { subscribedToTopic: ["product-news", "events"] },
+        { field: "status", operator: "eq", value: "SUBSCRIBED" },
+      ],
+    },
     hand: (d) => {
       const t = d.topics;
       if (d.status !== "SUBSCRIBED" || !Array.isArray(t)) return false;
-      for (const r of t) if (r !== null && typeof r === "object" && (r.topicId === "product-news" || r.topicId === "events") && r.status === "SUBSCRIBED") return true;
+      for (const r of t)
+        if (
+          r !== null &&
+          typeof r === "object" &&
+          (r.topicId === "product-news" || r.topicId === "events") &&
+          r.status === "SUBSCRIBED"
+        )
+          return true;
       return false;
     },
   },
@@ -78,7 +114,11 @@ const CASES = [
     name: "wide $or of 20 clauses",
     condition: {
       $or: [
-        ...["NG", "KE", "GH", "ZA", "IN", "BR", "AU", "NL"].map((value) => ({ field: "country", operator: "eq", value })),
+        ...["NG", "KE", "GH", "ZA", "IN", "BR", "AU", "NL"].map((value) => ({
+          field: "country",
+          operator: "eq",
+          value,
+        })),
         ...["Lagos", "Nairobi", "Accra", "Mumbai"].map((value) => ({ field: "city", operator: "eq", value })),
         { field: "properties.plan", operator: "eq", value: "enterprise" },
         { field: "properties.lifetime_value", operator: "gt", value: 450 },
@@ -95,9 +135,20 @@ const CASES = [
       const city = d.city;
       const p = d.properties;
       return (
-        c === "NG" || c === "KE" || c === "GH" || c === "ZA" || c === "IN" || c === "BR" || c === "AU" || c === "NL" ||
-        city === "Lagos" || city === "Nairobi" || city === "Accra" || city === "Mumbai" ||
-        (p !== undefined && (p.plan === "enterprise" || (typeof p.lifetime_value === "number" && p.lifetime_value > 450))) ||
+        c === "NG" ||
+        c === "KE" ||
+        c === "GH" ||
+        c === "ZA" ||
+        c === "IN" ||
+        c === "BR" ||
+        c === "AU" ||
+        c === "NL" ||
+        city === "Lagos" ||
+        city === "Nairobi" ||
+        city === "Accra" ||
+        city === "Mumbai" ||
+        (p !== undefined &&
+          (p.plan === "enterprise" || (typeof p.lifetime_value === "number" && p.lifetime_value > 450))) ||
         (Array.isArray(d.tags) && d.tags.includes("vip")) ||
         (typeof d.email === "string" && d.email.includes("kibamail")) ||
         (typeof d.age === "number" && d.age < 18) ||
@@ -125,7 +176,9 @@ function timer(fn, docs) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => x.toFixed(x < 10 ? 2 : 1);
 
-console.log(`matches(): ${DOCS.length} contacts, ${ROUNDS} interleaved rounds, median ns per document (lower is better)\n`);
+console.log(
+  `matches(): ${DOCS.length} contacts, ${ROUNDS} interleaved rounds, median ns per document (lower is better)\n`,
+);
 const rows = [];
 for (const c of CASES) {
   const compiled = compileCondition(c.condition, c.options);

@@ -12,12 +12,22 @@ const now = () => Number(process.hrtime.bigint()) / 1e3; // µs
 
 const engine = createSegmatch({
   fields: {
-    email: { type: "string" }, country: { type: "string" }, age: { type: "number" },
-    status: { type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"] },
+    email: { type: "string" },
+    country: { type: "string" },
+    age: { type: "number" },
+    status: {
+      type: "enum",
+      values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
+    },
     ltv: { type: "number", path: "properties.lifetime_value" },
   },
   topics: { layout: "records" },
-  sql: { table: "c", id: "id", columns: { ltv: "propertyFloat0" }, topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } },
+  sql: {
+    table: "c",
+    id: "id",
+    columns: { ltv: "propertyFloat0" },
+    topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" },
+  },
 });
 const condition = {
   $and: [
@@ -32,7 +42,10 @@ const condition = {
 {
   const samples = { "engine.toMongoFilter": [], "engine.toSql": [] };
   for (let round = 0; round < 9; round++) {
-    for (const [name, fn] of [["engine.toMongoFilter", () => engine.toMongoFilter(condition)], ["engine.toSql", () => engine.toSql(condition)]]) {
+    for (const [name, fn] of [
+      ["engine.toMongoFilter", () => engine.toMongoFilter(condition)],
+      ["engine.toSql", () => engine.toSql(condition)],
+    ]) {
       const t = now();
       for (let i = 0; i < 5_000; i++) fn();
       if (round >= 2) samples[name].push((now() - t) / 5_000);
@@ -40,13 +53,24 @@ const condition = {
   }
   const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   console.log("compiling the same 5-clause condition (median µs per call)");
-  console.table(Object.entries(med).map(([name, us]) => ({ contender: name, "µs": us.toFixed(2), "vs toMongoFilter": `${(us / med["engine.toMongoFilter"]).toFixed(2)}x` })));
+  console.table(
+    Object.entries(med).map(([name, us]) => ({
+      contender: name,
+      µs: us.toFixed(2),
+      "vs toMongoFilter": `${(us / med["engine.toMongoFilter"]).toFixed(2)}x`,
+    })),
+  );
 }
 
 {
-  const CONTACTS = [...sampleContacts(100_000, 42)].map((c) => ({ ...c, topics: c.topics.map((topicId) => ({ topicId, status: "SUBSCRIBED" })) }));
+  const CONTACTS = [...sampleContacts(100_000, 42)].map((c) => ({
+    ...c,
+    topics: c.topics.map((topicId) => ({ topicId, status: "SUBSCRIBED" })),
+  }));
   const db = new PGlite();
-  await db.exec(`CREATE TABLE contacts (id text PRIMARY KEY, email text, country text, age double precision, status text, "propertyFloat0" double precision);`);
+  await db.exec(
+    `CREATE TABLE contacts (id text PRIMARY KEY, email text, country text, age double precision, status text, "propertyFloat0" double precision);`,
+  );
   for (let i = 0; i < CONTACTS.length; i += 2_000) {
     const batch = CONTACTS.slice(i, i + 2_000);
     await db.query(
@@ -71,6 +95,8 @@ const condition = {
   }
   await db.close();
   const med = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
-  console.log(`\ncounting ${CONTACTS.length.toLocaleString("en-US")} contacts (median ms of 5 rounds; counts ${JSON.stringify(counts)}, equal)`);
+  console.log(
+    `\ncounting ${CONTACTS.length.toLocaleString("en-US")} contacts (median ms of 5 rounds; counts ${JSON.stringify(counts)}, equal)`,
+  );
   console.table(Object.entries(med).map(([name, ms]) => ({ contender: name, "median ms": ms.toFixed(1) })));
 }

@@ -28,20 +28,56 @@ const LIST = Math.min(DEFAULT_LIMITS.maxListLength, DEFAULT_LIMITS.maxNodes - 5)
 const maxLeaves = Math.floor((DEFAULT_LIMITS.maxNodes - 2) / 4); // each field condition is 4 JSON values
 
 const CASES = [
-  { name: "250 leaves on a 2,048-segment path", condition: leaves(250, () => ({ field: PATH, operator: "eq", value: 7 })), docs: [deepDoc, arrayDoc, {}] },
-  { name: "250 mixed leaves on a 2,048-segment path", condition: { $or: Array.from({ length: 250 }, (_, i) => ({ field: PATH, operator: ["gt", "ne", "in", "exists", "contains"][i % 5], value: [i, i, [i, `${i}`], i % 2 === 0, `${i}`][i % 5] })) }, docs: [deepDoc, arrayDoc, {}] },
-  { name: `${maxLeaves} leaves on distinct fields`, condition: leaves(maxLeaves, (i) => ({ field: `f${i}.g${i % 7}`, operator: "ne", value: i })), docs: [{ f1: { g1: 1 } }, {}] },
-  { name: `an in list of ${LIST} strings`, condition: { field: "a", operator: "in", value: Array.from({ length: LIST }, (_, i) => `v${i}`) }, docs: [{ a: `v${LIST - 1}` }, { a: 5 }] },
+  {
+    name: "250 leaves on a 2,048-segment path",
+    condition: leaves(250, () => ({ field: PATH, operator: "eq", value: 7 })),
+    docs: [deepDoc, arrayDoc, {}],
+  },
+  {
+    name: "250 mixed leaves on a 2,048-segment path",
+    condition: {
+      $or: Array.from({ length: 250 }, (_, i) => ({
+        field: PATH,
+        operator: ["gt", "ne", "in", "exists", "contains"][i % 5],
+        value: [i, i, [i, `${i}`], i % 2 === 0, `${i}`][i % 5],
+      })),
+    },
+    docs: [deepDoc, arrayDoc, {}],
+  },
+  {
+    name: `${maxLeaves} leaves on distinct fields`,
+    condition: leaves(maxLeaves, (i) => ({ field: `f${i}.g${i % 7}`, operator: "ne", value: i })),
+    docs: [{ f1: { g1: 1 } }, {}],
+  },
+  {
+    name: `an in list of ${LIST} strings`,
+    condition: { field: "a", operator: "in", value: Array.from({ length: LIST }, (_, i) => `v${i}`) },
+    docs: [{ a: `v${LIST - 1}` }, { a: 5 }],
+  },
   {
     name: `depth ${DEFAULT_LIMITS.maxDepth}, alternating $and/$or/$not`,
     condition: (() => {
       let c = { field: PATH, operator: "ne", value: 1 };
-      for (let d = DEFAULT_LIMITS.maxDepth - 1; d >= 1; d--) c = d % 3 === 0 ? { $not: c } : d % 3 === 1 ? { $and: [c, { field: "x", operator: "exists", value: false }] } : { $or: [c, { subscribedToTopic: ["t"] }] };
+      for (let d = DEFAULT_LIMITS.maxDepth - 1; d >= 1; d--)
+        c =
+          d % 3 === 0
+            ? { $not: c }
+            : d % 3 === 1
+              ? { $and: [c, { field: "x", operator: "exists", value: false }] }
+              : { $or: [c, { subscribedToTopic: ["t"] }] };
       return c;
     })(),
     docs: [deepDoc, {}],
   },
-  { name: "250 longest contains on a long path", condition: leaves(250, (i) => ({ field: PATH, operator: "contains", value: `${i}`.padEnd(DEFAULT_LIMITS.maxStringLength, "x") })), docs: [nested(2_048, "y"), {}] },
+  {
+    name: "250 longest contains on a long path",
+    condition: leaves(250, (i) => ({
+      field: PATH,
+      operator: "contains",
+      value: `${i}`.padEnd(DEFAULT_LIMITS.maxStringLength, "x"),
+    })),
+    docs: [nested(2_048, "y"), {}],
+  },
 ];
 
 function heapMB() {
@@ -73,13 +109,23 @@ for (const { name, condition, docs } of CASES) {
     hot.push(slowest);
     const during = process.memoryUsage().heapUsed / 2 ** 20;
     t = now();
-    countMembersMany({ s: compiled }, Array.from({ length: 300 }, (_, i) => docs[i % docs.length]));
+    countMembersMany(
+      { s: compiled },
+      Array.from({ length: 300 }, (_, i) => docs[i % docs.length]),
+    );
     bulk.push(now() - t);
     peak = Math.max(peak, process.memoryUsage().heapUsed / 2 ** 20 - before, during - before);
     kept = Math.max(kept, heapMB() - before);
     if (compiled.matches(docs[0]) !== compiled.matches(docs[0])) throw new Error("unstable answer");
   }
-  const row = { input: name, "compile + first evaluation (ms)": median(first), "slowest of 1,200 calls (ms)": median(hot), "countMembersMany, per contact (ms)": median(bulk) / 300, "kept (MB)": kept, "peak (MB)": peak };
+  const row = {
+    input: name,
+    "compile + first evaluation (ms)": median(first),
+    "slowest of 1,200 calls (ms)": median(hot),
+    "countMembersMany, per contact (ms)": median(bulk) / 300,
+    "kept (MB)": kept,
+    "peak (MB)": peak,
+  };
   const over = [
     row["compile + first evaluation (ms)"] > TIME_MS && "compile + first evaluation",
     row["slowest of 1,200 calls (ms)"] > TIME_MS && "turning hot",
@@ -89,9 +135,13 @@ for (const { name, condition, docs } of CASES) {
     failed++;
     console.error(`FAILED: ${name}: over ${TIME_MS} ms / ${HEAP_MB} MB in ${over.join(", ")}`);
   }
-  rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" ? v.toFixed(v < 1 ? 3 : 1) : v])));
+  rows.push(
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "number" ? v.toFixed(v < 1 ? 3 : 1) : v])),
+  );
 }
-console.log(`worst inputs inside the default limits (goal: each step under ${TIME_MS} ms and ${HEAP_MB} MB; medians of 5 runs)`);
+console.log(
+  `worst inputs inside the default limits (goal: each step under ${TIME_MS} ms and ${HEAP_MB} MB; medians of 5 runs)`,
+);
 console.table(rows);
 if (failed > 0) {
   console.error(`${failed} input(s) over the bound`);

@@ -16,7 +16,17 @@ export function rng(seed) {
 const COUNTRIES = ["US", "US", "US", "GB", "CA", "DE", "FR", "NG", "KE", "IN", "BR", "AU", "NL", "ES", "GH", "ZA"];
 const CITIES = ["Lagos", "Nairobi", "London", "Paris", "Berlin", "Toronto", "Austin", "Mumbai", "Accra", "Sydney"];
 const DOMAINS = ["gmail.com", "gmail.com", "yahoo.com", "outlook.com", "acme.io", "kibamail.com", "proton.me"];
-const STATUSES = ["SUBSCRIBED", "SUBSCRIBED", "SUBSCRIBED", "SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"];
+const STATUSES = [
+  "SUBSCRIBED",
+  "SUBSCRIBED",
+  "SUBSCRIBED",
+  "SUBSCRIBED",
+  "UNCONFIRMED",
+  "UNSUBSCRIBED",
+  "BOUNCED",
+  "COMPLAINED",
+  "ARCHIVED",
+];
 const FIRST = ["Ada", "Chinedu", "Amara", "Liam", "Noah", "Emma", "Zara", "Kofi", "Mia", "Wanjiru", "Ravi", "Lucas"];
 const PLANS = ["free", "free", "starter", "pro", "enterprise"];
 export const TOPICS = ["product-news", "weekly-digest", "promotions", "events", "changelog", "partners"];

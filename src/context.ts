@@ -44,7 +44,8 @@ export class Context {
   /** The context of one call whose condition arguments are `conditions` (see the rule above). */
   call(...conditions: readonly unknown[]): Context {
     if (this.given) return this;
-    for (const condition of conditions) if (isCompiled(condition)) return new Context(compiledOptions(condition), true, true);
+    for (const condition of conditions)
+      if (isCompiled(condition)) return new Context(compiledOptions(condition), true, true);
     return this;
   }
 
@@ -84,7 +85,9 @@ export class Context {
       return run();
     } catch (error) {
       // A foreign condition's issue already names its argument.
-      throw error instanceof ConditionError && error.issues[0]?.code !== "foreign_condition" ? underPath(error, at) : error;
+      throw error instanceof ConditionError && error.issues[0]?.code !== "foreign_condition"
+        ? underPath(error, at)
+        : error;
     }
   }
 }
@@ -97,15 +100,27 @@ let DEFAULT: Context | undefined;
  * `undefined` when none is given (a key given as `undefined` is one left out), so that a
  * compiled condition is then taken as it was made.
  */
-export function splitOptions<K extends string>(options: unknown, own: readonly K[]): { own: { readonly [P in K]?: unknown } | undefined; conditions: ConditionOptions | undefined } {
+export function splitOptions<K extends string>(
+  options: unknown,
+  own: readonly K[],
+): { own: { readonly [P in K]?: unknown } | undefined; conditions: ConditionOptions | undefined } {
   if (options === undefined) return { own: undefined, conditions: undefined };
   return readArgument(["options"], () => {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object", received: describe(options) })]);
+      throw new ConditionError([
+        issue(["options"], {
+          code: "invalid_options",
+          reason: "option_value",
+          option: "",
+          expected: "an object",
+          received: describe(options),
+        }),
+      ]);
     }
     const mine: Record<string, unknown> = {};
     const rest: Record<string, unknown> = {};
-    for (const key of Object.keys(options)) ((own as readonly string[]).includes(key) ? mine : rest)[key] = (options as Record<string, unknown>)[key];
+    for (const key of Object.keys(options))
+      ((own as readonly string[]).includes(key) ? mine : rest)[key] = (options as Record<string, unknown>)[key];
     // Condition options given only as undefined are none (as Context.of reads them); an unknown key is given, to be refused.
     const given = Object.keys(rest).some((key) => rest[key] !== undefined || !OPTION_KEYS.includes(key));
     return { own: mine as { readonly [P in K]?: unknown }, conditions: given ? (rest as ConditionOptions) : undefined };
@@ -113,11 +128,22 @@ export function splitOptions<K extends string>(options: unknown, own: readonly K
 }
 
 /** An engine method's options: only the operation's own keys; condition options belong to createSegmatch. */
-export function ownOptions<K extends string>(options: unknown, own: readonly K[]): { readonly [P in K]?: unknown } | undefined {
+export function ownOptions<K extends string>(
+  options: unknown,
+  own: readonly K[],
+): { readonly [P in K]?: unknown } | undefined {
   const split = splitOptions(options, own);
   if (split.conditions !== undefined) {
     const keys = Object.keys(split.conditions);
-    throw new ConditionError(keys.map((key) => issue(["options", key], { code: "invalid_options", reason: "engine_option", received: JSON.stringify(key.slice(0, 100)) })));
+    throw new ConditionError(
+      keys.map((key) =>
+        issue(["options", key], {
+          code: "invalid_options",
+          reason: "engine_option",
+          received: JSON.stringify(key.slice(0, 100)),
+        }),
+      ),
+    );
   }
   return split.own;
 }

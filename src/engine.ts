@@ -13,11 +13,24 @@ import * as op from "./operations.js";
 import type { ConditionOptions } from "./options.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import * as membership from "./segments/membership.js";
-import type { EngineDiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
+import type {
+  EngineDiffOptions,
+  MembershipChangeFilters,
+  MembershipDiff,
+  SegmentConditions,
+} from "./segments/membership.js";
 import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
-import type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate } from "./segments/segment.js";
+import type {
+  EngineCreateOptions,
+  EnginePreviewOptions,
+  EngineUpdateOptions,
+  Segment,
+  SegmentBody,
+  SegmentPreview,
+  SegmentUpdate,
+} from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
 
@@ -46,13 +59,33 @@ export interface Segmatch {
   describeFields(): readonly FieldDescription[];
   countMembers<C extends Contacts>(condition: unknown, contacts: C): Counted<C, number>;
   countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C): Counted<C, Record<string, number>>;
-  diffMembership<C extends Contacts>(before: unknown, after: unknown, contacts: C, options?: EngineDiffOptions<ContactOf<C>>): Counted<C, MembershipDiff>;
+  diffMembership<C extends Contacts>(
+    before: unknown,
+    after: unknown,
+    contacts: C,
+    options?: EngineDiffOptions<ContactOf<C>>,
+  ): Counted<C, MembershipDiff>;
   membershipChangeFilters(before: unknown, after: unknown): MembershipChangeFilters;
-  membershipChangeSql(before: unknown, after: unknown): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
+  membershipChangeSql(
+    before: unknown,
+    after: unknown,
+  ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   createSegmentIndex(): SegmentIndex;
-  createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: EngineCreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment>;
-  updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: EngineUpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate>;
-  previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: EnginePreviewOptions<ContactOf<C>>): Counted<C, SegmentPreview>;
+  createSegment<C extends Contacts | undefined = undefined>(
+    body: SegmentBody | unknown,
+    options: EngineCreateOptions & { readonly contacts?: C | undefined },
+  ): Counted<C, Segment>;
+  updateSegment<C extends Contacts | undefined = undefined>(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    options?: EngineUpdateOptions & { readonly contacts?: C | undefined },
+  ): Counted<C, SegmentUpdate>;
+  previewSegmentUpdate<C extends Contacts>(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    contacts: C,
+    options?: EnginePreviewOptions<ContactOf<C>>,
+  ): Counted<C, SegmentPreview>;
 }
 
 /** Methods are fields holding arrow functions, so that `const { compileCondition } = engine` works too. */
@@ -81,19 +114,48 @@ class Engine implements Segmatch {
   readonly fromMongoQuery = (filter: unknown): Condition => op.fromMongoQuery(this.#ctx, filter);
   readonly conditionJsonSchema = (): Record<string, unknown> => op.conditionJsonSchema(this.#ctx);
   readonly describeFields = (): readonly FieldDescription[] => op.describeFields(this.#ctx);
-  readonly countMembers = <C extends Contacts>(condition: unknown, contacts: C) => membership.countMembers(this.#ctx, condition, contacts) as Counted<C, number>;
-  readonly countMembersMany = <C extends Contacts>(segments: SegmentConditions, contacts: C) => membership.countMembersMany(this.#ctx, segments, contacts) as Counted<C, Record<string, number>>;
-  readonly diffMembership = <C extends Contacts>(before: unknown, after: unknown, contacts: C, options?: EngineDiffOptions<ContactOf<C>>) =>
-    membership.diffMembership(this.#ctx, before, after, contacts, ownOptions(options, ["id"])) as Counted<C, MembershipDiff>;
-  readonly membershipChangeFilters = (before: unknown, after: unknown): MembershipChangeFilters => membership.membershipChangeFilters(this.#ctx, before, after);
-  readonly membershipChangeSql = (before: unknown, after: unknown) => membership.membershipChangeSql(this.#ctx, before, after);
+  readonly countMembers = <C extends Contacts>(condition: unknown, contacts: C) =>
+    membership.countMembers(this.#ctx, condition, contacts) as Counted<C, number>;
+  readonly countMembersMany = <C extends Contacts>(segments: SegmentConditions, contacts: C) =>
+    membership.countMembersMany(this.#ctx, segments, contacts) as Counted<C, Record<string, number>>;
+  readonly diffMembership = <C extends Contacts>(
+    before: unknown,
+    after: unknown,
+    contacts: C,
+    options?: EngineDiffOptions<ContactOf<C>>,
+  ) =>
+    membership.diffMembership(this.#ctx, before, after, contacts, ownOptions(options, ["id"])) as Counted<
+      C,
+      MembershipDiff
+    >;
+  readonly membershipChangeFilters = (before: unknown, after: unknown): MembershipChangeFilters =>
+    membership.membershipChangeFilters(this.#ctx, before, after);
+  readonly membershipChangeSql = (before: unknown, after: unknown) =>
+    membership.membershipChangeSql(this.#ctx, before, after);
   readonly createSegmentIndex = (): SegmentIndex => index.createSegmentIndex(this.#ctx);
-  readonly createSegment = <C extends Contacts | undefined = undefined>(body: unknown, options: EngineCreateOptions & { readonly contacts?: C | undefined }) =>
-    lifecycle.createSegment(this.#ctx, body, ownOptions(options, ["id", "now", "contacts"])) as Counted<C, Segment>;
-  readonly updateSegment = <C extends Contacts | undefined = undefined>(segment: Segment, body: unknown, options?: EngineUpdateOptions & { readonly contacts?: C | undefined }) =>
-    lifecycle.updateSegment(this.#ctx, segment, body, ownOptions(options, ["now", "contacts"])) as Counted<C, SegmentUpdate>;
-  readonly previewSegmentUpdate = <C extends Contacts>(segment: Segment, body: unknown, contacts: C, options?: EnginePreviewOptions<ContactOf<C>>) =>
-    lifecycle.previewSegmentUpdate(this.#ctx, segment, body, contacts, ownOptions(options, ["now", "id"])) as Counted<C, SegmentPreview>;
+  readonly createSegment = <C extends Contacts | undefined = undefined>(
+    body: unknown,
+    options: EngineCreateOptions & { readonly contacts?: C | undefined },
+  ) => lifecycle.createSegment(this.#ctx, body, ownOptions(options, ["id", "now", "contacts"])) as Counted<C, Segment>;
+  readonly updateSegment = <C extends Contacts | undefined = undefined>(
+    segment: Segment,
+    body: unknown,
+    options?: EngineUpdateOptions & { readonly contacts?: C | undefined },
+  ) =>
+    lifecycle.updateSegment(this.#ctx, segment, body, ownOptions(options, ["now", "contacts"])) as Counted<
+      C,
+      SegmentUpdate
+    >;
+  readonly previewSegmentUpdate = <C extends Contacts>(
+    segment: Segment,
+    body: unknown,
+    contacts: C,
+    options?: EnginePreviewOptions<ContactOf<C>>,
+  ) =>
+    lifecycle.previewSegmentUpdate(this.#ctx, segment, body, contacts, ownOptions(options, ["now", "id"])) as Counted<
+      C,
+      SegmentPreview
+    >;
 }
 
 /** An engine: the options are checked and resolved once, here. */

@@ -92,7 +92,6 @@ export type DateProblem =
 /** Why a name cannot be an SQL identifier (`options.sql`). */
 export type IdentifierProblem = "empty" | "malformed" | "too_long";
 
-
 /** Where a leaf's problem is: `field`, `value` (of `operator`), `subscribedToTopic`, `$and`… */
 export interface LeafData {
   readonly key: string;
@@ -102,7 +101,11 @@ export interface LeafData {
 
 type Received = { readonly received: string };
 type Expected = { readonly expected: string; readonly received: string };
-type Choices = { readonly received: string; readonly allowed: readonly string[]; readonly suggestions: readonly string[] };
+type Choices = {
+  readonly received: string;
+  readonly allowed: readonly string[];
+  readonly suggestions: readonly string[];
+};
 type Bound = { readonly maximum: number; readonly limit: string };
 
 /**
@@ -142,7 +145,11 @@ export interface IssueDataOf {
   readonly unknown_key: { readonly reason: "condition"; readonly mongoSyntax?: boolean } & Choices;
   readonly unknown_shape:
     /** An object mixing shapes: `shapes` in order, `keys` the keys of each that it has. */
-    | { readonly reason: "mixed"; readonly shapes: readonly ("field" | "topic" | "logical")[]; readonly keys: readonly string[] }
+    | {
+        readonly reason: "mixed";
+        readonly shapes: readonly ("field" | "topic" | "logical")[];
+        readonly keys: readonly string[];
+      }
     | { readonly reason: "empty" };
   readonly missing_key: {
     /** `field_condition` (`field`, `operator`, `value`), `body` (a segment body), `segment` (a stored segment), `option` (`options.id`). */
@@ -154,9 +161,21 @@ export interface IssueDataOf {
     /** The value does not suit the operator. */
     | ({ readonly reason: "leaf" } & LeafData & Expected)
     /** With a catalog: the value does not suit the field's type (`enum`: `allowed`, `suggestions`; `number`: `suggestions` holds the number a numeric string spells). */
-    | ({ readonly reason: "field_type"; readonly field: string; readonly type: string; readonly allowed?: readonly string[]; readonly suggestions?: readonly string[] } & Received)
+    | ({
+        readonly reason: "field_type";
+        readonly field: string;
+        readonly type: string;
+        readonly allowed?: readonly string[];
+        readonly suggestions?: readonly string[];
+      } & Received)
     /** A segment's `name` or `description` (`key`) is too long or, trimmed, empty. */
-    | { readonly reason: "text_length"; readonly key: string; readonly size: number; readonly maximum: number; readonly trimmed: boolean }
+    | {
+        readonly reason: "text_length";
+        readonly key: string;
+        readonly size: number;
+        readonly maximum: number;
+        readonly trimmed: boolean;
+      }
     /** A stored segment's field (`key`) is malformed. */
     | ({ readonly reason: "segment_field"; readonly key: string } & Expected)
     /** fromMongoQuery: the filter compares with a value the language cannot (`null` beyond `$eq`/`$ne`, a Date without a date field, an object…). */
@@ -165,7 +184,8 @@ export interface IssueDataOf {
     | ({ readonly reason: "lift_invalid_date" } & Received)
     /** fromMongoQuery: a date field compared with what its storage (`storage`) does not hold. */
     | ({ readonly reason: "lift_date_field"; readonly field: string; readonly storage: string } & Received);
-  readonly null_value: ({ readonly reason: "leaf" } & LeafData) | ({ readonly reason: "logical_list"; readonly key: string } & Expected);
+  readonly null_value:
+    ({ readonly reason: "leaf" } & LeafData) | ({ readonly reason: "logical_list"; readonly key: string } & Expected);
   readonly non_finite_number: LeafData & Received;
   readonly empty_list: LeafData;
   readonly invalid_field: FieldPathData;
@@ -180,7 +200,12 @@ export interface IssueDataOf {
     /** More segments in one call than `segmentsPerCall`. */
     | ({ readonly reason: "segments" } & Bound)
     /** An SQL expression needs placeholders up to `placeholder` (the `size`th), beyond the database's (`database`) bound. */
-    | ({ readonly reason: "parameters"; readonly size: number; readonly placeholder: string; readonly database: string } & Bound);
+    | ({
+        readonly reason: "parameters";
+        readonly size: number;
+        readonly placeholder: string;
+        readonly database: string;
+      } & Bound);
   readonly too_long:
     /** A string, or a key (`reason: "key"`), of `size` characters; a path of `size` keys (`"path"`). */
     | ({ readonly reason: "string" | "key" | "path"; readonly size: number } & Bound)
@@ -195,7 +220,13 @@ export interface IssueDataOf {
   readonly invalid_options:
     | { readonly reason: "unreadable"; readonly thrown: string }
     /** `option` (a dotted name under `options`; `""` for the options themselves) must be `expected`. */
-    | { readonly reason: "option_value"; readonly option: string; readonly expected: string; readonly received?: string; readonly allowed?: readonly string[] }
+    | {
+        readonly reason: "option_value";
+        readonly option: string;
+        readonly expected: string;
+        readonly received?: string;
+        readonly allowed?: readonly string[];
+      }
     /** An unknown key in `scope` (`""`: the options; `limits`, `topics`, `sql`, `sql.topics`). */
     | ({ readonly reason: "unknown_option"; readonly scope: string } & Choices)
     /** A condition option given to an engine's method (they are given once, to createSegmatch). */
@@ -205,7 +236,13 @@ export interface IssueDataOf {
     /** `topics.path` is not a usable document path. */
     | ({ readonly reason: "topics_path" } & FieldPathData)
     /** An identifier of `options.sql` (`option`) cannot be quoted; for a field without a column (`field`), its own name. */
-    | { readonly reason: "sql_identifier"; readonly option: string; readonly field?: string; readonly identifier: IdentifierProblem; readonly maximum?: number }
+    | {
+        readonly reason: "sql_identifier";
+        readonly option: string;
+        readonly field?: string;
+        readonly identifier: IdentifierProblem;
+        readonly maximum?: number;
+      }
     /** `sql.columns` names a field (`field`) the catalog lacks. */
     | { readonly reason: "sql_unknown_field"; readonly field: string }
     /** `sql.topics` does not match `topics.layout`. */
@@ -231,7 +268,12 @@ export interface IssueDataOf {
     | { readonly reason: "text"; readonly key: string; readonly maximum: number };
   readonly unknown_field:
     /** A condition's field: `allowed` for catalogs of up to 100 fields, `known` the catalog's first 20 names (for a hint when none is near). */
-    | ({ readonly reason: "catalog"; readonly suggestions: readonly string[]; readonly allowed?: readonly string[]; readonly known: readonly string[] } & Received)
+    | ({
+        readonly reason: "catalog";
+        readonly suggestions: readonly string[];
+        readonly allowed?: readonly string[];
+        readonly known: readonly string[];
+      } & Received)
     /** fromMongoQuery: no catalog field is stored at the filter's path. */
     | ({ readonly reason: "stored_at" } & Received);
   readonly not_liftable:
@@ -257,7 +299,11 @@ export interface IssueDataOf {
     | { readonly reason: "regex_form"; readonly operator: string; readonly literal: string; readonly pattern: string }
     /** At the topics path, with a catalog: anything but the records layout's topic test. */
     | { readonly reason: "topics_path" };
-  readonly invalid_operator: { readonly field: string; readonly type: string; readonly allowed: readonly string[] } & Received;
+  readonly invalid_operator: {
+    readonly field: string;
+    readonly type: string;
+    readonly allowed: readonly string[];
+  } & Received;
   readonly invalid_date: { readonly field: string; readonly problem: DateProblem; readonly part?: string } & Received;
   readonly duplicate_id: Received;
   readonly foreign_condition: {
@@ -267,7 +313,8 @@ export interface IssueDataOf {
 }
 
 /** The arguments an `invalid_type` issue with `reason: "argument"` names. */
-export type ArgumentName = "body" | "segment" | "contacts" | "segments" | "segment_pair" | "segment_id" | "text" | "path" | "path_key";
+export type ArgumentName =
+  "body" | "segment" | "contacts" | "segments" | "segment_pair" | "segment_id" | "text" | "path" | "path_key";
 
 /** What every issue has. */
 export interface IssueBase {
@@ -300,7 +347,9 @@ export interface IssueBase {
 }
 
 /** One problem: a code, a path, a message, and the code's own data (a union discriminated by `code`, as zod's issues). */
-export type ConditionIssue = { [C in ConditionIssueCode]: IssueBase & { readonly code: C } & IssueDataOf[C] }[ConditionIssueCode];
+export type ConditionIssue = {
+  [C in ConditionIssueCode]: IssueBase & { readonly code: C } & IssueDataOf[C];
+}[ConditionIssueCode];
 
 /** The issue of one code. */
 export type ConditionIssueOf<C extends ConditionIssueCode> = Extract<ConditionIssue, { readonly code: C }>;
@@ -324,11 +373,19 @@ export type IssueDataFor<C extends ConditionIssueCode> = WithoutCode<Extract<Iss
 export function issue(path: ConditionPath, input: IssueInput, chapter?: Chapter): ConditionIssue {
   const content = { ...input, path: [...path] } as IssueContent;
   // Code, path and message first, as a person reads them; then the data.
-  return Object.assign({ code: input.code, path: content.path, message: sentence(content, chapter) }, input) as ConditionIssue;
+  return Object.assign(
+    { code: input.code, path: content.path, message: sentence(content, chapter) },
+    input,
+  ) as ConditionIssue;
 }
 
 /** The same issue at another path, its message written again with `more` (fromMongoQuery's `lifted`). */
-export function reissue(from: ConditionIssue, path: ConditionPath, more: Pick<IssueBase, "lifted"> = {}, chapter?: Chapter): ConditionIssue {
+export function reissue(
+  from: ConditionIssue,
+  path: ConditionPath,
+  more: Pick<IssueBase, "lifted"> = {},
+  chapter?: Chapter,
+): ConditionIssue {
   const input: Record<string, unknown> = { ...from, ...more };
   delete input.message;
   delete input.path;
@@ -370,11 +427,32 @@ export function formatPath(path: ConditionPath): string {
 }
 
 function formatKeys(path: ConditionPath): string {
-  if (!Array.isArray(path)) throw new ConditionError([issue([], { code: "invalid_type", reason: "argument", argument: "path", expected: "a list of keys and indexes", received: describe(path) })]);
-  if (path.length > MAX_PATH_KEYS) throw new ConditionError([issue([], { code: "too_long", reason: "path", size: path.length, maximum: MAX_PATH_KEYS, limit: "pathKeys" })]);
+  if (!Array.isArray(path))
+    throw new ConditionError([
+      issue([], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "path",
+        expected: "a list of keys and indexes",
+        received: describe(path),
+      }),
+    ]);
+  if (path.length > MAX_PATH_KEYS)
+    throw new ConditionError([
+      issue([], { code: "too_long", reason: "path", size: path.length, maximum: MAX_PATH_KEYS, limit: "pathKeys" }),
+    ]);
   for (let i = 0; i < path.length; i++) {
     const key: unknown = path[i];
-    if (typeof key !== "number" && typeof key !== "string") throw new ConditionError([issue([i], { code: "invalid_type", reason: "argument", argument: "path_key", expected: "a string or a number", received: describe(key) })]);
+    if (typeof key !== "number" && typeof key !== "string")
+      throw new ConditionError([
+        issue([i], {
+          code: "invalid_type",
+          reason: "argument",
+          argument: "path_key",
+          expected: "a string or a number",
+          received: describe(key),
+        }),
+      ]);
   }
   return writePath(path);
 }
@@ -398,7 +476,8 @@ function copyIssue(given: unknown): ConditionIssue | undefined {
   try {
     if (typeof given !== "object" || given === null) return undefined;
     const { code, path, message } = given as Record<string, unknown>;
-    if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path) || path.length > MAX_PATH_KEYS) return undefined;
+    if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path) || path.length > MAX_PATH_KEYS)
+      return undefined;
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
     const copy: Record<string, unknown> = { code, path: Object.freeze(keys), message };
@@ -409,7 +488,8 @@ function copyIssue(given: unknown): ConditionIssue | undefined {
       try {
         const value: unknown = (given as Record<string, unknown>)[name];
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") copy[name] = value;
-        else if (Array.isArray(value) && value.length <= 1_000 && value.every((x) => typeof x === "string")) copy[name] = Object.freeze([...(value as string[])]);
+        else if (Array.isArray(value) && value.length <= 1_000 && value.every((x) => typeof x === "string"))
+          copy[name] = Object.freeze([...(value as string[])]);
       } catch {
         // an unreadable data key is dropped; the issue stays
       }
@@ -475,7 +555,12 @@ export class ConditionError extends Error {
 /** Whether `value` is a ConditionError, whichever copy of the package made it. Never throws. */
 export function isConditionError(value: unknown): value is ConditionError {
   try {
-    return typeof value === "object" && value !== null && Object.hasOwn(value, BRAND) && (value as Record<symbol, unknown>)[BRAND] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      Object.hasOwn(value, BRAND) &&
+      (value as Record<symbol, unknown>)[BRAND] === true
+    );
   } catch {
     return false;
   }
@@ -496,7 +581,9 @@ export function readArgument<T>(path: ConditionPath, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof ConditionError) throw error;
-    throw new ConditionError([issue(path, { code: "unreadable_input", reason: "argument", thrown: thrownMessage(error) })]);
+    throw new ConditionError([
+      issue(path, { code: "unreadable_input", reason: "argument", thrown: thrownMessage(error) }),
+    ]);
   }
 }
 
@@ -528,7 +615,9 @@ function describeValue(value: unknown): string {
   const kind = typeof value;
   switch (kind) {
     case "string":
-      return (value as string).length > 40 ? `a string of ${(value as string).length} characters` : JSON.stringify(value);
+      return (value as string).length > 40
+        ? `a string of ${(value as string).length} characters`
+        : JSON.stringify(value);
     case "number":
       return Object.is(value, -0) ? "-0" : String(value);
     case "boolean":
@@ -546,10 +635,14 @@ function describeValue(value: unknown): string {
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) return "an object";
         // segmatch's own objects say what they are, not the name of an internal class.
-        const own: unknown = Object.hasOwn(proto as object, DESCRIBED_AS) ? (proto as Record<string, unknown>)[DESCRIBED_AS] : undefined;
+        const own: unknown = Object.hasOwn(proto as object, DESCRIBED_AS)
+          ? (proto as Record<string, unknown>)[DESCRIBED_AS]
+          : undefined;
         if (typeof own === "string") return own;
         // The class that made it, named by its own prototype's constructor (not one inherited from further up).
-        const ctor: unknown = Object.hasOwn(proto as object, "constructor") ? (proto as { constructor?: unknown }).constructor : undefined;
+        const ctor: unknown = Object.hasOwn(proto as object, "constructor")
+          ? (proto as { constructor?: unknown }).constructor
+          : undefined;
         const name = typeof ctor === "function" ? ctor.name : "";
         return name !== "" && name !== "Object" ? `an instance of ${name}` : "an object with a custom prototype";
       } catch {
@@ -564,7 +657,8 @@ function describeValue(value: unknown): string {
 export function thrownMessage(error: unknown): string {
   try {
     // At most 200 characters: an issue says what was thrown, it does not carry it.
-    if (error instanceof Error && typeof error.message === "string") return error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message;
+    if (error instanceof Error && typeof error.message === "string")
+      return error.message.length > 200 ? `${error.message.slice(0, 200)}…` : error.message;
     return describe(error);
   } catch {
     return "an unreadable error";

@@ -17,12 +17,23 @@ import type { DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentCondi
 import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
-import type { CreateOptions, PreviewOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate, UpdateOptions } from "./segments/segment.js";
+import type {
+  CreateOptions,
+  PreviewOptions,
+  Segment,
+  SegmentBody,
+  SegmentPreview,
+  SegmentUpdate,
+  UpdateOptions,
+} from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
 
 /** Returns a validated, frozen copy of `input`, or throws a {@link ConditionError} listing every issue. */
-export function parseCondition<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): Condition {
+export function parseCondition<const T = unknown>(
+  input: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): Condition {
   return op.parseCondition(Context.of(options), input);
 }
 
@@ -37,17 +48,26 @@ export function safeParseCondition(input: unknown, options?: ConditionOptions): 
 }
 
 /** Validates once; the filter and the predicate are built from the same AST on first use. */
-export function compileCondition<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): CompiledCondition {
+export function compileCondition<const T = unknown>(
+  input: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): CompiledCondition {
   return op.compileCondition(Context.of(options), input);
 }
 
 /** The MongoDB filter alone. */
-export function toMongoFilter<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): MongoFilter {
+export function toMongoFilter<const T = unknown>(
+  input: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): MongoFilter {
   return op.toMongoFilter(Context.of(options), input);
 }
 
 /** The in-memory predicate alone: exactly what MongoDB answers for the filter. */
-export function toPredicate<const T = unknown>(input: ConditionOrCompiled<T>, options?: ConditionOptions): (doc: unknown) => boolean {
+export function toPredicate<const T = unknown>(
+  input: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): (doc: unknown) => boolean {
   return op.toPredicate(Context.of(options), input);
 }
 
@@ -61,12 +81,18 @@ export function toSql<const T = unknown>(condition: ConditionOrCompiled<T>, opti
 }
 
 /** The filter for a change stream's `$match`: field paths under `fullDocument.`, and events without a document (deletes) excluded. */
-export function changeStreamMatch<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): MongoFilter {
+export function changeStreamMatch<const T = unknown>(
+  condition: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): MongoFilter {
   return op.changeStreamMatch(Context.of(options), condition);
 }
 
 /** One English sentence for a condition, in the user's words: field names as written, values as given. */
-export function explainCondition<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): string {
+export function explainCondition<const T = unknown>(
+  condition: ConditionOrCompiled<T>,
+  options?: ConditionOptions,
+): string {
   return op.explainCondition(Context.of(options), condition);
 }
 
@@ -90,28 +116,49 @@ export function describeFields(options?: ConditionOptions): readonly FieldDescri
 }
 
 /** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
-export function countMembers<C extends Contacts>(condition: unknown, contacts: C, options?: ConditionOptions): Counted<C, number> {
+export function countMembers<C extends Contacts>(
+  condition: unknown,
+  contacts: C,
+  options?: ConditionOptions,
+): Counted<C, number> {
   return membership.countMembers(Context.of(options), condition, contacts) as Counted<C, number>;
 }
 
 /** Member counts of many segments, by id, in one pass; the segments share their leaf tests. */
-export function countMembersMany<C extends Contacts>(segments: SegmentConditions, contacts: C, options?: ConditionOptions): Counted<C, Record<string, number>> {
+export function countMembersMany<C extends Contacts>(
+  segments: SegmentConditions,
+  contacts: C,
+  options?: ConditionOptions,
+): Counted<C, Record<string, number>> {
   return membership.countMembersMany(Context.of(options), segments, contacts) as Counted<C, Record<string, number>>;
 }
 
 /** Who enters and who leaves when a segment's conditions change, in one pass; `options.id` gets the source's contact type. */
-export function diffMembership<C extends Contacts>(before: unknown, after: unknown, contacts: C, options?: DiffOptions<ContactOf<C>>): Counted<C, MembershipDiff> {
+export function diffMembership<C extends Contacts>(
+  before: unknown,
+  after: unknown,
+  contacts: C,
+  options?: DiffOptions<ContactOf<C>>,
+): Counted<C, MembershipDiff> {
   const { own, conditions } = splitOptions(options, ["id"]);
   return membership.diffMembership(Context.of(conditions), before, after, contacts, own) as Counted<C, MembershipDiff>;
 }
 
 /** Two MongoDB filters for the same diff inside MongoDB: who would enter, and who would leave. */
-export function membershipChangeFilters(before: unknown, after: unknown, options?: ConditionOptions): MembershipChangeFilters {
+export function membershipChangeFilters(
+  before: unknown,
+  after: unknown,
+  options?: ConditionOptions,
+): MembershipChangeFilters {
   return membership.membershipChangeFilters(Context.of(options), before, after);
 }
 
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
-export function membershipChangeSql(before: unknown, after: unknown, options?: ConditionOptions): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+export function membershipChangeSql(
+  before: unknown,
+  after: unknown,
+  options?: ConditionOptions,
+): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   return membership.membershipChangeSql(Context.of(options), before, after);
 }
 
@@ -121,19 +168,34 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
 }
 
 /** Validates a create body and returns the complete segment. */
-export function createSegment<C extends Contacts | undefined = undefined>(body: SegmentBody | unknown, options: CreateOptions & { readonly contacts?: C | undefined }): Counted<C, Segment> {
+export function createSegment<C extends Contacts | undefined = undefined>(
+  body: SegmentBody | unknown,
+  options: CreateOptions & { readonly contacts?: C | undefined },
+): Counted<C, Segment> {
   const { own, conditions } = splitOptions(options, ["id", "now", "contacts"]);
   return lifecycle.createSegment(Context.of(conditions), body, own) as Counted<C, Segment>;
 }
 
 /** A partial update: only the fields sent change; `memberCount` is recounted when the conditions changed and contacts are given, else `null`. */
-export function updateSegment<C extends Contacts | undefined = undefined>(segment: Segment, body: SegmentBody | unknown, options?: UpdateOptions & { readonly contacts?: C | undefined }): Counted<C, SegmentUpdate> {
+export function updateSegment<C extends Contacts | undefined = undefined>(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  options?: UpdateOptions & { readonly contacts?: C | undefined },
+): Counted<C, SegmentUpdate> {
   const { own, conditions } = splitOptions(options, ["now", "contacts"]);
   return lifecycle.updateSegment(Context.of(conditions), segment, body, own) as Counted<C, SegmentUpdate>;
 }
 
 /** New conditions tried before saving, in one pass over the contacts; changes nothing. */
-export function previewSegmentUpdate<C extends Contacts>(segment: Segment, body: SegmentBody | unknown, contacts: C, options?: PreviewOptions<ContactOf<C>>): Counted<C, SegmentPreview> {
+export function previewSegmentUpdate<C extends Contacts>(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  contacts: C,
+  options?: PreviewOptions<ContactOf<C>>,
+): Counted<C, SegmentPreview> {
   const { own, conditions } = splitOptions(options, ["now", "id"]);
-  return lifecycle.previewSegmentUpdate(Context.of(conditions), segment, body, contacts, own) as Counted<C, SegmentPreview>;
+  return lifecycle.previewSegmentUpdate(Context.of(conditions), segment, body, contacts, own) as Counted<
+    C,
+    SegmentPreview
+  >;
 }

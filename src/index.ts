@@ -24,9 +24,21 @@ export {
   toSql,
   updateSegment,
 } from "./functions.js";
-export type { CompiledCondition, ConditionOrCompiled, SafeParseFailure, SafeParseResult, SafeParseSuccess } from "./compile.js";
+export type {
+  CompiledCondition,
+  ConditionOrCompiled,
+  SafeParseFailure,
+  SafeParseResult,
+  SafeParseSuccess,
+} from "./compile.js";
 export { createSegmatch } from "./engine.js";
-export type { EngineCreateOptions, EngineDiffOptions, EnginePreviewOptions, EngineUpdateOptions, Segmatch } from "./engine.js";
+export type {
+  EngineCreateOptions,
+  EngineDiffOptions,
+  EnginePreviewOptions,
+  EngineUpdateOptions,
+  Segmatch,
+} from "./engine.js";
 export { ConditionError, formatPath, isConditionError } from "./errors.js";
 export type {
   ArgumentName,
@@ -45,7 +57,16 @@ export type {
 } from "./errors.js";
 export { issueMessage } from "./messages.js";
 export { OPERATORS } from "./language/condition.js";
-export type { Condition, ConditionArgument, FieldCondition, ListItem, LogicalOperatorCondition, Operator, Scalar, TopicCondition } from "./language/condition.js";
+export type {
+  Condition,
+  ConditionArgument,
+  FieldCondition,
+  ListItem,
+  LogicalOperatorCondition,
+  Operator,
+  Scalar,
+  TopicCondition,
+} from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
 export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
 export type { SqlOptions } from "./targets/sql/options.js";
@@ -57,7 +78,21 @@ export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
 export type { FieldDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
-export type { ContactId, DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
+export type {
+  ContactId,
+  DiffOptions,
+  MembershipChangeFilters,
+  MembershipDiff,
+  SegmentConditions,
+} from "./segments/membership.js";
 export type { Contacts } from "./segments/contacts.js";
 export type { SegmentIndex } from "./segments/segment-index.js";
-export type { CreateOptions, PreviewOptions, Segment, SegmentBody, SegmentPreview, SegmentUpdate, UpdateOptions } from "./segments/segment.js";
+export type {
+  CreateOptions,
+  PreviewOptions,
+  Segment,
+  SegmentBody,
+  SegmentPreview,
+  SegmentUpdate,
+  UpdateOptions,
+} from "./segments/segment.js";

@@ -4,19 +4,34 @@
  * report data; {@link issueMessage} writes the message from that data alone, so a caller
  * can write its own language from the same data. One "did you mean" rule ({@link meant}).
  */
-import type { ConditionIssueCode, ConditionPath, DateProblem, FieldPathProblem, IdentifierProblem, IssueContent } from "./errors.js";
+import type {
+  ConditionIssueCode,
+  ConditionPath,
+  DateProblem,
+  FieldPathProblem,
+  IdentifierProblem,
+  IssueContent,
+} from "./errors.js";
 import { END_OF_STRING } from "./language/regex.js";
 
 type Of<C extends ConditionIssueCode> = Extract<IssueContent, { readonly code: C }>;
 type Sentence<I> = (issue: I) => string;
 /** A sentence per reason of code `C`, each reading its own reason's data. */
-type ByReason<C extends ConditionIssueCode> = { readonly [R in Of<C>["reason"] & string]: Sentence<WithReason<Of<C>, R>> };
+type ByReason<C extends ConditionIssueCode> = {
+  readonly [R in Of<C>["reason"] & string]: Sentence<WithReason<Of<C>, R>>;
+};
 /** The members of `I` that may have reason `R` (a member may list several reasons with the same data). */
-type WithReason<I, R> = I extends { readonly reason: infer Q } ? (R extends Q ? I & { readonly reason: R } : never) : never;
+type WithReason<I, R> = I extends { readonly reason: infer Q }
+  ? R extends Q
+    ? I & { readonly reason: R }
+    : never
+  : never;
 
 /** ` (did you mean "x"?)` (or `"x" or "y"`), or nothing when there is no suggestion: the one wording. */
 export function meant(suggestions: readonly string[] | undefined): string {
-  return suggestions === undefined || suggestions.length === 0 ? "" : ` (did you mean ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}?)`;
+  return suggestions === undefined || suggestions.length === 0
+    ? ""
+    : ` (did you mean ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}?)`;
 }
 
 /** A path as a person writes it (`$and[1].operator`), for keys already known to be strings and numbers. */
@@ -32,14 +47,20 @@ export function writePath(path: ConditionPath): string {
 
 const list = (values: readonly string[] | undefined): string => (values ?? []).join(", ");
 /** A table's own entry for `key` (never one inherited from Object.prototype, whatever an issue holds). */
-const own = <T>(table: { readonly [key: string]: T }, key: unknown): T | undefined => (typeof key === "string" && Object.hasOwn(table, key) ? table[key] : undefined);
+const own = <T>(table: { readonly [key: string]: T }, key: unknown): T | undefined =>
+  typeof key === "string" && Object.hasOwn(table, key) ? table[key] : undefined;
 const quote = (text: string, max = 100): string => JSON.stringify(text.slice(0, max));
 /** The part of a leaf a sentence is about: `field`, `subscribedToTopic`, `the value of "in"`. */
-const leaf = (i: { readonly key: string; readonly operator?: string }): string => (i.key === "value" && i.operator !== undefined ? `the value of "${i.operator}"` : i.key);
+const leaf = (i: { readonly key: string; readonly operator?: string }): string =>
+  i.key === "value" && i.operator !== undefined ? `the value of "${i.operator}"` : i.key;
 /** A key that is not one of `allowed`: the nearest ones, or all of them. */
-const unknown = (i: { readonly received: string; readonly allowed: readonly string[]; readonly suggestions: readonly string[] }): string =>
-  `${i.received}${meant(i.suggestions) || ` (expected ${list(i.allowed)})`}`;
-const mustBe = (subject: string, expected: string, received: string | undefined): string => `${subject} must be ${expected}${received === undefined ? "" : `, not ${received}`}`;
+const unknown = (i: {
+  readonly received: string;
+  readonly allowed: readonly string[];
+  readonly suggestions: readonly string[];
+}): string => `${i.received}${meant(i.suggestions) || ` (expected ${list(i.allowed)})`}`;
+const mustBe = (subject: string, expected: string, received: string | undefined): string =>
+  `${subject} must be ${expected}${received === undefined ? "" : `, not ${received}`}`;
 const logicalList = (i: { readonly key: string; readonly received: string }): string =>
   `${i.key} must be a non-empty list of conditions, not ${i.received}${i.received === "an object" ? ` (wrap a single condition in a list: {"${i.key}": [ … ]})` : ""}`;
 
@@ -48,11 +69,17 @@ const FIELD_PATH: { readonly [P in FieldPathProblem]: (name: string, segment: st
   nul: () => "field name must not contain a NUL character",
   lone_surrogate: () => "field name must be well-formed Unicode (it has a lone surrogate)",
   empty_segment: (name) => `field name "${name}" has an empty path segment`,
-  operator_segment: (name) => `field name "${name}" has a segment starting with "$", which MongoDB reads as an operator`,
+  operator_segment: (name) =>
+    `field name "${name}" has a segment starting with "$", which MongoDB reads as an operator`,
   reserved_segment: (name, segment) => `field name "${name}" uses the reserved segment "${segment}"`,
-  leading_zero: (name, segment) => `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`,
+  leading_zero: (name, segment) =>
+    `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`,
 };
-const fieldPath = (i: { readonly problem: FieldPathProblem; readonly name: string; readonly segment?: string }): string => (own(FIELD_PATH, i.problem) ?? (() => `field name "${i.name}" is not a usable path`))(i.name, i.segment);
+const fieldPath = (i: {
+  readonly problem: FieldPathProblem;
+  readonly name: string;
+  readonly segment?: string;
+}): string => (own(FIELD_PATH, i.problem) ?? (() => `field name "${i.name}" is not a usable path`))(i.name, i.segment);
 
 const DATE: { readonly [P in DateProblem]: (part: string) => string } = {
   needs_offset: () => "a datetime needs an offset: add Z (UTC) or ±HH:MM",
@@ -77,7 +104,8 @@ const IDENTIFIER: { readonly [P in IdentifierProblem]: (maximum: number | undefi
   malformed: () => "must be well-formed text without NUL",
   too_long: (maximum) => `must be at most ${maximum} bytes (the database truncates longer names)`,
 };
-const identifier = (i: { readonly identifier: IdentifierProblem; readonly maximum?: number }): string => (own(IDENTIFIER, i.identifier) ?? IDENTIFIER.malformed)(i.maximum);
+const identifier = (i: { readonly identifier: IdentifierProblem; readonly maximum?: number }): string =>
+  (own(IDENTIFIER, i.identifier) ?? IDENTIFIER.malformed)(i.maximum);
 
 /** The subject of an `invalid_type` issue about an argument. */
 const ARGUMENT: { readonly [A in Extract<Of<"invalid_type">, { readonly reason: "argument" }>["argument"]]: string } = {
@@ -100,7 +128,8 @@ const SHAPES = {
 
 /** Why fromMongoQuery refuses each MongoDB operator the language has no words for. */
 const REFUSED_OPERATOR: Readonly<Record<string, string>> = {
-  $exists: '$exists counts a field holding null as set, unlike the language\'s "exists"; write {"$ne": null} for "is set"',
+  $exists:
+    '$exists counts a field holding null as set, unlike the language\'s "exists"; write {"$ne": null} for "is set"',
   $where: "$where runs JavaScript, which the language never does",
   $expr: "$expr compares with aggregation expressions, which the language has no words for",
   $type: "$type tests a BSON type, which the language has no words for",
@@ -114,9 +143,19 @@ const REFUSED_OPERATOR: Readonly<Record<string, string>> = {
 /** The MongoDB operators fromMongoQuery refuses by name, each with its own sentence. */
 export const REFUSED_OPERATORS: readonly string[] = /* @__PURE__ */ Object.keys(REFUSED_OPERATOR);
 
-const UNKNOWN_OPTION_SCOPE: Readonly<Record<string, string>> = { "": "option", limits: "limit", topics: "topics option", sql: "sql option", "sql.topics": "sql.topics key" };
+const UNKNOWN_OPTION_SCOPE: Readonly<Record<string, string>> = {
+  "": "option",
+  limits: "limit",
+  topics: "topics option",
+  sql: "sql option",
+  "sql.topics": "sql.topics key",
+};
 
-const FIELD_TYPE_EXPECTED: Readonly<Record<string, string>> = { string: "a string", number: "a number", boolean: "true or false" };
+const FIELD_TYPE_EXPECTED: Readonly<Record<string, string>> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+};
 
 /** Sentences for some codes and reasons: a chapter of the one table. Modules that report only some issues take only their chapter, so a bundle holds only the English it can say. */
 export type Chapter = { readonly [C in ConditionIssueCode]?: Sentence<Of<C>> | Partial<ByReason<C>> };
@@ -124,13 +163,21 @@ export type Chapter = { readonly [C in ConditionIssueCode]?: Sentence<Of<C>> | P
 /** The sentences of parsing, options, catalogs and compiling: what every entry point can say. */
 export const CORE = {
   invalid_type: {
-    condition: (i) => `a condition must be a plain object, not ${i.received}${i.received === "an array" ? ' (wrap a list of conditions in {"$and": [...]} or {"$or": [...]})' : ""}`,
+    condition: (i) =>
+      `a condition must be a plain object, not ${i.received}${i.received === "an array" ? ' (wrap a list of conditions in {"$and": [...]} or {"$or": [...]})' : ""}`,
     logical_list: logicalList,
-    not_list: () => '$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})',
+    not_list: () =>
+      '$not takes one condition, not a list (negate several with {"$not": {"$and": [ … ]}} or {"$not": {"$or": [ … ]}})',
     leaf: (i) => mustBe(leaf(i), i.expected, i.received),
     operator: (i) => `operator must be a string (one of ${list(i.allowed)}), not ${i.received}`,
-    argument: (i) => mustBe(i.argument === "text" && i.key !== undefined ? i.key : (own(ARGUMENT, i.argument) ?? "the argument"), i.expected, i.received),
-    not_compiled: () => "this is not a compiled condition (a copy or a proxy of one has no filter of its own; use the compiled condition itself)",
+    argument: (i) =>
+      mustBe(
+        i.argument === "text" && i.key !== undefined ? i.key : (own(ARGUMENT, i.argument) ?? "the argument"),
+        i.expected,
+        i.received,
+      ),
+    not_compiled: () =>
+      "this is not a compiled condition (a copy or a proxy of one has no filter of its own; use the compiled condition itself)",
     not_an_issue: () => "invalid condition",
   },
   unknown_key: {
@@ -142,7 +189,8 @@ export const CORE = {
   unknown_shape: {
     mixed: (i) =>
       `an object must be one kind of condition, but this mixes ${i.shapes.map((s) => `${SHAPES[s].name} (${i.keys.filter((k) => (SHAPES[s].keys as readonly string[]).includes(k)).join(", ")})`).join(" and ")}; combine separate conditions with $and`,
-    empty: () => "an empty object is not a condition: expected {field, operator, value}, {subscribedToTopic and/or notSubscribedToTopic} or {$and/$or/$not}",
+    empty: () =>
+      "an empty object is not a condition: expected {field, operator, value}, {subscribedToTopic and/or notSubscribedToTopic} or {$and/$or/$not}",
   },
   missing_key: {
     field_condition: (i) => `a field condition needs "${i.key}"`,
@@ -166,7 +214,8 @@ export const CORE = {
   empty_list: (i) => `${leaf(i)} must not be an empty list`,
   invalid_field: fieldPath,
   invalid_topic: () => "a topic id must not be empty",
-  invalid_string: (i) => `${leaf(i)} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`,
+  invalid_string: (i) =>
+    `${leaf(i)} must be well-formed Unicode text (it has a lone surrogate, which MongoDB would store as U+FFFD)`,
   cyclic_input: () => "the condition contains itself (a cycle)",
   too_deep: {
     condition: (i) => `the condition nests deeper than ${i.maximum} levels (limits.${i.limit})`,
@@ -179,7 +228,8 @@ export const CORE = {
     string: (i) => `string of ${i.size} characters is longer than ${i.maximum} (limits.${i.limit})`,
     key: (i) => `key of ${i.size} characters is longer than ${i.maximum} (limits.${i.limit})`,
     path: (i) => `a path of ${i.size} keys is longer than ${i.maximum}`,
-    regex: (i) => `the value of "${i.operator}" compiles to a $regex of ${i.size} bytes, longer than MongoDB's limit of ${i.maximum}`,
+    regex: (i) =>
+      `the value of "${i.operator}" compiles to a $regex of ${i.size} bytes, longer than MongoDB's limit of ${i.maximum}`,
   },
   unreadable_input: {
     input: (i) => `the input could not be read: ${i.thrown}`,
@@ -190,7 +240,8 @@ export const CORE = {
     option_value: (i) => mustBe(i.option === "" ? "options" : i.option, i.expected, i.received),
     unknown_option: (i) => `unknown ${own(UNKNOWN_OPTION_SCOPE, i.scope) ?? `${i.scope} option`} ${unknown(i)}`,
     engine_option: (i) => `unknown option ${i.received} here: condition options are given once, to createSegmatch`,
-    max_depth: (i) => `limits.maxDepth may be at most ${i.maximum}: deeper conditions compile to filters MongoDB refuses (100 levels)`,
+    max_depth: (i) =>
+      `limits.maxDepth may be at most ${i.maximum}: deeper conditions compile to filters MongoDB refuses (100 levels)`,
     topics_path: fieldPath,
     sql_identifier: (i) =>
       i.field !== undefined
@@ -199,23 +250,29 @@ export const CORE = {
   },
   invalid_catalog: {
     unreadable: (i) => `the catalog could not be read: ${i.thrown}`,
-    not_object: () => "a field catalog must be an object mapping field names to { type, path?, values?, storage?, label?, description? }",
+    not_object: () =>
+      "a field catalog must be an object mapping field names to { type, path?, values?, storage?, label?, description? }",
     field_name: () => "a field name must be non-empty, well-formed text without NUL",
-    spec_not_object: (i) => `field ${JSON.stringify(i.field)} must be described by an object { type, path?, values?, storage?, label?, description? }`,
+    spec_not_object: (i) =>
+      `field ${JSON.stringify(i.field)} must be described by an object { type, path?, values?, storage?, label?, description? }`,
     unknown_key: (i) => `unknown key ${unknown(i)}`,
     type: (i) => `type must be one of ${list(i.allowed)}`,
     path_type: () => "path must be a string",
     path: (i) => `${fieldPath(i)}${i.defaulted ? '; give this field a "path"' : ""}`,
     enum_values: () => "an enum needs values: a non-empty list of non-empty strings",
     enum_unique: () => "enum values must be unique",
-    not_applicable: (i) => (i.key === "values" ? `values apply only to enum fields, not ${i.type}` : `storage applies only to date fields, not ${i.type}`),
+    not_applicable: (i) =>
+      i.key === "values"
+        ? `values apply only to enum fields, not ${i.type}`
+        : `storage applies only to date fields, not ${i.type}`,
     storage: (i) => `storage must be one of ${list(i.allowed)}`,
     text: (i) => `${i.key} must be non-empty, well-formed text of at most ${i.maximum} characters`,
   },
   unknown_field: {
     catalog: (i) => `unknown field ${i.received}${meant(i.suggestions) || ` (known fields: ${list(i.known)})`}`,
   },
-  invalid_operator: (i) => `operator ${i.received} does not apply to ${i.type} field ${JSON.stringify(i.field)} (use one of ${list(i.allowed)})`,
+  invalid_operator: (i) =>
+    `operator ${i.received} does not apply to ${i.type} field ${JSON.stringify(i.field)} (use one of ${list(i.allowed)})`,
   invalid_date: (i) => `field ${JSON.stringify(i.field)} is a date: ${i.received} is not a date: ${dateProblemText(i)}`,
   foreign_condition: {
     options: () =>
@@ -230,7 +287,8 @@ export const LIFT = {
   invalid_type: {
     filter: (i) => mustBe("a filter", i.expected, i.received),
     filter_list: (i) => mustBe(i.key, i.expected, i.received),
-    filter_operand: (i) => (i.key === "$not" ? `$not takes ${i.expected}, not ${i.received}` : mustBe(i.key, i.expected, i.received)),
+    filter_operand: (i) =>
+      i.key === "$not" ? `$not takes ${i.expected}, not ${i.received}` : mustBe(i.key, i.expected, i.received),
   },
   invalid_value: {
     lift_operand: (i) =>
@@ -244,24 +302,33 @@ export const LIFT = {
   },
   not_liftable: {
     empty_filter: () => "an empty filter matches every contact, which the language has no single condition for",
-    refused_operator: (i) => own(REFUSED_OPERATOR, i.operator) ?? `${quote(i.operator)} cannot be lifted into the language`,
-    unknown_operator: (i) => `${quote(i.operator)} cannot be lifted into the language${i.allowed === undefined ? " (it lifts $and, $or, $nor and field tests)" : ""}`,
+    refused_operator: (i) =>
+      own(REFUSED_OPERATOR, i.operator) ?? `${quote(i.operator)} cannot be lifted into the language`,
+    unknown_operator: (i) =>
+      `${quote(i.operator)} cannot be lifted into the language${i.allowed === undefined ? " (it lifts $and, $or, $nor and field tests)" : ""}`,
     mixed_expression: () => "an expression cannot mix operators and field names",
-    regex_options_alone: () => "$options is lifted only beside $regex in an expression of its own; a $regex with options is not a plain substring test",
+    regex_options_alone: () =>
+      "$options is lifted only beside $regex in an expression of its own; a $regex with options is not a plain substring test",
     regex_nul: () => "MongoDB refuses a $regex with an embedded NUL character (write it as \\x00)",
     regex_flags: (i) => `a $regex with options ("${i.flags.slice(0, 10)}") is not a plain substring test`,
-    regex_dollar: () => `a $regex ending in "$" also matches before a final newline, so it is not "endsWith"; write the literal followed by ${END_OF_STRING}`,
-    regex_syntax: () => "the $regex is not a plain literal (it has classes, alternation, quantifiers or other syntax), which the language has no words for",
-    regex_whole: () => 'a $regex anchored at both ends is a whole-string match, which MongoDB also applies to stored regular expressions; write "eq"',
-    regex_form: (i) => `write this $regex as segmatch writes the ${i.operator} test of ${quote(i.literal, 40)}: ${quote(i.pattern, 80)}`,
-    topics_path: () => "at the topics path, only the records layout's $elemMatch of a topic id and status SUBSCRIBED (or its $not) lifts",
+    regex_dollar: () =>
+      `a $regex ending in "$" also matches before a final newline, so it is not "endsWith"; write the literal followed by ${END_OF_STRING}`,
+    regex_syntax: () =>
+      "the $regex is not a plain literal (it has classes, alternation, quantifiers or other syntax), which the language has no words for",
+    regex_whole: () =>
+      'a $regex anchored at both ends is a whole-string match, which MongoDB also applies to stored regular expressions; write "eq"',
+    regex_form: (i) =>
+      `write this $regex as segmatch writes the ${i.operator} test of ${quote(i.literal, 40)}: ${quote(i.pattern, 80)}`,
+    topics_path: () =>
+      "at the topics path, only the records layout's $elemMatch of a topic id and status SUBSCRIBED (or its $not) lifts",
   },
 } satisfies Chapter;
 
 /** The sentences of the segment functions (bodies, stored segments, counts and diffs). */
 export const SEGMENTS = {
   invalid_type: {
-    contact_id: () => "a contact has no _id or id to name it in the diff; pass options.id, a function from a contact to its id",
+    contact_id: () =>
+      "a contact has no _id or id to name it in the diff; pass options.id, a function from a contact to its id",
   },
   missing_key: {
     body: (i) => `"${i.key}" is required`,
@@ -269,7 +336,8 @@ export const SEGMENTS = {
     option: (i) => `options.${i.key} is required`,
   },
   invalid_value: {
-    text_length: (i) => `${i.key} must be ${i.trimmed ? `1 to ${i.maximum} characters after trimming` : `at most ${i.maximum} characters`}, not ${i.size}`,
+    text_length: (i) =>
+      `${i.key} must be ${i.trimmed ? `1 to ${i.maximum} characters after trimming` : `at most ${i.maximum} characters`}, not ${i.size}`,
     segment_field: (i) => mustBe(i.key, i.expected, i.received),
   },
   too_many_items: {
@@ -281,12 +349,17 @@ export const SEGMENTS = {
 /** The sentences of the SQL target. */
 export const SQL = {
   too_many_items: {
-    parameters: (i) => `the expression needs placeholders up to ${i.placeholder}, beyond ${i.database}'s ${i.maximum}; split the condition or lower sql.paramOffset`,
+    parameters: (i) =>
+      `the expression needs placeholders up to ${i.placeholder}, beyond ${i.database}'s ${i.maximum}; split the condition or lower sql.paramOffset`,
   },
   invalid_options: {
-    sql_needs: (i) => (i.option === "fields" ? "toSql needs a field catalog (options.fields): SQL columns are typed" : "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }"),
+    sql_needs: (i) =>
+      i.option === "fields"
+        ? "toSql needs a field catalog (options.fields): SQL columns are typed"
+        : "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }",
     sql_unknown_field: (i) => `${JSON.stringify(i.field)} is not a field of the catalog`,
-    sql_layout: () => 'sql.topics must match topics.layout: { column } for "ids", { table, contactId, topicId, status } for "records"',
+    sql_layout: () =>
+      'sql.topics must match topics.layout: { column } for "ids", { table, contactId, topicId, status } for "records"',
   },
 } satisfies Chapter;
 
@@ -332,10 +405,17 @@ function written(issue: IssueContent, chapter: Chapter): string {
     const code: unknown = issue.code;
     const reason: unknown = issue.reason;
     const find = (table: Chapter): Sentence<IssueContent> | undefined => {
-      const entry = (typeof code === "string" && Object.hasOwn(table, code) ? table[code as ConditionIssueCode] : undefined) as Sentence<IssueContent> | Readonly<Record<string, Sentence<IssueContent>>> | undefined;
-      return typeof entry === "function" ? entry : entry !== undefined && typeof reason === "string" && Object.hasOwn(entry, reason) ? entry[reason] : undefined;
+      const entry = (
+        typeof code === "string" && Object.hasOwn(table, code) ? table[code as ConditionIssueCode] : undefined
+      ) as Sentence<IssueContent> | Readonly<Record<string, Sentence<IssueContent>>> | undefined;
+      return typeof entry === "function"
+        ? entry
+        : entry !== undefined && typeof reason === "string" && Object.hasOwn(entry, reason)
+          ? entry[reason]
+          : undefined;
     };
-    if (typeof code !== "string" || !(Object.hasOwn(chapter, code) || Object.hasOwn(CORE, code))) return "invalid issue";
+    if (typeof code !== "string" || !(Object.hasOwn(chapter, code) || Object.hasOwn(CORE, code)))
+      return "invalid issue";
     const found = find(chapter) ?? find(CORE);
     const text: unknown = found === undefined ? `invalid input (${code})` : found(issue);
     if (typeof text !== "string") return "invalid issue";

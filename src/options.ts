@@ -3,7 +3,13 @@ import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/c
 import { fieldPathRefusal } from "./language/field-path.js";
 import { closest } from "./suggest.js";
 import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
-import { DEFAULT_MONGO_VERSION, MONGO_VERSIONS, SEMANTICS, type MongoVersion, type Semantics } from "./language/versions.js";
+import {
+  DEFAULT_MONGO_VERSION,
+  MONGO_VERSIONS,
+  SEMANTICS,
+  type MongoVersion,
+  type Semantics,
+} from "./language/versions.js";
 import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
 import { ownValues } from "./runtime/plain.js";
 
@@ -95,10 +101,18 @@ export interface ResolvedOptions {
   readonly given: boolean;
 }
 
-function settingsOf(topicsPath: string, topicsLayout: TopicLayout, fields: ReadonlyMap<string, ResolvedField> | undefined, semantics: Semantics, jitless: boolean): string {
+function settingsOf(
+  topicsPath: string,
+  topicsLayout: TopicLayout,
+  fields: ReadonlyMap<string, ResolvedField> | undefined,
+  semantics: Semantics,
+  jitless: boolean,
+): string {
   // Sorted: the order of a catalog's entries, or of an enum's values, changes no meaning.
   const catalog = fields
-    ? [...fields.values()].map((f) => [f.name, f.type, f.path, f.values ? [...f.values].sort() : null, f.storage]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
+    ? [...fields.values()]
+        .map((f) => [f.name, f.type, f.path, f.values ? [...f.values].sort() : null, f.storage])
+        .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
     : null;
   return JSON.stringify([topicsPath, topicsLayout, semantics.version, jitless, catalog]);
 }
@@ -125,7 +139,9 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   } catch (error) {
     if (error instanceof ConditionError) throw error;
     // A getter that throws, a revoked proxy: the options cannot be read.
-    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) })]);
+    throw new ConditionError([
+      issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) }),
+    ]);
   }
 }
 
@@ -135,12 +151,27 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
  */
 function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
-  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) => issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
+  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
+    issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
   const unknownKey = (path: (string | number)[], scope: string, key: string, allowed: readonly string[]) =>
-    bad([...path, key], { reason: "unknown_option", scope, received: JSON.stringify(key.slice(0, 100)), allowed, suggestions: closest(key, allowed, 2) });
+    bad([...path, key], {
+      reason: "unknown_option",
+      scope,
+      received: JSON.stringify(key.slice(0, 100)),
+      allowed,
+      suggestions: closest(key, allowed, 2),
+    });
   const options = ownValues(input);
   if (options === undefined) {
-    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object", received: describe(input) })]);
+    throw new ConditionError([
+      issue(["options"], {
+        code: "invalid_options",
+        reason: "option_value",
+        option: "",
+        expected: "an object",
+        received: describe(input),
+      }),
+    ]);
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) unknownKey([], "", key, OPTION_KEYS);
@@ -148,7 +179,13 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
   if (options.limits !== undefined) {
     const given = ownValues(options.limits);
-    if (given === undefined) bad(["limits"], { reason: "option_value", option: "limits", expected: "an object", received: describe(options.limits) });
+    if (given === undefined)
+      bad(["limits"], {
+        reason: "option_value",
+        option: "limits",
+        expected: "an object",
+        received: describe(options.limits),
+      });
     else {
       for (const [key, value] of Object.entries(given)) {
         if (!(key in DEFAULT_LIMITS)) {
@@ -156,7 +193,12 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
         } else if (value === undefined) {
           // Given as undefined: the default, as when it is left out.
         } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-          bad(["limits", key], { reason: "option_value", option: `limits.${key}`, expected: "a positive integer", received: describe(value) });
+          bad(["limits", key], {
+            reason: "option_value",
+            option: `limits.${key}`,
+            expected: "a positive integer",
+            received: describe(value),
+          });
         } else {
           limits[key as keyof ConditionLimits] = value;
         }
@@ -170,18 +212,37 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   let topicsLayout: TopicLayout = "ids";
   if (options.topics !== undefined) {
     const topics = ownValues(options.topics);
-    if (topics === undefined) bad(["topics"], { reason: "option_value", option: "topics", expected: "an object", received: describe(options.topics) });
+    if (topics === undefined)
+      bad(["topics"], {
+        reason: "option_value",
+        option: "topics",
+        expected: "an object",
+        received: describe(options.topics),
+      });
     else {
       for (const key of Object.keys(topics)) {
         if (key !== "path" && key !== "layout") unknownKey(["topics"], "topics", key, ["path", "layout"]);
       }
       if (topics.path !== undefined) {
-        if (typeof topics.path !== "string") bad(["topics", "path"], { reason: "option_value", option: "topics.path", expected: "a string", received: describe(topics.path) });
+        if (typeof topics.path !== "string")
+          bad(["topics", "path"], {
+            reason: "option_value",
+            option: "topics.path",
+            expected: "a string",
+            received: describe(topics.path),
+          });
         else topicsPath = topics.path;
       }
       if (topics.layout !== undefined) {
         const layout = TOPIC_LAYOUTS.find((l) => l === topics.layout);
-        if (layout === undefined) bad(["topics", "layout"], { reason: "option_value", option: "topics.layout", expected: `one of ${TOPIC_LAYOUTS.join(", ")}`, received: describe(topics.layout), allowed: TOPIC_LAYOUTS });
+        if (layout === undefined)
+          bad(["topics", "layout"], {
+            reason: "option_value",
+            option: "topics.layout",
+            expected: `one of ${TOPIC_LAYOUTS.join(", ")}`,
+            received: describe(topics.layout),
+            allowed: TOPIC_LAYOUTS,
+          });
         else topicsLayout = layout;
       }
     }
@@ -195,12 +256,25 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   let version: MongoVersion = DEFAULT_MONGO_VERSION;
   if (options.mongoVersion !== undefined) {
     const known = MONGO_VERSIONS.find((v) => v === options.mongoVersion);
-    if (known === undefined) bad(["mongoVersion"], { reason: "option_value", option: "mongoVersion", expected: `one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`, received: describe(options.mongoVersion), allowed: MONGO_VERSIONS });
+    if (known === undefined)
+      bad(["mongoVersion"], {
+        reason: "option_value",
+        option: "mongoVersion",
+        expected: `one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`,
+        received: describe(options.mongoVersion),
+        allowed: MONGO_VERSIONS,
+      });
     else version = known;
   }
   let jitless = false;
   if (options.jitless !== undefined) {
-    if (typeof options.jitless !== "boolean") bad(["jitless"], { reason: "option_value", option: "jitless", expected: "true or false", received: describe(options.jitless) });
+    if (typeof options.jitless !== "boolean")
+      bad(["jitless"], {
+        reason: "option_value",
+        option: "jitless",
+        expected: "true or false",
+        received: describe(options.jitless),
+      });
     else jitless = options.jitless;
   }
   const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
@@ -223,4 +297,3 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   if (issues.length > 0) throw new ConditionError(issues);
   return resolved;
 }
-

@@ -6,7 +6,14 @@
  * and characters beyond the BMP.
  */
 import fc from "fast-check";
-import { contactFields, defineFields, OPERATORS, type Condition, type FieldCatalog, type Operator } from "../src/index.js";
+import {
+  contactFields,
+  defineFields,
+  OPERATORS,
+  type Condition,
+  type FieldCatalog,
+  type Operator,
+} from "../src/index.js";
 import { TYPE_OPERATORS } from "../src/catalog/typing.js";
 
 export const KEYS = ["a", "b", "c", "0", "1"] as const;
@@ -15,13 +22,44 @@ export const TOPIC_IDS = ["t1", "t2", "t3"] as const;
 
 /** Strings that stress ordering, regex escaping and PCRE's `$`. */
 export const STRINGS = [
-  "", "a", "ab", "abc", "b", "B", "18", "1", "a.c", "a\n", "abc\n", "\n", "x$", "^a", "(a)", "[", "a|b", ".*", "\\", "\\d", "a+", "?",
-  "\u0000", "é", "\uFFFF", "\uE000", "\u{1F600}", "a\u{1F600}", "\u{10FFFF}", "t1",
+  "",
+  "a",
+  "ab",
+  "abc",
+  "b",
+  "B",
+  "18",
+  "1",
+  "a.c",
+  "a\n",
+  "abc\n",
+  "\n",
+  "x$",
+  "^a",
+  "(a)",
+  "[",
+  "a|b",
+  ".*",
+  "\\",
+  "\\d",
+  "a+",
+  "?",
+  "\u0000",
+  "é",
+  "\uFFFF",
+  "\uE000",
+  "\u{1F600}",
+  "a\u{1F600}",
+  "\u{10FFFF}",
+  "t1",
 ] as const;
 export const NUMBERS = [-1, 0, -0, 1, 1.5, 18, 100, -2.5] as const;
 
 const poolString = fc.constantFrom(...STRINGS);
-const anyString = fc.oneof({ weight: 4, arbitrary: poolString }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) });
+const anyString = fc.oneof(
+  { weight: 4, arbitrary: poolString },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) },
+);
 const poolNumber = fc.constantFrom(...NUMBERS);
 
 /** Scalars a condition may compare with. */
@@ -31,18 +69,23 @@ const listItemArb = fc.oneof(poolString, poolNumber);
 /** Leaf values a document may hold; `undefined` is the deprecated BSON undefined, as the driver decodes it. */
 const docScalarArb = fc.oneof(
   { weight: 5, arbitrary: anyString },
-  { weight: 4, arbitrary: fc.oneof(poolNumber, fc.constantFrom(Number.NaN, Infinity, -Infinity), fc.integer({ min: -3, max: 20 })) },
+  {
+    weight: 4,
+    arbitrary: fc.oneof(poolNumber, fc.constantFrom(Number.NaN, Infinity, -Infinity), fc.integer({ min: -3, max: 20 })),
+  },
   { weight: 2, arbitrary: fc.boolean() },
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: fc.constantFrom(new Date(0), new Date(18)) },
 );
 
-const { value: docValueArb } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
-  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, docScalarArb, tie("object"), tie("array")),
-  object: fc.dictionary(fc.constantFrom(...KEYS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
-  array: fc.array(tie("value"), { maxLength: 3 }),
-}));
+const { value: docValueArb } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>(
+  (tie) => ({
+    value: fc.oneof({ depthSize: "small", withCrossShrink: true }, docScalarArb, tie("object"), tie("array")),
+    object: fc.dictionary(fc.constantFrom(...KEYS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
+    array: fc.array(tie("value"), { maxLength: 3 }),
+  }),
+);
 
 const topicsArb = fc.oneof(
   fc.uniqueArray(fc.constantFrom(...TOPIC_IDS), { maxLength: 3 }),
@@ -139,7 +182,16 @@ export const TEST_CATALOG = defineFields(contactFields, {
 });
 
 /** Date values that land on the documents' Date(0), Date(18) and the numbers 0 and 18. */
-const DATE_VALUES = ["1970-01-01", "1970-01-01T00:00:00.018Z", "1970-01-01T01:00:00+01:00", "1969-12-31T23:59:59.999-00:00", 0, 18, -1, 1] as const;
+const DATE_VALUES = [
+  "1970-01-01",
+  "1970-01-01T00:00:00.018Z",
+  "1970-01-01T01:00:00+01:00",
+  "1969-12-31T23:59:59.999-00:00",
+  0,
+  18,
+  -1,
+  1,
+] as const;
 
 /** Operand pools by field type, for typed field conditions over a catalog. */
 export interface TypedPools {
@@ -151,31 +203,76 @@ export interface TypedPools {
 /** Field conditions over `catalog`: a field, one of its type's operators, and an operand from `pools` (an enum's own values). */
 export function typedFieldArb(catalog: FieldCatalog, pools: TypedPools): fc.Arbitrary<Condition> {
   const one = (type: string, values: readonly string[] | undefined): fc.Arbitrary<unknown> =>
-    type === "number" ? pools.number : type === "date" ? pools.date : type === "enum" ? fc.constantFrom(...(values ?? [])) : type === "boolean" ? fc.boolean() : pools.string;
+    type === "number"
+      ? pools.number
+      : type === "date"
+        ? pools.date
+        : type === "enum"
+          ? fc.constantFrom(...(values ?? []))
+          : type === "boolean"
+            ? fc.boolean()
+            : pools.string;
   return fc.constantFrom(...Object.keys(catalog)).chain((field) => {
     const spec = catalog[field]!;
     return fc.constantFrom(...TYPE_OPERATORS[spec.type]).chain((operator) => {
       const item = one(spec.type, spec.values);
-      const value = operator === "exists" ? fc.boolean() : operator === "in" || operator === "nin" ? fc.array(item, { minLength: 1, maxLength: 3 }) : item;
+      const value =
+        operator === "exists"
+          ? fc.boolean()
+          : operator === "in" || operator === "nin"
+            ? fc.array(item, { minLength: 1, maxLength: 3 })
+            : item;
       return value.map((v) => ({ field, operator, value: v }) as Condition);
     });
   });
 }
 
-export const typedFieldConditionArb: fc.Arbitrary<Condition> = typedFieldArb(TEST_CATALOG, { number: poolNumber, date: fc.constantFrom(...DATE_VALUES), string: poolString });
+export const typedFieldConditionArb: fc.Arbitrary<Condition> = typedFieldArb(TEST_CATALOG, {
+  number: poolNumber,
+  date: fc.constantFrom(...DATE_VALUES),
+  string: poolString,
+});
 
 export const typedConditionArb = conditionTreeArb(typedFieldConditionArb);
 
 const recordArb = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ topicId: fc.constantFrom(...TOPIC_IDS, "t9"), status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED", "subscribed") }, { noNullPrototype: true }) },
-  { weight: 1, arbitrary: fc.record({ topicId: fc.constantFrom("t1", null), status: fc.constantFrom("SUBSCRIBED", null) }, { requiredKeys: [], noNullPrototype: true }) },
+  {
+    weight: 5,
+    arbitrary: fc.record(
+      {
+        topicId: fc.constantFrom(...TOPIC_IDS, "t9"),
+        status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED", "subscribed"),
+      },
+      { noNullPrototype: true },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { topicId: fc.constantFrom("t1", null), status: fc.constantFrom("SUBSCRIBED", null) },
+      { requiredKeys: [], noNullPrototype: true },
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom("t1", null, ["t1"]) },
-  { weight: 1, arbitrary: fc.record({ topicId: fc.constant(["t1", "t2"]), status: fc.constant("SUBSCRIBED") }, { noNullPrototype: true }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { topicId: fc.constant(["t1", "t2"]), status: fc.constant("SUBSCRIBED") },
+      { noNullPrototype: true },
+    ),
+  },
 );
 
 /** Documents whose `topics` hold `{ topicId, status }` records (or junk), for the `records` layout. */
 export const recordsDocArb: fc.Arbitrary<Record<string, unknown>> = fc
-  .tuple(docArb, fc.oneof({ weight: 6, arbitrary: fc.array(recordArb, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(null, "t1", [[{ topicId: "t1", status: "SUBSCRIBED" }]]) }), fc.boolean())
+  .tuple(
+    docArb,
+    fc.oneof(
+      { weight: 6, arbitrary: fc.array(recordArb, { maxLength: 4 }) },
+      { weight: 1, arbitrary: fc.constantFrom(null, "t1", [[{ topicId: "t1", status: "SUBSCRIBED" }]]) },
+    ),
+    fc.boolean(),
+  )
   .map(([doc, topics, present]) => {
     const copy = { ...doc };
     if (present) copy.topics = topics;

@@ -21,7 +21,12 @@ import { runs } from "./fc-setup.js";
 describe("what a leaf refers to", () => {
   it("a catalog field: its name as written, its path, type and storage, one frozen reference for every leaf on it", () => {
     const { ast } = parseOrThrow(
-      { $or: [{ field: "Join Date", operator: "gte", value: "2024-01-01" }, { field: "Join Date", operator: "lt", value: 0 }] },
+      {
+        $or: [
+          { field: "Join Date", operator: "gte", value: "2024-01-01" },
+          { field: "Join Date", operator: "lt", value: 0 },
+        ],
+      },
       resolveOptions({ fields: TEST_CATALOG }),
     );
     if (ast.kind !== "or") throw new Error(`expected an or, got ${ast.kind}`);
@@ -34,12 +39,25 @@ describe("what a leaf refers to", () => {
 
   it("without a catalog: the name is the path, nothing is typed", () => {
     const { ast } = parseOrThrow({ field: "address.city", operator: "eq", value: "Lagos" });
-    expect(ast.kind === "leaf" && ast.field).toEqual({ name: "address.city", path: ["address", "city"], type: undefined, storage: undefined });
+    expect(ast.kind === "leaf" && ast.field).toEqual({
+      name: "address.city",
+      path: ["address", "city"],
+      type: undefined,
+      storage: undefined,
+    });
   });
 
   it("storage is said only for dates", () => {
-    const { ast } = parseOrThrow({ field: "score", operator: "gt", value: 1 }, resolveOptions({ fields: TEST_CATALOG }));
-    expect(ast.kind === "leaf" && ast.field).toEqual({ name: "score", path: ["a"], type: "number", storage: undefined });
+    const { ast } = parseOrThrow(
+      { field: "score", operator: "gt", value: 1 },
+      resolveOptions({ fields: TEST_CATALOG }),
+    );
+    expect(ast.kind === "leaf" && ast.field).toEqual({
+      name: "score",
+      path: ["a"],
+      type: "number",
+      storage: undefined,
+    });
   });
 });
 
@@ -57,13 +75,26 @@ describe("topic tests", () => {
 
   it("are lowered by the document targets for their layout, and a tree without one comes back as it is", () => {
     const topic = parseOrThrow({ subscribedToTopic: ["t1"] }).ast;
-    expect(lowerTopics(topic, resolveOptions({ topics: { path: "a.b" } }))).toMatchObject({ kind: "leaf", field: { path: ["a", "b"] }, test: "in", value: ["t1"] });
+    expect(lowerTopics(topic, resolveOptions({ topics: { path: "a.b" } }))).toMatchObject({
+      kind: "leaf",
+      field: { path: ["a", "b"] },
+      test: "in",
+      value: ["t1"],
+    });
     expect(lowerTopics(topic, resolveOptions({ topics: { layout: "records" } }))).toMatchObject({
       kind: "elemMatch",
       path: ["topics"],
-      where: { kind: "and", children: [{ kind: "leaf", field: { path: ["topicId"] }, test: "in", value: ["t1"] }, { kind: "leaf", field: { path: ["status"] }, test: "eq", value: "SUBSCRIBED" }] },
+      where: {
+        kind: "and",
+        children: [
+          { kind: "leaf", field: { path: ["topicId"] }, test: "in", value: ["t1"] },
+          { kind: "leaf", field: { path: ["status"] }, test: "eq", value: "SUBSCRIBED" },
+        ],
+      },
     });
-    const plain = parseOrThrow({ $and: [{ field: "a", operator: "eq", value: 1 }, { $not: { field: "b", operator: "exists", value: true } }] }).ast;
+    const plain = parseOrThrow({
+      $and: [{ field: "a", operator: "eq", value: 1 }, { $not: { field: "b", operator: "exists", value: true } }],
+    }).ast;
     expect(lowerTopics(plain, resolveOptions(undefined))).toBe(plain);
   });
 });
@@ -82,34 +113,47 @@ function withoutOrigins(root: Node): Node {
 }
 
 describe("origins speak, they do not decide", () => {
-  const SQL = { table: "c", id: "id", topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } };
+  const SQL = {
+    table: "c",
+    id: "id",
+    topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" },
+  };
 
   it("without its origins, a tree gives the same SQL and the same predicate answers, on closures and generated code", () => {
     let generatedRuns = 0;
     fc.assert(
-      fc.property(fc.constantFrom("ids" as const, "records" as const), fc.oneof(conditionArb, typedConditionArb), fc.array(fc.oneof(docArb, recordsDocArb), { maxLength: 8 }), (layout, condition, docs) => {
-        const resolved = resolveOptions({ fields: TEST_CATALOG, topics: { layout }, sql: layout === "ids" ? { ...SQL, topics: { column: "topics" } } : SQL });
-        let ast: Node;
-        try {
-          ast = parseOrThrow(condition, resolved).ast;
-        } catch {
-          return; // untyped conditions on fields the catalog does not know
-        }
-        const bare = withoutOrigins(ast);
-        expect(toSqlExpression(bare, resolved)).toEqual(toSqlExpression(ast, resolved));
-        // Every predicate tier: closures, and generated code (which must not fall back to them).
-        const expected = docs.map(toMatcher(ast, resolved));
-        const tree = optimize(lowerTopics(bare, resolved));
-        const closures = interpretMatcher(tree, resolved.semantics);
-        expect(docs.map(closures), "closures").toEqual(expected);
-        const generated = generateMatcher(tree, resolved.semantics, () => {
-          throw new Error("the generated predicate fell back to the closures");
-        });
-        if (generated !== undefined) {
-          expect(docs.map(generated), "generated").toEqual(expected);
-          generatedRuns++;
-        }
-      }),
+      fc.property(
+        fc.constantFrom("ids" as const, "records" as const),
+        fc.oneof(conditionArb, typedConditionArb),
+        fc.array(fc.oneof(docArb, recordsDocArb), { maxLength: 8 }),
+        (layout, condition, docs) => {
+          const resolved = resolveOptions({
+            fields: TEST_CATALOG,
+            topics: { layout },
+            sql: layout === "ids" ? { ...SQL, topics: { column: "topics" } } : SQL,
+          });
+          let ast: Node;
+          try {
+            ast = parseOrThrow(condition, resolved).ast;
+          } catch {
+            return; // untyped conditions on fields the catalog does not know
+          }
+          const bare = withoutOrigins(ast);
+          expect(toSqlExpression(bare, resolved)).toEqual(toSqlExpression(ast, resolved));
+          // Every predicate tier: closures, and generated code (which must not fall back to them).
+          const expected = docs.map(toMatcher(ast, resolved));
+          const tree = optimize(lowerTopics(bare, resolved));
+          const closures = interpretMatcher(tree, resolved.semantics);
+          expect(docs.map(closures), "closures").toEqual(expected);
+          const generated = generateMatcher(tree, resolved.semantics, () => {
+            throw new Error("the generated predicate fell back to the closures");
+          });
+          if (generated !== undefined) {
+            expect(docs.map(generated), "generated").toEqual(expected);
+            generatedRuns++;
+          }
+        },
+      ),
       { numRuns: runs(300) },
     );
     expect(generatedRuns).toBeGreaterThan(0);

@@ -34,7 +34,12 @@ describe("numeric BSON values against number operands", () => {
     ["a tiny decimal is above 0", f("v", "gt", 0), { v: dec("1E-6176") }, true],
     ["bigint 5n equals 5", f("v", "eq", 5), { v: 5n }, true],
     ["bigint 5n is not 5.5", f("v", "eq", 5.5), { v: 5n }, false],
-    ["Long 2^53+1 is above the double 2^53, exactly", f("v", "gt", 2 ** 53), { v: Long.fromString("9007199254740993") }, true],
+    [
+      "Long 2^53+1 is above the double 2^53, exactly",
+      f("v", "gt", 2 ** 53),
+      { v: Long.fromString("9007199254740993") },
+      true,
+    ],
     ["Long 2^53+1 is not the double 2^53", f("v", "eq", 2 ** 53), { v: Long.fromString("9007199254740993") }, false],
     ["Int32 5 is in [5]", f("v", "in", [5]), { v: new Int32(5) }, true],
     ["Double 2.5 is below 3", f("v", "lt", 3), { v: new Double(2.5) }, true],
@@ -58,13 +63,32 @@ describe("numeric BSON values against number operands", () => {
 /** Replaces every number in a document by a numeric BSON value of the same value, chosen by `pick`. */
 function rewrap(value: unknown, pick: () => number): unknown {
   if (typeof value === "number") {
-    const choices: (() => unknown)[] = [() => new Double(value), () => dec(Object.is(value, -0) ? "-0" : Number.isNaN(value) ? "NaN" : Number.isFinite(value) ? exactDecimal(value) : value > 0 ? "Infinity" : "-Infinity")];
-    if (Number.isSafeInteger(value)) choices.push(() => BigInt(value), () => Long.fromNumber(value));
+    const choices: (() => unknown)[] = [
+      () => new Double(value),
+      () =>
+        dec(
+          Object.is(value, -0)
+            ? "-0"
+            : Number.isNaN(value)
+              ? "NaN"
+              : Number.isFinite(value)
+                ? exactDecimal(value)
+                : value > 0
+                  ? "Infinity"
+                  : "-Infinity",
+        ),
+    ];
+    if (Number.isSafeInteger(value))
+      choices.push(
+        () => BigInt(value),
+        () => Long.fromNumber(value),
+      );
     if (Number.isInteger(value) && Math.abs(value) < 2 ** 31) choices.push(() => new Int32(value));
     return choices[pick() % choices.length]!();
   }
   if (Array.isArray(value)) return value.map((v) => rewrap(v, pick));
-  if (typeof value === "object" && value !== null && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrap(v, pick)]));
+  if (typeof value === "object" && value !== null && !(value instanceof Date))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrap(v, pick)]));
   return value;
 }
 

@@ -4,7 +4,18 @@
  * of topic subscriptions. Table rows are checked on every evaluator tier (tiers.ts).
  */
 import { describe, expect, it } from "vitest";
-import { ConditionError, compileCondition, contactFields, defineFields, parseCondition, safeParseCondition, toMongoFilter, toPredicate, type Condition, type FieldCatalog } from "../src/index.js";
+import {
+  ConditionError,
+  compileCondition,
+  contactFields,
+  defineFields,
+  parseCondition,
+  safeParseCondition,
+  toMongoFilter,
+  toPredicate,
+  type Condition,
+  type FieldCatalog,
+} from "../src/index.js";
 import { reference } from "./reference/deviations.js";
 import { expectAllTiers, itRanEveryTier, TIERS } from "./tiers.js";
 
@@ -24,26 +35,146 @@ function refusal(condition: unknown, opts: Parameters<typeof safeParseCondition>
 
 describe("refusals with a catalog", () => {
   it.each([
-    ["unknown field, with the closest names", { field: "contry", operator: "eq", value: "US" }, "unknown_field", ["field"], /unknown field "contry" \(did you mean "country"\?\)/],
-    ["unknown field with no close name lists known ones", { field: "zzzzzzzz", operator: "eq", value: "US" }, "unknown_field", ["field"], /known fields: email, firstName/],
-    ["a path is not a field name", { field: "properties.lifetime_value", operator: "gt", value: 1 }, "unknown_field", ["field"], /did you mean "lifetime_value"/],
-    ["contains on a number", { field: "lifetime_value", operator: "contains", value: "1" }, "invalid_operator", ["operator"], /"contains" does not apply to number field "lifetime_value" \(use one of eq, ne, gt, gte, lt, lte, in, nin, exists\)/],
-    ["range on an enum", { field: "status", operator: "gt", value: "BOUNCED" }, "invalid_operator", ["operator"], /enum field "status" \(use one of eq, ne, in, nin, exists\)/],
-    ["range on a boolean", { field: "vip", operator: "lt", value: true }, "invalid_operator", ["operator"], /boolean field "vip"/],
-    ["startsWith on a date", { field: "createdAt", operator: "startsWith", value: "2024" }, "invalid_operator", ["operator"], /date field "createdAt"/],
-    ["a number field refuses a numeric string", { field: "lifetime_value", operator: "gte", value: "1000" }, "invalid_value", ["value"], /must be a number, not "1000" \(write 1000, without quotes\)/],
-    ["a string field refuses a number", { field: "country", operator: "eq", value: 1 }, "invalid_value", ["value"], /field "country" is a string: the value must be a string, not 1/],
-    ["a boolean field refuses a string", { field: "vip", operator: "eq", value: "true" }, "invalid_value", ["value"], /must be true or false/],
-    ["an enum value outside the set, with the nearest", { field: "status", operator: "eq", value: "subscribed" }, "invalid_value", ["value"], /"subscribed" is not one of SUBSCRIBED, UNCONFIRMED, UNSUBSCRIBED, BOUNCED, COMPLAINED, ARCHIVED \(did you mean "SUBSCRIBED"\?\)/],
-    ["an enum list item, with its index", { field: "status", operator: "in", value: ["SUBSCRIBED", "BOUNCD"] }, "invalid_value", ["value", 1], /did you mean "BOUNCED"/],
-    ["an impossible date", { field: "createdAt", operator: "gte", value: "2024-02-30" }, "invalid_date", ["value"], /2024-02 has no day 30/],
-    ["unparseable text as a date", { field: "createdAt", operator: "gte", value: "last tuesday" }, "invalid_date", ["value"], /expected an ISO-8601 date/],
-    ["a datetime without an offset", { field: "createdAt", operator: "gte", value: "2024-01-01T12:00:00" }, "invalid_date", ["value"], /add Z \(UTC\) or ±HH:MM/],
-    ["sub-millisecond precision", { field: "createdAt", operator: "gte", value: "2024-01-01T12:00:00.0001Z" }, "invalid_date", ["value"], /at most 3 fractional digits/],
-    ["a month 13", { field: "createdAt", operator: "lt", value: "2024-13-01" }, "invalid_date", ["value"], /no month 13/],
-    ["a fractional epoch", { field: "Join Date", operator: "lt", value: 1.5 }, "invalid_date", ["value"], /whole number/],
-    ["a date list item", { field: "Join Date", operator: "in", value: ["2024-01-01", "2024-02-31"] }, "invalid_date", ["value", 1], /2024-02 has no day 31/],
-    ["a 29th of February outside a leap year", { field: "createdAt", operator: "eq", value: "2023-02-29" }, "invalid_date", ["value"], /2023-02 has no day 29/],
+    [
+      "unknown field, with the closest names",
+      { field: "contry", operator: "eq", value: "US" },
+      "unknown_field",
+      ["field"],
+      /unknown field "contry" \(did you mean "country"\?\)/,
+    ],
+    [
+      "unknown field with no close name lists known ones",
+      { field: "zzzzzzzz", operator: "eq", value: "US" },
+      "unknown_field",
+      ["field"],
+      /known fields: email, firstName/,
+    ],
+    [
+      "a path is not a field name",
+      { field: "properties.lifetime_value", operator: "gt", value: 1 },
+      "unknown_field",
+      ["field"],
+      /did you mean "lifetime_value"/,
+    ],
+    [
+      "contains on a number",
+      { field: "lifetime_value", operator: "contains", value: "1" },
+      "invalid_operator",
+      ["operator"],
+      /"contains" does not apply to number field "lifetime_value" \(use one of eq, ne, gt, gte, lt, lte, in, nin, exists\)/,
+    ],
+    [
+      "range on an enum",
+      { field: "status", operator: "gt", value: "BOUNCED" },
+      "invalid_operator",
+      ["operator"],
+      /enum field "status" \(use one of eq, ne, in, nin, exists\)/,
+    ],
+    [
+      "range on a boolean",
+      { field: "vip", operator: "lt", value: true },
+      "invalid_operator",
+      ["operator"],
+      /boolean field "vip"/,
+    ],
+    [
+      "startsWith on a date",
+      { field: "createdAt", operator: "startsWith", value: "2024" },
+      "invalid_operator",
+      ["operator"],
+      /date field "createdAt"/,
+    ],
+    [
+      "a number field refuses a numeric string",
+      { field: "lifetime_value", operator: "gte", value: "1000" },
+      "invalid_value",
+      ["value"],
+      /must be a number, not "1000" \(write 1000, without quotes\)/,
+    ],
+    [
+      "a string field refuses a number",
+      { field: "country", operator: "eq", value: 1 },
+      "invalid_value",
+      ["value"],
+      /field "country" is a string: the value must be a string, not 1/,
+    ],
+    [
+      "a boolean field refuses a string",
+      { field: "vip", operator: "eq", value: "true" },
+      "invalid_value",
+      ["value"],
+      /must be true or false/,
+    ],
+    [
+      "an enum value outside the set, with the nearest",
+      { field: "status", operator: "eq", value: "subscribed" },
+      "invalid_value",
+      ["value"],
+      /"subscribed" is not one of SUBSCRIBED, UNCONFIRMED, UNSUBSCRIBED, BOUNCED, COMPLAINED, ARCHIVED \(did you mean "SUBSCRIBED"\?\)/,
+    ],
+    [
+      "an enum list item, with its index",
+      { field: "status", operator: "in", value: ["SUBSCRIBED", "BOUNCD"] },
+      "invalid_value",
+      ["value", 1],
+      /did you mean "BOUNCED"/,
+    ],
+    [
+      "an impossible date",
+      { field: "createdAt", operator: "gte", value: "2024-02-30" },
+      "invalid_date",
+      ["value"],
+      /2024-02 has no day 30/,
+    ],
+    [
+      "unparseable text as a date",
+      { field: "createdAt", operator: "gte", value: "last tuesday" },
+      "invalid_date",
+      ["value"],
+      /expected an ISO-8601 date/,
+    ],
+    [
+      "a datetime without an offset",
+      { field: "createdAt", operator: "gte", value: "2024-01-01T12:00:00" },
+      "invalid_date",
+      ["value"],
+      /add Z \(UTC\) or ±HH:MM/,
+    ],
+    [
+      "sub-millisecond precision",
+      { field: "createdAt", operator: "gte", value: "2024-01-01T12:00:00.0001Z" },
+      "invalid_date",
+      ["value"],
+      /at most 3 fractional digits/,
+    ],
+    [
+      "a month 13",
+      { field: "createdAt", operator: "lt", value: "2024-13-01" },
+      "invalid_date",
+      ["value"],
+      /no month 13/,
+    ],
+    [
+      "a fractional epoch",
+      { field: "Join Date", operator: "lt", value: 1.5 },
+      "invalid_date",
+      ["value"],
+      /whole number/,
+    ],
+    [
+      "a date list item",
+      { field: "Join Date", operator: "in", value: ["2024-01-01", "2024-02-31"] },
+      "invalid_date",
+      ["value", 1],
+      /2024-02 has no day 31/,
+    ],
+    [
+      "a 29th of February outside a leap year",
+      { field: "createdAt", operator: "eq", value: "2023-02-29" },
+      "invalid_date",
+      ["value"],
+      /2023-02 has no day 29/,
+    ],
   ])("%s", (_name, condition, code, path, message) => {
     const issues = refusal(condition);
     expect(issues).toHaveLength(1);
@@ -52,21 +183,35 @@ describe("refusals with a catalog", () => {
   });
 
   it("gives paths from the root of a nested tree", () => {
-    expect(refusal({ $and: [{ field: "country", operator: "eq", value: "US" }, { $not: { field: "status", operator: "eq", value: "active" } }] })).toMatchObject([
-      { code: "invalid_value", path: ["$and", 1, "$not", "value"] },
-    ]);
+    expect(
+      refusal({
+        $and: [
+          { field: "country", operator: "eq", value: "US" },
+          { $not: { field: "status", operator: "eq", value: "active" } },
+        ],
+      }),
+    ).toMatchObject([{ code: "invalid_value", path: ["$and", 1, "$not", "value"] }]);
   });
 
   it("suggests for the first 20 typos only, so that thousands of them stay cheap", () => {
-    const many = defineFields(contactFields, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`Custom Property ${i}`, { type: "string" as const, path: `p.p${i}` }])));
-    const issues = refusal({ $or: Array.from({ length: 500 }, (_, i) => ({ field: `Custom Propert ${i}`, operator: "eq", value: "x" })) }, { fields: many });
+    const many = defineFields(
+      contactFields,
+      Object.fromEntries(
+        Array.from({ length: 300 }, (_, i) => [`Custom Property ${i}`, { type: "string" as const, path: `p.p${i}` }]),
+      ),
+    );
+    const issues = refusal(
+      { $or: Array.from({ length: 500 }, (_, i) => ({ field: `Custom Propert ${i}`, operator: "eq", value: "x" })) },
+      { fields: many },
+    );
     expect(issues).toHaveLength(500);
     expect(issues.filter((i) => i.message.includes("did you mean"))).toHaveLength(20);
     expect(issues[499]!.message).toMatch(/known fields: email, firstName/);
   });
 
   it("exists applies to every type", () => {
-    for (const field of Object.keys(FIELDS)) expect(safeParseCondition({ field, operator: "exists", value: true }, options).success).toBe(true);
+    for (const field of Object.keys(FIELDS))
+      expect(safeParseCondition({ field, operator: "exists", value: true }, options).success).toBe(true);
   });
 });
 
@@ -97,16 +242,21 @@ describe("malformed catalogs", () => {
   });
 
   it("is refused through options too, with an options path", () => {
-    expect(refusal({ field: "x", operator: "eq", value: 1 }, { fields: { x: { type: "nope" } } as unknown as FieldCatalog })).toMatchObject([
-      { code: "invalid_catalog", path: ["options", "fields", "x", "type"] },
-    ]);
+    expect(
+      refusal({ field: "x", operator: "eq", value: 1 }, { fields: { x: { type: "nope" } } as unknown as FieldCatalog }),
+    ).toMatchObject([{ code: "invalid_catalog", path: ["options", "fields", "x", "type"] }]);
   });
 
   it("keeps a field named __proto__ as a field, not a prototype", () => {
-    const merged = defineFields({}, JSON.parse('{"__proto__": {"type": "string", "path": "p"}, "x": {"type": "number"}}') as FieldCatalog);
+    const merged = defineFields(
+      {},
+      JSON.parse('{"__proto__": {"type": "string", "path": "p"}, "x": {"type": "number"}}') as FieldCatalog,
+    );
     expect(Object.keys(merged)).toEqual(["__proto__", "x"]);
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
-    expect(toMongoFilter({ field: "__proto__", operator: "eq", value: "v" }, { fields: merged })).toEqual({ p: { $eq: "v" } });
+    expect(toMongoFilter({ field: "__proto__", operator: "eq", value: "v" }, { fields: merged })).toEqual({
+      p: { $eq: "v" },
+    });
   });
 
   it("merges with extra winning, and is frozen", () => {
@@ -208,13 +358,23 @@ describe("typed values compile to the field's storage, in both targets", () => {
     const compiled = compileCondition({ field: "createdAt", operator: "gte", value: "2024-01-01" }, options);
     (compiled.filter.createdAt as { $gte: Date }).$gte.setTime(0);
     expect(compiled.matches({ createdAt: new Date(5) })).toBe(false);
-    expect(toMongoFilter({ field: "createdAt", operator: "gte", value: "2024-01-01" }, options)).toEqual({ createdAt: { $gte: new Date(1704067200000) } });
+    expect(toMongoFilter({ field: "createdAt", operator: "gte", value: "2024-01-01" }, options)).toEqual({
+      createdAt: { $gte: new Date(1704067200000) },
+    });
   });
 
   it("without a catalog nothing is typed or coerced", () => {
-    expect(toMongoFilter({ field: "createdAt", operator: "gte", value: "2024-01-01" })).toEqual({ createdAt: { $gte: "2024-01-01" } });
-    expect(toPredicate({ field: "createdAt", operator: "gte", value: "2024-01-01" })({ createdAt: new Date(1e13) })).toBe(false);
-    expect(parseCondition({ field: "anything.at.all", operator: "contains", value: "x" })).toEqual({ field: "anything.at.all", operator: "contains", value: "x" });
+    expect(toMongoFilter({ field: "createdAt", operator: "gte", value: "2024-01-01" })).toEqual({
+      createdAt: { $gte: "2024-01-01" },
+    });
+    expect(
+      toPredicate({ field: "createdAt", operator: "gte", value: "2024-01-01" })({ createdAt: new Date(1e13) }),
+    ).toBe(false);
+    expect(parseCondition({ field: "anything.at.all", operator: "contains", value: "x" })).toEqual({
+      field: "anything.at.all",
+      operator: "contains",
+      value: "x",
+    });
   });
 });
 
@@ -245,17 +405,22 @@ describe("topics in the records layout", () => {
         [{ topics: [SUB("deals")] }, true],
       ],
     ],
-  ] as [Condition, Record<string, unknown>, [Record<string, unknown>, boolean][]][])("%j", (condition, filter, rows) => {
-    const compiled = compileCondition(condition, records);
-    expect(compiled.filter).toEqual(filter);
-    for (const [doc, matches] of rows) {
-      expectAllTiers(condition, doc, matches, records);
-      expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
-    }
-  });
+  ] as [Condition, Record<string, unknown>, [Record<string, unknown>, boolean][]][])(
+    "%j",
+    (condition, filter, rows) => {
+      const compiled = compileCondition(condition, records);
+      expect(compiled.filter).toEqual(filter);
+      for (const [doc, matches] of rows) {
+        expectAllTiers(condition, doc, matches, records);
+        expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
+      }
+    },
+  );
 
   it("refuses an unknown layout", () => {
-    expect(refusal({ subscribedToTopic: ["t"] }, { topics: { layout: "map" as "ids" } })).toMatchObject([{ code: "invalid_options", path: ["options", "topics", "layout"] }]);
+    expect(refusal({ subscribedToTopic: ["t"] }, { topics: { layout: "map" as "ids" } })).toMatchObject([
+      { code: "invalid_options", path: ["options", "topics", "layout"] },
+    ]);
   });
 });
 

@@ -15,8 +15,16 @@ const exec = promisify(execFile);
 let dir: string;
 
 /** Runs the command; resolves to its exit code and output, whatever the code. */
-function segmatch(args: string[], input?: string | Buffer, nodeFlags: string[] = []): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...nodeFlags, cli, ...args], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+function segmatch(
+  args: string[],
+  input?: string | Buffer,
+  nodeFlags: string[] = [],
+): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [...nodeFlags, cli, ...args], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -26,7 +34,8 @@ const file = (name: string, content: unknown) => {
   return path;
 };
 /** NDJSON text of documents given as Extended JSON text or values. */
-const ndjson = (...lines: unknown[]) => lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n";
+const ndjson = (...lines: unknown[]) =>
+  lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n";
 /** A usage error: exit code 2, one line naming the problem and one hint line, never the whole usage. */
 function expectUsageError(out: { code: number; stderr: string }, problem: string | RegExp): void {
   expect(out.code).toBe(2);
@@ -47,8 +56,17 @@ afterAll(() => {
 
 describe("segmatch check / filter / explain / from-mongo", () => {
   it("check: valid exits 0; invalid prints each issue with its path and exits 1", () => {
-    expect(segmatch(["check", file("ok.json", { field: "country", operator: "eq", value: "US" })])).toEqual({ code: 0, stdout: "valid\n", stderr: "" });
-    const bad = segmatch(["check", file("bad.json", { $and: [{ field: "a", operator: "not_in", value: [1] }, { subscribedToTopic: [] }] }), "--fields", "none"]);
+    expect(segmatch(["check", file("ok.json", { field: "country", operator: "eq", value: "US" })])).toEqual({
+      code: 0,
+      stdout: "valid\n",
+      stderr: "",
+    });
+    const bad = segmatch([
+      "check",
+      file("bad.json", { $and: [{ field: "a", operator: "not_in", value: [1] }, { subscribedToTopic: [] }] }),
+      "--fields",
+      "none",
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('$and[0].operator: unknown operator "not_in" (did you mean "nin"?)');
     expect(bad.stdout).toContain("$and[1].subscribedToTopic: subscribedToTopic must not be an empty list");
@@ -56,41 +74,95 @@ describe("segmatch check / filter / explain / from-mongo", () => {
 
   it("filter prints Extended JSON, dates as $date; flags choose the catalog and the topic layout", () => {
     const fields = file("fields.json", { joined: { type: "date", path: "properties.joined" } });
-    const condition = file("dated.json", { $and: [{ field: "joined", operator: "gte", value: "2024-01-31" }, { subscribedToTopic: ["news"] }] });
+    const condition = file("dated.json", {
+      $and: [{ field: "joined", operator: "gte", value: "2024-01-31" }, { subscribedToTopic: ["news"] }],
+    });
     const out = segmatch(["filter", condition, "--fields", fields, "--topics-layout", "records"]);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({
-      $and: [{ "properties.joined": { $gte: { $date: "2024-01-31T00:00:00Z" } } }, { topics: { $elemMatch: { topicId: { $in: ["news"] }, status: { $eq: "SUBSCRIBED" } } } }],
+      $and: [
+        { "properties.joined": { $gte: { $date: "2024-01-31T00:00:00Z" } } },
+        { topics: { $elemMatch: { topicId: { $in: ["news"] }, status: { $eq: "SUBSCRIBED" } } } },
+      ],
     });
   });
 
   it("explain prints the sentence; from-mongo lifts Extended JSON, reading standard input with -", () => {
-    expect(segmatch(["explain", file("e.json", { $or: [{ field: "a", operator: "eq", value: 1 }, { notSubscribedToTopic: ["ads"] }] }), "--fields", "none"]).stdout).toBe("a is 1, or not subscribed to ads\n");
+    expect(
+      segmatch([
+        "explain",
+        file("e.json", { $or: [{ field: "a", operator: "eq", value: 1 }, { notSubscribedToTopic: ["ads"] }] }),
+        "--fields",
+        "none",
+      ]).stdout,
+    ).toBe("a is 1, or not subscribed to ads\n");
     const fields = file("f2.json", { joined: { type: "date", path: "j" } });
-    const lifted = segmatch(["from-mongo", "-", "--fields", fields], JSON.stringify({ j: { $lt: { $date: "2024-01-01T00:00:00Z" } }, email: { $regularExpression: { pattern: "^ada", options: "" } } }));
+    const lifted = segmatch(
+      ["from-mongo", "-", "--fields", fields],
+      JSON.stringify({
+        j: { $lt: { $date: "2024-01-01T00:00:00Z" } },
+        email: { $regularExpression: { pattern: "^ada", options: "" } },
+      }),
+    );
     expect(lifted.stderr).toContain("no catalog field is stored at");
     expect(lifted.code).toBe(1);
     // Extended JSON that a double or the machine's zone would change is not read as that value, so the lift refuses it.
-    const long = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $numberLong: "9007199254740993" } }));
+    const long = segmatch(
+      ["from-mongo", "-", "--fields", "none"],
+      JSON.stringify({ a: { $numberLong: "9007199254740993" } }),
+    );
     expect(long.code).toBe(1);
     expect(long.stderr).toContain("filter.a: the language cannot compare with a bigint");
-    const local = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $gt: { $date: "2024-01-01T00:00:00" } } }));
+    const local = segmatch(
+      ["from-mongo", "-", "--fields", "none"],
+      JSON.stringify({ a: { $gt: { $date: "2024-01-01T00:00:00" } } }),
+    );
     expect(local.code).toBe(1);
-    expect(local.stderr).toContain('standard input: {"$date":"2024-01-01T00:00:00"} is not read as a value: a datetime needs an offset');
+    expect(local.stderr).toContain(
+      'standard input: {"$date":"2024-01-01T00:00:00"} is not read as a value: a datetime needs an offset',
+    );
     // So are a regular expression with options JavaScript lacks, and a $numberDecimal (a Decimal128 is not a double).
-    expect(segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $regularExpression: { pattern: "^ada", options: "x" } } })).code).toBe(1);
+    expect(
+      segmatch(
+        ["from-mongo", "-", "--fields", "none"],
+        JSON.stringify({ a: { $regularExpression: { pattern: "^ada", options: "x" } } }),
+      ).code,
+    ).toBe(1);
     const decimal = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $numberDecimal: "0.1" } }));
-    expect([decimal.code, decimal.stderr]).toEqual([1, "segmatch: filter.a: the language cannot compare with an instance of Decimal128\n"]);
+    expect([decimal.code, decimal.stderr]).toEqual([
+      1,
+      "segmatch: filter.a: the language cannot compare with an instance of Decimal128\n",
+    ]);
     // An integer literal a double would round is read as a 64-bit integer, which a condition refuses, with a note.
-    const rounded = segmatch(["check", file("big-literal.json", '{"field":"n","operator":"eq","value":9007199254740993}'), "--fields", "none"]);
+    const rounded = segmatch([
+      "check",
+      file("big-literal.json", '{"field":"n","operator":"eq","value":9007199254740993}'),
+      "--fields",
+      "none",
+    ]);
     expect(rounded.code).toBe(1);
     expect(rounded.stdout).toContain("value: ");
-    expect(rounded.stderr).toContain("big-literal.json: 9007199254740993 is beyond 2^53, where a double would round it: it is read as a 64-bit integer");
+    expect(rounded.stderr).toContain(
+      "big-literal.json: 9007199254740993 is beyond 2^53, where a double would round it: it is read as a 64-bit integer",
+    );
     // MongoDB's $regex operator stays an operator (EJSON's legacy {$regex, $options} would make it a value).
-    expect(JSON.parse(segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $regex: "^ada" } })).stdout)).toEqual({ field: "a", operator: "startsWith", value: "ada" });
-    const plain = segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ email: { $regularExpression: { pattern: "^ada", options: "" } }, n: { $gt: { $numberInt: "5" } } }));
+    expect(
+      JSON.parse(segmatch(["from-mongo", "-", "--fields", "none"], JSON.stringify({ a: { $regex: "^ada" } })).stdout),
+    ).toEqual({ field: "a", operator: "startsWith", value: "ada" });
+    const plain = segmatch(
+      ["from-mongo", "-", "--fields", "none"],
+      JSON.stringify({
+        email: { $regularExpression: { pattern: "^ada", options: "" } },
+        n: { $gt: { $numberInt: "5" } },
+      }),
+    );
     expect(plain.code).toBe(0);
-    expect(JSON.parse(plain.stdout)).toEqual({ $and: [{ field: "email", operator: "startsWith", value: "ada" }, { field: "n", operator: "gt", value: 5 }] });
+    expect(JSON.parse(plain.stdout)).toEqual({
+      $and: [
+        { field: "email", operator: "startsWith", value: "ada" },
+        { field: "n", operator: "gt", value: 5 },
+      ],
+    });
   });
 
   it("usage errors exit 2 with one line and a hint: no command, unknown command or flag, a missing file, text that is not JSON, the wrong number of files", () => {
@@ -115,20 +187,40 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     const c = file("dym.json", { field: "country", operator: "eq", value: "US" });
     expectUsageError(segmatch(["cout", c, "-"], ""), 'segmatch: unknown command "cout" (did you mean "count"?)');
     expectUsageError(segmatch(["from_mongo", c]), '(did you mean "from-mongo"?)');
-    expectUsageError(segmatch(["check", c, "--field", "none"]), "segmatch: unknown flag --field (did you mean --fields?)");
-    expectUsageError(segmatch(["check", c, "--topic-layout=ids"]), "unknown flag --topic-layout (did you mean --topics-layout?)");
+    expectUsageError(
+      segmatch(["check", c, "--field", "none"]),
+      "segmatch: unknown flag --field (did you mean --fields?)",
+    );
+    expectUsageError(
+      segmatch(["check", c, "--topic-layout=ids"]),
+      "unknown flag --topic-layout (did you mean --topics-layout?)",
+    );
     expectUsageError(segmatch(["check", c, "--mongoversion", "8.0"]), "(did you mean --mongo-version?)");
-    expectUsageError(segmatch(["check", c, "--fields", "contacts"]), '--fields contacts: no such catalog file (did you mean "contact"?)');
-    expectUsageError(segmatch(["check", c, "--topics-layout", "record"]), '--topics-layout must be ids or records, not "record" (did you mean "records"?)');
+    expectUsageError(
+      segmatch(["check", c, "--fields", "contacts"]),
+      '--fields contacts: no such catalog file (did you mean "contact"?)',
+    );
+    expectUsageError(
+      segmatch(["check", c, "--topics-layout", "record"]),
+      '--topics-layout must be ids or records, not "record" (did you mean "records"?)',
+    );
   });
 
   it("errors about options name the flag, not the library's option path", () => {
     const c = file("opt.json", { field: "country", operator: "eq", value: "US" });
     const cases: [string[], string][] = [
-      [["--topics-layout", "foo"], "segmatch: --topics-layout must be ids or records, not \"foo\""],
-      [["--mongo-version", "6.0"], "segmatch: --mongo-version must be one of 7.0, 8.0, 9.0, not \"6.0\""],
-      [["--topics-path", "$subs"], 'segmatch: --topics-path "$subs": field name "$subs" has a segment starting with "$"'],
-      [["--fields", file("cat-bad.json", { plan: { type: "enums" } })], "segmatch: --fields " + join(dir, "cat-bad.json") + ": plan.type: type must be one of string, number, boolean, date, enum"],
+      [["--topics-layout", "foo"], 'segmatch: --topics-layout must be ids or records, not "foo"'],
+      [["--mongo-version", "6.0"], 'segmatch: --mongo-version must be one of 7.0, 8.0, 9.0, not "6.0"'],
+      [
+        ["--topics-path", "$subs"],
+        'segmatch: --topics-path "$subs": field name "$subs" has a segment starting with "$"',
+      ],
+      [
+        ["--fields", file("cat-bad.json", { plan: { type: "enums" } })],
+        "segmatch: --fields " +
+          join(dir, "cat-bad.json") +
+          ": plan.type: type must be one of string, number, boolean, date, enum",
+      ],
     ];
     for (const [flags, message] of cases) {
       const out = segmatch(["check", c, ...flags]);
@@ -137,14 +229,22 @@ describe("segmatch check / filter / explain / from-mongo", () => {
       expect(out.stderr).not.toMatch(/topics\.layout|mongoVersion/);
     }
     // Each problem of a catalog file is a line of its own, then the hint.
-    const two = segmatch(["check", c, "--fields", file("cat-bad2.json", { plan: { type: "enums" }, tier: { type: "string", values: ["a"] } })]);
+    const two = segmatch([
+      "check",
+      c,
+      "--fields",
+      file("cat-bad2.json", { plan: { type: "enums" }, tier: { type: "string", values: ["a"] } }),
+    ]);
     expect(two.code).toBe(2);
     expect(two.stderr.trimEnd().split("\n")).toEqual([
       `segmatch: --fields ${join(dir, "cat-bad2.json")}: plan.type: type must be one of string, number, boolean, date, enum`,
       `segmatch: --fields ${join(dir, "cat-bad2.json")}: tier.values: values apply only to enum fields, not string`,
       'A catalog maps names to {"type": …, "path"?: …}: see "segmatch --help".',
     ]);
-    expectUsageError(segmatch(["check", c, "--fields", file("cat-notjson.json", "{plan")]), `--fields ${join(dir, "cat-notjson.json")} is not JSON`);
+    expectUsageError(
+      segmatch(["check", c, "--fields", file("cat-notjson.json", "{plan")]),
+      `--fields ${join(dir, "cat-notjson.json")} is not JSON`,
+    );
   });
 
   it("--version prints the package's version; --help is enough to use the tool", () => {
@@ -171,7 +271,8 @@ describe("segmatch check / filter / explain / from-mongo", () => {
       "$ segmatch count recent.json contacts.ndjson",
       "--jsonArray",
       "Exit codes:",
-    ]) expect(text).toContain(part);
+    ])
+      expect(text).toContain(part);
     expect(segmatch(["-h"]).stdout).toBe(text);
   });
 
@@ -183,10 +284,18 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     const recent = file("recent.json", condition);
     const contacts = ndjson(
       { _id: { $oid: "65f1c0a2b3c4d5e6f7081920" }, status: "SUBSCRIBED", createdAt: { $date: "2024-03-05T10:00:00Z" } },
-      { _id: { $oid: "65f1c0a2b3c4d5e6f7081921" }, status: "SUBSCRIBED", createdAt: { $date: "2023-12-31T23:59:59.999Z" } },
+      {
+        _id: { $oid: "65f1c0a2b3c4d5e6f7081921" },
+        status: "SUBSCRIBED",
+        createdAt: { $date: "2023-12-31T23:59:59.999Z" },
+      },
       { _id: { $oid: "65f1c0a2b3c4d5e6f7081922" }, status: "BOUNCED", createdAt: { $date: "2024-03-05T10:00:00Z" } },
     );
-    expect(segmatch(["count", recent, file("recent.ndjson", contacts)])).toEqual({ code: 0, stdout: "1\n", stderr: "" });
+    expect(segmatch(["count", recent, file("recent.ndjson", contacts)])).toEqual({
+      code: 0,
+      stdout: "1\n",
+      stderr: "",
+    });
   });
 });
 
@@ -210,35 +319,75 @@ describe("segmatch --fields: the built-in catalog by default", () => {
     // d holds a string, which a date condition never matches (MongoDB compares by type).
     expect(segmatch(["count", condition, contacts()])).toEqual({ code: 0, stdout: "2\n", stderr: "" });
     expect(segmatch(["count", condition, contacts(), "--fields", "contact"]).stdout).toBe("2\n");
-    expect(JSON.parse(segmatch(["filter", condition]).stdout)).toEqual({ createdAt: { $gte: { $date: "2024-01-01T00:00:00Z" } } });
+    expect(JSON.parse(segmatch(["filter", condition]).stdout)).toEqual({
+      createdAt: { $gte: { $date: "2024-01-01T00:00:00Z" } },
+    });
     expect(segmatch(["explain", condition]).stdout).toBe("createdAt is on or after 2024-01-01\n");
-    expect(segmatch(["check", file("bad-date.json", { field: "createdAt", operator: "gte", value: "2024-01-01T00:00:00" })]).stdout).toContain("a datetime needs an offset");
-    const lifted = segmatch(["from-mongo", "-"], JSON.stringify({ createdAt: { $gte: { $date: "2024-01-01T00:00:00Z" } } }));
-    expect(JSON.parse(lifted.stdout)).toEqual({ field: "createdAt", operator: "gte", value: "2024-01-01T00:00:00.000Z" });
-    const diff = segmatch(["diff", condition, file("since-2024-03.json", { field: "createdAt", operator: "gte", value: "2024-03-01" }), contacts()]);
+    expect(
+      segmatch(["check", file("bad-date.json", { field: "createdAt", operator: "gte", value: "2024-01-01T00:00:00" })])
+        .stdout,
+    ).toContain("a datetime needs an offset");
+    const lifted = segmatch(
+      ["from-mongo", "-"],
+      JSON.stringify({ createdAt: { $gte: { $date: "2024-01-01T00:00:00Z" } } }),
+    );
+    expect(JSON.parse(lifted.stdout)).toEqual({
+      field: "createdAt",
+      operator: "gte",
+      value: "2024-01-01T00:00:00.000Z",
+    });
+    const diff = segmatch([
+      "diff",
+      condition,
+      file("since-2024-03.json", { field: "createdAt", operator: "gte", value: "2024-03-01" }),
+      contacts(),
+    ]);
     expect(JSON.parse(diff.stdout)).toEqual({ entered: 0, left: 1, count: 1, enteredIds: [], leftIds: ["a"] });
   });
 
   it("--fields none reads field names as plain document paths, nothing typed", () => {
     const condition = file("since-plain.json", { field: "createdAt", operator: "gte", value: "2024-01-01" });
     // Plain paths compare the string "2024-01-01" with what is stored: only d's string is at or after it.
-    expect(segmatch(["count", condition, contacts(), "--fields", "none"])).toEqual({ code: 0, stdout: "1\n", stderr: "" });
-    expect(JSON.parse(segmatch(["filter", condition, "--fields=none"]).stdout)).toEqual({ createdAt: { $gte: "2024-01-01" } });
-    expect(segmatch(["check", file("any-path.json", { field: "properties.ltv", operator: "gt", value: 5 }), "--fields", "none"]).stdout).toBe("valid\n");
+    expect(segmatch(["count", condition, contacts(), "--fields", "none"])).toEqual({
+      code: 0,
+      stdout: "1\n",
+      stderr: "",
+    });
+    expect(JSON.parse(segmatch(["filter", condition, "--fields=none"]).stdout)).toEqual({
+      createdAt: { $gte: "2024-01-01" },
+    });
+    expect(
+      segmatch([
+        "check",
+        file("any-path.json", { field: "properties.ltv", operator: "gt", value: 5 }),
+        "--fields",
+        "none",
+      ]).stdout,
+    ).toBe("valid\n");
   });
 
   it("a field the default catalog does not know is refused, with a hint naming --fields none and a catalog file", () => {
     const condition = file("ltv.json", { field: "properties.ltv", operator: "gt", value: 5 });
-    const hint = "segmatch: hint: the default catalog is --fields contact (the built-in contact fields); --fields none reads field names as plain document paths, --fields catalog.json gives your own catalog";
+    const hint =
+      "segmatch: hint: the default catalog is --fields contact (the built-in contact fields); --fields none reads field names as plain document paths, --fields catalog.json gives your own catalog";
     const check = segmatch(["check", condition]);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('field: unknown field "properties.ltv" (known fields: email, firstName, lastName, phone, country, timezone, city, status, createdAt, updatedAt)');
+    expect(check.stdout).toContain(
+      'field: unknown field "properties.ltv" (known fields: email, firstName, lastName, phone, country, timezone, city, status, createdAt, updatedAt)',
+    );
     expect(check.stderr).toBe(`${hint}\n`);
-    for (const args of [["count", condition, "-"], ["filter", condition], ["explain", condition]]) {
+    for (const args of [
+      ["count", condition, "-"],
+      ["filter", condition],
+      ["explain", condition],
+    ]) {
       const out = segmatch(args, '{"properties":{"ltv":9}}\n');
       expect(out.code, args[0]).toBe(1);
       expect(out.stdout).toBe("");
-      expect(out.stderr.trimEnd().split("\n")).toEqual(['segmatch: field: unknown field "properties.ltv" (known fields: email, firstName, lastName, phone, country, timezone, city, status, createdAt, updatedAt)', hint]);
+      expect(out.stderr.trimEnd().split("\n")).toEqual([
+        'segmatch: field: unknown field "properties.ltv" (known fields: email, firstName, lastName, phone, country, timezone, city, status, createdAt, updatedAt)',
+        hint,
+      ]);
     }
     const lifted = segmatch(["from-mongo", "-"], JSON.stringify({ "properties.ltv": { $gt: 5 } }));
     expect(lifted.code).toBe(1);
@@ -249,37 +398,99 @@ describe("segmatch --fields: the built-in catalog by default", () => {
   });
 
   it("--fields catalog.json: names, types and paths from the file", () => {
-    const catalog = file("price-catalog.json", { price: { type: "number", path: "billing.price" }, joined: { type: "date", path: "meta.joined", storage: "epochMillis" } });
-    const condition = file("price.json", { $and: [{ field: "price", operator: "gte", value: 100 }, { field: "joined", operator: "lt", value: "2024-01-01" }] });
-    const contacts = file("priced.ndjson", ndjson({ billing: { price: 120 }, meta: { joined: 1_600_000_000_000 } }, { billing: { price: 120 }, meta: { joined: 1_800_000_000_000 } }, { billing: { price: 99 } }));
-    expect(segmatch(["count", condition, contacts, "--fields", catalog])).toEqual({ code: 0, stdout: "1\n", stderr: "" });
+    const catalog = file("price-catalog.json", {
+      price: { type: "number", path: "billing.price" },
+      joined: { type: "date", path: "meta.joined", storage: "epochMillis" },
+    });
+    const condition = file("price.json", {
+      $and: [
+        { field: "price", operator: "gte", value: 100 },
+        { field: "joined", operator: "lt", value: "2024-01-01" },
+      ],
+    });
+    const contacts = file(
+      "priced.ndjson",
+      ndjson(
+        { billing: { price: 120 }, meta: { joined: 1_600_000_000_000 } },
+        { billing: { price: 120 }, meta: { joined: 1_800_000_000_000 } },
+        { billing: { price: 99 } },
+      ),
+    );
+    expect(segmatch(["count", condition, contacts, "--fields", catalog])).toEqual({
+      code: 0,
+      stdout: "1\n",
+      stderr: "",
+    });
   });
 });
 
 describe("segmatch count / diff stream NDJSON", () => {
   it("diff prints the entering and leaving ids and the count after", () => {
-    const contacts = file("few.ndjson", ['{"_id":"a","country":"US"}', "", '{"_id":"b","country":"FR"}', '{"_id":"c","country":"US","topics":["news"]}'].join("\n"));
-    const out = segmatch(["diff", file("before.json", { field: "country", operator: "eq", value: "US" }), file("after.json", { subscribedToTopic: ["news"] }), contacts]);
+    const contacts = file(
+      "few.ndjson",
+      [
+        '{"_id":"a","country":"US"}',
+        "",
+        '{"_id":"b","country":"FR"}',
+        '{"_id":"c","country":"US","topics":["news"]}',
+      ].join("\n"),
+    );
+    const out = segmatch([
+      "diff",
+      file("before.json", { field: "country", operator: "eq", value: "US" }),
+      file("after.json", { subscribedToTopic: ["news"] }),
+      contacts,
+    ]);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual({ entered: 0, left: 1, count: 1, enteredIds: [], leftIds: ["a"] });
-    expect(segmatch(["count", file("us.json", { field: "country", operator: "eq", value: "US" }), "-"], '{"country":"US"}\n{"country":"FR"}\n').stdout).toBe("1\n");
-    const broken = segmatch(["count", file("us2.json", { field: "country", operator: "eq", value: "US" }), file("broken.ndjson", '{"country":"US"}\n{nope\n')]);
+    expect(
+      segmatch(
+        ["count", file("us.json", { field: "country", operator: "eq", value: "US" }), "-"],
+        '{"country":"US"}\n{"country":"FR"}\n',
+      ).stdout,
+    ).toBe("1\n");
+    const broken = segmatch([
+      "count",
+      file("us2.json", { field: "country", operator: "eq", value: "US" }),
+      file("broken.ndjson", '{"country":"US"}\n{nope\n'),
+    ]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("line 2: not JSON");
   });
 
   it("lines that are not documents (null, [1,2], 5) are skipped and reported with their line numbers; the count is printed and the exit code is 1", () => {
     const us = file("us-skip.json", { field: "country", operator: "eq", value: "US" });
-    const contacts = file("skip.ndjson", ndjson({ _id: "a", country: "US" }, "", "null", { _id: "b", country: "FR" }, "[1,2]", '"US"', { _id: "c", country: "US" }, "5"));
+    const contacts = file(
+      "skip.ndjson",
+      ndjson(
+        { _id: "a", country: "US" },
+        "",
+        "null",
+        { _id: "b", country: "FR" },
+        "[1,2]",
+        '"US"',
+        { _id: "c", country: "US" },
+        "5",
+      ),
+    );
     const out = segmatch(["count", us, contacts]);
     expect(out.stdout).toBe("2\n");
-    expect(out.stderr).toBe('segmatch: 4 lines are not documents (line 3: null, line 5: an array, line 6: a string, line 8: a number); they were not counted\n');
+    expect(out.stderr).toBe(
+      "segmatch: 4 lines are not documents (line 3: null, line 5: an array, line 6: a string, line 8: a number); they were not counted\n",
+    );
     expect(out.code).toBe(1);
     // More than ten are counted, the first ten listed.
     const many = segmatch(["count", us, "-"], ndjson(...Array.from({ length: 12 }, () => "null"), { country: "US" }));
     expect(many.stdout).toBe("1\n");
-    expect(many.stderr).toMatch(/^segmatch: 12 lines are not documents \(line 1: null, .*line 10: null, …\); they were not counted\n$/);
-    const diff = segmatch(["diff", us, file("fr-skip.json", { field: "country", operator: "eq", value: "FR" }), contacts]);
+    expect(many.stderr).toMatch(
+      /^segmatch: 12 lines are not documents \(line 1: null, .*line 10: null, …\); they were not counted\n$/,
+    );
+    const diff = segmatch([
+      "diff",
+      us,
+      file("fr-skip.json", { field: "country", operator: "eq", value: "FR" }),
+      contacts,
+    ]);
     expect(JSON.parse(diff.stdout)).toMatchObject({ entered: 1, left: 2, count: 1 });
     expect(diff.stderr).toContain("they were left out of the diff");
     expect(diff.code).toBe(1);
@@ -287,15 +498,28 @@ describe("segmatch count / diff stream NDJSON", () => {
 
   it("a file that is one JSON array (mongoexport --jsonArray) is read element by element", () => {
     const us = file("us-array.json", { field: "country", operator: "eq", value: "US" });
-    const array = '[{"_id":1,"country":"US","note":"a, b ] } [ {"},\n {"_id":2,"country":"FR","tags":[["x"],{"y":"]"}]},\r\n{"_id":3,"country":"US","q":"\\"],"}\n]\n';
+    const array =
+      '[{"_id":1,"country":"US","note":"a, b ] } [ {"},\n {"_id":2,"country":"FR","tags":[["x"],{"y":"]"}]},\r\n{"_id":3,"country":"US","q":"\\"],"}\n]\n';
     expect(segmatch(["count", us, file("contacts.json", array)])).toEqual({ code: 0, stdout: "2\n", stderr: "" });
     expect(segmatch(["count", us, "-"], `  \n${array}`).stdout).toBe("2\n");
-    expect(segmatch(["count", us, file("one-line.json", JSON.stringify([{ country: "US" }, { country: "US" }, { country: "FR" }]))]).stdout).toBe("2\n");
-    expect(segmatch(["count", us, file("empty-array.json", "[]")])).toEqual({ code: 0, stdout: "0\n", stderr: `segmatch: ${join(dir, "empty-array.json")} holds no contacts\n` });
+    expect(
+      segmatch([
+        "count",
+        us,
+        file("one-line.json", JSON.stringify([{ country: "US" }, { country: "US" }, { country: "FR" }])),
+      ]).stdout,
+    ).toBe("2\n");
+    expect(segmatch(["count", us, file("empty-array.json", "[]")])).toEqual({
+      code: 0,
+      stdout: "0\n",
+      stderr: `segmatch: ${join(dir, "empty-array.json")} holds no contacts\n`,
+    });
     // Elements that are not documents are reported with their position and line, as lines are.
     const mixed = segmatch(["count", us, file("mixed.json", '[{"country":"US"},\nnull,\n[1,2], {"country":"US"}]')]);
     expect(mixed.stdout).toBe("2\n");
-    expect(mixed.stderr).toBe("segmatch: 2 array elements are not documents (element 2 on line 2: null, element 3 on line 3: an array); they were not counted\n");
+    expect(mixed.stderr).toBe(
+      "segmatch: 2 array elements are not documents (element 2 on line 2: null, element 3 on line 3: an array); they were not counted\n",
+    );
     expect(mixed.code).toBe(1);
     // A malformed array stops the run with the line.
     const broken: [string, string][] = [
@@ -319,7 +543,9 @@ describe("segmatch count / diff stream NDJSON", () => {
       const write = () => {
         let ok = true;
         while (i < 300_000 && ok) {
-          ok = out.write(`${i === 0 ? "" : ",\n"}{"_id":{"$oid":"${i.toString(16).padStart(24, "0")}"},"country":"${i % 2 === 0 ? "US" : "FR"}","note":"${"x,]".repeat(60)}"}`);
+          ok = out.write(
+            `${i === 0 ? "" : ",\n"}{"_id":{"$oid":"${i.toString(16).padStart(24, "0")}"},"country":"${i % 2 === 0 ? "US" : "FR"}","note":"${"x,]".repeat(60)}"}`,
+          );
           i++;
         }
         if (i < 300_000) out.once("drain", write);
@@ -328,7 +554,11 @@ describe("segmatch count / diff stream NDJSON", () => {
       write();
     });
     const condition = file("big-array-us.json", { field: "country", operator: "eq", value: "US" });
-    const { stdout, stderr } = await exec(process.execPath, ["--max-old-space-size=48", cli, "count", condition, path], { encoding: "utf8" });
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      ["--max-old-space-size=48", cli, "count", condition, path],
+      { encoding: "utf8" },
+    );
     expect(stdout).toBe("150000\n");
     expect(stderr).toBe("segmatch: 250,000 contacts read\n");
   }, 120_000);
@@ -346,7 +576,8 @@ describe("segmatch count / diff stream NDJSON", () => {
         { _id: "undefined", price: { $undefined: true } },
       ),
     );
-    const count = (operator: string, value: unknown) => segmatch(["count", file("n.json", { field: "price", operator, value }), contacts, "--fields", "none"]);
+    const count = (operator: string, value: unknown) =>
+      segmatch(["count", file("n.json", { field: "price", operator, value }), contacts, "--fields", "none"]);
     // MongoDB's manual: {price: 9.99} finds the double, not NumberDecimal("9.99"), whose value is not the double's.
     expect(count("eq", 9.99)).toEqual({ code: 0, stdout: "1\n", stderr: "" });
     // Decimal 0.1 is below the double 0.1 (0.1000000000000000055…); decimal 250.00 equals 250.
@@ -357,7 +588,17 @@ describe("segmatch count / diff stream NDJSON", () => {
     expect(count("eq", 2 ** 53).stdout).toBe("0\n");
     // A stored undefined equals null under MongoDB 7.0, not 8.0: exists false is the null test.
     expect(count("exists", false).stdout).toBe("0\n");
-    expect(segmatch(["count", file("n.json", { field: "price", operator: "exists", value: false }), contacts, "--fields", "none", "--mongo-version", "7.0"]).stdout).toBe("1\n");
+    expect(
+      segmatch([
+        "count",
+        file("n.json", { field: "price", operator: "exists", value: false }),
+        contacts,
+        "--fields",
+        "none",
+        "--mongo-version",
+        "7.0",
+      ]).stdout,
+    ).toBe("1\n");
   });
 
   it("a contact's Extended JSON value that cannot be read exactly stops the run with its line", () => {
@@ -376,7 +617,10 @@ describe("segmatch count / diff stream NDJSON", () => {
     ];
     for (const [doc, message] of cases) {
       const out = segmatch(["count", any, file("bad-value.ndjson", ndjson({ country: "US" }, doc))]);
-      expectUsageError(out, `bad-value.ndjson, line 2: ${JSON.stringify(Object.values(doc as object)[0])} is not read as a value: `);
+      expectUsageError(
+        out,
+        `bad-value.ndjson, line 2: ${JSON.stringify(Object.values(doc as object)[0])} is not read as a value: `,
+      );
       expect(out.stderr).toContain(message);
     }
   });
@@ -384,31 +628,69 @@ describe("segmatch count / diff stream NDJSON", () => {
   it("diff prints ObjectId ids ($oid) as their hex string", () => {
     const contacts = file(
       "oids.ndjson",
-      ndjson({ _id: { $oid: "65a1b2c3d4e5f60718293a4b" }, country: "US" }, { _id: { $oid: "65a1b2c3d4e5f60718293a4c" }, country: "FR" }, { _id: { $oid: "65a1b2c3d4e5f60718293a4d" }, country: "US", topics: ["news"] }),
+      ndjson(
+        { _id: { $oid: "65a1b2c3d4e5f60718293a4b" }, country: "US" },
+        { _id: { $oid: "65a1b2c3d4e5f60718293a4c" }, country: "FR" },
+        { _id: { $oid: "65a1b2c3d4e5f60718293a4d" }, country: "US", topics: ["news"] },
+      ),
     );
-    const out = segmatch(["diff", file("oid-before.json", { field: "country", operator: "eq", value: "US" }), file("oid-after.json", { field: "country", operator: "eq", value: "FR" }), contacts]);
+    const out = segmatch([
+      "diff",
+      file("oid-before.json", { field: "country", operator: "eq", value: "US" }),
+      file("oid-after.json", { field: "country", operator: "eq", value: "FR" }),
+      contacts,
+    ]);
     expect(out.code).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual({ entered: 1, left: 2, count: 1, enteredIds: ["65a1b2c3d4e5f60718293a4c"], leftIds: ["65a1b2c3d4e5f60718293a4b", "65a1b2c3d4e5f60718293a4d"] });
+    expect(JSON.parse(out.stdout)).toEqual({
+      entered: 1,
+      left: 2,
+      count: 1,
+      enteredIds: ["65a1b2c3d4e5f60718293a4c"],
+      leftIds: ["65a1b2c3d4e5f60718293a4b", "65a1b2c3d4e5f60718293a4d"],
+    });
   });
 
   it("reads UTF-8 with a byte-order mark and UTF-16 (LE or BE, with a byte-order mark or without), in files and on standard input", () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
-    const utf16le = (text: string, mark = true) => Buffer.concat([mark ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, "utf16le")]);
+    const utf16le = (text: string, mark = true) =>
+      Buffer.concat([mark ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, "utf16le")]);
     const utf16be = (text: string) => utf16le(text).swap16();
     const conditionText = JSON.stringify({ field: "city", operator: "eq", value: "Zürich" });
     const contactsText = ndjson({ city: "Zürich" }, { city: "Genève" }, { city: "Zürich" }).replace(/\n/g, "\r\n");
     const plain = file("zurich.json", conditionText);
-    for (const [name, encode] of [["bom", (t: string) => Buffer.concat([bom, Buffer.from(t)])], ["le", utf16le], ["le-no-mark", (t: string) => utf16le(t, false)], ["be", utf16be]] as const) {
+    for (const [name, encode] of [
+      ["bom", (t: string) => Buffer.concat([bom, Buffer.from(t)])],
+      ["le", utf16le],
+      ["le-no-mark", (t: string) => utf16le(t, false)],
+      ["be", utf16be],
+    ] as const) {
       const condition = file(`zurich-${name}.json`, encode(conditionText));
       const contacts = file(`zurich-${name}.ndjson`, encode(contactsText));
       expect(segmatch(["check", condition]), name).toEqual({ code: 0, stdout: "valid\n", stderr: "" });
       expect(segmatch(["count", condition, contacts]).stdout, name).toBe("2\n");
       expect(segmatch(["count", plain, "-"], encode(contactsText)).stdout, name).toBe("2\n");
-      expect(segmatch(["count", plain, file(`zurich-${name}-array.json`, encode(JSON.stringify([{ city: "Zürich" }])))]).stdout, name).toBe("1\n");
+      expect(
+        segmatch(["count", plain, file(`zurich-${name}-array.json`, encode(JSON.stringify([{ city: "Zürich" }])))])
+          .stdout,
+        name,
+      ).toBe("1\n");
     }
     // Bytes that are not UTF-8 (a Latin-1 export) are refused, not read as replacement characters.
-    expectUsageError(segmatch(["count", plain, file("latin1.ndjson", Buffer.concat([Buffer.from('{"city":"Genève"}\n{"city":"Z'), Buffer.from([0xfc]), Buffer.from('rich"}\n')]))]), "latin1.ndjson is not UTF-8 text (line 2)");
-    expectUsageError(segmatch(["check", file("latin1.json", Buffer.from([0x7b, 0x22, 0xfc, 0x22, 0x3a, 0x31, 0x7d]))]), "latin1.json is not UTF-8 text");
+    expectUsageError(
+      segmatch([
+        "count",
+        plain,
+        file(
+          "latin1.ndjson",
+          Buffer.concat([Buffer.from('{"city":"Genève"}\n{"city":"Z'), Buffer.from([0xfc]), Buffer.from('rich"}\n')]),
+        ),
+      ]),
+      "latin1.ndjson is not UTF-8 text (line 2)",
+    );
+    expectUsageError(
+      segmatch(["check", file("latin1.json", Buffer.from([0x7b, 0x22, 0xfc, 0x22, 0x3a, 0x31, 0x7d]))]),
+      "latin1.json is not UTF-8 text",
+    );
   });
 
   it("counts a 1,000,000-line file in bounded memory (a 48 MB heap cannot hold the file), with progress on stderr", async () => {
@@ -421,7 +703,9 @@ describe("segmatch count / diff stream NDJSON", () => {
       const write = () => {
         let ok = true;
         while (i < 1_000_000 && ok) {
-          ok = out.write(`{"_id":"c${i}","country":"${countries[i % 4]}","properties":{"ltv":${i % 1000}},"note":"${"x".repeat(40)}"}\n`);
+          ok = out.write(
+            `{"_id":"c${i}","country":"${countries[i % 4]}","properties":{"ltv":${i % 1000}},"note":"${"x".repeat(40)}"}\n`,
+          );
           i++;
         }
         if (i < 1_000_000) out.once("drain", write);
@@ -429,24 +713,42 @@ describe("segmatch count / diff stream NDJSON", () => {
       };
       write();
     });
-    const condition = file("million.json", { $and: [{ field: "country", operator: "in", value: ["NG", "KE"] }, { field: "properties.ltv", operator: "gte", value: 500 }] });
-    const { stdout, stderr } = await exec(process.execPath, ["--max-old-space-size=48", cli, "count", condition, path, "--fields", "none"], { encoding: "utf8" });
+    const condition = file("million.json", {
+      $and: [
+        { field: "country", operator: "in", value: ["NG", "KE"] },
+        { field: "properties.ltv", operator: "gte", value: 500 },
+      ],
+    });
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      ["--max-old-space-size=48", cli, "count", condition, path, "--fields", "none"],
+      { encoding: "utf8" },
+    );
     // NG and KE are half the lines, and ltv ≥ 500 half of those: i % 4 ∈ {2, 3} and i % 1000 ≥ 500.
     expect(stdout).toBe("250000\n");
-    expect(stderr.trim().split("\n")).toEqual(["250,000", "500,000", "750,000", "1,000,000"].map((n) => `segmatch: ${n} contacts read`));
+    expect(stderr.trim().split("\n")).toEqual(
+      ["250,000", "500,000", "750,000", "1,000,000"].map((n) => `segmatch: ${n} contacts read`),
+    );
   }, 120_000);
 });
 
 describe("review cases: nothing wrong in silence", () => {
   it("standard input is read once: --fields - with contacts on - is a usage error, not a count of 0", () => {
     const condition = file("rv-status.json", { field: "status", operator: "eq", value: "x" });
-    expectUsageError(segmatch(["count", "--fields", "-", condition, "-"], '{"status":{"type":"string"}}'), "standard input (-) can be read once only");
+    expectUsageError(
+      segmatch(["count", "--fields", "-", condition, "-"], '{"status":{"type":"string"}}'),
+      "standard input (-) can be read once only",
+    );
   });
 
   it("an empty or blank contacts file counts 0 with a note on stderr", () => {
     const condition = file("rv-us.json", { field: "country", operator: "eq", value: "US" });
     for (const content of ["", "\n\n  \n"]) {
-      expect(segmatch(["count", condition, file("rv-empty.ndjson", content)])).toEqual({ code: 0, stdout: "0\n", stderr: `segmatch: ${join(dir, "rv-empty.ndjson")} holds no contacts\n` });
+      expect(segmatch(["count", condition, file("rv-empty.ndjson", content)])).toEqual({
+        code: 0,
+        stdout: "0\n",
+        stderr: `segmatch: ${join(dir, "rv-empty.ndjson")} holds no contacts\n`,
+      });
     }
   });
 
@@ -455,17 +757,30 @@ describe("review cases: nothing wrong in silence", () => {
     const out = segmatch(["filter", condition, "--fields", "none"]);
     expectUsageError(out, "the integer 12345678901234567890123 is beyond 64 bits");
     const contacts = file("rv-big.ndjson", '{"n": 12345678901234567890123}\n');
-    expect(segmatch(["count", file("rv-n.json", { field: "n", operator: "gt", value: 1 }), contacts, "--fields", "none"]).code).toBe(2);
+    expect(
+      segmatch(["count", file("rv-n.json", { field: "n", operator: "gt", value: 1 }), contacts, "--fields", "none"])
+        .code,
+    ).toBe(2);
   });
 
-  it("diff refuses a contact without _id or id instead of naming it \"undefined\"", () => {
-    const out = segmatch(["diff", file("rv-b.json", { field: "country", operator: "eq", value: "US" }), file("rv-a.json", { field: "country", operator: "eq", value: "FR" }), file("rv-noid.ndjson", ndjson({ country: "US" }))]);
+  it('diff refuses a contact without _id or id instead of naming it "undefined"', () => {
+    const out = segmatch([
+      "diff",
+      file("rv-b.json", { field: "country", operator: "eq", value: "US" }),
+      file("rv-a.json", { field: "country", operator: "eq", value: "FR" }),
+      file("rv-noid.ndjson", ndjson({ country: "US" })),
+    ]);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain("a contact has no _id or id");
   });
 
   it("a missing catalog file named like a file gets no did-you-mean", () => {
-    const out = segmatch(["check", file("rv-ok.json", { field: "country", operator: "eq", value: "US" }), "--fields", join(dir, "nonexist.json")]);
+    const out = segmatch([
+      "check",
+      file("rv-ok.json", { field: "country", operator: "eq", value: "US" }),
+      "--fields",
+      join(dir, "nonexist.json"),
+    ]);
     expect(out.code).toBe(2);
     expect(out.stderr).not.toContain("did you mean");
   });

@@ -18,11 +18,30 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import {
-  CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type RawBuilder,
+  CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type RawBuilder,
 } from "kysely";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countMembers, defineFields, membershipChangeSql, toSql, type Condition, type ConditionOptions, type SqlExpression } from "../src/index.js";
+import {
+  countMembers,
+  defineFields,
+  membershipChangeSql,
+  toSql,
+  type Condition,
+  type ConditionOptions,
+  type SqlExpression,
+} from "../src/index.js";
 
 const fields = defineFields({
   email: { type: "string" },
@@ -33,7 +52,16 @@ const fields = defineFields({
 });
 const columns = { ltv: "ltv", joined: "joinedAt" };
 const IDS: ConditionOptions = { fields, sql: { table: "contacts", id: "id", columns, topics: { column: "topics" } } };
-const RECORDS: ConditionOptions = { fields, topics: { layout: "records" }, sql: { table: "contacts", id: "id", columns, topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } } };
+const RECORDS: ConditionOptions = {
+  fields,
+  topics: { layout: "records" },
+  sql: {
+    table: "contacts",
+    id: "id",
+    columns,
+    topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" },
+  },
+};
 
 interface Row {
   id: string;
@@ -47,13 +75,21 @@ interface Row {
 }
 /** Kysely's view of the tables. */
 interface Database {
-  contacts: { id: string; email: string | null; country: string | null; status: string | null; ltv: number | null; joinedAt: string | null; topics: string[] | null };
+  contacts: {
+    id: string;
+    email: string | null;
+    country: string | null;
+    status: string | null;
+    ltv: number | null;
+    joinedAt: string | null;
+    topics: string[] | null;
+  };
   contact_topics: { contactId: string; topicId: string; status: string };
 }
 
 /** 240 contacts, every column sometimes NULL, from a fixed sequence. */
 const ROWS: Row[] = Array.from({ length: 240 }, (_, i) => {
-  const pick = <T,>(list: readonly T[], k: number) => list[(i * k + (i >> 3)) % list.length]!;
+  const pick = <T>(list: readonly T[], k: number) => list[(i * k + (i >> 3)) % list.length]!;
   return {
     id: `c${i}`,
     email: pick([null, "ann@example.com", "bob@test.io", "cy@example.org", "Dee@Example.com"], 7),
@@ -62,7 +98,17 @@ const ROWS: Row[] = Array.from({ length: 240 }, (_, i) => {
     ltv: pick([null, 0, 12.5, 99, 100, 250, 1_000, -1], 11),
     joinedAt: pick([null, "2023-01-01T00:00:00.000Z", "2024-06-15T12:00:00.000Z", "2025-12-31T23:59:59.999Z"], 13),
     topics: pick([null, [], ["news"], ["news", "deals"], ["deals"]], 17),
-    records: pick([[], [{ topicId: "news", status: "SUBSCRIBED" }], [{ topicId: "news", status: "UNSUBSCRIBED" }, { topicId: "deals", status: "SUBSCRIBED" }]], 19),
+    records: pick(
+      [
+        [],
+        [{ topicId: "news", status: "SUBSCRIBED" }],
+        [
+          { topicId: "news", status: "UNSUBSCRIBED" },
+          { topicId: "deals", status: "SUBSCRIBED" },
+        ],
+      ],
+      19,
+    ),
   };
 });
 
@@ -91,27 +137,44 @@ const CONDITIONS: Condition[] = [
   { $not: { field: "status", operator: "eq", value: "SUBSCRIBED" } },
   { subscribedToTopic: ["news"] },
   { notSubscribedToTopic: ["deals"] },
-  { $and: [{ field: "country", operator: "nin", value: ["FR"] }, { $or: [{ subscribedToTopic: ["deals"] }, { field: "ltv", operator: "lt", value: 50 }] }, { field: "email", operator: "exists", value: true }] },
+  {
+    $and: [
+      { field: "country", operator: "nin", value: ["FR"] },
+      { $or: [{ subscribedToTopic: ["deals"] }, { field: "ltv", operator: "lt", value: 50 }] },
+      { field: "email", operator: "exists", value: true },
+    ],
+  },
 ];
-const LAYOUTS = [["ids", IDS], ["records", RECORDS]] as const;
+const LAYOUTS = [
+  ["ids", IDS],
+  ["records", RECORDS],
+] as const;
 
 // ---- The snippets for the docs (each used by a test below) ----
 
 /** PGlite: the expression as it is. */
 async function countWithPGlite(db: PGlite, where: SqlExpression): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`, where.values);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`,
+    where.values,
+  );
   return rows[0]!.n;
 }
 
 /** node-postgres: the same call (its `values` parameter is `any[]`, which `where.values` is). */
 async function countWithPg(client: pg.Client | pg.Pool, where: SqlExpression): Promise<number> {
-  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`, where.values);
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`,
+    where.values,
+  );
   return rows[0]!.n;
 }
 
 /** Kysely, a whole query written by hand: CompiledQuery.raw takes the text and the values as they are. */
 async function countWithKyselyRaw(db: Kysely<Database>, where: SqlExpression): Promise<number> {
-  const { rows } = await db.executeQuery<{ n: number }>(CompiledQuery.raw(`SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`, where.values));
+  const { rows } = await db.executeQuery<{ n: number }>(
+    CompiledQuery.raw(`SELECT count(*)::int AS n FROM contacts WHERE ${where.text}`, where.values),
+  );
   return rows[0]!.n;
 }
 
@@ -123,7 +186,9 @@ async function countWithKyselyRaw(db: Kysely<Database>, where: SqlExpression): P
  * subtract it from n.)
  */
 function kyselyWhere({ text, values }: SqlExpression): RawBuilder<boolean> {
-  const parts = text.split(/("(?:[^"]|"")*"|\$\d+)/).map((part) => (/^\$\d+$/.test(part) ? sql.val(values[Number(part.slice(1)) - 1]) : sql.raw(part)));
+  const parts = text
+    .split(/("(?:[^"]|"")*"|\$\d+)/)
+    .map((part) => (/^\$\d+$/.test(part) ? sql.val(values[Number(part.slice(1)) - 1]) : sql.raw(part)));
   return sql<boolean>`(${sql.join(parts, sql.raw(""))})`;
 }
 
@@ -132,7 +197,10 @@ function pgliteDialect(db: PGlite): Dialect {
   const connection: DatabaseConnection = {
     async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       const result = await db.query<R>(query.sql, [...query.parameters]);
-      return { rows: result.rows, ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }) };
+      return {
+        rows: result.rows,
+        ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),
+      };
     },
     streamQuery: () => {
       throw new Error("streaming is not implemented by this test driver");
@@ -147,17 +215,31 @@ function pgliteDialect(db: PGlite): Dialect {
     releaseConnection: async () => {},
     destroy: async () => {},
   };
-  return { createAdapter: () => new PostgresAdapter(), createDriver: () => driver, createIntrospector: (k) => new PostgresIntrospector(k), createQueryCompiler: () => new PostgresQueryCompiler() };
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => driver,
+    createIntrospector: (k) => new PostgresIntrospector(k),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
 }
 
 /** Kysely for compiling only (no connection): PostgreSQL's compiler with Kysely's DummyDriver. */
 const compileOnly = new Kysely<Database>({
-  dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (k) => new PostgresIntrospector(k), createQueryCompiler: () => new PostgresQueryCompiler() },
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (k) => new PostgresIntrospector(k),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
 });
 
 /** A builder query with a parameter of Kysely's own before the condition's. */
 const subscribedAnd = (db: Kysely<Database>, where: SqlExpression) =>
-  db.selectFrom("contacts").select(sql<number>`count(*)::int`.as("n")).where("status", "=", "SUBSCRIBED").where(kyselyWhere(where));
+  db
+    .selectFrom("contacts")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("status", "=", "SUBSCRIBED")
+    .where(kyselyWhere(where));
 
 // ---- The tests ----
 
@@ -170,8 +252,17 @@ beforeAll(async () => {
     CREATE TABLE contact_topics ("contactId" text, "topicId" text, status text);
   `);
   for (const r of ROWS) {
-    await db.query("INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7)", [r.id, r.email, r.country, r.status, r.ltv, r.joinedAt, r.topics]);
-    for (const t of r.records) await db.query("INSERT INTO contact_topics VALUES ($1, $2, $3)", [r.id, t.topicId, t.status]);
+    await db.query("INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+      r.id,
+      r.email,
+      r.country,
+      r.status,
+      r.ltv,
+      r.joinedAt,
+      r.topics,
+    ]);
+    for (const t of r.records)
+      await db.query("INSERT INTO contact_topics VALUES ($1, $2, $3)", [r.id, t.topicId, t.status]);
   }
   kysely = new Kysely<Database>({ dialect: pgliteDialect(db) });
 }, 60_000);
@@ -183,10 +274,15 @@ afterAll(async () => {
 describe.each(LAYOUTS)("toSql with each client, counting as countMembers does (%s layout)", (layout, options) => {
   const docs = DOCS[layout];
   const expected = CONDITIONS.map((c) => countMembers(c, docs, options));
-  const subscribed = CONDITIONS.map((c) => countMembers({ $and: [{ field: "status", operator: "eq", value: "SUBSCRIBED" }, c] }, docs, options));
+  const subscribed = CONDITIONS.map((c) =>
+    countMembers({ $and: [{ field: "status", operator: "eq", value: "SUBSCRIBED" }, c] }, docs, options),
+  );
 
   it("the conditions select some contacts and not all (the comparison means something)", () => {
-    expect(expected.every((n) => n > 0 && n < ROWS.length), JSON.stringify(expected)).toBe(true);
+    expect(
+      expected.every((n) => n > 0 && n < ROWS.length),
+      JSON.stringify(expected),
+    ).toBe(true);
   });
 
   it("PGlite: db.query(text, values)", async () => {
@@ -201,7 +297,8 @@ describe.each(LAYOUTS)("toSql with each client, counting as countMembers does (%
 
   it("Kysely query builder: the expression as a fragment of Kysely parameters, after one of Kysely's own", async () => {
     const counts: number[] = [];
-    for (const c of CONDITIONS) counts.push((await subscribedAnd(kysely, toSql(c, options)).executeTakeFirstOrThrow()).n);
+    for (const c of CONDITIONS)
+      counts.push((await subscribedAnd(kysely, toSql(c, options)).executeTakeFirstOrThrow()).n);
     expect(counts).toEqual(subscribed);
   });
 
@@ -217,16 +314,29 @@ describe.each(LAYOUTS)("toSql with each client, counting as countMembers does (%
   it("membershipChangeSql's entering and leaving, with PGlite and Kysely", async () => {
     const [before, after] = [CONDITIONS[0]!, CONDITIONS[CONDITIONS.length - 1]!];
     const { entering, leaving } = membershipChangeSql(before, after, options);
-    const diff = { entering: docs.filter((d) => countMembers(after, [d], options) > countMembers(before, [d], options)).length, leaving: docs.filter((d) => countMembers(before, [d], options) > countMembers(after, [d], options)).length };
-    expect({ entering: await countWithPGlite(db, entering), leaving: await countWithPGlite(db, leaving) }).toEqual(diff);
-    expect({ entering: await countWithKyselyRaw(kysely, entering), leaving: await countWithKyselyRaw(kysely, leaving) }).toEqual(diff);
+    const diff = {
+      entering: docs.filter((d) => countMembers(after, [d], options) > countMembers(before, [d], options)).length,
+      leaving: docs.filter((d) => countMembers(before, [d], options) > countMembers(after, [d], options)).length,
+    };
+    expect({ entering: await countWithPGlite(db, entering), leaving: await countWithPGlite(db, leaving) }).toEqual(
+      diff,
+    );
+    expect({
+      entering: await countWithKyselyRaw(kysely, entering),
+      leaving: await countWithKyselyRaw(kysely, leaving),
+    }).toEqual(diff);
   });
 });
 
 describe("the Kysely trap", () => {
   it("sql.raw(where.text) drops the values and numbers placeholders against Kysely's own: the query fails", async () => {
     const where = toSql({ field: "country", operator: "in", value: ["NG", "KE"] }, IDS);
-    const query = compileOnly.selectFrom("contacts").select(sql<number>`count(*)::int`.as("n")).where("status", "=", "SUBSCRIBED").where(sql<boolean>`${sql.raw(where.text)}`).compile();
+    const query = compileOnly
+      .selectFrom("contacts")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("status", "=", "SUBSCRIBED")
+      .where(sql<boolean>`${sql.raw(where.text)}`)
+      .compile();
     // Kysely's $1 is "SUBSCRIBED"; the condition's $1 is the country list, which Kysely never received.
     expect(query.sql.match(/\$1\b/g)).toHaveLength(2);
     expect(query.parameters).toEqual(["SUBSCRIBED"]);
@@ -239,36 +349,58 @@ describe("the Kysely trap", () => {
 
   it("the fragment leaves a $ inside a quoted identifier alone, and repeats a parameter used twice", () => {
     const odd = defineFields({ a$1: { type: "string" } });
-    const where = toSql({ field: "a$1", operator: "endsWith", value: "x" }, { fields: odd, sql: { table: "t$2", id: "id", topics: { column: "topics" } } });
+    const where = toSql(
+      { field: "a$1", operator: "endsWith", value: "x" },
+      { fields: odd, sql: { table: "t$2", id: "id", topics: { column: "topics" } } },
+    );
     expect(where.text).toBe('right("t$2"."a$1", char_length($1::text)) = $1::text COLLATE "C"');
-    const query = compileOnly.selectFrom("contacts").select("id").where("status", "=", "SUBSCRIBED").where(kyselyWhere(where)).compile();
+    const query = compileOnly
+      .selectFrom("contacts")
+      .select("id")
+      .where("status", "=", "SUBSCRIBED")
+      .where(kyselyWhere(where))
+      .compile();
     expect(query.sql).toContain('(right("t$2"."a$1", char_length($2::text)) = $3::text COLLATE "C")');
     expect(query.parameters).toEqual(["SUBSCRIBED", "x", "x"]);
   });
 });
 
 describe("node-postgres on a real server (SEGMATCH_PG_URL; scripts/pg-server.sh starts one)", () => {
-  it.skipIf(!process.env.SEGMATCH_PG_URL)("client.query(text, values) counts as countMembers does, in both layouts", async () => {
-    const { default: pgModule } = await import("pg");
-    const client = new pgModule.Client({ connectionString: process.env.SEGMATCH_PG_URL });
-    await client.connect();
-    const schema = `segmatch_clients_${process.pid}`;
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
-      await client.query(`CREATE TABLE contacts (id text PRIMARY KEY, email text, country text, status text, ltv double precision, "joinedAt" timestamptz, topics text[]);
+  it.skipIf(!process.env.SEGMATCH_PG_URL)(
+    "client.query(text, values) counts as countMembers does, in both layouts",
+    async () => {
+      const { default: pgModule } = await import("pg");
+      const client = new pgModule.Client({ connectionString: process.env.SEGMATCH_PG_URL });
+      await client.connect();
+      const schema = `segmatch_clients_${process.pid}`;
+      try {
+        await client.query(
+          `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`,
+        );
+        await client.query(`CREATE TABLE contacts (id text PRIMARY KEY, email text, country text, status text, ltv double precision, "joinedAt" timestamptz, topics text[]);
         CREATE TABLE contact_topics ("contactId" text, "topicId" text, status text);`);
-      for (const r of ROWS) {
-        await client.query("INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7)", [r.id, r.email, r.country, r.status, r.ltv, r.joinedAt, r.topics]);
-        for (const t of r.records) await client.query("INSERT INTO contact_topics VALUES ($1, $2, $3)", [r.id, t.topicId, t.status]);
+        for (const r of ROWS) {
+          await client.query("INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+            r.id,
+            r.email,
+            r.country,
+            r.status,
+            r.ltv,
+            r.joinedAt,
+            r.topics,
+          ]);
+          for (const t of r.records)
+            await client.query("INSERT INTO contact_topics VALUES ($1, $2, $3)", [r.id, t.topicId, t.status]);
+        }
+        for (const [layout, options] of LAYOUTS) {
+          const counts: number[] = [];
+          for (const c of CONDITIONS) counts.push(await countWithPg(client, toSql(c, options)));
+          expect(counts, layout).toEqual(CONDITIONS.map((c) => countMembers(c, DOCS[layout], options)));
+        }
+      } finally {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
       }
-      for (const [layout, options] of LAYOUTS) {
-        const counts: number[] = [];
-        for (const c of CONDITIONS) counts.push(await countWithPg(client, toSql(c, options)));
-        expect(counts, layout).toEqual(CONDITIONS.map((c) => countMembers(c, DOCS[layout], options)));
-      }
-    } finally {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-  });
+    },
+  );
 });

@@ -22,15 +22,20 @@ const sem = SEMANTICS["8.0"];
 describe("generated and interpreted predicates", () => {
   it("agree on generated conditions and documents, under every server version", () => {
     fc.assert(
-      fc.property(conditionArb, fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (condition, docs, version) => {
-        const ast = parsedAst(condition);
-        const generated = generateMatcher(ast, SEMANTICS[version], () => {
-          throw new Error("plain documents never fall back");
-        });
-        expect(generated).toBeTypeOf("function");
-        const interpreted = interpretMatcher(ast, SEMANTICS[version]);
-        for (const doc of docs) expect(generated!(doc)).toBe(interpreted(doc));
-      }),
+      fc.property(
+        conditionArb,
+        fc.array(docArb, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (condition, docs, version) => {
+          const ast = parsedAst(condition);
+          const generated = generateMatcher(ast, SEMANTICS[version], () => {
+            throw new Error("plain documents never fall back");
+          });
+          expect(generated).toBeTypeOf("function");
+          const interpreted = interpretMatcher(ast, SEMANTICS[version]);
+          for (const doc of docs) expect(generated!(doc)).toBe(interpreted(doc));
+        },
+      ),
       { numRuns: runs(5_000) },
     );
   });
@@ -90,19 +95,32 @@ describe("generated source grows linearly with the input", () => {
   it("long paths (walked by the runtime) answer as the closures do", () => {
     const segment = fc.constantFrom("a", "b", "0", "1");
     const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
-      value: fc.oneof({ depthSize: "medium", withCrossShrink: true }, fc.constantFrom(1, "x", null), tie("object"), tie("array")),
+      value: fc.oneof(
+        { depthSize: "medium", withCrossShrink: true },
+        fc.constantFrom(1, "x", null),
+        tie("object"),
+        tie("array"),
+      ),
       object: fc.dictionary(segment, tie("value"), { maxKeys: 2, noNullPrototype: true }),
       array: fc.array(tie("value"), { maxLength: 2 }),
     }));
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 5, maxLength: 10 }), fc.dictionary(segment, value, { noNullPrototype: true }), fc.constantFrom(...MONGO_VERSIONS), (path, doc, version) => {
-        for (const condition of [{ field: path.join("."), operator: "exists", value: false }, { field: path.join("."), operator: "eq", value: 1 }]) {
-          const ast = parsedAst(condition);
-          const closures = interpretMatcher(ast, SEMANTICS[version]);
-          expect(generateMatcher(ast, SEMANTICS[version], closures)!(doc)).toBe(closures(doc));
-          expect(agreedAnswers(condition, [doc], { mongoVersion: version })).toEqual([closures(doc)]);
-        }
-      }),
+      fc.property(
+        fc.array(segment, { minLength: 5, maxLength: 10 }),
+        fc.dictionary(segment, value, { noNullPrototype: true }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (path, doc, version) => {
+          for (const condition of [
+            { field: path.join("."), operator: "exists", value: false },
+            { field: path.join("."), operator: "eq", value: 1 },
+          ]) {
+            const ast = parsedAst(condition);
+            const closures = interpretMatcher(ast, SEMANTICS[version]);
+            expect(generateMatcher(ast, SEMANTICS[version], closures)!(doc)).toBe(closures(doc));
+            expect(agreedAnswers(condition, [doc], { mongoVersion: version })).toEqual([closures(doc)]);
+          }
+        },
+      ),
       { numRuns: runs(3_000) },
     );
   });
@@ -110,14 +128,29 @@ describe("generated source grows linearly with the input", () => {
   it("leaves sharing a long path (read once per call) answer as MongoDB's rule does, leaf by leaf", () => {
     const segment = fc.constantFrom("a", "b", "0", "1");
     const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[] }>((tie) => ({
-      value: fc.oneof({ depthSize: "medium", withCrossShrink: true }, fc.constantFrom(1, 2, "x", null, undefined), tie("object"), tie("array")),
+      value: fc.oneof(
+        { depthSize: "medium", withCrossShrink: true },
+        fc.constantFrom(1, 2, "x", null, undefined),
+        tie("object"),
+        tie("array"),
+      ),
       object: fc.dictionary(segment, tie("value"), { maxKeys: 2, noNullPrototype: true }),
       array: fc.array(tie("value"), { maxLength: 2 }),
     }));
     const LEAVES = [
-      ["eq", 1, "$eq"], ["ne", 1, "$ne"], ["gt", 1, "$gt"], ["lte", 1, "$lte"], ["in", [2, "x"], "$in"], ["nin", [1], "$nin"], ["exists", false, "$eq"], ["exists", true, "$ne"],
+      ["eq", 1, "$eq"],
+      ["ne", 1, "$ne"],
+      ["gt", 1, "$gt"],
+      ["lte", 1, "$lte"],
+      ["in", [2, "x"], "$in"],
+      ["nin", [1], "$nin"],
+      ["exists", false, "$eq"],
+      ["exists", true, "$ne"],
     ] as const;
-    const leafArb = fc.record({ path: fc.integer({ min: 0, max: 1 }), leaf: fc.integer({ min: 0, max: LEAVES.length - 1 }) });
+    const leafArb = fc.record({
+      path: fc.integer({ min: 0, max: 1 }),
+      leaf: fc.integer({ min: 0, max: LEAVES.length - 1 }),
+    });
     fc.assert(
       fc.property(
         fc.tuple(fc.array(segment, { minLength: 7, maxLength: 9 }), fc.array(segment, { minLength: 7, maxLength: 8 })),
@@ -180,48 +213,83 @@ describe("generated source grows linearly with the input", () => {
 
 describe("the predicate's rewrites keep the meaning", () => {
   it("an $or of eq tests on one path, as one in test, answers as the tests one by one", () => {
-    const eqArb = fc.record({ field: fc.constantFrom("a", "b", "a.b", "a.0"), operator: fc.constantFrom("eq", "ne"), value: fc.oneof(fc.constantFrom("x", "", "18", "a\n"), fc.constantFrom(0, -0, 1, 18, 1.5), fc.boolean()) });
+    const eqArb = fc.record({
+      field: fc.constantFrom("a", "b", "a.b", "a.0"),
+      operator: fc.constantFrom("eq", "ne"),
+      value: fc.oneof(fc.constantFrom("x", "", "18", "a\n"), fc.constantFrom(0, -0, 1, 18, 1.5), fc.boolean()),
+    });
     fc.assert(
-      fc.property(fc.array(eqArb, { minLength: 2, maxLength: 8 }), fc.array(docArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), (clauses, docs, version) => {
-        const ast = parsedAst({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
-        const rewritten = optimize(ast);
-        const plain = interpretMatcher(ast, SEMANTICS[version]);
-        const fast = interpretMatcher(rewritten, SEMANTICS[version]);
-        const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
-        for (const doc of docs) {
-          expect(fast(doc)).toBe(plain(doc));
-          expect(generated(doc)).toBe(plain(doc));
-        }
-      }),
+      fc.property(
+        fc.array(eqArb, { minLength: 2, maxLength: 8 }),
+        fc.array(docArb, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (clauses, docs, version) => {
+          const ast = parsedAst({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
+          const rewritten = optimize(ast);
+          const plain = interpretMatcher(ast, SEMANTICS[version]);
+          const fast = interpretMatcher(rewritten, SEMANTICS[version]);
+          const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
+          for (const doc of docs) {
+            expect(fast(doc)).toBe(plain(doc));
+            expect(generated(doc)).toBe(plain(doc));
+          }
+        },
+      ),
       { numRuns: runs(3_000) },
     );
     // The rewrite happens: two eq on `a` become one in.
-    const merged = optimize(parsedAst({ $or: [{ field: "a", operator: "eq", value: "x" }, { field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: "x" }] }));
-    expect(merged.kind === "or" && merged.children.map((c) => (c.kind === "leaf" ? [c.test, c.value] : c.kind))).toEqual([["in", ["x", 1]], ["eq", "x"]]);
+    const merged = optimize(
+      parsedAst({
+        $or: [
+          { field: "a", operator: "eq", value: "x" },
+          { field: "a", operator: "eq", value: 1 },
+          { field: "b", operator: "eq", value: "x" },
+        ],
+      }),
+    );
+    expect(
+      merged.kind === "or" && merged.children.map((c) => (c.kind === "leaf" ? [c.test, c.value] : c.kind)),
+    ).toEqual([
+      ["in", ["x", 1]],
+      ["eq", "x"],
+    ]);
   });
 });
 
 describe("the records layout's element match, generated inline", () => {
   it("answers as the closures, with plain, null-prototype and class-instance records", () => {
     class Rec {
-      constructor(readonly topicId: unknown, readonly status: unknown) {}
+      constructor(
+        readonly topicId: unknown,
+        readonly status: unknown,
+      ) {}
     }
     const recordArb = fc.oneof(
-      fc.record({ topicId: fc.constantFrom("t1", "t2", ["t1"], null), status: fc.constantFrom("SUBSCRIBED", "x") }, { requiredKeys: [], noNullPrototype: true }),
-      fc.tuple(fc.constantFrom("t1", "t2"), fc.constantFrom("SUBSCRIBED", "x")).map(([t, st]) => Object.assign(Object.create(null) as object, { topicId: t, status: st })),
+      fc.record(
+        { topicId: fc.constantFrom("t1", "t2", ["t1"], null), status: fc.constantFrom("SUBSCRIBED", "x") },
+        { requiredKeys: [], noNullPrototype: true },
+      ),
+      fc
+        .tuple(fc.constantFrom("t1", "t2"), fc.constantFrom("SUBSCRIBED", "x"))
+        .map(([t, st]) => Object.assign(Object.create(null) as object, { topicId: t, status: st })),
       fc.tuple(fc.constantFrom("t1", "t2"), fc.constantFrom("SUBSCRIBED", "x")).map(([t, st]) => new Rec(t, st)),
       fc.constantFrom(null, "t1", 5, [{ topicId: "t1", status: "SUBSCRIBED" }]),
     );
     fc.assert(
-      fc.property(fc.oneof(fc.array(recordArb, { maxLength: 4 }), fc.constantFrom(undefined, null, "t1")), fc.constantFrom(...MONGO_VERSIONS), fc.boolean(), (topics, version, negate) => {
-        const condition = negate ? { notSubscribedToTopic: ["t1", "t9"] } : { subscribedToTopic: ["t1", "t9"] };
-        const ast = parsedAst(condition, resolveOptions({ topics: { layout: "records" } }));
-        const closures = interpretMatcher(ast, SEMANTICS[version]);
-        const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
-        const doc = topics === undefined ? {} : { topics };
-        expect(generated(doc)).toBe(closures(doc));
-        expectTiers(condition, [doc], [closures(doc)], { topics: { layout: "records" }, mongoVersion: version });
-      }),
+      fc.property(
+        fc.oneof(fc.array(recordArb, { maxLength: 4 }), fc.constantFrom(undefined, null, "t1")),
+        fc.constantFrom(...MONGO_VERSIONS),
+        fc.boolean(),
+        (topics, version, negate) => {
+          const condition = negate ? { notSubscribedToTopic: ["t1", "t9"] } : { subscribedToTopic: ["t1", "t9"] };
+          const ast = parsedAst(condition, resolveOptions({ topics: { layout: "records" } }));
+          const closures = interpretMatcher(ast, SEMANTICS[version]);
+          const generated = generateMatcher(ast, SEMANTICS[version], closures)!;
+          const doc = topics === undefined ? {} : { topics };
+          expect(generated(doc)).toBe(closures(doc));
+          expectTiers(condition, [doc], [closures(doc)], { topics: { layout: "records" }, mongoVersion: version });
+        },
+      ),
       { numRuns: runs(3_000) },
     );
   });

@@ -46,8 +46,18 @@ function toCondition(field: string, op: string, value: unknown): Condition {
  * 7.0 answers as 8.0 here (no cell holds undefined).
  */
 const FILTERS = [
-  ["a.b", "$eq", null], ["a.b", "$ne", null], ["a.b", "$eq", 1], ["a.b", "$ne", 1], ["a.b", "$in", [1]], ["a.b", "$nin", [1]],
-  ["a.b", "$gt", 0], ["a.b", "$regex", "x"], ["a", "$eq", null], ["a.0", "$eq", 1], ["a.0.b", "$eq", 1], ["a.0", "$eq", null],
+  ["a.b", "$eq", null],
+  ["a.b", "$ne", null],
+  ["a.b", "$eq", 1],
+  ["a.b", "$ne", 1],
+  ["a.b", "$in", [1]],
+  ["a.b", "$nin", [1]],
+  ["a.b", "$gt", 0],
+  ["a.b", "$regex", "x"],
+  ["a", "$eq", null],
+  ["a.0", "$eq", 1],
+  ["a.0.b", "$eq", 1],
+  ["a.0", "$eq", null],
 ] as const;
 const TABLE: [string, unknown, string, string][] = [
   //        a          8.0             9.0
@@ -73,15 +83,24 @@ const TABLE: [string, unknown, string, string][] = [
 ];
 
 function conditionFor(path: string, op: string, operand: unknown): Condition {
-  return op === "$eq" && operand === null ? { field: path, operator: "exists", value: false }
-    : op === "$ne" && operand === null ? { field: path, operator: "exists", value: true }
-    : ({ field: path, operator: { $eq: "eq", $ne: "ne", $in: "in", $nin: "nin", $gt: "gt", $regex: "contains" }[op], value: operand } as Condition);
+  return op === "$eq" && operand === null
+    ? { field: path, operator: "exists", value: false }
+    : op === "$ne" && operand === null
+      ? { field: path, operator: "exists", value: true }
+      : ({
+          field: path,
+          operator: { $eq: "eq", $ne: "ne", $in: "in", $nin: "nin", $gt: "gt", $regex: "contains" }[op],
+          value: operand,
+        } as Condition);
 }
 
 describe("MongoDB's dotted-path rule", () => {
   const cells = TABLE.flatMap(([name, a, v80, v90]) =>
     (["7.0", "8.0", "9.0"] as const).flatMap((version) =>
-      FILTERS.map(([path, op, operand], i) => [name, version, path, op, JSON.stringify(operand), a, (version === "9.0" ? v90 : v80)[i] === "T"] as const),
+      FILTERS.map(
+        ([path, op, operand], i) =>
+          [name, version, path, op, JSON.stringify(operand), a, (version === "9.0" ? v90 : v80)[i] === "T"] as const,
+      ),
     ),
   );
   it.each(cells)("%s on %s: {%s: {%s: %s}}", (_name, version, path, op, operandText, a, expected) => {

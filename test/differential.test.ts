@@ -9,7 +9,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, createSegmatch, MONGO_VERSIONS, toMongoFilter, toPredicate, type CompiledCondition, type ConditionOptions, type MongoVersion } from "../src/index.js";
+import {
+  compileCondition,
+  createSegmatch,
+  MONGO_VERSIONS,
+  toMongoFilter,
+  toPredicate,
+  type CompiledCondition,
+  type ConditionOptions,
+  type MongoVersion,
+} from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference, type ReferenceAnswer } from "./reference/deviations.js";
 import { runs as scaled } from "./fc-setup.js";
@@ -19,14 +28,23 @@ const runs = scaled(10_000);
 const seed = fc.readConfigureGlobal().seed;
 
 /** Asserts that the evaluator tiers answer what MongoDB answers for the compiled filter; returns MongoDB's answers. */
-function agreeWithMongo(compiled: CompiledCondition, docs: readonly Record<string, unknown>[], version: MongoVersion, options: ConditionOptions): ReferenceAnswer[] {
+function agreeWithMongo(
+  compiled: CompiledCondition,
+  docs: readonly Record<string, unknown>[],
+  version: MongoVersion,
+  options: ConditionOptions,
+): ReferenceAnswer[] {
   const expected = docs.map((doc) => reference(compiled.filter as Record<string, unknown>, doc, version));
   expectTiers(
     compiled,
     docs,
     expected.map((e) => e.matches),
     options,
-    { tiers: MANY_RUN_TIERS, note: (i) => `MongoDB ${version} says ${expected[i]!.matches} for the filter ${JSON.stringify(compiled.filter)}; deviations applied: ${expected[i]!.deviations.join(", ") || "none"}` },
+    {
+      tiers: MANY_RUN_TIERS,
+      note: (i) =>
+        `MongoDB ${version} says ${expected[i]!.matches} for the filter ${JSON.stringify(compiled.filter)}; deviations applied: ${expected[i]!.deviations.join(", ") || "none"}`,
+    },
   );
   return expected;
 }
@@ -66,14 +84,18 @@ describe.each(MONGO_VERSIONS)("predicate agrees with the MongoDB %s server on th
       ),
       { numRuns: runs, endOnFailure: false },
     );
-    console.log(`differential property (catalog): ${tally.docs} documents, ${tally.matched} matched, ${tally.records} runs in the records layout, ${tally.dates} with Date operands`);
+    console.log(
+      `differential property (catalog): ${tally.docs} documents, ${tally.matched} matched, ${tally.records} runs in the records layout, ${tally.dates} with Date operands`,
+    );
     expect(tally.matched).toBeGreaterThan(tally.docs * 0.1);
     expect(tally.records).toBeGreaterThan(runs / 4);
     expect(tally.dates).toBeGreaterThan(0);
   });
 
   it(`on ${runs} generated conditions (seed ${seed})`, () => {
-    console.log(`differential property (${version}): seed=${seed} runs=${runs} (replay: FC_SEED=${seed} npx vitest run test/differential.test.ts)`);
+    console.log(
+      `differential property (${version}): seed=${seed} runs=${runs} (replay: FC_SEED=${seed} npx vitest run test/differential.test.ts)`,
+    );
     const tally = { docs: 0, matched: 0, viaDeviation: 0 };
     const byDeviation: Record<string, number> = {};
     fc.assert(

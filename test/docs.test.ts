@@ -59,11 +59,16 @@ describe("the docs' code blocks", () => {
   it("are there, and only in kinds a test reads", () => {
     expect(ts.length).toBeGreaterThanOrEqual(20);
     expect(sessions.length).toBeGreaterThanOrEqual(3);
-    const unread = all.filter((b) => !["ts", "console", "sh", "json"].includes(b.lang)).map((b) => `${b.file}:${b.line} \`\`\`${b.lang}`);
+    const unread = all
+      .filter((b) => !["ts", "console", "sh", "json"].includes(b.lang))
+      .map((b) => `${b.file}:${b.line} \`\`\`${b.lang}`);
     expect(unread).toEqual([]);
   });
 
-  it.each([["TypeScript 5.9", "node_modules/typescript/bin/tsc"], ["TypeScript 7", "node_modules/typescript-7/bin/tsc"]])("typecheck under strict settings (%s)", (_v, tsc) => {
+  it.each([
+    ["TypeScript 5.9", "node_modules/typescript/bin/tsc"],
+    ["TypeScript 7", "node_modules/typescript-7/bin/tsc"],
+  ])("typecheck under strict settings (%s)", (_v, tsc) => {
     expect(typecheck(tsc)).toEqual([]);
   });
 
@@ -72,7 +77,8 @@ describe("the docs' code blocks", () => {
     const file = join(dir, `${name(b)}.mjs`);
     writeFileSync(file, transformSync(instrument(b.code, list), { loader: "ts", format: "esm" }).code);
     const result = spawnSync(process.execPath, [file], { cwd: root, encoding: "utf8", timeout: 60_000 });
-    const where = (text: string) => text.replace(/^line (\d+)/gm, (_m, n: string) => `${b.file}:${b.line + Number(n) - 1}`);
+    const where = (text: string) =>
+      text.replace(/^line (\d+)/gm, (_m, n: string) => `${b.file}:${b.line + Number(n) - 1}`);
     expect(where(result.stderr)).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n").at(-1)).toBe(`__checks:${list.length}`);

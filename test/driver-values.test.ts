@@ -21,7 +21,11 @@ const f = (field: string, operator: string, value: unknown) => ({ field, operato
 const viaDriver = (doc: Record<string, unknown>) => BSON.deserialize(BSON.serialize(doc), { promoteValues: false });
 
 describe("BSONSymbol is a string", () => {
-  const doc = viaDriver({ s: new BSONSymbol("hello"), tags: [new BSONSymbol("vip"), "x"], topics: [new BSONSymbol("t1")] });
+  const doc = viaDriver({
+    s: new BSONSymbol("hello"),
+    tags: [new BSONSymbol("vip"), "x"],
+    topics: [new BSONSymbol("t1")],
+  });
   it("the driver hands it over as a BSONSymbol", () => {
     expect(doc.s).toBeInstanceOf(BSONSymbol);
   });
@@ -54,7 +58,10 @@ describe("BSONSymbol is a string", () => {
 });
 
 describe("DBRef is an embedded document", () => {
-  const doc = viaDriver({ manager: { $ref: "contacts", $id: new ObjectId("64b000000000000000000001"), name: "Ada", level: 3 }, owners: [{ $ref: "c", $id: 1, name: "Bo" }] });
+  const doc = viaDriver({
+    manager: { $ref: "contacts", $id: new ObjectId("64b000000000000000000001"), name: "Ada", level: 3 },
+    owners: [{ $ref: "c", $id: 1, name: "Bo" }],
+  });
   it("the driver hands it over as a DBRef", () => {
     expect(doc.manager).toBeInstanceOf(DBRef);
   });
@@ -133,17 +140,23 @@ describe("driver values change no answer (metamorphic)", () => {
   it("strings as BSONSymbols, embedded documents as DBRefs, epoch 0 as an invalid Date", () => {
     let changed = 0;
     fc.assert(
-      fc.property(conditionArb, docArb, fc.infiniteStream(fc.boolean()), fc.constantFrom(...MONGO_VERSIONS), (condition, doc, coins, version) => {
-        const it = coins[Symbol.iterator]();
-        const pick = () => it.next().value as boolean;
-        const top: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(doc)) top[k] = asDriverValues(v, pick);
-        // Every tier agrees on each document (BSONSymbol, DBRef and invalid Dates through generated code too)…
-        const [plain, rewritten] = agreedAnswers(condition, [doc, top], { mongoVersion: version });
-        // …and the driver's values change no answer.
-        expect(rewritten).toBe(plain);
-        if (JSON.stringify(top) !== JSON.stringify(doc)) changed++;
-      }),
+      fc.property(
+        conditionArb,
+        docArb,
+        fc.infiniteStream(fc.boolean()),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (condition, doc, coins, version) => {
+          const it = coins[Symbol.iterator]();
+          const pick = () => it.next().value as boolean;
+          const top: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(doc)) top[k] = asDriverValues(v, pick);
+          // Every tier agrees on each document (BSONSymbol, DBRef and invalid Dates through generated code too)…
+          const [plain, rewritten] = agreedAnswers(condition, [doc, top], { mongoVersion: version });
+          // …and the driver's values change no answer.
+          expect(rewritten).toBe(plain);
+          if (JSON.stringify(top) !== JSON.stringify(doc)) changed++;
+        },
+      ),
       { numRuns: runs(5_000) },
     );
     expect(changed).toBeGreaterThan(runs(5_000) / 5);

@@ -22,7 +22,8 @@ function readSeed(): number {
   const given = process.env.FC_SEED;
   if (given === undefined || given === "") return (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < -0x80000000 || seed > 0xffffffff) throw new Error(`FC_SEED must be a 32-bit integer (as fast-check prints it), not ${JSON.stringify(given)}`);
+  if (!Number.isInteger(seed) || seed < -0x80000000 || seed > 0xffffffff)
+    throw new Error(`FC_SEED must be a 32-bit integer (as fast-check prints it), not ${JSON.stringify(given)}`);
   return seed | 0;
 }
 
@@ -31,7 +32,9 @@ function readScale(): number {
   if (given === undefined || given === "") return 1;
   const scale = Number(given);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 100) {
-    throw new Error(`FC_RUNS multiplies every property's number of runs (0.1 for a quick pass, 10 for a soak); ${JSON.stringify(given)} is not a number in (0, 100]`);
+    throw new Error(
+      `FC_RUNS multiplies every property's number of runs (0.1 for a quick pass, 10 for a soak); ${JSON.stringify(given)} is not a number in (0, 100]`,
+    );
   }
   return scale;
 }
@@ -50,5 +53,7 @@ fc.configureGlobal({ seed, numRuns: runs(100), ...(path ? { path } : {}) });
 beforeAll(() => {
   const file = expect.getState().testPath ?? "";
   const relative = file.slice(file.lastIndexOf("/test/") + 1) || "<file>";
-  console.log(`fast-check: seed=${seed}${scale === 1 ? "" : ` runs×${scale}`}${path ? ` path=${path}` : ""} (replay: FC_SEED=${seed} npx vitest run ${relative})`);
+  console.log(
+    `fast-check: seed=${seed}${scale === 1 ? "" : ` runs×${scale}`}${path ? ` path=${path}` : ""} (replay: FC_SEED=${seed} npx vitest run ${relative})`,
+  );
 });

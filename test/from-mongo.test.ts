@@ -9,7 +9,14 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileCondition, createSegmatch, fromMongoQuery, MONGO_VERSIONS, toMongoFilter, type ConditionOptions } from "../src/index.js";
+import {
+  compileCondition,
+  createSegmatch,
+  fromMongoQuery,
+  MONGO_VERSIONS,
+  toMongoFilter,
+  type ConditionOptions,
+} from "../src/index.js";
 import { escapeRegex, END_OF_STRING } from "../src/language/regex.js";
 import { conditionArb, docArb, NUMBERS, PATHS, STRINGS, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
@@ -35,7 +42,9 @@ describe("round trip: fromMongoQuery(compileCondition(c).filter) compiles to the
       }),
       { numRuns: RUNS },
     );
-    console.log(`fromMongoQuery round trip (${_name}): ${lifted} generated filters lifted and compiled back to the same filter`);
+    console.log(
+      `fromMongoQuery round trip (${_name}): ${lifted} generated filters lifted and compiled back to the same filter`,
+    );
   });
 });
 
@@ -44,19 +53,29 @@ const scalar = fc.oneof(fc.constantFrom(...STRINGS), fc.constantFrom(...NUMBERS)
 const item = fc.oneof(fc.constantFrom(...STRINGS), fc.constantFrom(...NUMBERS));
 // Literals a RegExp's source writes as they are (a newline would come back as "\n", which does not lift).
 const literal = fc.constantFrom(...STRINGS.filter((s) => s !== "" && !s.includes("\n")));
-const regex = literal.chain((lit) => fc.constantFrom(escapeRegex(lit), `^${escapeRegex(lit)}`, `${escapeRegex(lit)}${END_OF_STRING}`));
+const regex = literal.chain((lit) =>
+  fc.constantFrom(escapeRegex(lit), `^${escapeRegex(lit)}`, `${escapeRegex(lit)}${END_OF_STRING}`),
+);
 const expressionArb: fc.Arbitrary<unknown> = fc.oneof(
   scalar,
   fc.constant(null),
   fc.record({ $eq: fc.oneof(scalar, fc.constant(null)) }),
   fc.record({ $ne: fc.oneof(scalar, fc.constant(null)) }),
   fc.constantFrom("$gt", "$gte", "$lt", "$lte").chain((op) => scalar.map((v) => ({ [op]: v }))),
-  fc.constantFrom("$in", "$nin").chain((op) => fc.array(item, { minLength: 1, maxLength: 3 }).map((v) => ({ [op]: v }))),
+  fc
+    .constantFrom("$in", "$nin")
+    .chain((op) => fc.array(item, { minLength: 1, maxLength: 3 }).map((v) => ({ [op]: v }))),
   regex.map((r) => ({ $regex: r })),
   regex.map((r) => ({ $regex: new RegExp(r) })),
   regex.map((r) => new RegExp(r)),
   fc.tuple(scalar, scalar).map(([a, b]) => ({ $gt: a, $lte: b })),
-  fc.oneof(fc.record({ $gt: scalar }), fc.record({ $in: fc.array(item, { minLength: 1, maxLength: 2 }) }), fc.record({ $eq: fc.constant(null) })).map((e) => ({ $not: e })),
+  fc
+    .oneof(
+      fc.record({ $gt: scalar }),
+      fc.record({ $in: fc.array(item, { minLength: 1, maxLength: 2 }) }),
+      fc.record({ $eq: fc.constant(null) }),
+    )
+    .map((e) => ({ $not: e })),
   regex.map((r) => ({ $not: new RegExp(r) })),
 );
 const fieldFilter = fc.dictionary(fc.constantFrom(...PATHS), expressionArb, { minKeys: 1, maxKeys: 2 });
@@ -64,8 +83,25 @@ const filterArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec<{ filter: Rec
   filter: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     { weight: 3, arbitrary: fieldFilter },
-    { weight: 2, arbitrary: fc.record({ $and: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }), $or: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }), $nor: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }) }, { requiredKeys: [] }).filter((f) => Object.keys(f).length > 0) },
-    { weight: 1, arbitrary: fc.tuple(fieldFilter, fc.array(tie("filter"), { minLength: 1, maxLength: 2 })).map(([f, and]) => ({ ...f, $and: and })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record(
+          {
+            $and: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }),
+            $or: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }),
+            $nor: fc.array(tie("filter"), { minLength: 1, maxLength: 3 }),
+          },
+          { requiredKeys: [] },
+        )
+        .filter((f) => Object.keys(f).length > 0),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fieldFilter, fc.array(tie("filter"), { minLength: 1, maxLength: 2 }))
+        .map(([f, and]) => ({ ...f, $and: and })),
+    },
   ),
 })).filter;
 
@@ -79,13 +115,24 @@ function mongo(filter: Record<string, unknown>, doc: unknown, version: (typeof M
   });
 }
 
-function fieldMatches(path: string, expression: unknown, doc: unknown, version: (typeof MONGO_VERSIONS)[number]): boolean {
+function fieldMatches(
+  path: string,
+  expression: unknown,
+  doc: unknown,
+  version: (typeof MONGO_VERSIONS)[number],
+): boolean {
   if (expression instanceof RegExp) return mongoLeafMatches(doc, path, "$regex", expression.source, version);
-  const isOperators = typeof expression === "object" && expression !== null && !Array.isArray(expression) && Object.keys(expression).every((k) => k.startsWith("$"));
+  const isOperators =
+    typeof expression === "object" &&
+    expression !== null &&
+    !Array.isArray(expression) &&
+    Object.keys(expression).every((k) => k.startsWith("$"));
   if (!isOperators) return mongoLeafMatches(doc, path, "$eq", expression, version);
   return Object.entries(expression as Record<string, unknown>).every(([op, operand]) => {
-    if (op === "$not") return !fieldMatches(path, operand instanceof RegExp ? { $regex: operand.source } : operand, doc, version);
-    if (op === "$regex") return mongoLeafMatches(doc, path, "$regex", operand instanceof RegExp ? operand.source : operand, version);
+    if (op === "$not")
+      return !fieldMatches(path, operand instanceof RegExp ? { $regex: operand.source } : operand, doc, version);
+    if (op === "$regex")
+      return mongoLeafMatches(doc, path, "$regex", operand instanceof RegExp ? operand.source : operand, version);
     return mongoLeafMatches(doc, path, op, operand, version);
   });
 }
@@ -95,16 +142,29 @@ describe("meaning: a lifted filter answers what MongoDB answers for the filter",
     let lifted = 0;
     let matched = 0;
     fc.assert(
-      fc.property(filterArb, fc.array(docArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(...MONGO_VERSIONS), (filter, docs, version) => {
-        const condition = fromMongoQuery(filter, { mongoVersion: version });
-        lifted++;
-        const expected = docs.map((doc) => mongo(filter, doc, version));
-        matched += expected.filter(Boolean).length;
-        expectTiers(condition, docs, expected, { mongoVersion: version }, { tiers: MANY_RUN_TIERS, note: () => `lifted from the filter ${JSON.stringify(filter)}` });
-      }),
+      fc.property(
+        filterArb,
+        fc.array(docArb, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (filter, docs, version) => {
+          const condition = fromMongoQuery(filter, { mongoVersion: version });
+          lifted++;
+          const expected = docs.map((doc) => mongo(filter, doc, version));
+          matched += expected.filter(Boolean).length;
+          expectTiers(
+            condition,
+            docs,
+            expected,
+            { mongoVersion: version },
+            { tiers: MANY_RUN_TIERS, note: () => `lifted from the filter ${JSON.stringify(filter)}` },
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
-    console.log(`fromMongoQuery meaning: ${lifted} generated filters lifted, ${matched} document matches agreed with MongoDB's rule`);
+    console.log(
+      `fromMongoQuery meaning: ${lifted} generated filters lifted, ${matched} document matches agreed with MongoDB's rule`,
+    );
   });
 });
 
@@ -112,7 +172,15 @@ describe("fromMongoQuery, by example", () => {
   it.each([
     [{ country: "US" }, { field: "country", operator: "eq", value: "US" }],
     [{ country: { $eq: "US" } }, { field: "country", operator: "eq", value: "US" }],
-    [{ age: { $gte: 18, $lt: 65 } }, { $and: [{ field: "age", operator: "gte", value: 18 }, { field: "age", operator: "lt", value: 65 }] }],
+    [
+      { age: { $gte: 18, $lt: 65 } },
+      {
+        $and: [
+          { field: "age", operator: "gte", value: 18 },
+          { field: "age", operator: "lt", value: 65 },
+        ],
+      },
+    ],
     [{ phone: null }, { field: "phone", operator: "exists", value: false }],
     [{ phone: { $ne: null } }, { field: "phone", operator: "exists", value: true }],
     [{ country: { $nin: ["FR", "DE"] } }, { field: "country", operator: "nin", value: ["FR", "DE"] }],
@@ -120,54 +188,120 @@ describe("fromMongoQuery, by example", () => {
     [{ email: /^ada/ }, { field: "email", operator: "startsWith", value: "ada" }],
     [{ email: { $regex: `@acme\\.io${END_OF_STRING}` } }, { field: "email", operator: "endsWith", value: "@acme.io" }],
     [{ city: { $not: { $eq: "Paris" } } }, { $not: { field: "city", operator: "eq", value: "Paris" } }],
-    [{ $nor: [{ a: 1 }, { b: 2 }] }, { $not: { $or: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] } }],
-    [{ a: 1, b: 2 }, { $and: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }],
-    [{ $or: [{ a: 1 }], $and: [{ b: 2 }], c: 3 }, { $and: [{ $or: [{ field: "a", operator: "eq", value: 1 }], $and: [{ field: "b", operator: "eq", value: 2 }] }, { field: "c", operator: "eq", value: 3 }] }],
+    [
+      { $nor: [{ a: 1 }, { b: 2 }] },
+      {
+        $not: {
+          $or: [
+            { field: "a", operator: "eq", value: 1 },
+            { field: "b", operator: "eq", value: 2 },
+          ],
+        },
+      },
+    ],
+    [
+      { a: 1, b: 2 },
+      {
+        $and: [
+          { field: "a", operator: "eq", value: 1 },
+          { field: "b", operator: "eq", value: 2 },
+        ],
+      },
+    ],
+    [
+      { $or: [{ a: 1 }], $and: [{ b: 2 }], c: 3 },
+      {
+        $and: [
+          { $or: [{ field: "a", operator: "eq", value: 1 }], $and: [{ field: "b", operator: "eq", value: 2 }] },
+          { field: "c", operator: "eq", value: 3 },
+        ],
+      },
+    ],
     [{ topics: { $in: ["news"], $nin: ["ads"] } }, { subscribedToTopic: ["news"], notSubscribedToTopic: ["ads"] }],
   ])("%j", (filter, condition) => {
     expect(fromMongoQuery(filter)).toEqual(condition);
   });
 
   it("maps storage paths back to catalog names, and Dates to ISO text", () => {
-    const fields = { ltv: { type: "number", path: "properties.ltv" }, joined: { type: "date", path: "properties.joined" } } as const;
-    expect(fromMongoQuery({ "properties.ltv": { $gte: 300 }, "properties.joined": { $lt: new Date("2024-01-01T00:00:00Z") } }, { fields })).toEqual({
-      $and: [{ field: "ltv", operator: "gte", value: 300 }, { field: "joined", operator: "lt", value: "2024-01-01T00:00:00.000Z" }],
+    const fields = {
+      ltv: { type: "number", path: "properties.ltv" },
+      joined: { type: "date", path: "properties.joined" },
+    } as const;
+    expect(
+      fromMongoQuery(
+        { "properties.ltv": { $gte: 300 }, "properties.joined": { $lt: new Date("2024-01-01T00:00:00Z") } },
+        { fields },
+      ),
+    ).toEqual({
+      $and: [
+        { field: "ltv", operator: "gte", value: 300 },
+        { field: "joined", operator: "lt", value: "2024-01-01T00:00:00.000Z" },
+      ],
     });
-    expect(createSegmatch({ fields, topics: { layout: "records" } }).fromMongoQuery({ topics: { $elemMatch: { topicId: "news", status: "SUBSCRIBED" } } })).toEqual({ subscribedToTopic: ["news"] });
+    expect(
+      createSegmatch({ fields, topics: { layout: "records" } }).fromMongoQuery({
+        topics: { $elemMatch: { topicId: "news", status: "SUBSCRIBED" } },
+      }),
+    ).toEqual({ subscribedToTopic: ["news"] });
   });
 
   it("refuses every part it cannot lift, with its path in the filter", () => {
-    expect(refusal(() => fromMongoQuery({ a: { $exists: true }, $where: "1", b: { $size: 2 }, c: { $elemMatch: { x: 1 } } }))).toEqual([
+    expect(
+      refusal(() =>
+        fromMongoQuery({ a: { $exists: true }, $where: "1", b: { $size: 2 }, c: { $elemMatch: { x: 1 } } }),
+      ),
+    ).toEqual([
       ["not_liftable", ["filter", "a", "$exists"]],
       ["not_liftable", ["filter", "$where"]],
       ["not_liftable", ["filter", "b", "$size"]],
       ["not_liftable", ["filter", "c", "$elemMatch"]],
     ]);
-    expect(refusal(() => fromMongoQuery({ a: { $regex: "a|b" } }))).toEqual([["not_liftable", ["filter", "a", "$regex"]]]);
-    expect(refusal(() => fromMongoQuery({ a: { $regex: "abc$" } }))).toEqual([["not_liftable", ["filter", "a", "$regex"]]]);
+    expect(refusal(() => fromMongoQuery({ a: { $regex: "a|b" } }))).toEqual([
+      ["not_liftable", ["filter", "a", "$regex"]],
+    ]);
+    expect(refusal(() => fromMongoQuery({ a: { $regex: "abc$" } }))).toEqual([
+      ["not_liftable", ["filter", "a", "$regex"]],
+    ]);
     expect(refusal(() => fromMongoQuery({ a: /abc/i }))).toEqual([["not_liftable", ["filter", "a"]]]);
     // Only patterns written exactly as the lifted condition's filter writes them: the same text means the same on every value.
     for (const pattern of [`^x${END_OF_STRING}`, "\\x41", "a\\/b", "\\n", "a\u0000b"]) {
-      expect(refusal(() => fromMongoQuery({ a: { $regex: pattern } })), pattern).toEqual([["not_liftable", ["filter", "a", "$regex"]]]);
+      expect(
+        refusal(() => fromMongoQuery({ a: { $regex: pattern } })),
+        pattern,
+      ).toEqual([["not_liftable", ["filter", "a", "$regex"]]]);
     }
-    expect(refusal(() => fromMongoQuery({ a: new RegExp(["x", "y"].join("\n")) }))).toEqual([["not_liftable", ["filter", "a"]]]);
-    expect(refusal(() => fromMongoQuery({ a: { $regex: "x", $options: "i" } }))).toEqual([["not_liftable", ["filter", "a", "$options"]]]);
+    expect(refusal(() => fromMongoQuery({ a: new RegExp(["x", "y"].join("\n")) }))).toEqual([
+      ["not_liftable", ["filter", "a"]],
+    ]);
+    expect(refusal(() => fromMongoQuery({ a: { $regex: "x", $options: "i" } }))).toEqual([
+      ["not_liftable", ["filter", "a", "$options"]],
+    ]);
     expect(refusal(() => fromMongoQuery({ a: [1, 2] }))).toEqual([["invalid_value", ["filter", "a"]]]);
-    expect(refusal(() => fromMongoQuery({ a: { $in: [1, null] } }))).toEqual([["invalid_value", ["filter", "a", "$in", 1]]]);
+    expect(refusal(() => fromMongoQuery({ a: { $in: [1, null] } }))).toEqual([
+      ["invalid_value", ["filter", "a", "$in", 1]],
+    ]);
     expect(refusal(() => fromMongoQuery({ "a.$b": 1 }))).toEqual([["invalid_field", ["filter", "a.$b"]]]);
     expect(refusal(() => fromMongoQuery({ a: new Date(0) }))).toEqual([["invalid_value", ["filter", "a"]]]);
     expect(refusal(() => fromMongoQuery({}))).toEqual([["not_liftable", ["filter"]]]);
     expect(refusal(() => fromMongoQuery([]))).toEqual([["invalid_type", ["filter"]]]);
     const fields = { joined: { type: "date", path: "j" } } as const;
-    expect(refusal(() => fromMongoQuery({ j: { $gt: "2024-01-01" } }, { fields }))).toEqual([["invalid_value", ["filter", "j", "$gt"]]]);
+    expect(refusal(() => fromMongoQuery({ j: { $gt: "2024-01-01" } }, { fields }))).toEqual([
+      ["invalid_value", ["filter", "j", "$gt"]],
+    ]);
     expect(refusal(() => fromMongoQuery({ other: 1 }, { fields }))).toEqual([["unknown_field", ["filter", "other"]]]);
   });
 
   it("refuses a proxy of a RegExp or a Date, or one whose getters throw, with a ConditionError", () => {
     const fields = { joined: { type: "date", path: "j" } } as const;
-    const throwing = Object.defineProperty(/abc/, "source", { get: () => { throw new Error("boom"); } });
+    const throwing = Object.defineProperty(/abc/, "source", {
+      get: () => {
+        throw new Error("boom");
+      },
+    });
     expect(refusal(() => fromMongoQuery({ a: new Proxy(/abc/, {}) }))[0]![0]).toBe("unreadable_input");
-    expect(refusal(() => fromMongoQuery({ j: { $gt: new Proxy(new Date(0), {}) } }, { fields }))[0]![0]).toBe("unreadable_input");
+    expect(refusal(() => fromMongoQuery({ j: { $gt: new Proxy(new Date(0), {}) } }, { fields }))[0]![0]).toBe(
+      "unreadable_input",
+    );
     expect(refusal(() => fromMongoQuery({ a: throwing }))[0]![0]).toBe("unreadable_input");
   });
 
@@ -175,7 +309,11 @@ describe("fromMongoQuery, by example", () => {
     const cyclic: Record<string, unknown> = { $and: [] };
     (cyclic.$and as unknown[]).push(cyclic);
     expect(refusal(() => fromMongoQuery(cyclic))).toEqual([["cyclic_input", ["filter", "$and", 0]]]);
-    const trap = { get a(): never { throw new Error("boom"); } };
+    const trap = {
+      get a(): never {
+        throw new Error("boom");
+      },
+    };
     expect(refusal(() => fromMongoQuery(trap))[0]![0]).toBe("unreadable_input");
   });
 });

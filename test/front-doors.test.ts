@@ -5,7 +5,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  changeStreamMatch, compileCondition, ConditionError, contactFields, createSegmatch, defineFields, describeFields, explainCondition, isConditionError, safeParseCondition,
+  changeStreamMatch,
+  compileCondition,
+  ConditionError,
+  contactFields,
+  createSegmatch,
+  defineFields,
+  describeFields,
+  explainCondition,
+  isConditionError,
+  safeParseCondition,
 } from "../src/index.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
@@ -47,20 +56,91 @@ describe("explainCondition", () => {
     [{ field: "vip", operator: "eq", value: true }, "vip is true"],
     [{ field: "word", operator: "eq", value: "and" }, 'word is "and"'],
     [{ field: "x", operator: "ne", value: "set" }, 'x is not "set"'],
-    [{ $and: [{ $or: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }], $not: { field: "c", operator: "eq", value: 3 } }, "(a is 1, or b is 2), and not (c is 3)"],
+    [
+      {
+        $and: [
+          {
+            $or: [
+              { field: "a", operator: "eq", value: 1 },
+              { field: "b", operator: "eq", value: 2 },
+            ],
+          },
+        ],
+        $not: { field: "c", operator: "eq", value: 3 },
+      },
+      "(a is 1, or b is 2), and not (c is 3)",
+    ],
     [{ subscribedToTopic: ["product-news"] }, "subscribed to product-news"],
     [{ subscribedToTopic: ["a", "b"] }, "subscribed to a or b"],
     [{ notSubscribedToTopic: ["partners"] }, "not subscribed to partners"],
     [{ notSubscribedToTopic: ["a", "b"] }, "not subscribed to any of a or b"],
     [{ subscribedToTopic: ["a"], notSubscribedToTopic: ["b"] }, "subscribed to a, and not subscribed to b"],
-    [{ $and: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }, "a is 1, and b is 2"],
-    [{ $or: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }, "a is 1, or b is 2"],
-    [{ $and: [{ field: "a", operator: "eq", value: 1 }, { $or: [{ field: "b", operator: "eq", value: 2 }, { field: "c", operator: "eq", value: 3 }] }] }, "a is 1, and (b is 2, or c is 3)"],
-    [{ $or: [{ $and: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] }, { field: "c", operator: "eq", value: 3 }] }, "(a is 1, and b is 2), or c is 3"],
-    [{ $and: [{ field: "a", operator: "eq", value: 1 }, { $and: [{ field: "b", operator: "eq", value: 2 }] }] }, "a is 1, and b is 2"],
+    [
+      {
+        $and: [
+          { field: "a", operator: "eq", value: 1 },
+          { field: "b", operator: "eq", value: 2 },
+        ],
+      },
+      "a is 1, and b is 2",
+    ],
+    [
+      {
+        $or: [
+          { field: "a", operator: "eq", value: 1 },
+          { field: "b", operator: "eq", value: 2 },
+        ],
+      },
+      "a is 1, or b is 2",
+    ],
+    [
+      {
+        $and: [
+          { field: "a", operator: "eq", value: 1 },
+          {
+            $or: [
+              { field: "b", operator: "eq", value: 2 },
+              { field: "c", operator: "eq", value: 3 },
+            ],
+          },
+        ],
+      },
+      "a is 1, and (b is 2, or c is 3)",
+    ],
+    [
+      {
+        $or: [
+          {
+            $and: [
+              { field: "a", operator: "eq", value: 1 },
+              { field: "b", operator: "eq", value: 2 },
+            ],
+          },
+          { field: "c", operator: "eq", value: 3 },
+        ],
+      },
+      "(a is 1, and b is 2), or c is 3",
+    ],
+    [
+      { $and: [{ field: "a", operator: "eq", value: 1 }, { $and: [{ field: "b", operator: "eq", value: 2 }] }] },
+      "a is 1, and b is 2",
+    ],
     [{ $not: { field: "a", operator: "eq", value: 1 } }, "not (a is 1)"],
-    [{ $not: { $or: [{ field: "a", operator: "eq", value: 1 }, { field: "b", operator: "eq", value: 2 }] } }, "not (a is 1, or b is 2)"],
-    [{ $and: [{ field: "a", operator: "eq", value: 1 }], $not: { field: "b", operator: "eq", value: 2 } }, "a is 1, and not (b is 2)"],
+    [
+      {
+        $not: {
+          $or: [
+            { field: "a", operator: "eq", value: 1 },
+            { field: "b", operator: "eq", value: 2 },
+          ],
+        },
+      },
+      "not (a is 1, or b is 2)",
+    ],
+    [
+      { $and: [{ field: "a", operator: "eq", value: 1 }], $not: { field: "b", operator: "eq", value: 2 } },
+      "a is 1, and not (b is 2)",
+    ],
   ])("%j → %s", (condition, sentence) => {
     expect(explainCondition(condition)).toBe(sentence);
   });
@@ -84,35 +164,72 @@ describe("explainCondition", () => {
   });
 
   it("refuses what it cannot parse, with paths", () => {
-    expect(refusal(() => explainCondition({ field: "a", operator: "like", value: 1 } as unknown))).toEqual([["unknown_operator", ["operator"]]]);
+    expect(refusal(() => explainCondition({ field: "a", operator: "like", value: 1 } as unknown))).toEqual([
+      ["unknown_operator", ["operator"]],
+    ]);
   });
 });
 
 describe("errors an API can return", () => {
-  const error = parseError({ $and: [{ field: "a", operator: "not_in", value: [1] }, { feld: "b", operator: "eq", value: 1 }], $nope: 1 });
+  const error = parseError({
+    $and: [
+      { field: "a", operator: "not_in", value: [1] },
+      { feld: "b", operator: "eq", value: 1 },
+    ],
+    $nope: 1,
+  });
 
   it("flatten() keys messages by formatted path; root issues are form errors", () => {
     const flat = error.flatten();
-    expect(Object.keys(flat.fieldErrors).sort()).toEqual(["$and[0].operator", "$and[1].feld", "$and[1].field", "$nope"].sort());
+    expect(Object.keys(flat.fieldErrors).sort()).toEqual(
+      ["$and[0].operator", "$and[1].feld", "$and[1].field", "$nope"].sort(),
+    );
     expect(flat.fieldErrors["$and[0].operator"]).toEqual([expect.stringContaining('did you mean "nin"')]);
-    expect(parseError([]).flatten()).toEqual({ formErrors: [expect.stringContaining("a condition must be a plain object")], fieldErrors: {} });
+    expect(parseError([]).flatten()).toEqual({
+      formErrors: [expect.stringContaining("a condition must be a plain object")],
+      fieldErrors: {},
+    });
   });
 
   it("toJSON() is { name, message, issues }", () => {
-    expect(JSON.parse(JSON.stringify(error))).toEqual({ name: "ConditionError", message: error.message, issues: JSON.parse(JSON.stringify(error.issues)) });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: "ConditionError",
+      message: error.message,
+      issues: JSON.parse(JSON.stringify(error.issues)),
+    });
   });
 
   it("issues carry data a client can localise", () => {
-    expect(error.issues.find((i) => i.code === "unknown_operator")).toMatchObject({ received: '"not_in"', allowed: expect.arrayContaining(["eq", "nin"]) as unknown, suggestions: ["nin"] });
-    expect(error.issues.find((i) => i.code === "unknown_key" && i.path.at(-1) === "feld")).toMatchObject({ allowed: expect.arrayContaining(["field"]) as unknown, suggestions: ["field"] });
+    expect(error.issues.find((i) => i.code === "unknown_operator")).toMatchObject({
+      received: '"not_in"',
+      allowed: expect.arrayContaining(["eq", "nin"]) as unknown,
+      suggestions: ["nin"],
+    });
+    expect(error.issues.find((i) => i.code === "unknown_key" && i.path.at(-1) === "feld")).toMatchObject({
+      allowed: expect.arrayContaining(["field"]) as unknown,
+      suggestions: ["field"],
+    });
     const typed = parseError({ field: "status", operator: "eq", value: "SUBSCRIBD" }, { fields: contactFields });
-    expect(typed.issues[0]).toMatchObject({ code: "invalid_value", allowed: expect.arrayContaining(["SUBSCRIBED"]) as unknown, suggestions: ["SUBSCRIBED"] });
+    expect(typed.issues[0]).toMatchObject({
+      code: "invalid_value",
+      allowed: expect.arrayContaining(["SUBSCRIBED"]) as unknown,
+      suggestions: ["SUBSCRIBED"],
+    });
     const wrongType = parseError({ field: 5, operator: "eq", value: 1 });
     expect(wrongType.issues[0]).toMatchObject({ code: "invalid_type", path: ["field"], received: "5" });
   });
 
   it.each([
-    ["not_in", "nin"], ["==", "eq"], ["greater_than", "gt"], ["is", "eq"], ["like", "contains"], ["!=", "ne"], [">=", "gte"], ["less than", "lt"], ["begins_with", "startsWith"], ["isNotNull", "exists"],
+    ["not_in", "nin"],
+    ["==", "eq"],
+    ["greater_than", "gt"],
+    ["is", "eq"],
+    ["like", "contains"],
+    ["!=", "ne"],
+    [">=", "gte"],
+    ["less than", "lt"],
+    ["begins_with", "startsWith"],
+    ["isNotNull", "exists"],
   ])("suggests %s → %s", (written, meant) => {
     const issue = parseError({ field: "a", operator: written, value: 1 }).issues[0]!;
     expect(issue.suggestions?.[0]).toBe(meant);
@@ -140,11 +257,33 @@ describe("describeFields", () => {
     const described = describeFields({ fields });
     const status = described.find((f) => f.name === "status")!;
     expect(status).toEqual({
-      name: "status", label: "Status", type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
-      operators: [{ operator: "eq", label: "is" }, { operator: "ne", label: "is not" }, { operator: "in", label: "is one of" }, { operator: "nin", label: "is not one of" }, { operator: "exists", label: "is set" }],
+      name: "status",
+      label: "Status",
+      type: "enum",
+      values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
+      operators: [
+        { operator: "eq", label: "is" },
+        { operator: "ne", label: "is not" },
+        { operator: "in", label: "is one of" },
+        { operator: "nin", label: "is not one of" },
+        { operator: "exists", label: "is set" },
+      ],
     });
-    expect(described.find((f) => f.name === "joined")!.operators.map((o) => o.label)).toEqual(["is", "is not", "is after", "is on or after", "is before", "is on or before", "is one of", "is not one of", "is set"]);
-    expect(described.find((f) => f.name === "lifetime value")).toMatchObject({ label: "Lifetime value", type: "number" });
+    expect(described.find((f) => f.name === "joined")!.operators.map((o) => o.label)).toEqual([
+      "is",
+      "is not",
+      "is after",
+      "is on or after",
+      "is before",
+      "is on or before",
+      "is one of",
+      "is not one of",
+      "is set",
+    ]);
+    expect(described.find((f) => f.name === "lifetime value")).toMatchObject({
+      label: "Lifetime value",
+      type: "number",
+    });
     expect(described.map((f) => f.name)).toEqual(Object.keys(fields));
     expect(createSegmatch({ fields }).describeFields()).toEqual(described);
     expect(describeFields()).toEqual(describeFields({ fields: contactFields }));
@@ -153,27 +292,58 @@ describe("describeFields", () => {
   it("every operator it lists for a field is one the parser accepts for it", () => {
     for (const f of describeFields({ fields })) {
       for (const { operator } of f.operators) {
-        const value = operator === "exists" ? true : operator === "in" || operator === "nin" ? [f.values?.[0] ?? (f.type === "number" ? 1 : f.type === "date" ? "2024-01-01" : "x")] : f.type === "number" ? 1 : f.type === "boolean" ? true : f.type === "date" ? "2024-01-01" : (f.values?.[0] ?? "x");
-        expect(safeParseCondition({ field: f.name, operator, value }, { fields }).success, `${f.name} ${operator}`).toBe(true);
+        const value =
+          operator === "exists"
+            ? true
+            : operator === "in" || operator === "nin"
+              ? [f.values?.[0] ?? (f.type === "number" ? 1 : f.type === "date" ? "2024-01-01" : "x")]
+              : f.type === "number"
+                ? 1
+                : f.type === "boolean"
+                  ? true
+                  : f.type === "date"
+                    ? "2024-01-01"
+                    : (f.values?.[0] ?? "x");
+        expect(
+          safeParseCondition({ field: f.name, operator, value }, { fields }).success,
+          `${f.name} ${operator}`,
+        ).toBe(true);
       }
     }
   });
 
   it("refuses a malformed catalog and bad labels", () => {
-    expect(refusal(() => describeFields({ fields: { a: { type: "string", label: "" } } }))).toEqual([["invalid_catalog", ["options", "fields", "a", "label"]]]);
+    expect(refusal(() => describeFields({ fields: { a: { type: "string", label: "" } } }))).toEqual([
+      ["invalid_catalog", ["options", "fields", "a", "label"]],
+    ]);
     expect(refusal(() => describeFields(5 as never))).toEqual([["invalid_options", ["options"]]]);
   });
 });
 
 describe("changeStreamMatch", () => {
   it("prefixes field paths with fullDocument. and keeps operators and element matches as they are", () => {
-    const condition = { $and: [{ field: "a.b", operator: "ne", value: 1 }, { $or: [{ subscribedToTopic: ["t"] }, { $not: { field: "c", operator: "eq", value: 2 } }] }] };
+    const condition = {
+      $and: [
+        { field: "a.b", operator: "ne", value: 1 },
+        { $or: [{ subscribedToTopic: ["t"] }, { $not: { field: "c", operator: "eq", value: 2 } }] },
+      ],
+    };
     const records = { topics: { layout: "records" } } as const;
     expect(changeStreamMatch(compileCondition(condition, records))).toEqual(changeStreamMatch(condition, records));
     expect(changeStreamMatch(condition, records)).toEqual({
       $and: [
         { fullDocument: { $type: "object" } },
-        { $and: [{ "fullDocument.a.b": { $ne: 1 } }, { $or: [{ "fullDocument.topics": { $elemMatch: { topicId: { $in: ["t"] }, status: { $eq: "SUBSCRIBED" } } } }, { $nor: [{ "fullDocument.c": { $eq: 2 } }] }] }] },
+        {
+          $and: [
+            { "fullDocument.a.b": { $ne: 1 } },
+            {
+              $or: [
+                { "fullDocument.topics": { $elemMatch: { topicId: { $in: ["t"] }, status: { $eq: "SUBSCRIBED" } } } },
+                { $nor: [{ "fullDocument.c": { $eq: 2 } }] },
+              ],
+            },
+          ],
+        },
       ],
     });
   });
@@ -184,7 +354,10 @@ describe("changeStreamMatch", () => {
       fc.property(conditionArb, docArb, fc.constantFrom(...ops), (condition, doc, operationType) => {
         const compiled = compileCondition(condition);
         const filter = compiled.filter;
-        const event = operationType === "delete" ? { operationType, documentKey: { _id: 1 } } : { operationType, documentKey: { _id: 1 }, fullDocument: doc };
+        const event =
+          operationType === "delete"
+            ? { operationType, documentKey: { _id: 1 } }
+            : { operationType, documentKey: { _id: 1 }, fullDocument: doc };
         // The reference (mingo, with MongoDB's rule where mingo deviates: a dotted path such as
         // fullDocument.c meets mingo's nested-array deviation where c alone does not).
         const expected = operationType !== "delete" && reference(filter as Record<string, unknown>, doc).matches;

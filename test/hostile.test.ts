@@ -7,15 +7,45 @@
 import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
 import {
-  compileCondition, ConditionError, contactFields, createSegmatch, countMembers, countMembersMany, createSegment, createSegmentIndex, defineFields, diffMembership,
-  changeStreamMatch, conditionJsonSchema, describeFields, membershipChangeSql, toSql, explainCondition, formatPath, fromMongoQuery, isConditionError, issueMessage, membershipChangeFilters, parseCondition, previewSegmentUpdate, safeParseCondition, toMongoFilter, toPredicate, updateSegment,
-  type Segment, type SegmentIndex,
+  compileCondition,
+  ConditionError,
+  contactFields,
+  createSegmatch,
+  countMembers,
+  countMembersMany,
+  createSegment,
+  createSegmentIndex,
+  defineFields,
+  diffMembership,
+  changeStreamMatch,
+  conditionJsonSchema,
+  describeFields,
+  membershipChangeSql,
+  toSql,
+  explainCondition,
+  formatPath,
+  fromMongoQuery,
+  isConditionError,
+  issueMessage,
+  membershipChangeFilters,
+  parseCondition,
+  previewSegmentUpdate,
+  safeParseCondition,
+  toMongoFilter,
+  toPredicate,
+  updateSegment,
+  type Segment,
+  type SegmentIndex,
 } from "../src/index.js";
 import { refusal } from "./refusal.js";
 
 const US = { field: "country", operator: "eq", value: "US" };
 const NEWS = { subscribedToTopic: ["news"] };
-const CONTACTS = [{ id: "a", country: "US", topics: ["news"] }, { id: "b", country: "FR" }, { id: "c", country: "US" }];
+const CONTACTS = [
+  { id: "a", country: "US", topics: ["news"] },
+  { id: "b", country: "FR" },
+  { id: "c", country: "US" },
+];
 const NOW = new Date("2026-01-01T00:00:00Z");
 const SEGMENT = createSegment({ name: "US", conditions: US }, { id: "s1", now: NOW }) as Segment;
 const ENGINE = createSegmatch({ mongoVersion: "9.0" });
@@ -28,18 +58,57 @@ const HOSTILE: Record<string, () => unknown> = {
     return proxy;
   },
   "a proxy whose every trap throws": () =>
-    new Proxy({}, new Proxy({}, { get: () => () => { throw new Error("trap"); } })),
+    new Proxy(
+      {},
+      new Proxy(
+        {},
+        {
+          get: () => () => {
+            throw new Error("trap");
+          },
+        },
+      ),
+    ),
   "an object whose getters throw": () =>
-    Object.defineProperties({}, Object.fromEntries(["field", "operator", "value", "id", "now", "fields", "name", "conditions", "0", "length", "object", "memberCount"].map((k) => [k, { enumerable: true, get: () => { throw new Error(`getter ${k}`); } }]))),
+    Object.defineProperties(
+      {},
+      Object.fromEntries(
+        [
+          "field",
+          "operator",
+          "value",
+          "id",
+          "now",
+          "fields",
+          "name",
+          "conditions",
+          "0",
+          "length",
+          "object",
+          "memberCount",
+        ].map((k) => [
+          k,
+          {
+            enumerable: true,
+            get: () => {
+              throw new Error(`getter ${k}`);
+            },
+          },
+        ]),
+      ),
+    ),
   "a proxy that answers every property": () => {
-    const answer: unknown = new Proxy(() => undefined, { get: (_t, k) => (k === Symbol.toPrimitive ? () => "x" : answer), apply: () => answer });
+    const answer: unknown = new Proxy(() => undefined, {
+      get: (_t, k) => (k === Symbol.toPrimitive ? () => "x" : answer),
+      apply: () => answer,
+    });
     return new Proxy({}, { get: (_t, k) => (typeof k === "symbol" ? undefined : answer), has: () => true });
   },
   "a copy of a compiled condition": () => ({ ...compileCondition(US) }),
   "a proxy of a compiled condition": () => new Proxy(compileCondition(US), {}),
   null: () => null,
   undefined: () => undefined,
-  "NaN": () => Number.NaN,
+  NaN: () => Number.NaN,
   "a string": () => "x",
   "a 10 MB string": () => "x".repeat(10_000_000),
   "a symbol": () => Symbol("s"),
@@ -49,7 +118,10 @@ const HOSTILE: Record<string, () => unknown> = {
   "an empty object": () => ({}),
   "a Map": () => new Map([["a", US]]),
   "an invalid Date": () => new Date(Number.NaN),
-  "a class instance": () => new (class Contact { country = "US"; })(),
+  "a class instance": () =>
+    new (class Contact {
+      country = "US";
+    })(),
   "an object nested 100,000 levels": () => {
     let v: Record<string, unknown> = {};
     for (let i = 0; i < 100_000; i++) v = { $not: v, a: v };
@@ -82,7 +154,10 @@ function indexState(index: SegmentIndex) {
     size: index.size,
     has: ["us", "news", "x"].map((id) => index.has(id)),
     match: CONTACTS.map((c) => index.match(c)),
-    changes: [index.changes(CONTACTS[0], CONTACTS[1]), index.changes({ country: "FR" }, { country: "US", topics: ["news"] })],
+    changes: [
+      index.changes(CONTACTS[0], CONTACTS[1]),
+      index.changes({ country: "FR" }, { country: "US", topics: ["news"] }),
+    ],
   };
 }
 
@@ -97,40 +172,103 @@ const SQL_OPTIONS = { fields: contactFields, sql: { table: "c", id: "id", topics
 
 const CALLS: Record<string, Call> = {
   parseCondition: { args: () => [US, undefined], run: (a, b) => parseCondition(a, b as never) },
-  safeParseCondition: { args: () => [US, undefined], run: (a, b) => safeParseCondition(a, b as never), neverThrows: true },
+  safeParseCondition: {
+    args: () => [US, undefined],
+    run: (a, b) => safeParseCondition(a, b as never),
+    neverThrows: true,
+  },
   compileCondition: { args: () => [US, undefined], run: (a, b) => compileCondition(a, b as never) },
   toMongoFilter: { args: () => [US, undefined], run: (a, b) => toMongoFilter(a, b as never) },
   toPredicate: { args: () => [US, undefined], run: (a, b) => toPredicate(a, b as never) },
   "compiled.matches": { args: () => [CONTACTS[0]], run: (doc) => compileCondition(US).matches(doc), sources: [0] },
   formatPath: { args: () => [["$and", 1, "operator"]], run: (p) => formatPath(p as never) },
-  issueMessage: { args: () => [{ code: "invalid_type", reason: "condition", path: [], expected: "a plain object", received: "an array" }], run: (i) => issueMessage(i as never), neverThrows: true },
-  "new ConditionError": { args: () => [[{ code: "invalid_type", path: [], message: "m" }]], run: (i) => new ConditionError(i as never), neverThrows: true },
-  defineFields: { args: () => [contactFields, { score: { type: "number" } }], run: (a, b) => defineFields(a as never, b as never) },
-  countMembers: { args: () => [US, CONTACTS, undefined], run: (a, b, c) => countMembers(a, b as never, c as never), sources: [1] },
-  countMembersMany: { args: () => [{ us: US, news: NEWS }, CONTACTS, undefined], run: (a, b, c) => countMembersMany(a as never, b as never, c as never), sources: [1] },
-  diffMembership: { args: () => [US, NEWS, CONTACTS, undefined], run: (a, b, c, d) => diffMembership(a, b, c as never, d as never), sources: [2] },
-  membershipChangeFilters: { args: () => [US, NEWS, undefined], run: (a, b, c) => membershipChangeFilters(a, b, c as never) },
+  issueMessage: {
+    args: () => [
+      { code: "invalid_type", reason: "condition", path: [], expected: "a plain object", received: "an array" },
+    ],
+    run: (i) => issueMessage(i as never),
+    neverThrows: true,
+  },
+  "new ConditionError": {
+    args: () => [[{ code: "invalid_type", path: [], message: "m" }]],
+    run: (i) => new ConditionError(i as never),
+    neverThrows: true,
+  },
+  defineFields: {
+    args: () => [contactFields, { score: { type: "number" } }],
+    run: (a, b) => defineFields(a as never, b as never),
+  },
+  countMembers: {
+    args: () => [US, CONTACTS, undefined],
+    run: (a, b, c) => countMembers(a, b as never, c as never),
+    sources: [1],
+  },
+  countMembersMany: {
+    args: () => [{ us: US, news: NEWS }, CONTACTS, undefined],
+    run: (a, b, c) => countMembersMany(a as never, b as never, c as never),
+    sources: [1],
+  },
+  diffMembership: {
+    args: () => [US, NEWS, CONTACTS, undefined],
+    run: (a, b, c, d) => diffMembership(a, b, c as never, d as never),
+    sources: [2],
+  },
+  membershipChangeFilters: {
+    args: () => [US, NEWS, undefined],
+    run: (a, b, c) => membershipChangeFilters(a, b, c as never),
+  },
   createSegmentIndex: { args: () => [undefined], run: (a) => createSegmentIndex(a as never) },
   "index.set": { args: () => ["us", NEWS], run: (a, b) => INDEX.set(a as never, b) },
   "index.delete": { args: () => ["us"], run: (a) => INDEX.delete(a as never) },
   "index.has": { args: () => ["us"], run: (a) => INDEX.has(a as never) },
   "index.match": { args: () => [CONTACTS[0]], run: (a) => INDEX.match(a), sources: [0] },
   "index.changes": { args: () => [CONTACTS[0], CONTACTS[1]], run: (a, b) => INDEX.changes(a, b), sources: [0, 1] },
-  createSegment: { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => createSegment(a as never, b as never) },
+  createSegment: {
+    args: () => [
+      { name: "x", conditions: US },
+      { id: "s", now: NOW },
+    ],
+    run: (a, b) => createSegment(a as never, b as never),
+  },
   createSegmatch: { args: () => [{ mongoVersion: "9.0" }], run: (a) => createSegmatch(a as never) },
   "engine.parseCondition": { args: () => [US], run: (a) => ENGINE.parseCondition(a) },
   "engine.safeParseCondition": { args: () => [US], run: (a) => ENGINE.safeParseCondition(a), neverThrows: true },
   "engine.compileCondition": { args: () => [US], run: (a) => ENGINE.compileCondition(a) },
   "engine.toMongoFilter": { args: () => [US], run: (a) => ENGINE.toMongoFilter(a) },
   "engine.toPredicate": { args: () => [US], run: (a) => ENGINE.toPredicate(a) },
-  "engine.countMembers": { args: () => [US, CONTACTS], run: (a, b) => ENGINE.countMembers(a, b as never), sources: [1] },
-  "engine.countMembersMany": { args: () => [{ us: US }, CONTACTS], run: (a, b) => ENGINE.countMembersMany(a as never, b as never), sources: [1] },
-  "engine.diffMembership": { args: () => [US, NEWS, CONTACTS, undefined], run: (a, b, c, d) => ENGINE.diffMembership(a, b, c as never, d as never), sources: [2] },
+  "engine.countMembers": {
+    args: () => [US, CONTACTS],
+    run: (a, b) => ENGINE.countMembers(a, b as never),
+    sources: [1],
+  },
+  "engine.countMembersMany": {
+    args: () => [{ us: US }, CONTACTS],
+    run: (a, b) => ENGINE.countMembersMany(a as never, b as never),
+    sources: [1],
+  },
+  "engine.diffMembership": {
+    args: () => [US, NEWS, CONTACTS, undefined],
+    run: (a, b, c, d) => ENGINE.diffMembership(a, b, c as never, d as never),
+    sources: [2],
+  },
   "engine.membershipChangeFilters": { args: () => [US, NEWS], run: (a, b) => ENGINE.membershipChangeFilters(a, b) },
   "engine.createIndexCondition": { args: () => [], run: () => ENGINE.createSegmentIndex() },
-  "engine.createSegment": { args: () => [{ name: "x", conditions: US }, { id: "s", now: NOW }], run: (a, b) => ENGINE.createSegment(a as never, b as never) },
-  "engine.updateSegment": { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => ENGINE.updateSegment(a as never, b as never, c as never) },
-  "engine.previewSegmentUpdate": { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => ENGINE.previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
+  "engine.createSegment": {
+    args: () => [
+      { name: "x", conditions: US },
+      { id: "s", now: NOW },
+    ],
+    run: (a, b) => ENGINE.createSegment(a as never, b as never),
+  },
+  "engine.updateSegment": {
+    args: () => [SEGMENT, { name: "y" }, { now: NOW }],
+    run: (a, b, c) => ENGINE.updateSegment(a as never, b as never, c as never),
+  },
+  "engine.previewSegmentUpdate": {
+    args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }],
+    run: (a, b, c, d) => ENGINE.previewSegmentUpdate(a as never, b as never, c as never, d as never),
+    sources: [2],
+  },
   explainCondition: { args: () => [US, undefined], run: (a, b) => explainCondition(a, b as never) },
   fromMongoQuery: { args: () => [{ country: "US" }, undefined], run: (a, b) => fromMongoQuery(a, b as never) },
   changeStreamMatch: { args: () => [US], run: (a) => changeStreamMatch(a as never) },
@@ -140,19 +278,31 @@ const CALLS: Record<string, Call> = {
   membershipChangeSql: { args: () => [US, NEWS, SQL_OPTIONS], run: (a, b, c) => membershipChangeSql(a, b, c as never) },
   "engine.conditionJsonSchema": { args: () => [], run: () => ENGINE.conditionJsonSchema() },
   isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },
-  "error.flatten": { args: () => [[{ code: "invalid_type", path: ["a", 1], message: "m" }]], run: (i) => new ConditionError(i as never).flatten(), neverThrows: true },
+  "error.flatten": {
+    args: () => [[{ code: "invalid_type", path: ["a", 1], message: "m" }]],
+    run: (i) => new ConditionError(i as never).flatten(),
+    neverThrows: true,
+  },
   "engine.explainCondition": { args: () => [US], run: (a) => ENGINE.explainCondition(a) },
   "engine.fromMongoQuery": { args: () => [{ country: "US" }], run: (a) => ENGINE.fromMongoQuery(a) },
   "engine.describeFields": { args: () => [], run: () => ENGINE.describeFields() },
-  updateSegment: { args: () => [SEGMENT, { name: "y" }, { now: NOW }], run: (a, b, c) => updateSegment(a as never, b as never, c as never) },
-  previewSegmentUpdate: { args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }], run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never), sources: [2] },
+  updateSegment: {
+    args: () => [SEGMENT, { name: "y" }, { now: NOW }],
+    run: (a, b, c) => updateSegment(a as never, b as never, c as never),
+  },
+  previewSegmentUpdate: {
+    args: () => [SEGMENT, { conditions: NEWS }, CONTACTS, { now: NOW }],
+    run: (a, b, c, d) => previewSegmentUpdate(a as never, b as never, c as never, d as never),
+    sources: [2],
+  },
 };
 
 /** A deep copy of plain data (and Dates), to compare an argument before and after a call. */
 function snapshot(value: unknown): unknown {
   if (value instanceof Date) return new Date(value.getTime());
   if (Array.isArray(value)) return value.map(snapshot);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
   return value;
 }
 
@@ -167,7 +317,10 @@ async function outcome(run: () => unknown): Promise<{ ok: true } | { ok: false; 
 }
 
 function expectConditionError(error: unknown, where: string): void {
-  if (!(error instanceof ConditionError)) throw new Error(`${where}: threw ${String((error as Error)?.name)}: ${String((error as Error)?.message).slice(0, 200)}`);
+  if (!(error instanceof ConditionError))
+    throw new Error(
+      `${where}: threw ${String((error as Error)?.name)}: ${String((error as Error)?.message).slice(0, 200)}`,
+    );
   expect(error.issues.length).toBeGreaterThan(0);
   for (const issue of error.issues) {
     expect(typeof issue.code).toBe("string");
@@ -178,11 +331,20 @@ function expectConditionError(error: unknown, where: string): void {
 
 describe("every export refuses hostile arguments with a ConditionError, and changes nothing", () => {
   it("covers every exported function", () => {
-    const functions = Object.entries(segmatch).filter(([, v]) => typeof v === "function").map(([k]) => k);
-    for (const name of functions) expect(Object.keys(CALLS).some((c) => c === name || c === `new ${name}` || (name === "createSegmentIndex" && c.startsWith("index.")))).toBe(true);
+    const functions = Object.entries(segmatch)
+      .filter(([, v]) => typeof v === "function")
+      .map(([k]) => k);
+    for (const name of functions)
+      expect(
+        Object.keys(CALLS).some(
+          (c) => c === name || c === `new ${name}` || (name === "createSegmentIndex" && c.startsWith("index.")),
+        ),
+      ).toBe(true);
   });
 
-  const cases = Object.entries(CALLS).flatMap(([name, call]) => call.args().flatMap((_, position) => Object.keys(HOSTILE).map((hostile) => [name, position, hostile] as const)));
+  const cases = Object.entries(CALLS).flatMap(([name, call]) =>
+    call.args().flatMap((_, position) => Object.keys(HOSTILE).map((hostile) => [name, position, hostile] as const)),
+  );
   it.each(cases)("%s, argument %i: %s", async (name, position, hostile) => {
     const call = CALLS[name]!;
     const args = call.args();
@@ -236,29 +398,67 @@ describe("a failed index call leaves the index exactly as it was", () => {
 describe("the refusals the issue names", () => {
   const codeAndPath = refusal;
   it("defineFields with a throwing getter or a revoked proxy", () => {
-    expect(codeAndPath(() => defineFields(HOSTILE["a revoked proxy"]!() as never))).toEqual([["invalid_catalog", ["base"]]]);
-    expect(codeAndPath(() => defineFields(contactFields, { get score(): never { throw new Error("x"); } } as never))).toEqual([["invalid_catalog", ["extra"]]]);
+    expect(codeAndPath(() => defineFields(HOSTILE["a revoked proxy"]!() as never))).toEqual([
+      ["invalid_catalog", ["base"]],
+    ]);
+    expect(
+      codeAndPath(() =>
+        defineFields(contactFields, {
+          get score(): never {
+            throw new Error("x");
+          },
+        } as never),
+      ),
+    ).toEqual([["invalid_catalog", ["extra"]]]);
   });
   it("createSegment without options, or with a bad id or now", () => {
-    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, undefined as never))).toEqual([["invalid_options", ["options"]]]);
-    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, {} as never))).toEqual([["missing_key", ["options", "id"]]]);
-    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, { id: "s", now: new Date(Number.NaN) }))).toEqual([["invalid_options", ["options", "now"]]]);
+    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, undefined as never))).toEqual([
+      ["invalid_options", ["options"]],
+    ]);
+    expect(codeAndPath(() => createSegment({ name: "x", conditions: US }, {} as never))).toEqual([
+      ["missing_key", ["options", "id"]],
+    ]);
+    expect(
+      codeAndPath(() => createSegment({ name: "x", conditions: US }, { id: "s", now: new Date(Number.NaN) })),
+    ).toEqual([["invalid_options", ["options", "now"]]]);
   });
   it("countMembersMany with null, and with duplicate ids in pairs", () => {
     expect(codeAndPath(() => countMembersMany(null as never, []))).toEqual([["invalid_type", ["segments"]]]);
-    expect(codeAndPath(() => countMembersMany([["a", US], ["a", NEWS]], []))).toEqual([["duplicate_id", ["segments", 1, 0]]]);
-    expect(codeAndPath(() => countMembersMany({ a: US, b: { field: "x", operator: "like", value: 1 } }, []))).toEqual([["unknown_operator", ["segments", "b", "operator"]]]);
+    expect(
+      codeAndPath(() =>
+        countMembersMany(
+          [
+            ["a", US],
+            ["a", NEWS],
+          ],
+          [],
+        ),
+      ),
+    ).toEqual([["duplicate_id", ["segments", 1, 0]]]);
+    expect(codeAndPath(() => countMembersMany({ a: US, b: { field: "x", operator: "like", value: 1 } }, []))).toEqual([
+      ["unknown_operator", ["segments", "b", "operator"]],
+    ]);
   });
   it("a segment name of 101 emoji is 101 characters; lone surrogates are refused", () => {
     const emoji = "😀".repeat(101);
-    expect(() => createSegment({ name: emoji, conditions: US }, { id: "s" })).toThrow("name must be 1 to 100 characters after trimming, not 101");
+    expect(() => createSegment({ name: emoji, conditions: US }, { id: "s" })).toThrow(
+      "name must be 1 to 100 characters after trimming, not 101",
+    );
     expect(createSegment({ name: "😀".repeat(100), conditions: US }, { id: "s" }).name).toBe("😀".repeat(100));
-    expect(codeAndPath(() => createSegment({ name: "a\uD800", conditions: US }, { id: "s" }))).toEqual([["invalid_string", ["name"]]]);
-    expect(codeAndPath(() => updateSegment(SEGMENT, { description: "\uDC00" }))).toEqual([["invalid_string", ["description"]]]);
+    expect(codeAndPath(() => createSegment({ name: "a\uD800", conditions: US }, { id: "s" }))).toEqual([
+      ["invalid_string", ["name"]],
+    ]);
+    expect(codeAndPath(() => updateSegment(SEGMENT, { description: "\uDC00" }))).toEqual([
+      ["invalid_string", ["description"]],
+    ]);
   });
   it("updateSegment checks the segment it is given", () => {
-    expect(codeAndPath(() => updateSegment({ ...SEGMENT, memberCount: -1 }, { name: "y" }))).toEqual([["invalid_value", ["segment", "memberCount"]]]);
-    expect(codeAndPath(() => updateSegment({ ...SEGMENT, conditions: { field: "a" } } as never, { name: "y" }))).toEqual([
+    expect(codeAndPath(() => updateSegment({ ...SEGMENT, memberCount: -1 }, { name: "y" }))).toEqual([
+      ["invalid_value", ["segment", "memberCount"]],
+    ]);
+    expect(
+      codeAndPath(() => updateSegment({ ...SEGMENT, conditions: { field: "a" } } as never, { name: "y" })),
+    ).toEqual([
       ["missing_key", ["segment", "conditions", "operator"]],
       ["missing_key", ["segment", "conditions", "value"]],
     ]);
@@ -305,7 +505,9 @@ describe("options are read once, and hostile values inside them are refused", ()
   it("a mongoVersion getter that changes its answer is read once: one version, no TypeError", () => {
     for (const k of [1, 2, 5]) {
       const options = Object.defineProperty({}, "mongoVersion", { enumerable: true, get: flipping(k, "7.0", "6.0") });
-      expect(compileCondition({ field: "a", operator: "exists", value: false }, options).matches({ a: undefined })).toBe(true);
+      expect(
+        compileCondition({ field: "a", operator: "exists", value: false }, options).matches({ a: undefined }),
+      ).toBe(true);
       const opts2 = Object.defineProperty({}, "mongoVersion", { enumerable: true, get: flipping(k, "8.0", "6.0") });
       expect(countMembers(US, CONTACTS, opts2)).toBe(2);
     }
@@ -352,8 +554,18 @@ describe("options are read once, and hostile values inside them are refused", ()
     expect(() => updateSegment({ ...SEGMENT, createdAt: "not a date" }, { name: "y" })).toThrow(/segment\.createdAt/);
   });
   it("hostile values inside options: a getter that throws, a revoked proxy as topics or limits", () => {
-    const throwing = Object.defineProperty({}, "fields", { enumerable: true, get: () => { throw new Error("boom"); } });
-    for (const options of [throwing, { topics: HOSTILE["a revoked proxy"]!() }, { limits: HOSTILE["a proxy whose every trap throws"]!() }, { fields: { x: HOSTILE["a revoked proxy"]!() } }]) {
+    const throwing = Object.defineProperty({}, "fields", {
+      enumerable: true,
+      get: () => {
+        throw new Error("boom");
+      },
+    });
+    for (const options of [
+      throwing,
+      { topics: HOSTILE["a revoked proxy"]!() },
+      { limits: HOSTILE["a proxy whose every trap throws"]!() },
+      { fields: { x: HOSTILE["a revoked proxy"]!() } },
+    ]) {
       for (const run of [
         () => compileCondition(US, options as never),
         () => countMembers(US, CONTACTS, options as never),
@@ -361,7 +573,11 @@ describe("options are read once, and hostile values inside them are refused", ()
         () => membershipChangeFilters(US, NEWS, options as never),
         () => diffMembership(US, NEWS, CONTACTS, options as never),
         () => createSegmentIndex(options as never),
-        () => createSegment({ name: "x", conditions: US }, Object.defineProperties({ id: "s" }, Object.getOwnPropertyDescriptors(options))),
+        () =>
+          createSegment(
+            { name: "x", conditions: US },
+            Object.defineProperties({ id: "s" }, Object.getOwnPropertyDescriptors(options)),
+          ),
       ]) {
         try {
           run();
@@ -414,7 +630,17 @@ describe("review cases: forging, hostile throws, polluted prototypes", () => {
   it("the class behind a compiled condition cannot make one, and exposes nothing", () => {
     const compiled = compileCondition(US);
     const C = Object.getPrototypeOf(compiled).constructor as new (...args: unknown[]) => unknown;
-    expect(refusal(() => new C(Symbol("segmatch.compiled"), {}, { kind: "leaf", path: ["$where"], test: "eq", value: 1, origin: { from: "$and" } }, {}))).toEqual([["invalid_type", []]]);
+    expect(
+      refusal(
+        () =>
+          new C(
+            Symbol("segmatch.compiled"),
+            {},
+            { kind: "leaf", path: ["$where"], test: "eq", value: 1, origin: { from: "$and" } },
+            {},
+          ),
+      ),
+    ).toEqual([["invalid_type", []]]);
     expect(Object.getOwnPropertyNames(C).filter((n) => !["length", "name", "prototype"].includes(n))).toEqual([]);
     expect(Object.isFrozen(C)).toBe(true);
   });
@@ -428,9 +654,26 @@ describe("review cases: forging, hostile throws, polluted prototypes", () => {
   it("a getter that throws a revoked proxy, or a proxy whose prototype trap throws, is unreadable input", () => {
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
-    const trap = new Proxy({}, { getPrototypeOf: () => { throw new Error("trap"); } });
+    const trap = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error("trap");
+        },
+      },
+    );
     for (const thrown of [revoked.proxy, trap]) {
-      expect(refusal(() => compileCondition({ get field(): never { throw thrown; }, operator: "eq", value: 1 } as unknown))).toEqual([["unreadable_input", ["field"]]]);
+      expect(
+        refusal(() =>
+          compileCondition({
+            get field(): never {
+              throw thrown;
+            },
+            operator: "eq",
+            value: 1,
+          } as unknown),
+        ),
+      ).toEqual([["unreadable_input", ["field"]]]);
     }
   });
 

@@ -14,30 +14,45 @@ import { runs } from "./fc-setup.js";
 const RUNS = runs(3_000);
 
 /** Refusals no JSON Schema can state: limits, Unicode well-formedness, the calendar. */
-const INEXPRESSIBLE = new Set(["too_deep", "too_many_nodes", "too_many_items", "too_long", "invalid_string", "invalid_date"]);
+const INEXPRESSIBLE = new Set([
+  "too_deep",
+  "too_many_nodes",
+  "too_many_items",
+  "too_long",
+  "invalid_string",
+  "invalid_date",
+]);
 
 /** A condition with one value somewhere replaced by arbitrary JSON, or a key added or removed. */
 function mutated(arb: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.tuple(arb, fc.nat(), fc.jsonValue({ maxDepth: 2 }), fc.constantFrom("replace", "add", "remove"), fc.constantFrom("field", "operator", "value", "$and", "$or", "$not", "subscribedToTopic", "extra")).map(([value, pick, json, how, key]) => {
-    const copy = structuredClone(value) as unknown;
-    const objects: Record<string, unknown>[] = [];
-    const walk = (v: unknown) => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (typeof v === "object" && v !== null) {
-        objects.push(v as Record<string, unknown>);
-        Object.values(v).forEach(walk);
+  return fc
+    .tuple(
+      arb,
+      fc.nat(),
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom("replace", "add", "remove"),
+      fc.constantFrom("field", "operator", "value", "$and", "$or", "$not", "subscribedToTopic", "extra"),
+    )
+    .map(([value, pick, json, how, key]) => {
+      const copy = structuredClone(value) as unknown;
+      const objects: Record<string, unknown>[] = [];
+      const walk = (v: unknown) => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (typeof v === "object" && v !== null) {
+          objects.push(v as Record<string, unknown>);
+          Object.values(v).forEach(walk);
+        }
+      };
+      walk(copy);
+      const target = objects[pick % Math.max(1, objects.length)];
+      if (target) {
+        const keys = Object.keys(target);
+        if (how === "replace" && keys.length > 0) target[keys[pick % keys.length]!] = json;
+        else if (how === "add") target[key] = json;
+        else if (keys.length > 0) delete target[keys[pick % keys.length]!];
       }
-    };
-    walk(copy);
-    const target = objects[pick % Math.max(1, objects.length)];
-    if (target) {
-      const keys = Object.keys(target);
-      if (how === "replace" && keys.length > 0) target[keys[pick % keys.length]!] = json;
-      else if (how === "add") target[key] = json;
-      else if (keys.length > 0) delete target[keys[pick % keys.length]!];
-    }
-    return copy;
-  });
+      return copy;
+    });
 }
 
 describe.each([
@@ -77,7 +92,11 @@ describe.each([
 
 describe("conditionJsonSchema, by example", () => {
   const ajv = new Ajv2020({ strict: true });
-  const fields = { status: { type: "enum", values: ["A", "B"], label: "Status" }, joined: { type: "date" }, score: { type: "number" } } as const;
+  const fields = {
+    status: { type: "enum", values: ["A", "B"], label: "Status" },
+    joined: { type: "date" },
+    score: { type: "number" },
+  } as const;
   const validate = ajv.compile(createSegmatch({ fields }).conditionJsonSchema());
 
   it.each([
@@ -103,7 +122,10 @@ describe("conditionJsonSchema, by example", () => {
   });
 
   it("names fields by their catalog labels, and says what it cannot express", () => {
-    const schema = conditionJsonSchema({ fields }) as { $defs: { field: { anyOf: { title?: string }[] } }; description: string };
+    const schema = conditionJsonSchema({ fields }) as {
+      $defs: { field: { anyOf: { title?: string }[] } };
+      description: string;
+    };
     expect(schema.$defs.field.anyOf[0]!.title).toBe("Status");
     expect(schema.description).toContain("calendar rules");
   });

@@ -290,7 +290,10 @@ const CASES: Record<string, Case> = {
   "$and, $or and $not in one object all hold, as one filter object": {
     condition: {
       $and: [{ field: "a", operator: "eq", value: 1 }],
-      $or: [{ field: "b", operator: "eq", value: 2 }, { field: "c", operator: "eq", value: 3 }],
+      $or: [
+        { field: "b", operator: "eq", value: 2 },
+        { field: "c", operator: "eq", value: 3 },
+      ],
       $not: { field: "d", operator: "eq", value: 4 },
     },
     filter: {
@@ -321,13 +324,20 @@ describe.each(Object.entries(CASES))("%s", (_name, { condition, filter, rows }) 
   it("compiles to the expected filter", () => {
     expect(compiled.filter).toEqual(filter);
   });
-  it.each(rows.map((row) => [JSON.stringify(row.doc, (_k, v: unknown) => (v === undefined ? "undefined" : typeof v === "number" && !Number.isFinite(v) ? String(v) : v)), row] as const))(
-    "on %s",
-    (_label, { doc, matches }) => {
-      expectAllTiers(condition, doc, matches);
-      expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
-    },
-  );
+  it.each(
+    rows.map(
+      (row) =>
+        [
+          JSON.stringify(row.doc, (_k, v: unknown) =>
+            v === undefined ? "undefined" : typeof v === "number" && !Number.isFinite(v) ? String(v) : v,
+          ),
+          row,
+        ] as const,
+    ),
+  )("on %s", (_label, { doc, matches }) => {
+    expectAllTiers(condition, doc, matches);
+    expect(reference(compiled.filter as Record<string, unknown>, doc).matches).toBe(matches);
+  });
 });
 
 describe("compiled conditions", () => {
@@ -357,13 +367,16 @@ describe("compiled conditions", () => {
   });
 
   it("treat a non-object document as one with no fields", () => {
-    for (const doc of [null, undefined, 5, "x", [1], new Date(0)]) expectAllTiers({ field: "a", operator: "exists", value: false }, doc, true);
+    for (const doc of [null, undefined, 5, "x", [1], new Date(0)])
+      expectAllTiers({ field: "a", operator: "exists", value: false }, doc, true);
   });
 
   it("read topics from options.topics.path", () => {
     const c = compileCondition({ subscribedToTopic: ["t1"] }, { topics: { path: "subscriptions.ids" } });
     expect(c.filter).toEqual({ "subscriptions.ids": { $in: ["t1"] } });
-    expectAllTiers({ subscribedToTopic: ["t1"] }, { subscriptions: { ids: ["t1"] } }, true, { topics: { path: "subscriptions.ids" } });
+    expectAllTiers({ subscribedToTopic: ["t1"] }, { subscriptions: { ids: ["t1"] } }, true, {
+      topics: { path: "subscriptions.ids" },
+    });
     expectAllTiers({ subscribedToTopic: ["t1"] }, { topics: ["t1"] }, false, { topics: { path: "subscriptions.ids" } });
   });
 });

@@ -23,7 +23,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url).pathname;
-const COMPILERS = { "TypeScript 5.9": "node_modules/typescript/bin/tsc", "TypeScript 7": "node_modules/typescript-7/bin/tsc" } as const;
+const COMPILERS = {
+  "TypeScript 5.9": "node_modules/typescript/bin/tsc",
+  "TypeScript 7": "node_modules/typescript-7/bin/tsc",
+} as const;
 const KINDS = ["esm", "cjs"] as const;
 
 /** What the script prints, in both module systems. */
@@ -48,8 +51,21 @@ console.log(JSON.stringify({
 const EXPECTED = {
   filter: { $and: [{ country: { $in: ["US", "FR"] } }, { "properties.ltv": { $gte: 100 } }] },
   matches: true,
-  error: { name: "ConditionError", isConditionError: true, flat: { formErrors: [], fieldErrors: { operatr: ['unknown key "operatr" (did you mean "operator"?)'], operator: ['a field condition needs "operator"'] } } },
-  where: { text: `("contacts"."country" = ANY($1) AND ("contacts"."ltv" >= $2 AND "contacts"."ltv"::float8 <> 'NaN'::float8))`, values: [["US", "FR"], 100] },
+  error: {
+    name: "ConditionError",
+    isConditionError: true,
+    flat: {
+      formErrors: [],
+      fieldErrors: {
+        operatr: ['unknown key "operatr" (did you mean "operator"?)'],
+        operator: ['a field condition needs "operator"'],
+      },
+    },
+  },
+  where: {
+    text: `("contacts"."country" = ANY($1) AND ("contacts"."ltv" >= $2 AND "contacts"."ltv"::float8 <> 'NaN'::float8))`,
+    values: [["US", "FR"], 100],
+  },
   valuesFrozen: false,
   counts: [1, 0, true],
 };
@@ -157,23 +173,40 @@ let dir: string;
 let installed: Record<(typeof KINDS)[number], string>;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist/index.d.cts"))) throw new Error("no dist/: run `npm run build` first (npm test does)");
+  if (!existsSync(join(root, "dist/index.d.cts")))
+    throw new Error("no dist/: run `npm run build` first (npm test does)");
   dir = mkdtempSync(join(tmpdir(), "segmatch-pack-"));
-  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], { cwd: root, encoding: "utf8" });
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   const tarball = join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
   const entries = await Promise.all(
     KINDS.map(async (kind) => {
       const project = join(dir, kind);
       mkdirSync(join(project, "node_modules/@types"), { recursive: true });
-      writeFileSync(join(project, "package.json"), JSON.stringify({ name: `segmatch-${kind}-app`, private: true, type: kind === "esm" ? "module" : "commonjs" }));
-      await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"], { cwd: project, encoding: "utf8" });
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({ name: `segmatch-${kind}-app`, private: true, type: kind === "esm" ? "module" : "commonjs" }),
+      );
+      await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"], {
+        cwd: project,
+        encoding: "utf8",
+      });
       // The types a server needs, from the repository's own node_modules (pg itself is not run).
-      for (const name of ["node", "pg"]) symlinkSync(join(root, "node_modules/@types", name), join(project, "node_modules/@types", name), "dir");
+      for (const name of ["node", "pg"])
+        symlinkSync(join(root, "node_modules/@types", name), join(project, "node_modules/@types", name), "dir");
       writeFileSync(join(project, SCRIPTS[kind].file), SCRIPTS[kind].source);
       writeFileSync(join(project, "server.ts"), SERVER);
       writeFileSync(join(project, "bad.ts"), BAD);
-      writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: COMPILER_OPTIONS, files: ["server.ts"] }));
-      writeFileSync(join(project, "tsconfig.bad.json"), JSON.stringify({ compilerOptions: COMPILER_OPTIONS, files: ["bad.ts"] }));
+      writeFileSync(
+        join(project, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: COMPILER_OPTIONS, files: ["server.ts"] }),
+      );
+      writeFileSync(
+        join(project, "tsconfig.bad.json"),
+        JSON.stringify({ compilerOptions: COMPILER_OPTIONS, files: ["bad.ts"] }),
+      );
       return [kind, project] as const;
     }),
   );
@@ -187,7 +220,11 @@ afterAll(() => {
 /** Runs a compiler on a project; its exit code and output. */
 async function tsc(compiler: string, project: string, config: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, compiler), "-p", join(project, config), "--pretty", "false"], { cwd: project, encoding: "utf8" });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(root, compiler), "-p", join(project, config), "--pretty", "false"],
+      { cwd: project, encoding: "utf8" },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: unknown; stdout?: string; stderr?: string };
@@ -210,16 +247,30 @@ describe("the packed tarball, installed in fresh projects", () => {
     const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
     const bin = join(project, "node_modules/.bin/segmatch");
     expect((await run(bin, ["--version"], { cwd: project, encoding: "utf8" })).stdout).toBe(`${version}\n`);
-    writeFileSync(join(project, "recent.json"), JSON.stringify({ field: "createdAt", operator: "gte", value: "2024-01-01" }));
-    const contacts = [{ $date: "2024-03-05T10:00:00Z" }, { $date: "2023-03-05T10:00:00Z" }].map((d, i) => JSON.stringify({ _id: { $oid: `65f1c0a2b3c4d5e6f708192${i}` }, createdAt: d }));
+    writeFileSync(
+      join(project, "recent.json"),
+      JSON.stringify({ field: "createdAt", operator: "gte", value: "2024-01-01" }),
+    );
+    const contacts = [{ $date: "2024-03-05T10:00:00Z" }, { $date: "2023-03-05T10:00:00Z" }].map((d, i) =>
+      JSON.stringify({ _id: { $oid: `65f1c0a2b3c4d5e6f708192${i}` }, createdAt: d }),
+    );
     writeFileSync(join(project, "contacts.ndjson"), `${contacts.join("\n")}\n`);
-    expect((await run(bin, ["count", "recent.json", "contacts.ndjson"], { cwd: project, encoding: "utf8" })).stdout).toBe("1\n");
+    expect(
+      (await run(bin, ["count", "recent.json", "contacts.ndjson"], { cwd: project, encoding: "utf8" })).stdout,
+    ).toBe("1\n");
   });
 
   it("type-checks the strict server under TypeScript 5.9 and 7, in the ESM and the CommonJS project; a misspelt key fails, by name", async () => {
-    const jobs = KINDS.flatMap((kind) => Object.entries(COMPILERS).map(([name, compiler]) => ({ kind, name, compiler })));
+    const jobs = KINDS.flatMap((kind) =>
+      Object.entries(COMPILERS).map(([name, compiler]) => ({ kind, name, compiler })),
+    );
     // Two at a time: the machine has two cores.
-    const results: { kind: string; name: string; good: { code: number; output: string }; bad: { code: number; output: string } }[] = [];
+    const results: {
+      kind: string;
+      name: string;
+      good: { code: number; output: string };
+      bad: { code: number; output: string };
+    }[] = [];
     for (let i = 0; i < jobs.length; i += 2) {
       results.push(
         ...(await Promise.all(
@@ -235,7 +286,9 @@ describe("the packed tarball, installed in fresh projects", () => {
     for (const { kind, name, good, bad } of results) {
       expect(good, `${kind}, ${name}: the server`).toEqual({ code: 0, output: "" });
       expect(bad.code, `${kind}, ${name}: the control`).not.toBe(0);
-      expect(bad.output, `${kind}, ${name}: the control`).toMatch(/bad\.ts\(3,38\): error TS2561: Object literal may only specify known properties, but 'operatr' does not exist .* Did you mean to write 'operator'\?/);
+      expect(bad.output, `${kind}, ${name}: the control`).toMatch(
+        /bad\.ts\(3,38\): error TS2561: Object literal may only specify known properties, but 'operatr' does not exist .* Did you mean to write 'operator'\?/,
+      );
     }
   }, 120_000);
 });

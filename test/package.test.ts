@@ -17,16 +17,25 @@ const expected = { filter: { a: { $in: [1] } }, hit: true, refused: "ConditionEr
 
 describe("the built package", () => {
   it("exists (npm test builds it first)", () => {
-    expect(existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`) && existsSync(`${root}dist/index.d.ts`)).toBe(true);
+    expect(
+      existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`) && existsSync(`${root}dist/index.d.ts`),
+    ).toBe(true);
   });
 
   it("works through ESM import", () => {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", `import * as m from "segmatch"; ${probe}`], { cwd: root, encoding: "utf8" });
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", `import * as m from "segmatch"; ${probe}`],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(JSON.parse(out)).toEqual(expected);
   });
 
   it("works through CommonJS require", () => {
-    const out = execFileSync(process.execPath, ["-e", `const m = require("segmatch"); ${probe}`], { cwd: root, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["-e", `const m = require("segmatch"); ${probe}`], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(JSON.parse(out)).toEqual(expected);
   });
 
@@ -46,13 +55,26 @@ describe("the built package", () => {
       }));
     `;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", source], { cwd: root, encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual({ distinctClasses: true, esmOfCjs: true, cjsOfEsm: true, isEsm: true, isCjs: true, plainError: false, lookAlike: false, suggestions: ["eq"] });
+    expect(JSON.parse(out)).toEqual({
+      distinctClasses: true,
+      esmOfCjs: true,
+      cjsOfEsm: true,
+      isEsm: true,
+      isCjs: true,
+      plainError: false,
+      lookAlike: false,
+      suggestions: ["eq"],
+    });
   });
 
   it("a bundle that imports only compileCondition is small and holds no validator (esbuild, minified)", async () => {
     const { build } = await import("esbuild");
     const result = await build({
-      stdin: { contents: 'import { compileCondition } from "segmatch"; console.log(compileCondition);', resolveDir: root, loader: "js" },
+      stdin: {
+        contents: 'import { compileCondition } from "segmatch"; console.log(compileCondition);',
+        resolveDir: root,
+        loader: "js",
+      },
       bundle: true,
       minify: true,
       format: "esm",
@@ -64,7 +86,9 @@ describe("the built package", () => {
     });
     const bytes = result.outputFiles[0]!.contents.length;
     console.log(`bundle importing only compileCondition: ${(bytes / 1024).toFixed(1)} KB minified`);
-    const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).filter(([, input]) => input.bytesInOutput > 0);
+    const kept = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs).filter(
+      ([, input]) => input.bytesInOutput > 0,
+    );
     expect(kept.map(([path]) => path).filter((path) => path.includes("node_modules"))).toEqual([]);
     // A guard against regressions; the goal is 40 KB (docs/benchmarks.md). It was 50 KB until
     // issues became data with their English in one renderer (messages.ts's core chapter, 8.9 KB).

@@ -3,7 +3,14 @@
  * with a sentence a person can act on.
  */
 import { describe, expect, it } from "vitest";
-import { ConditionError, compileCondition, parseCondition, safeParseCondition, toMongoFilter, toPredicate } from "../src/index.js";
+import {
+  ConditionError,
+  compileCondition,
+  parseCondition,
+  safeParseCondition,
+  toMongoFilter,
+  toPredicate,
+} from "../src/index.js";
 
 function issuesOf(input: unknown, options?: Parameters<typeof parseCondition>[1]) {
   const result = safeParseCondition(input, options);
@@ -18,28 +25,65 @@ const REFUSALS: [string, unknown, { code: string; path: (string | number)[]; mes
   ["a bare list", [f("a", "eq", 1)], [{ code: "invalid_type", path: [], message: /wrap a list of conditions/ }]],
   ["null", null, [{ code: "invalid_type", path: [] }]],
   ["empty object", {}, [{ code: "unknown_shape", path: [], message: /empty object/ }]],
-  ["unknown operator", f("a", "like", "x"), [{ code: "unknown_operator", path: ["operator"], message: /unknown operator "like" \(did you mean "contains"\?\) \(expected one of eq, ne, / }]],
-  ["operator typo", f("a", "startswith", "x"), [{ code: "unknown_operator", path: ["operator"], message: /did you mean "startsWith"/ }]],
+  [
+    "unknown operator",
+    f("a", "like", "x"),
+    [
+      {
+        code: "unknown_operator",
+        path: ["operator"],
+        message: /unknown operator "like" \(did you mean "contains"\?\) \(expected one of eq, ne, /,
+      },
+    ],
+  ],
+  [
+    "operator typo",
+    f("a", "startswith", "x"),
+    [{ code: "unknown_operator", path: ["operator"], message: /did you mean "startsWith"/ }],
+  ],
   ["operator not a string", f("a", 1, "x"), [{ code: "invalid_type", path: ["operator"] }]],
   ["missing value", { field: "a", operator: "eq" }, [{ code: "missing_key", path: ["value"] }]],
-  ["missing field and operator", { value: 1 }, [{ code: "missing_key", path: ["field"] }, { code: "missing_key", path: ["operator"] }]],
+  [
+    "missing field and operator",
+    { value: 1 },
+    [
+      { code: "missing_key", path: ["field"] },
+      { code: "missing_key", path: ["operator"] },
+    ],
+  ],
   ["null value", f("a", "eq", null), [{ code: "null_value", path: ["value"], message: /exists/ }]],
   ["null with exists", f("a", "exists", null), [{ code: "null_value", path: ["value"] }]],
-  ["exists with a string", f("a", "exists", "true"), [{ code: "invalid_value", path: ["value"], message: /not a string/ }]],
+  [
+    "exists with a string",
+    f("a", "exists", "true"),
+    [{ code: "invalid_value", path: ["value"], message: /not a string/ }],
+  ],
   ["exists with 1", f("a", "exists", 1), [{ code: "invalid_value", path: ["value"] }]],
   ["in with a scalar", f("a", "in", "US"), [{ code: "invalid_value", path: ["value"], message: /non-empty list/ }]],
   ["in empty", f("a", "in", []), [{ code: "empty_list", path: ["value"] }]],
   ["in with null item", f("a", "in", ["x", null]), [{ code: "null_value", path: ["value", 1] }]],
-  ["in with a boolean item", f("a", "in", [true]), [{ code: "invalid_value", path: ["value", 0], message: /a string or a finite number/ }]],
+  [
+    "in with a boolean item",
+    f("a", "in", [true]),
+    [{ code: "invalid_value", path: ["value", 0], message: /a string or a finite number/ }],
+  ],
   ["in with a nested list", f("a", "in", [["x"]]), [{ code: "invalid_value", path: ["value", 0] }]],
   ["eq with a list", f("a", "eq", [1]), [{ code: "invalid_value", path: ["value"] }]],
   ["eq with an object", f("a", "eq", { $gt: 1 }), [{ code: "invalid_value", path: ["value"] }]],
   ["eq with NaN", f("a", "eq", Number.NaN), [{ code: "non_finite_number", path: ["value"] }]],
   ["gt with Infinity", f("a", "gt", Infinity), [{ code: "non_finite_number", path: ["value"] }]],
   ["in with -Infinity", f("a", "in", [1, -Infinity]), [{ code: "non_finite_number", path: ["value", 1] }]],
-  ["eq with a Date", f("a", "eq", new Date(0)), [{ code: "invalid_value", path: ["value"], message: /not an instance of Date/ }]],
+  [
+    "eq with a Date",
+    f("a", "eq", new Date(0)),
+    [{ code: "invalid_value", path: ["value"], message: /not an instance of Date/ }],
+  ],
   ["eq with undefined", f("a", "eq", undefined), [{ code: "invalid_value", path: ["value"], message: /undefined/ }]],
-  ["contains with a number", f("a", "contains", 1), [{ code: "invalid_value", path: ["value"], message: /must be a string/ }]],
+  [
+    "contains with a number",
+    f("a", "contains", 1),
+    [{ code: "invalid_value", path: ["value"], message: /must be a string/ }],
+  ],
   ["lone surrogate", f("a", "eq", "\uD800"), [{ code: "invalid_string", path: ["value"] }]],
   ["empty field", f("", "eq", 1), [{ code: "invalid_field", path: ["field"], message: /empty/ }]],
   ["field is an operator", f("$where", "eq", 1), [{ code: "invalid_field", path: ["field"] }]],
@@ -47,17 +91,47 @@ const REFUSALS: [string, unknown, { code: string; path: (string | number)[]; mes
   ["empty segment", f("a..b", "eq", 1), [{ code: "invalid_field", path: ["field"], message: /empty path segment/ }]],
   ["trailing dot", f("a.", "eq", 1), [{ code: "invalid_field", path: ["field"] }]],
   ["NUL in field", f("a\u0000b", "eq", 1), [{ code: "invalid_field", path: ["field"], message: /NUL/ }]],
-  ["__proto__", f("a.__proto__", "eq", 1), [{ code: "invalid_field", path: ["field"], message: /reserved segment "__proto__"/ }]],
+  [
+    "__proto__",
+    f("a.__proto__", "eq", 1),
+    [{ code: "invalid_field", path: ["field"], message: /reserved segment "__proto__"/ }],
+  ],
   ["constructor", f("constructor", "eq", 1), [{ code: "invalid_field", path: ["field"] }]],
   ["prototype", f("x.prototype.y", "eq", 1), [{ code: "invalid_field", path: ["field"] }]],
-  ["leading zero segment", f("items.01", "eq", 1), [{ code: "invalid_field", path: ["field"], message: /leading zero/ }]],
+  [
+    "leading zero segment",
+    f("items.01", "eq", 1),
+    [{ code: "invalid_field", path: ["field"], message: /leading zero/ }],
+  ],
   ["field not a string", f(5, "eq", 1), [{ code: "invalid_type", path: ["field"] }]],
-  ["unknown key dropped silently elsewhere", { ...f("a", "eq", 1), extra: 1 }, [{ code: "unknown_key", path: ["extra"] }]],
-  ["mixed shapes", { ...f("a", "eq", 1), $and: [f("b", "eq", 2)] }, [{ code: "unknown_shape", path: [], message: /mixes a field condition \(field, operator, value\) and a logical condition \(\$and\)/ }]],
-  ["MongoDB syntax", { country: { $eq: "US" } }, [{ code: "unknown_key", path: ["country"], message: /MongoDB filter syntax is not accepted/ }]],
+  [
+    "unknown key dropped silently elsewhere",
+    { ...f("a", "eq", 1), extra: 1 },
+    [{ code: "unknown_key", path: ["extra"] }],
+  ],
+  [
+    "mixed shapes",
+    { ...f("a", "eq", 1), $and: [f("b", "eq", 2)] },
+    [
+      {
+        code: "unknown_shape",
+        path: [],
+        message: /mixes a field condition \(field, operator, value\) and a logical condition \(\$and\)/,
+      },
+    ],
+  ],
+  [
+    "MongoDB syntax",
+    { country: { $eq: "US" } },
+    [{ code: "unknown_key", path: ["country"], message: /MongoDB filter syntax is not accepted/ }],
+  ],
   ["key typo", { $AND: [f("a", "eq", 1)] }, [{ code: "unknown_key", path: ["$AND"], message: /did you mean "\$and"/ }]],
   ["empty $and", { $and: [] }, [{ code: "empty_list", path: ["$and"] }]],
-  ["$or not a list", { $or: f("a", "eq", 1) }, [{ code: "invalid_type", path: ["$or"], message: /wrap a single condition/ }]],
+  [
+    "$or not a list",
+    { $or: f("a", "eq", 1) },
+    [{ code: "invalid_type", path: ["$or"], message: /wrap a single condition/ }],
+  ],
   ["$not with a list", { $not: [f("a", "eq", 1)] }, [{ code: "invalid_type", path: ["$not"] }]],
   ["$not with null", { $not: null }, [{ code: "invalid_type", path: ["$not"] }]],
   ["topics empty", { subscribedToTopic: [] }, [{ code: "empty_list", path: ["subscribedToTopic"] }]],
@@ -78,7 +152,10 @@ describe("refusals", () => {
 
   it("report every issue of a tree at once, with full paths", () => {
     const issues = issuesOf({
-      $and: [f("a", "like", 1), { $or: [f("b", "in", []), { $not: { field: "c", operator: "eq", value: null, x: 1 } }] }],
+      $and: [
+        f("a", "like", 1),
+        { $or: [f("b", "in", []), { $not: { field: "c", operator: "eq", value: null, x: 1 } }] },
+      ],
     });
     expect(issues.map((i) => [i.code, i.path])).toEqual([
       ["unknown_operator", ["$and", 0, "operator"]],
@@ -151,11 +228,22 @@ describe("size issues carry their bound", () => {
       const r = safeParseCondition(input, { limits });
       return r.error?.issues.map((i) => [i.code, i.maximum, i.limit]);
     };
-    expect(issue({ $not: { $not: { field: "a", operator: "eq", value: 1 } } }, { maxDepth: 2 })).toEqual([["too_deep", 2, "maxDepth"]]);
-    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxNodes: 3 })).toEqual([["too_many_nodes", 3, "maxNodes"]]);
-    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxListLength: 2 })).toEqual([["too_many_items", 2, "maxListLength"]]);
-    expect(issue({ field: "a", operator: "eq", value: "xxxx" }, { maxStringLength: 3 })).toEqual([["too_long", 3, "maxStringLength"]]);
-    const regex = safeParseCondition({ field: "a", operator: "contains", value: ".".repeat(17_000) }, { limits: { maxStringLength: 20_000 } }).error?.issues[0];
+    expect(issue({ $not: { $not: { field: "a", operator: "eq", value: 1 } } }, { maxDepth: 2 })).toEqual([
+      ["too_deep", 2, "maxDepth"],
+    ]);
+    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxNodes: 3 })).toEqual([
+      ["too_many_nodes", 3, "maxNodes"],
+    ]);
+    expect(issue({ field: "a", operator: "in", value: [1, 2, 3] }, { maxListLength: 2 })).toEqual([
+      ["too_many_items", 2, "maxListLength"],
+    ]);
+    expect(issue({ field: "a", operator: "eq", value: "xxxx" }, { maxStringLength: 3 })).toEqual([
+      ["too_long", 3, "maxStringLength"],
+    ]);
+    const regex = safeParseCondition(
+      { field: "a", operator: "contains", value: ".".repeat(17_000) },
+      { limits: { maxStringLength: 20_000 } },
+    ).error?.issues[0];
     expect(regex ? [regex.code, regex.limit] : undefined).toEqual(["too_long", "mongodb.regexBytes"]);
   });
 });

@@ -28,17 +28,49 @@ const TIERS_HERE = ["matches", "closures", "generated", "index", "counter"] as c
 const SEGMENTS = ["a", "b", "0", "1"] as const;
 const pathArb = fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 4 }).map((s) => s.join("."));
 
-const scalarArb = fc.constantFrom<unknown>(1, 5, 0, "x", "xa", "y", "", null, undefined, true, Number.NaN, new Date(0), new Date(Number.NaN), new BSONSymbol("x"), new BSONSymbol("ya"));
-const { value: valueArb } = fc.letrec<{ value: unknown; object: Record<string, unknown>; array: unknown[]; dbref: unknown }>((tie) => ({
-  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, { weight: 3, arbitrary: scalarArb }, { weight: 2, arbitrary: tie("object") }, { weight: 3, arbitrary: tie("array") }, { weight: 1, arbitrary: tie("dbref") }),
+const scalarArb = fc.constantFrom<unknown>(
+  1,
+  5,
+  0,
+  "x",
+  "xa",
+  "y",
+  "",
+  null,
+  undefined,
+  true,
+  Number.NaN,
+  new Date(0),
+  new Date(Number.NaN),
+  new BSONSymbol("x"),
+  new BSONSymbol("ya"),
+);
+const { value: valueArb } = fc.letrec<{
+  value: unknown;
+  object: Record<string, unknown>;
+  array: unknown[];
+  dbref: unknown;
+}>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    { weight: 3, arbitrary: scalarArb },
+    { weight: 2, arbitrary: tie("object") },
+    { weight: 3, arbitrary: tie("array") },
+    { weight: 1, arbitrary: tie("dbref") },
+  ),
   object: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 3, noNullPrototype: true }),
   array: fc.array(tie("value"), { maxLength: 3 }),
-  dbref: fc.dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 2, noNullPrototype: true }).map((fields) => new DBRef("contacts", new ObjectId("64b000000000000000000001"), undefined, fields)),
+  dbref: fc
+    .dictionary(fc.constantFrom(...SEGMENTS), tie("value"), { maxKeys: 2, noNullPrototype: true })
+    .map((fields) => new DBRef("contacts", new ObjectId("64b000000000000000000001"), undefined, fields)),
 }));
 const docArb = fc.dictionary(fc.constantFrom(...SEGMENTS), valueArb, { maxKeys: 3, noNullPrototype: true });
 
 /** One positive condition per leaf test (the negations are `!` of these in both predicates). */
-const LEAVES: readonly { readonly operator: Condition extends infer C ? (C extends { operator: infer O } ? O : never) : never; readonly value: unknown }[] = [
+const LEAVES: readonly {
+  readonly operator: Condition extends infer C ? (C extends { operator: infer O } ? O : never) : never;
+  readonly value: unknown;
+}[] = [
   { operator: "exists", value: false }, // null
   { operator: "eq", value: 1 },
   { operator: "eq", value: "x" },
@@ -56,7 +88,10 @@ describe("segmatch's path walk agrees with the port of the server's path iterato
   it(`on ${runs} generated (path, document) pairs, every leaf test, every version (seed ${seed})`, () => {
     console.log(`path port property: seed=${seed} runs=${runs}`);
     // Per (version, path): the operand of each leaf as the filter states it, and one evaluator per tier for all the leaves, built once.
-    const compiled = new Map<string, { tiers: Evaluator[]; conditions: Condition[]; leaves: [string, string, unknown][] }>();
+    const compiled = new Map<
+      string,
+      { tiers: Evaluator[]; conditions: Condition[]; leaves: [string, string, unknown][] }
+    >();
     const compile = (path: string, version: MongoVersion) => {
       const key = `${version}|${path}`;
       let entry = compiled.get(key);
@@ -92,7 +127,9 @@ describe("segmatch's path walk agrees with the port of the server's path iterato
       }),
       { numRuns: runs, endOnFailure: false },
     );
-    console.log(`path port property: ${tally.pairs} pairs × ${LEAVES.length} leaf tests, ${tally.matched} matched (${tally.missingMatched} null), versions ${JSON.stringify(tally.byVersion)}`);
+    console.log(
+      `path port property: ${tally.pairs} pairs × ${LEAVES.length} leaf tests, ${tally.matched} matched (${tally.missingMatched} null), versions ${JSON.stringify(tally.byVersion)}`,
+    );
     expect(tally.pairs).toBe(runs);
     expect(tally.missingMatched).toBeGreaterThan(runs / 10);
     expect(tally.matched - tally.missingMatched).toBeGreaterThan(runs / 10);

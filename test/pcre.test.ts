@@ -33,7 +33,9 @@ const escapeSubject = (s: string) => Array.from(s, (c) => `\\x{${c.codePointAt(0
 /** PCRE2's verdict for each (pattern, subject) pair, from one pcre2test run. */
 function pcre(cases: readonly { pattern: string; subjects: readonly string[] }[]): boolean[][] {
   const input = cases
-    .map(({ pattern, subjects }) => [`/${Buffer.from(pattern, "utf8").toString("hex")}/hex,utf`, ...subjects.map(escapeSubject), ""].join("\n"))
+    .map(({ pattern, subjects }) =>
+      [`/${Buffer.from(pattern, "utf8").toString("hex")}/hex,utf`, ...subjects.map(escapeSubject), ""].join("\n"),
+    )
     .join("\n");
   const file = join(mkdtempSync(join(tmpdir(), "segmatch-pcre-")), "input.txt");
   writeFileSync(file, input);
@@ -48,7 +50,11 @@ function pcre(cases: readonly { pattern: string; subjects: readonly string[] }[]
 }
 
 const OPERATORS = ["contains", "startsWith", "endsWith"] as const;
-const literalArb = fc.string({ unit: fc.constantFrom(..."ab.^$|?*+()[]{}\\\n\r\u0000/#- é\u{1F600}".split(/(?:)/u)), minLength: 0, maxLength: 5 });
+const literalArb = fc.string({
+  unit: fc.constantFrom(..."ab.^$|?*+()[]{}\\\n\r\u0000/#- é\u{1F600}".split(/(?:)/u)),
+  minLength: 0,
+  maxLength: 5,
+});
 
 describe.runIf(available)("emitted $regex patterns under PCRE2 and JavaScript", () => {
   it("agree on every literal, operator and subject", () => {
@@ -57,7 +63,17 @@ describe.runIf(available)("emitted $regex patterns under PCRE2 and JavaScript", 
       OPERATORS.map((operator) => {
         const compiled = compileCondition({ field: "s", operator, value: literal });
         const pattern = (compiled.filter.s as { $regex: string }).$regex;
-        const subjects = [literal, `x${literal}`, `${literal}x`, `${literal}\n`, `\n${literal}`, `x${literal}\ny`, "x", Array.from(literal).slice(1).join("") || "y", `${literal}${literal}`].filter((s) => s !== "");
+        const subjects = [
+          literal,
+          `x${literal}`,
+          `${literal}x`,
+          `${literal}\n`,
+          `\n${literal}`,
+          `x${literal}\ny`,
+          "x",
+          Array.from(literal).slice(1).join("") || "y",
+          `${literal}${literal}`,
+        ].filter((s) => s !== "");
         return { literal, operator, pattern, subjects, compiled };
       }),
     );
@@ -69,7 +85,13 @@ describe.runIf(available)("emitted $regex patterns under PCRE2 and JavaScript", 
         expect({ pattern, subject, pcre: verdicts[i]![j] }).toEqual({ pattern, subject, pcre: js[j] });
         compared++;
       });
-      expectTiers(compiled, subjects.map((subject) => ({ s: subject })), js, {}, { note: () => `pattern /${pattern}/` });
+      expectTiers(
+        compiled,
+        subjects.map((subject) => ({ s: subject })),
+        js,
+        {},
+        { note: () => `pattern /${pattern}/` },
+      );
     });
     expect(compared).toBeGreaterThan(5_000);
   });

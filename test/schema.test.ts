@@ -6,7 +6,15 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fieldNameAccepts, fieldNameFailures, topicListAccepts, topicListFailures, valueFailures, VALUE_ACCEPTS, type Failure } from "../src/parse/schema.js";
+import {
+  fieldNameAccepts,
+  fieldNameFailures,
+  topicListAccepts,
+  topicListFailures,
+  valueFailures,
+  VALUE_ACCEPTS,
+  type Failure,
+} from "../src/parse/schema.js";
 import { leafSchemas } from "../src/parse/zod-schemas.js";
 import type { ValueKind } from "../src/language/operators.js";
 import { compileCondition } from "../src/index.js";
@@ -16,9 +24,36 @@ const RUNS = runs(2_000);
 
 /** Values near the edges of every schema: lone surrogates, NaN, ±Infinity, -0, empty strings and lists, nesting. */
 const edgy = fc.oneof(
-  fc.constantFrom("", "a", "\uD800", "a\uDFFF", "\u{1F600}", Number.NaN, Infinity, -Infinity, -0, 0, 1.5, true, false, null, undefined, [], [""], ["\uD800"], [Number.NaN], [1, "a"], [true], [[1]], {}, new Date(0)),
+  fc.constantFrom(
+    "",
+    "a",
+    "\uD800",
+    "a\uDFFF",
+    "\u{1F600}",
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    0,
+    1.5,
+    true,
+    false,
+    null,
+    undefined,
+    [],
+    [""],
+    ["\uD800"],
+    [Number.NaN],
+    [1, "a"],
+    [true],
+    [[1]],
+    {},
+    new Date(0),
+  ),
   fc.string({ unit: "binary", maxLength: 3 }),
-  fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 2 }), fc.double(), fc.boolean(), fc.constant(null)), { maxLength: 3 }),
+  fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 2 }), fc.double(), fc.boolean(), fc.constant(null)), {
+    maxLength: 3,
+  }),
   fc.anything(),
 );
 
@@ -30,7 +65,9 @@ describe("fast acceptance checks", () => {
       const result = schema.safeParse(value);
       if (result.success) return [];
       // zod goes on checking a value of the wrong type ("" is also "too small" for a list): one failure per place.
-      const wrongType = new Set(result.error.issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(i.path)));
+      const wrongType = new Set(
+        result.error.issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(i.path)),
+      );
       return result.error.issues
         .filter((i) => i.code === "invalid_type" || !wrongType.has(JSON.stringify(i.path)))
         .map((i) => ({ path: i.path as number[], tooSmall: i.code === "too_small" }));
@@ -67,11 +104,22 @@ describe("a compiled condition", () => {
     expect(c.filter).toBe(c.filter);
     expect(c.filter).toEqual({ $and: [{ a: { $eq: 1 } }, { topics: { $in: ["t1"] } }] });
     const and = c.filter.$and as readonly Record<string, Record<string, unknown>>[];
-    expect([Object.isFrozen(c.filter), Object.isFrozen(and), Object.isFrozen(and[0]), Object.isFrozen(and[0]!.a), Object.isFrozen(and[1]!.topics!.$in)]).toEqual([true, true, true, true, true]);
+    expect([
+      Object.isFrozen(c.filter),
+      Object.isFrozen(and),
+      Object.isFrozen(and[0]),
+      Object.isFrozen(and[0]!.a),
+      Object.isFrozen(and[1]!.topics!.$in),
+    ]).toEqual([true, true, true, true, true]);
   });
 
   it("writes its condition, filter and reads as JSON", () => {
-    expect(JSON.parse(JSON.stringify(c))).toEqual({ condition: c.condition, filter: c.filter, fields: ["a"], topics: ["t1"] });
+    expect(JSON.parse(JSON.stringify(c))).toEqual({
+      condition: c.condition,
+      filter: c.filter,
+      fields: ["a"],
+      topics: ["t1"],
+    });
   });
 
   it("cannot be given new properties or have its own replaced", () => {

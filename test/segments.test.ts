@@ -5,8 +5,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  compileCondition, ConditionError, countMembers, countMembersMany, createSegment, createSegmentIndex, diffMembership,
-  membershipChangeFilters, previewSegmentUpdate, updateSegment, type Condition, type Segment,
+  compileCondition,
+  ConditionError,
+  countMembers,
+  countMembersMany,
+  createSegment,
+  createSegmentIndex,
+  diffMembership,
+  membershipChangeFilters,
+  previewSegmentUpdate,
+  updateSegment,
+  type Condition,
+  type Segment,
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
@@ -59,9 +69,14 @@ describe("countMembers", () => {
   });
 
   it("applies the catalog and topic options", () => {
-    const contacts = [{ topics: [{ topicId: "t1", status: "SUBSCRIBED" }] }, { topics: [{ topicId: "t1", status: "UNSUBSCRIBED" }] }];
+    const contacts = [
+      { topics: [{ topicId: "t1", status: "SUBSCRIBED" }] },
+      { topics: [{ topicId: "t1", status: "UNSUBSCRIBED" }] },
+    ];
     expect(countMembers({ subscribedToTopic: ["t1"] }, contacts, { topics: { layout: "records" } })).toBe(1);
-    expect(() => countMembers({ field: "contry", operator: "eq", value: "US" }, contacts, { fields: TEST_CATALOG })).toThrow(/did you mean "country"/);
+    expect(() =>
+      countMembers({ field: "contry", operator: "eq", value: "US" }, contacts, { fields: TEST_CATALOG }),
+    ).toThrow(/did you mean "country"/);
   });
 
   it("countMembersMany makes one pass for many segments", async () => {
@@ -75,7 +90,11 @@ describe("countMembers", () => {
     const segments = { us: US, subscribed: SUBSCRIBED, both: { $and: [US, SUBSCRIBED] } };
     expect(countMembersMany(segments, counted())).toEqual({ us: 3, subscribed: 2, both: 1 });
     expect(reads).toBe(CONTACTS.length);
-    expect(await countMembersMany(new Map(Object.entries(segments)), slowly(CONTACTS))).toEqual({ us: 3, subscribed: 2, both: 1 });
+    expect(await countMembersMany(new Map(Object.entries(segments)), slowly(CONTACTS))).toEqual({
+      us: 3,
+      subscribed: 2,
+      both: 1,
+    });
   });
 });
 
@@ -84,7 +103,11 @@ describe("diffMembership", () => {
     const expected = { entered: ["c"], left: ["b", "d"], count: 2 };
     expect(diffMembership(US, SUBSCRIBED, CONTACTS)).toEqual(expected);
     expect(await diffMembership(US, SUBSCRIBED, slowly(CONTACTS))).toEqual(expected);
-    expect(diffMembership(US, SUBSCRIBED, CONTACTS, { id: (c) => `#${(c as { country?: string }).country}` })).toEqual({ entered: ["#FR"], left: ["#US", "#US"], count: 2 });
+    expect(diffMembership(US, SUBSCRIBED, CONTACTS, { id: (c) => `#${(c as { country?: string }).country}` })).toEqual({
+      entered: ["#FR"],
+      left: ["#US", "#US"],
+      count: 2,
+    });
   });
 
   it("equals evaluating both conditions on every contact (property)", () => {
@@ -106,15 +129,20 @@ describe("diffMembership", () => {
 describe("membershipChangeFilters", () => {
   it("entering matches exactly after-and-not-before, leaving the reverse, as MongoDB evaluates them (property)", () => {
     fc.assert(
-      fc.property(conditionArb, conditionArb, fc.array(docArb, { minLength: 1, maxLength: 5 }), (before, after, docs) => {
-        const { entering, leaving } = membershipChangeFilters(before, after);
-        const b = compileCondition(before).matches;
-        const a = compileCondition(after).matches;
-        for (const doc of docs) {
-          expect(reference(entering as Record<string, unknown>, doc).matches).toBe(a(doc) && !b(doc));
-          expect(reference(leaving as Record<string, unknown>, doc).matches).toBe(b(doc) && !a(doc));
-        }
-      }),
+      fc.property(
+        conditionArb,
+        conditionArb,
+        fc.array(docArb, { minLength: 1, maxLength: 5 }),
+        (before, after, docs) => {
+          const { entering, leaving } = membershipChangeFilters(before, after);
+          const b = compileCondition(before).matches;
+          const a = compileCondition(after).matches;
+          for (const doc of docs) {
+            expect(reference(entering as Record<string, unknown>, doc).matches).toBe(a(doc) && !b(doc));
+            expect(reference(leaving as Record<string, unknown>, doc).matches).toBe(b(doc) && !a(doc));
+          }
+        },
+      ),
       { numRuns: runs(2_000) },
     );
   });
@@ -139,7 +167,12 @@ const updateArb = (docs: fc.Arbitrary<Record<string, unknown>>) =>
   });
 
 describe("createSegmentIndex", () => {
-  const naive = (segments: Condition[], before: unknown, after: unknown, options?: Parameters<typeof compileCondition>[1]) => {
+  const naive = (
+    segments: Condition[],
+    before: unknown,
+    after: unknown,
+    options?: Parameters<typeof compileCondition>[1],
+  ) => {
     const entered: string[] = [];
     const left: string[] = [];
     segments.forEach((c, i) => {
@@ -149,16 +182,29 @@ describe("createSegmentIndex", () => {
     });
     return { entered, left };
   };
-  const sorted = (r: { entered: string[]; left: string[] }) => ({ entered: [...r.entered].sort(), left: [...r.left].sort() });
+  const sorted = (r: { entered: string[]; left: string[] }) => ({
+    entered: [...r.entered].sort(),
+    left: [...r.left].sort(),
+  });
 
   it("changes() equals re-evaluating every segment (property, ids layout)", () => {
     fc.assert(
-      fc.property(fc.array(conditionArb, { minLength: 1, maxLength: 8 }), updateArb(docArb), (segments, [before, after]) => {
-        const index = createSegmentIndex();
-        segments.forEach((c, i) => index.set(String(i), c));
-        expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after)));
-        expect(index.match(after).sort()).toEqual(segments.map((c, i) => [c, String(i)] as const).filter(([c]) => compileCondition(c).matches(after)).map(([, i]) => i).sort());
-      }),
+      fc.property(
+        fc.array(conditionArb, { minLength: 1, maxLength: 8 }),
+        updateArb(docArb),
+        (segments, [before, after]) => {
+          const index = createSegmentIndex();
+          segments.forEach((c, i) => index.set(String(i), c));
+          expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after)));
+          expect(index.match(after).sort()).toEqual(
+            segments
+              .map((c, i) => [c, String(i)] as const)
+              .filter(([c]) => compileCondition(c).matches(after))
+              .map(([, i]) => i)
+              .sort(),
+          );
+        },
+      ),
       { numRuns: runs(3_000) },
     );
   });
@@ -166,11 +212,15 @@ describe("createSegmentIndex", () => {
   it("changes() equals re-evaluating every segment (property, catalog and records layout)", () => {
     const options = { fields: TEST_CATALOG, topics: { layout: "records" as const } };
     fc.assert(
-      fc.property(fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }), updateArb(recordsDocArb), (segments, [before, after]) => {
-        const index = createSegmentIndex(options);
-        segments.forEach((c, i) => index.set(String(i), c));
-        expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after, options)));
-      }),
+      fc.property(
+        fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }),
+        updateArb(recordsDocArb),
+        (segments, [before, after]) => {
+          const index = createSegmentIndex(options);
+          segments.forEach((c, i) => index.set(String(i), c));
+          expect(sorted(index.changes(before, after))).toEqual(sorted(naive(segments, before, after, options)));
+        },
+      ),
       { numRuns: runs(3_000) },
     );
   });
@@ -180,8 +230,16 @@ describe("createSegmentIndex", () => {
     index.set("country", US);
     index.set("city", { field: "address.city", operator: "eq", value: "Paris" });
     index.set("news", { subscribedToTopic: ["news"] });
-    expect(index.changes({ country: "FR", address: { city: "Lyon" } }, { country: "US", address: { city: "Lyon", zip: "1" } })).toEqual({ entered: ["country"], left: [] });
-    expect(index.changes({ address: { city: "Lyon" } }, { address: [{ city: "Paris" }] })).toEqual({ entered: ["city"], left: [] });
+    expect(
+      index.changes(
+        { country: "FR", address: { city: "Lyon" } },
+        { country: "US", address: { city: "Lyon", zip: "1" } },
+      ),
+    ).toEqual({ entered: ["country"], left: [] });
+    expect(index.changes({ address: { city: "Lyon" } }, { address: [{ city: "Paris" }] })).toEqual({
+      entered: ["city"],
+      left: [],
+    });
     expect(index.changes({ topics: ["news"] }, { topics: ["news", "deals"] })).toEqual({ entered: [], left: [] });
     expect(index.changes({ topics: ["news"] }, { topics: [] })).toEqual({ entered: [], left: ["news"] });
   });
@@ -192,7 +250,10 @@ describe("createSegmentIndex", () => {
     index.set("records", compileCondition({ subscribedToTopic: ["news"] }, { topics: { layout: "records" } }));
     index.set("ids", { subscribedToTopic: ["news"] });
     expect(index.changes({ subs: [] }, { subs: ["news"] })).toEqual({ entered: ["subs"], left: [] });
-    expect(index.changes({ topics: [] }, { topics: [{ topicId: "news", status: "SUBSCRIBED" }] })).toEqual({ entered: ["records"], left: [] });
+    expect(index.changes({ topics: [] }, { topics: [{ topicId: "news", status: "SUBSCRIBED" }] })).toEqual({
+      entered: ["records"],
+      left: [],
+    });
     expect(index.changes({ topics: [] }, { topics: ["news"] })).toEqual({ entered: ["ids"], left: [] });
   });
 
@@ -219,18 +280,36 @@ describe("createSegmentIndex", () => {
 describe("segment lifecycle", () => {
   const t0 = new Date("2026-01-01T00:00:00.000Z");
   const t1 = new Date("2026-02-01T00:00:00.000Z");
-  const created = createSegment({ name: "  US  ", description: "Americans", conditions: US }, { id: "seg_1", now: t0, contacts: CONTACTS }) as Segment;
+  const created = createSegment(
+    { name: "  US  ", description: "Americans", conditions: US },
+    { id: "seg_1", now: t0, contacts: CONTACTS },
+  ) as Segment;
 
   it("create returns the complete segment, counted when contacts are given", async () => {
-    expect(created).toEqual({ object: "segment", id: "seg_1", name: "US", description: "Americans", conditions: US, memberCount: 3, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" });
+    expect(created).toEqual({
+      object: "segment",
+      id: "seg_1",
+      name: "US",
+      description: "Americans",
+      conditions: US,
+      memberCount: 3,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z",
+    });
     expect(createSegment({ name: "x", conditions: US }, { id: "s", now: t0 }).memberCount).toBeNull();
-    expect((await createSegment({ name: "x", conditions: US }, { id: "s", now: t0, contacts: slowly(CONTACTS) })).memberCount).toBe(3);
+    expect(
+      (await createSegment({ name: "x", conditions: US }, { id: "s", now: t0, contacts: slowly(CONTACTS) }))
+        .memberCount,
+    ).toBe(3);
   });
 
   it("update is partial, replaces conditions wholly, refreshes updatedAt and never mutates", async () => {
     const snapshot = structuredClone(created);
     const renamed = updateSegment(created, { name: "United States" }, { now: t1 });
-    expect(renamed).toEqual({ segment: { ...created, name: "United States", updatedAt: "2026-02-01T00:00:00.000Z" }, conditionsChanged: false });
+    expect(renamed).toEqual({
+      segment: { ...created, name: "United States", updatedAt: "2026-02-01T00:00:00.000Z" },
+      conditionsChanged: false,
+    });
     const cleared = updateSegment(created, { description: null }, { now: t1 });
     expect(cleared.segment.description).toBeNull();
     const changed = updateSegment(created, { conditions: { $and: [SUBSCRIBED] } }, { now: t1 });
@@ -238,9 +317,17 @@ describe("segment lifecycle", () => {
     expect(changed.segment.conditions).toEqual({ $and: [SUBSCRIBED] });
     expect(changed.segment.memberCount).toBeNull();
     expect(changed.segment.createdAt).toBe(created.createdAt);
-    expect(updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: CONTACTS }).segment.memberCount).toBe(2);
-    expect((await updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: slowly(CONTACTS) })).segment.memberCount).toBe(2);
-    expect(updateSegment(created, { conditions: { ...US } }, { now: t1, contacts: [] })).toMatchObject({ conditionsChanged: false, segment: { memberCount: 3 } });
+    expect(
+      updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: CONTACTS }).segment.memberCount,
+    ).toBe(2);
+    expect(
+      (await updateSegment(created, { conditions: SUBSCRIBED }, { now: t1, contacts: slowly(CONTACTS) })).segment
+        .memberCount,
+    ).toBe(2);
+    expect(updateSegment(created, { conditions: { ...US } }, { now: t1, contacts: [] })).toMatchObject({
+      conditionsChanged: false,
+      segment: { memberCount: 3 },
+    });
     expect(created).toEqual(snapshot);
   });
 
@@ -250,7 +337,11 @@ describe("segment lifecycle", () => {
     [{ name: 5 }, "invalid_type", ["name"]],
     [{ description: "x".repeat(501) }, "invalid_value", ["description"]],
     [{ nme: "x" }, "unknown_key", ["nme"]],
-    [{ conditions: { $and: [US, { field: "status", operator: "like", value: 1 }] } }, "unknown_operator", ["conditions", "$and", 1, "operator"]],
+    [
+      { conditions: { $and: [US, { field: "status", operator: "like", value: 1 }] } },
+      "unknown_operator",
+      ["conditions", "$and", 1, "operator"],
+    ],
     [{ conditions: null }, "invalid_type", ["conditions"]],
   ])("update refuses %j", (body, code, path) => {
     try {
@@ -276,17 +367,27 @@ describe("segment lifecycle", () => {
       entered: ["c"],
       left: ["b", "d"],
     });
-    expect(await previewSegmentUpdate(created, { conditions: SUBSCRIBED }, slowly(CONTACTS), { now: t1 })).toEqual(preview);
+    expect(await previewSegmentUpdate(created, { conditions: SUBSCRIBED }, slowly(CONTACTS), { now: t1 })).toEqual(
+      preview,
+    );
     expect(created.conditions).toEqual(US);
   });
 });
 
 describe("the default contact id", () => {
-  it("refuses a contact with neither _id nor id, rather than naming every such contact \"undefined\"", () => {
+  it('refuses a contact with neither _id nor id, rather than naming every such contact "undefined"', () => {
     const us = { field: "country", operator: "eq", value: "US" };
     const fr = { field: "country", operator: "eq", value: "FR" };
     expect(refusal(() => diffMembership(us, fr, [{ country: "US" }]))).toEqual([["invalid_type", ["contacts"]]]);
-    expect(diffMembership(us, fr, [{ country: "US" }], { id: () => "x" })).toEqual({ entered: [], left: ["x"], count: 0 });
-    expect(diffMembership(us, fr, [{ _id: null, id: 7, country: "US" }])).toEqual({ entered: [], left: ["7"], count: 0 });
+    expect(diffMembership(us, fr, [{ country: "US" }], { id: () => "x" })).toEqual({
+      entered: [],
+      left: ["x"],
+      count: 0,
+    });
+    expect(diffMembership(us, fr, [{ _id: null, id: 7, country: "US" }])).toEqual({
+      entered: [],
+      left: ["7"],
+      count: 0,
+    });
   });
 });

@@ -7,38 +7,79 @@
 import fc from "fast-check";
 import { parsedAst } from "./tiers.js";
 import { describe, expect, it, vi } from "vitest";
-import { compileCondition, contactFields, countMembers, countMembersMany, createSegmatch, defineFields, diffMembership, MONGO_VERSIONS, OPERATORS, type Condition } from "../src/index.js";
+import {
+  compileCondition,
+  contactFields,
+  countMembers,
+  countMembersMany,
+  createSegmatch,
+  defineFields,
+  diffMembership,
+  MONGO_VERSIONS,
+  OPERATORS,
+  type Condition,
+} from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher } from "../src/targets/predicate/codegen.js";
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
 import { asDocument } from "../src/runtime/path.js";
-import { conditionArb, conditionTreeArb, docArb, recordsDocArb, scalarArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
+import {
+  conditionArb,
+  conditionTreeArb,
+  docArb,
+  recordsDocArb,
+  scalarArb,
+  TEST_CATALOG,
+  typedConditionArb,
+} from "./arbitraries.js";
 import { runs } from "./fc-setup.js";
 
 const BUILTIN_PATHS = ["toString", "valueOf", "hasOwnProperty", "a.toString", "isPrototypeOf.x", "a"] as const;
 
 /** Conditions over keys named like Object.prototype's members. */
 const builtinConditionArb = conditionTreeArb(
-  fc.tuple(fc.constantFrom(...BUILTIN_PATHS), fc.constantFrom(...OPERATORS), scalarArb, fc.array(fc.oneof(fc.constantFrom("x", 1, "y")), { minLength: 1, maxLength: 2 })).map(
-    ([field, operator, scalar, list]) =>
-      ({
-        field,
-        operator,
-        value: operator === "in" || operator === "nin" ? list : operator === "exists" ? typeof scalar === "boolean" ? scalar : true : ["contains", "startsWith", "endsWith"].includes(operator) ? String(scalar) : scalar,
-      }) as Condition,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(...BUILTIN_PATHS),
+      fc.constantFrom(...OPERATORS),
+      scalarArb,
+      fc.array(fc.oneof(fc.constantFrom("x", 1, "y")), { minLength: 1, maxLength: 2 }),
+    )
+    .map(
+      ([field, operator, scalar, list]) =>
+        ({
+          field,
+          operator,
+          value:
+            operator === "in" || operator === "nin"
+              ? list
+              : operator === "exists"
+                ? typeof scalar === "boolean"
+                  ? scalar
+                  : true
+                : ["contains", "startsWith", "endsWith"].includes(operator)
+                  ? String(scalar)
+                  : scalar,
+        }) as Condition,
+    ),
 );
 
 /** Documents with those keys as own properties, plain, null-prototype, or class instances. */
 const builtinDocArb = fc
   .tuple(
-    fc.dictionary(fc.constantFrom("toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "a"), fc.oneof(scalarArb, fc.constant({ toString: "x", x: 1 }), fc.constant([1, "x"])), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.constantFrom("toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "a"),
+      fc.oneof(scalarArb, fc.constant({ toString: "x", x: 1 }), fc.constant([1, "x"])),
+      { maxKeys: 3 },
+    ),
     fc.constantFrom("plain", "null", "class"),
   )
   .map(([fields, kind]) => {
-    const target: Record<string, unknown> = kind === "null" ? Object.create(null) : kind === "class" ? new (class Contact {})() : {};
-    for (const [k, v] of Object.entries(fields)) Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+    const target: Record<string, unknown> =
+      kind === "null" ? Object.create(null) : kind === "class" ? new (class Contact {})() : {};
+    for (const [k, v] of Object.entries(fields))
+      Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
     return target;
   });
 
@@ -48,32 +89,39 @@ describe("shared leaves answer as each condition's own predicate", () => {
     ["keys named like Object.prototype's members, in non-plain documents", builtinConditionArb, builtinDocArb],
   ] as const)("%s: closures ≡ generated ≡ shared leaves, every version", (_name, condArb, dArb) => {
     fc.assert(
-      fc.property(fc.array(condArb, { minLength: 1, maxLength: 8 }), fc.array(dArb as fc.Arbitrary<unknown>, { minLength: 1, maxLength: 5 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
-        const sem = SEMANTICS[version];
-        const pool = new SharedLeaves(sem);
-        const asts = conditions.map((c) => parsedAst(c));
-        const shared = asts.map((ast) => pool.add(ast).predicate);
-        // Each predicate built once and run on every document (as in production, where they are long-lived).
-        const closures = asts.map((ast) => interpretMatcher(ast, sem));
-        const generated = asts.map((ast, i) => generateMatcher(ast, sem, closures[i]!)!);
-        let counter: ReturnType<typeof generateCounter>;
-        for (const doc of docs) {
-          pool.begin();
-          const d = asDocument(doc) ?? {};
-          const answers = closures.map((closure) => closure(doc));
-          asts.forEach((_ast, i) => {
-            expect(generated[i]!(doc)).toBe(answers[i]);
-            expect(shared[i]!(d)).toBe(answers[i]);
-          });
-          // The bulk counter (one generated function for all conditions, plain documents only).
-          const plain = Object.getPrototypeOf(doc) === Object.prototype || (typeof doc === "object" && doc !== null && Object.getPrototypeOf(doc) === null);
-          if (plain) {
-            const counts = asts.map(() => 0);
-            (counter ??= generateCounter(asts, sem))!(doc as Record<string, unknown>, counts);
-            expect(counts).toEqual(answers.map((answer) => (answer ? 1 : 0)));
+      fc.property(
+        fc.array(condArb, { minLength: 1, maxLength: 8 }),
+        fc.array(dArb as fc.Arbitrary<unknown>, { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (conditions, docs, version) => {
+          const sem = SEMANTICS[version];
+          const pool = new SharedLeaves(sem);
+          const asts = conditions.map((c) => parsedAst(c));
+          const shared = asts.map((ast) => pool.add(ast).predicate);
+          // Each predicate built once and run on every document (as in production, where they are long-lived).
+          const closures = asts.map((ast) => interpretMatcher(ast, sem));
+          const generated = asts.map((ast, i) => generateMatcher(ast, sem, closures[i]!)!);
+          let counter: ReturnType<typeof generateCounter>;
+          for (const doc of docs) {
+            pool.begin();
+            const d = asDocument(doc) ?? {};
+            const answers = closures.map((closure) => closure(doc));
+            asts.forEach((_ast, i) => {
+              expect(generated[i]!(doc)).toBe(answers[i]);
+              expect(shared[i]!(d)).toBe(answers[i]);
+            });
+            // The bulk counter (one generated function for all conditions, plain documents only).
+            const plain =
+              Object.getPrototypeOf(doc) === Object.prototype ||
+              (typeof doc === "object" && doc !== null && Object.getPrototypeOf(doc) === null);
+            if (plain) {
+              const counts = asts.map(() => 0);
+              (counter ??= generateCounter(asts, sem))!(doc as Record<string, unknown>, counts);
+              expect(counts).toEqual(answers.map((answer) => (answer ? 1 : 0)));
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: runs(2_000) },
     );
   });
@@ -95,7 +143,13 @@ describe("shared leaves answer as each condition's own predicate", () => {
     const doc = Object.defineProperty({}, "status", { enumerable: true, get: () => (reads++, "SUBSCRIBED") });
     const engine = createSegmatch();
     const index = engine.createSegmentIndex();
-    for (let i = 0; i < 50; i++) index.set(`s${i}`, { $and: [{ field: "status", operator: "eq", value: "SUBSCRIBED" }, { field: "n", operator: "ne", value: i }] });
+    for (let i = 0; i < 50; i++)
+      index.set(`s${i}`, {
+        $and: [
+          { field: "status", operator: "eq", value: "SUBSCRIBED" },
+          { field: "n", operator: "ne", value: i },
+        ],
+      });
     // The getter counts the reads of `status`: one per pass, whatever the number of segments reading it.
     expect(index.match(doc)).toHaveLength(50);
     expect(reads).toBe(1);
@@ -105,47 +159,67 @@ describe("shared leaves answer as each condition's own predicate", () => {
 describe("many segments at once equal each alone", () => {
   it("countMembersMany ≡ separate countMembers, every version", () => {
     fc.assert(
-      fc.property(fc.array(conditionArb, { minLength: 1, maxLength: 12 }), fc.array(docArb, { maxLength: 12 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
-        const options = { mongoVersion: version };
-        const segments = Object.fromEntries(conditions.map((c, i) => [`s${i}`, i % 3 === 0 ? compileCondition(c, options) : c]));
-        const many = countMembersMany(segments, docs, options);
-        for (const [id, c] of Object.entries(segments)) expect(many[id]).toBe(countMembers(c, docs, options));
-      }),
+      fc.property(
+        fc.array(conditionArb, { minLength: 1, maxLength: 12 }),
+        fc.array(docArb, { maxLength: 12 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (conditions, docs, version) => {
+          const options = { mongoVersion: version };
+          const segments = Object.fromEntries(
+            conditions.map((c, i) => [`s${i}`, i % 3 === 0 ? compileCondition(c, options) : c]),
+          );
+          const many = countMembersMany(segments, docs, options);
+          for (const [id, c] of Object.entries(segments)) expect(many[id]).toBe(countMembers(c, docs, options));
+        },
+      ),
       { numRuns: runs(1_000) },
     );
   });
 
   it("countMembersMany over a long source (which switches to one generated function) ≡ separate countMembers", () => {
     fc.assert(
-      fc.property(fc.array(conditionArb, { minLength: 1, maxLength: 20 }), fc.array(docArb, { minLength: 1, maxLength: 40 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
-        const options = { mongoVersion: version };
-        const long = Array.from({ length: 700 }, (_, i) => docs[i % docs.length]);
-        const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
-        conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
-        const jitless = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, { ...options, jitless: true });
-        expect(jitless).toEqual(many);
-      }),
+      fc.property(
+        fc.array(conditionArb, { minLength: 1, maxLength: 20 }),
+        fc.array(docArb, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (conditions, docs, version) => {
+          const options = { mongoVersion: version };
+          const long = Array.from({ length: 700 }, (_, i) => docs[i % docs.length]);
+          const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
+          conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
+          const jitless = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, {
+            ...options,
+            jitless: true,
+          });
+          expect(jitless).toEqual(many);
+        },
+      ),
       { numRuns: runs(100) },
     );
   });
 
   it("an index of thousands of generated segments ≡ evaluating each alone, through set, replace and delete", () => {
     fc.assert(
-      fc.property(fc.array(conditionArb, { minLength: 1_000, maxLength: 1_500 }), fc.array(docArb, { minLength: 5, maxLength: 10 }), (conditions, docs) => {
-        const engine = createSegmatch();
-        const index = engine.createSegmentIndex();
-        const alone = new Map<string, (doc: unknown) => boolean>();
-        conditions.forEach((c, i) => {
-          const id = `s${i % 900}`; // some ids are set twice: the second replaces the first
-          index.set(id, c);
-          alone.set(id, compileCondition(c).matches);
-        });
-        for (let i = 0; i < 100; i += 7) {
-          index.delete(`s${i}`);
-          alone.delete(`s${i}`);
-        }
-        for (const doc of docs) expect(index.match(doc)).toEqual([...alone].filter(([, m]) => m(doc)).map(([id]) => id));
-      }),
+      fc.property(
+        fc.array(conditionArb, { minLength: 1_000, maxLength: 1_500 }),
+        fc.array(docArb, { minLength: 5, maxLength: 10 }),
+        (conditions, docs) => {
+          const engine = createSegmatch();
+          const index = engine.createSegmentIndex();
+          const alone = new Map<string, (doc: unknown) => boolean>();
+          conditions.forEach((c, i) => {
+            const id = `s${i % 900}`; // some ids are set twice: the second replaces the first
+            index.set(id, c);
+            alone.set(id, compileCondition(c).matches);
+          });
+          for (let i = 0; i < 100; i += 7) {
+            index.delete(`s${i}`);
+            alone.delete(`s${i}`);
+          }
+          for (const doc of docs)
+            expect(index.match(doc)).toEqual([...alone].filter(([, m]) => m(doc)).map(([id]) => id));
+        },
+      ),
       { numRuns: runs(15) },
     );
   });
@@ -153,11 +227,23 @@ describe("many segments at once equal each alone", () => {
 
 describe("index.changes on documents with builtin-named keys, undefined and function values", () => {
   it("equals re-evaluating every segment, every version", () => {
-    const valueArb = fc.oneof(scalarArb, fc.constant(undefined), fc.constant(Object.prototype.toString), fc.constant({ toString: "x", x: 1 }), fc.constant([1, "x"]));
-    const keysArb = fc.dictionary(fc.constantFrom("toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "a"), valueArb, { maxKeys: 3 });
+    const valueArb = fc.oneof(
+      scalarArb,
+      fc.constant(undefined),
+      fc.constant(Object.prototype.toString),
+      fc.constant({ toString: "x", x: 1 }),
+      fc.constant([1, "x"]),
+    );
+    const keysArb = fc.dictionary(
+      fc.constantFrom("toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "a"),
+      valueArb,
+      { maxKeys: 3 },
+    );
     const docOf = (fields: Record<string, unknown>, kind: string) => {
-      const target: Record<string, unknown> = kind === "null" ? Object.create(null) : kind === "class" ? new (class Contact {})() : {};
-      for (const [k, v] of Object.entries(fields)) Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
+      const target: Record<string, unknown> =
+        kind === "null" ? Object.create(null) : kind === "class" ? new (class Contact {})() : {};
+      for (const [k, v] of Object.entries(fields))
+        Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
       return target;
     };
     fc.assert(
@@ -194,7 +280,12 @@ describe("index.changes on documents with builtin-named keys, undefined and func
 describe("a document that calls back into the index while it is evaluated", () => {
   it("gets correct answers, and so does the evaluation it interrupted", () => {
     const index = createSegmatch().createSegmentIndex();
-    index.set("A", { $and: [{ field: "x", operator: "eq", value: 1 }, { field: "status", operator: "eq", value: "active" }] });
+    index.set("A", {
+      $and: [
+        { field: "x", operator: "eq", value: 1 },
+        { field: "status", operator: "eq", value: "active" },
+      ],
+    });
     index.set("B", { field: "status", operator: "eq", value: "active" });
     let inner: string[] = [];
     const doc = {
@@ -206,7 +297,13 @@ describe("a document that calls back into the index while it is evaluated", () =
     };
     expect(index.match(doc)).toEqual([]);
     expect(inner).toEqual(["B"]);
-    const changed = { ...{ status: "active" }, get x() { index.changes({ status: "x" }, { status: "active" }); return 1; } };
+    const changed = {
+      ...{ status: "active" },
+      get x() {
+        index.changes({ status: "x" }, { status: "active" });
+        return 1;
+      },
+    };
     expect(index.changes({ status: "inactive", x: 1 }, changed)).toEqual({ entered: ["A", "B"], left: [] });
   });
 });
@@ -216,38 +313,67 @@ describe("review cases", () => {
     const doc = { "a\u0001b": 1 };
     const A = { field: "a.b", operator: "eq", value: 1 };
     const B = { field: "a\u0001b", operator: "eq", value: 1 };
-    for (const order of [[["dotted", A], ["weird", B]], [["weird", B], ["dotted", A]]] as const) {
+    for (const order of [
+      [
+        ["dotted", A],
+        ["weird", B],
+      ],
+      [
+        ["weird", B],
+        ["dotted", A],
+      ],
+    ] as const) {
       const index = createSegmatch().createSegmentIndex();
       for (const [id, c] of order) index.set(id, c);
       expect(index.match(doc)).toEqual(["weird"]);
     }
-    expect(countMembersMany({ dotted: A, weird: B }, Array.from({ length: 300 }, () => doc))).toEqual({ dotted: 0, weird: 300 });
+    expect(
+      countMembersMany(
+        { dotted: A, weird: B },
+        Array.from({ length: 300 }, () => doc),
+      ),
+    ).toEqual({ dotted: 0, weird: 300 });
     expect(compileCondition({ $or: [{ field: "a.b", operator: "eq", value: 2 }, B] }).matches(doc)).toBe(true);
   });
 
   it("records-layout topics and long paths through the shared leaves and the bulk counter", () => {
     fc.assert(
-      fc.property(fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }), fc.array(recordsDocArb, { minLength: 1, maxLength: 20 }), fc.constantFrom(...MONGO_VERSIONS), (conditions, docs, version) => {
-        const options = { fields: TEST_CATALOG, topics: { layout: "records" as const }, mongoVersion: version };
-        const long = Array.from({ length: 400 }, (_, i) => docs[i % docs.length]);
-        const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
-        conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
-        const index = createSegmatch(options).createSegmentIndex();
-        conditions.forEach((c, i) => index.set(`s${i}`, c));
-        for (const doc of docs) expect(index.match(doc)).toEqual(conditions.flatMap((c, i) => (compileCondition(c, options).matches(doc) ? [`s${i}`] : [])));
-      }),
+      fc.property(
+        fc.array(typedConditionArb, { minLength: 1, maxLength: 8 }),
+        fc.array(recordsDocArb, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (conditions, docs, version) => {
+          const options = { fields: TEST_CATALOG, topics: { layout: "records" as const }, mongoVersion: version };
+          const long = Array.from({ length: 400 }, (_, i) => docs[i % docs.length]);
+          const many = countMembersMany(Object.fromEntries(conditions.map((c, i) => [`s${i}`, c])), long, options);
+          conditions.forEach((c, i) => expect(many[`s${i}`]).toBe(countMembers(c, long, options)));
+          const index = createSegmatch(options).createSegmentIndex();
+          conditions.forEach((c, i) => index.set(`s${i}`, c));
+          for (const doc of docs)
+            expect(index.match(doc)).toEqual(
+              conditions.flatMap((c, i) => (compileCondition(c, options).matches(doc) ? [`s${i}`] : [])),
+            );
+        },
+      ),
       { numRuns: runs(150) },
     );
     const path = "a.b.c.d.e.f.g.h";
     const deep = { a: { b: [{ c: { d: { e: [{ f: { g: { h: 1 } } }] } } }] } };
-    expect(countMembersMany({ one: { field: path, operator: "eq", value: 1 }, none: { field: path, operator: "exists", value: false } }, Array.from({ length: 300 }, () => deep))).toEqual({ one: 300, none: 0 });
+    expect(
+      countMembersMany(
+        { one: { field: path, operator: "eq", value: 1 }, none: { field: path, operator: "exists", value: false } },
+        Array.from({ length: 300 }, () => deep),
+      ),
+    ).toEqual({ one: 300, none: 0 });
   });
 
   it("diffMembership with only an id option takes compiled conditions as they were made", () => {
     const catalog = defineFields(contactFields, { ltv: { type: "number", path: "properties.ltv" } });
     const a = compileCondition({ field: "ltv", operator: "gt", value: 1 }, { fields: catalog });
     const b = compileCondition({ field: "ltv", operator: "gt", value: 5 }, { fields: catalog });
-    expect(diffMembership(a, b, [{ _id: "x", properties: { ltv: 3 } }], { id: (c) => String((c as { _id: string })._id) })).toEqual({ entered: [], left: ["x"], count: 0 });
+    expect(
+      diffMembership(a, b, [{ _id: "x", properties: { ltv: 3 } }], { id: (c) => String((c as { _id: string })._id) }),
+    ).toEqual({ entered: [], left: ["x"], count: 0 });
   });
 
   it("jitless is kept: no new Function for conditions compiled jitless, and a jitless engine refuses others", () => {
@@ -264,7 +390,9 @@ describe("review cases", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(() => createSegmatch({ jitless: true }).countMembers(compileCondition({ field: "a", operator: "eq", value: 1 }), [])).toThrow(/compiled with other options/);
+    expect(() =>
+      createSegmatch({ jitless: true }).countMembers(compileCondition({ field: "a", operator: "eq", value: 1 }), []),
+    ).toThrow(/compiled with other options/);
   });
 
   it("the order of a catalog's entries or of an enum's values is not a difference in settings", () => {

@@ -8,7 +8,15 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileCondition, defineFields, membershipChangeSql, MONGO_VERSIONS, toSql, type Condition, type ConditionOptions } from "../src/index.js";
+import {
+  compileCondition,
+  defineFields,
+  membershipChangeSql,
+  MONGO_VERSIONS,
+  toSql,
+  type Condition,
+  type ConditionOptions,
+} from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import type { SqlDialect } from "../src/targets/sql/dialect.js";
@@ -36,7 +44,9 @@ async function openDb(): Promise<Db> {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const schema = `segmatch_test_${process.pid}`;
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+    await client.query(
+      `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`,
+    );
     return {
       name: `PostgreSQL at SEGMATCH_PG_URL (${(await client.query("SHOW server_version")).rows[0].server_version})`,
       query: async (text, values) => ({ rows: (await client.query(text, values as unknown[])).rows }),
@@ -51,7 +61,9 @@ async function openDb(): Promise<Db> {
   const db = new PGlite();
   return {
     name: `PGlite (${(await db.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v.split(" ").slice(0, 2).join(" ")})`,
-    query: async (text, values) => ({ rows: (await db.query<Record<string, unknown>>(text, values as unknown[])).rows }),
+    query: async (text, values) => ({
+      rows: (await db.query<Record<string, unknown>>(text, values as unknown[])).rows,
+    }),
     exec: async (text) => void (await db.exec(text)),
     close: () => db.close(),
   };
@@ -70,7 +82,12 @@ const CATALOG = defineFields({
 });
 const COLUMNS = { score: "propertyFloat0", joined: "joinedAt", seen: "propertyFloat1" };
 const SQL_IDS = { table: "c", id: "id", columns: COLUMNS, topics: { column: "topics" } } as const;
-const SQL_RECORDS = { table: "c", id: "id", columns: COLUMNS, topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" } } as const;
+const SQL_RECORDS = {
+  table: "c",
+  id: "id",
+  columns: COLUMNS,
+  topics: { table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" },
+} as const;
 const OPTIONS_IDS: ConditionOptions = { fields: CATALOG, sql: SQL_IDS };
 const OPTIONS_RECORDS: ConditionOptions = { fields: CATALOG, topics: { layout: "records" }, sql: SQL_RECORDS };
 
@@ -79,7 +96,7 @@ const NUMBERS = [-1, 0, -0, 1, 1.5, 18, 100];
 const TIMES = [0, 18, 86_400_000, 1_700_000_000_000];
 const TOPICS = ["t1", "t2", "t3"];
 
-const orNull = <T,>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
+const orNull = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
 const rowArb = fc.record({
   email: orNull(fc.constantFrom(...STRINGS)),
   country: orNull(fc.constantFrom(...STRINGS)),
@@ -90,7 +107,10 @@ const rowArb = fc.record({
   joined: orNull(fc.constantFrom(...TIMES)),
   seen: orNull(fc.constantFrom(...TIMES, Number.NaN)),
   topicIds: orNull(fc.array(fc.constantFrom(...TOPICS), { maxLength: 3 })),
-  records: fc.array(fc.record({ topicId: fc.constantFrom(...TOPICS), status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED") }), { maxLength: 4 }),
+  records: fc.array(
+    fc.record({ topicId: fc.constantFrom(...TOPICS), status: fc.constantFrom("SUBSCRIBED", "UNSUBSCRIBED") }),
+    { maxLength: 4 },
+  ),
 });
 type Row = typeof rowArb extends fc.Arbitrary<infer R> ? R : never;
 
@@ -112,21 +132,50 @@ function documentOf(id: string, row: Row, layout: "ids" | "records"): Record<str
   return doc;
 }
 
-const DATE_OPERANDS = ["1969-12-31T23:59:59.999Z", "1970-01-01", "1970-01-01T00:00:00.018Z", "1970-01-02", "2023-11-14T22:13:20Z", -1, 0, 18, 86_400_000, 1_700_000_000_000];
+const DATE_OPERANDS = [
+  "1969-12-31T23:59:59.999Z",
+  "1970-01-01",
+  "1970-01-01T00:00:00.018Z",
+  "1970-01-02",
+  "2023-11-14T22:13:20Z",
+  -1,
+  0,
+  18,
+  86_400_000,
+  1_700_000_000_000,
+];
 const leafArb = typedFieldArb(CATALOG, {
   number: fc.constantFrom(...NUMBERS),
   date: fc.constantFrom(...DATE_OPERANDS),
   string: fc.constantFrom(...STRINGS, "a\u0000b", "\u0000"),
 });
 const topicArb: fc.Arbitrary<Condition> = fc
-  .record({ subscribedToTopic: fc.array(fc.constantFrom(...TOPICS, "t\u0000"), { minLength: 1, maxLength: 2 }), notSubscribedToTopic: fc.array(fc.constantFrom(...TOPICS), { minLength: 1, maxLength: 2 }) }, { requiredKeys: [] })
+  .record(
+    {
+      subscribedToTopic: fc.array(fc.constantFrom(...TOPICS, "t\u0000"), { minLength: 1, maxLength: 2 }),
+      notSubscribedToTopic: fc.array(fc.constantFrom(...TOPICS), { minLength: 1, maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  )
   .filter((t) => Object.keys(t).length > 0) as fc.Arbitrary<Condition>;
 const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
   c: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     { weight: 4, arbitrary: leafArb },
     { weight: 1, arbitrary: topicArb },
-    { weight: 2, arbitrary: fc.record({ $and: fc.array(tie("c"), { minLength: 1, maxLength: 3 }), $or: fc.array(tie("c"), { minLength: 1, maxLength: 3 }), $not: tie("c") }, { requiredKeys: [] }).filter((l) => Object.keys(l).length > 0) as fc.Arbitrary<Condition> },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record(
+          {
+            $and: fc.array(tie("c"), { minLength: 1, maxLength: 3 }),
+            $or: fc.array(tie("c"), { minLength: 1, maxLength: 3 }),
+            $not: tie("c"),
+          },
+          { requiredKeys: [] },
+        )
+        .filter((l) => Object.keys(l).length > 0) as fc.Arbitrary<Condition>,
+    },
   ),
 })).c;
 
@@ -147,9 +196,19 @@ async function load(rows: readonly Row[]): Promise<void> {
   await db.exec("DELETE FROM contacts; DELETE FROM contact_topics;");
   for (const [i, r] of rows.entries()) {
     await db.query(`INSERT INTO contacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-      `r${i}`, r.email, r.country, r.status, r.score, r.age, r.vip, r.joined === null ? null : new Date(r.joined).toISOString(), r.seen, r.topicIds,
+      `r${i}`,
+      r.email,
+      r.country,
+      r.status,
+      r.score,
+      r.age,
+      r.vip,
+      r.joined === null ? null : new Date(r.joined).toISOString(),
+      r.seen,
+      r.topicIds,
     ]);
-    for (const rec of r.records) await db.query(`INSERT INTO contact_topics VALUES ($1, $2, $3)`, [`r${i}`, rec.topicId, rec.status]);
+    for (const rec of r.records)
+      await db.query(`INSERT INTO contact_topics VALUES ($1, $2, $3)`, [`r${i}`, rec.topicId, rec.status]);
   }
 }
 
@@ -162,87 +221,281 @@ describe("toSql on a real PostgreSQL", () => {
   it.each([
     ["ids layout (text[] column)", OPTIONS_IDS, "ids"],
     ["records layout (join table)", OPTIONS_RECORDS, "records"],
-  ] as const)("selects exactly what matches and the reference evaluator accept: %s", async (_name, options, layout) => {
-    let selectedRows = 0;
-    await fc.assert(
-      fc.asyncProperty(conditionArb, fc.array(rowArb, { minLength: 1, maxLength: 6 }), fc.constantFrom(...MONGO_VERSIONS), async (condition, rows, mongoVersion) => {
-        await load(rows);
-        // The SQL is the same for every server version; the predicate and the reference answer as that version.
-        const compiled = compileCondition(condition, { ...options, mongoVersion });
-        const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, layout)] as const);
-        const byPredicate = docs.filter(([, d]) => compiled.matches(d)).map(([id]) => id).sort();
-        const byReference = docs.filter(([, d]) => reference(compiled.filter as Record<string, unknown>, d, mongoVersion).matches).map(([id]) => id).sort();
-        const bySql = await selected(toSql(condition, options));
-        selectedRows += bySql.length;
-        expect(byPredicate, "predicate vs reference").toEqual(byReference);
-        expect(bySql, `SQL: ${toSql(condition, options).text}`).toEqual(byPredicate);
-      }),
-      { numRuns: RUNS },
-    );
-    console.log(`toSql differential (${db.name}, ${layout}): seed=${SEED} runs=${RUNS}, ${selectedRows} rows selected, all equal (replay: FC_SEED=${SEED})`);
-  }, 600_000);
+  ] as const)(
+    "selects exactly what matches and the reference evaluator accept: %s",
+    async (_name, options, layout) => {
+      let selectedRows = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          conditionArb,
+          fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+          fc.constantFrom(...MONGO_VERSIONS),
+          async (condition, rows, mongoVersion) => {
+            await load(rows);
+            // The SQL is the same for every server version; the predicate and the reference answer as that version.
+            const compiled = compileCondition(condition, { ...options, mongoVersion });
+            const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, layout)] as const);
+            const byPredicate = docs
+              .filter(([, d]) => compiled.matches(d))
+              .map(([id]) => id)
+              .sort();
+            const byReference = docs
+              .filter(([, d]) => reference(compiled.filter as Record<string, unknown>, d, mongoVersion).matches)
+              .map(([id]) => id)
+              .sort();
+            const bySql = await selected(toSql(condition, options));
+            selectedRows += bySql.length;
+            expect(byPredicate, "predicate vs reference").toEqual(byReference);
+            expect(bySql, `SQL: ${toSql(condition, options).text}`).toEqual(byPredicate);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+      console.log(
+        `toSql differential (${db.name}, ${layout}): seed=${SEED} runs=${RUNS}, ${selectedRows} rows selected, all equal (replay: FC_SEED=${SEED})`,
+      );
+    },
+    600_000,
+  );
 
   it("membershipChangeSql selects the contacts that enter and leave, as matches before and after do", async () => {
     await fc.assert(
-      fc.asyncProperty(conditionArb, conditionArb, fc.array(rowArb, { minLength: 1, maxLength: 6 }), async (before, after, rows) => {
-        await load(rows);
-        const was = compileCondition(before, OPTIONS_RECORDS).matches;
-        const is = compileCondition(after, OPTIONS_RECORDS).matches;
-        const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, "records")] as const);
-        const { entering, leaving } = membershipChangeSql(before, after, { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, paramOffset: 0 } });
-        expect(await selected(entering)).toEqual(docs.filter(([, d]) => is(d) && !was(d)).map(([id]) => id).sort());
-        expect(await selected(leaving)).toEqual(docs.filter(([, d]) => was(d) && !is(d)).map(([id]) => id).sort());
-      }),
+      fc.asyncProperty(
+        conditionArb,
+        conditionArb,
+        fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+        async (before, after, rows) => {
+          await load(rows);
+          const was = compileCondition(before, OPTIONS_RECORDS).matches;
+          const is = compileCondition(after, OPTIONS_RECORDS).matches;
+          const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, "records")] as const);
+          const { entering, leaving } = membershipChangeSql(before, after, {
+            ...OPTIONS_RECORDS,
+            sql: { ...SQL_RECORDS, paramOffset: 0 },
+          });
+          expect(await selected(entering)).toEqual(
+            docs
+              .filter(([, d]) => is(d) && !was(d))
+              .map(([id]) => id)
+              .sort(),
+          );
+          expect(await selected(leaving)).toEqual(
+            docs
+              .filter(([, d]) => was(d) && !is(d))
+              .map(([id]) => id)
+              .sort(),
+          );
+        },
+      ),
       { numRuns: Math.max(1, Math.floor(RUNS / 4)) },
     );
   }, 600_000);
 
   it("numbers placeholders from paramOffset, quotes identifiers, and refuses what it cannot use", () => {
-    const out = toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG, sql: { ...SQL_IDS, table: 'we"ird', paramOffset: 2 } });
+    const out = toSql(
+      { field: "country", operator: "eq", value: "US" },
+      { fields: CATALOG, sql: { ...SQL_IDS, table: 'we"ird', paramOffset: 2 } },
+    );
     expect(out).toEqual({ text: '"we""ird"."country" = $3', values: ["US"] });
-    expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG })).toThrow(/needs options.sql/);
-    expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG, topics: { layout: "records" }, sql: SQL_IDS })).toThrow(/must match topics.layout/);
+    expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG })).toThrow(
+      /needs options.sql/,
+    );
+    expect(() =>
+      toSql(
+        { field: "country", operator: "eq", value: "US" },
+        { fields: CATALOG, topics: { layout: "records" }, sql: SQL_IDS },
+      ),
+    ).toThrow(/must match topics.layout/);
   });
 
-  const row = (over: Partial<Row>): Row => ({ email: null, country: null, status: null, score: null, age: null, vip: null, joined: null, seen: null, topicIds: null, records: [], ...over });
+  const row = (over: Partial<Row>): Row => ({
+    email: null,
+    country: null,
+    status: null,
+    score: null,
+    age: null,
+    vip: null,
+    joined: null,
+    seen: null,
+    topicIds: null,
+    records: [],
+    ...over,
+  });
   /** The traps of condition-to-SQL code, each on the server: condition, rows (r0, r1…), the ids MongoDB's semantics select. */
   const TRAPS: [string, Condition, Row[], string[], ConditionOptions?][] = [
-    ["ne keeps NULL (missing) rows", { field: "country", operator: "ne", value: "FR" }, [row({ country: "FR" }), row({}), row({ country: "US" })], ["r1", "r2"]],
-    ["nin keeps NULL rows", { field: "country", operator: "nin", value: ["FR", "US"] }, [row({ country: "FR" }), row({}), row({ country: "NG" })], ["r1", "r2"]],
-    ["$not keeps NULL rows", { $not: { field: "age", operator: "gt", value: 18 } }, [row({ age: 30 }), row({}), row({ age: 5 })], ["r1", "r2"]],
-    ["exists false is NULL", { field: "vip", operator: "exists", value: false }, [row({ vip: false }), row({})], ["r1"]],
-    ["notSubscribedToTopic over a NULL and an empty array", { notSubscribedToTopic: ["t1"] }, [row({ topicIds: ["t1"] }), row({}), row({ topicIds: [] })], ["r1", "r2"]],
-    ["subscribedToTopic ignores duplicates and other statuses", { subscribedToTopic: ["t2"] }, [row({ records: [{ topicId: "t1", status: "SUBSCRIBED" }, { topicId: "t1", status: "SUBSCRIBED" }, { topicId: "t2", status: "UNSUBSCRIBED" }] }), row({ records: [{ topicId: "t2", status: "SUBSCRIBED" }, { topicId: "t2", status: "SUBSCRIBED" }] })], ["r1"], OPTIONS_RECORDS],
-    ["notSubscribedToTopic with no records", { notSubscribedToTopic: ["t1"] }, [row({}), row({ records: [{ topicId: "t1", status: "UNSUBSCRIBED" }] }), row({ records: [{ topicId: "t1", status: "SUBSCRIBED" }] })], ["r0", "r1"], OPTIONS_RECORDS],
-    ["string order by code point", { field: "email", operator: "gt", value: "\uFFFF" }, [row({ email: "\u{1F600}" }), row({ email: "z" })], ["r0"]],
-    ["upper case sorts before lower case", { field: "email", operator: "lt", value: "a" }, [row({ email: "B" }), row({ email: "b" })], ["r0"]],
-    ["% is not a wildcard", { field: "email", operator: "contains", value: "a%b" }, [row({ email: "xa%by" }), row({ email: "axb" })], ["r0"]],
-    ["_ is not a wildcard", { field: "email", operator: "startsWith", value: "_x" }, [row({ email: "_x1" }), row({ email: "ax1" })], ["r0"]],
-    ["\\ is not an escape", { field: "email", operator: "endsWith", value: "a\\b" }, [row({ email: "xa\\b" }), row({ email: "xab" })], ["r0"]],
-    ["substring tests are case-sensitive", { field: "country", operator: "contains", value: "us" }, [row({ country: "US" }), row({ country: "bus" })], ["r1"]],
-    ["NaN passes no range", { field: "score", operator: "gte", value: -1 }, [row({ score: Number.NaN }), row({ score: 0 })], ["r1"]],
-    ["NaN is not less than either", { field: "score", operator: "lt", value: 100 }, [row({ score: Number.NaN }), row({ score: 5 })], ["r1"]],
+    [
+      "ne keeps NULL (missing) rows",
+      { field: "country", operator: "ne", value: "FR" },
+      [row({ country: "FR" }), row({}), row({ country: "US" })],
+      ["r1", "r2"],
+    ],
+    [
+      "nin keeps NULL rows",
+      { field: "country", operator: "nin", value: ["FR", "US"] },
+      [row({ country: "FR" }), row({}), row({ country: "NG" })],
+      ["r1", "r2"],
+    ],
+    [
+      "$not keeps NULL rows",
+      { $not: { field: "age", operator: "gt", value: 18 } },
+      [row({ age: 30 }), row({}), row({ age: 5 })],
+      ["r1", "r2"],
+    ],
+    [
+      "exists false is NULL",
+      { field: "vip", operator: "exists", value: false },
+      [row({ vip: false }), row({})],
+      ["r1"],
+    ],
+    [
+      "notSubscribedToTopic over a NULL and an empty array",
+      { notSubscribedToTopic: ["t1"] },
+      [row({ topicIds: ["t1"] }), row({}), row({ topicIds: [] })],
+      ["r1", "r2"],
+    ],
+    [
+      "subscribedToTopic ignores duplicates and other statuses",
+      { subscribedToTopic: ["t2"] },
+      [
+        row({
+          records: [
+            { topicId: "t1", status: "SUBSCRIBED" },
+            { topicId: "t1", status: "SUBSCRIBED" },
+            { topicId: "t2", status: "UNSUBSCRIBED" },
+          ],
+        }),
+        row({
+          records: [
+            { topicId: "t2", status: "SUBSCRIBED" },
+            { topicId: "t2", status: "SUBSCRIBED" },
+          ],
+        }),
+      ],
+      ["r1"],
+      OPTIONS_RECORDS,
+    ],
+    [
+      "notSubscribedToTopic with no records",
+      { notSubscribedToTopic: ["t1"] },
+      [
+        row({}),
+        row({ records: [{ topicId: "t1", status: "UNSUBSCRIBED" }] }),
+        row({ records: [{ topicId: "t1", status: "SUBSCRIBED" }] }),
+      ],
+      ["r0", "r1"],
+      OPTIONS_RECORDS,
+    ],
+    [
+      "string order by code point",
+      { field: "email", operator: "gt", value: "\uFFFF" },
+      [row({ email: "\u{1F600}" }), row({ email: "z" })],
+      ["r0"],
+    ],
+    [
+      "upper case sorts before lower case",
+      { field: "email", operator: "lt", value: "a" },
+      [row({ email: "B" }), row({ email: "b" })],
+      ["r0"],
+    ],
+    [
+      "% is not a wildcard",
+      { field: "email", operator: "contains", value: "a%b" },
+      [row({ email: "xa%by" }), row({ email: "axb" })],
+      ["r0"],
+    ],
+    [
+      "_ is not a wildcard",
+      { field: "email", operator: "startsWith", value: "_x" },
+      [row({ email: "_x1" }), row({ email: "ax1" })],
+      ["r0"],
+    ],
+    [
+      "\\ is not an escape",
+      { field: "email", operator: "endsWith", value: "a\\b" },
+      [row({ email: "xa\\b" }), row({ email: "xab" })],
+      ["r0"],
+    ],
+    [
+      "substring tests are case-sensitive",
+      { field: "country", operator: "contains", value: "us" },
+      [row({ country: "US" }), row({ country: "bus" })],
+      ["r1"],
+    ],
+    [
+      "NaN passes no range",
+      { field: "score", operator: "gte", value: -1 },
+      [row({ score: Number.NaN }), row({ score: 0 })],
+      ["r1"],
+    ],
+    [
+      "NaN is not less than either",
+      { field: "score", operator: "lt", value: 100 },
+      [row({ score: Number.NaN }), row({ score: 5 })],
+      ["r1"],
+    ],
     ["-0 equals 0", { field: "age", operator: "eq", value: 0 }, [row({ age: -0 }), row({ age: 1 })], ["r0"]],
-    ["NUL: eq is false, not an error", { field: "email", operator: "eq", value: "a\u0000b" }, [row({ email: "a" }), row({ email: "ab" })], []],
-    ["NUL: ne is true", { field: "email", operator: "ne", value: "a\u0000b" }, [row({ email: "a" }), row({})], ["r0", "r1"]],
-    ["NUL: a range compares with the text before it", { field: "email", operator: "gt", value: "a\u0000b" }, [row({ email: "a" }), row({ email: "a\u0001" }), row({ email: "b" })], ["r1", "r2"]],
-    ["NUL: lte compares with the text before it", { field: "email", operator: "lte", value: "a\u0000" }, [row({ email: "a" }), row({ email: "a\u0001" })], ["r0"]],
-    ["NUL: list items with it are dropped", { field: "country", operator: "in", value: ["US\u0000", "NG"] }, [row({ country: "US" }), row({ country: "NG" })], ["r1"]],
-    ["dates to the millisecond (timestamptz)", { field: "joined", operator: "eq", value: "1970-01-01T00:00:00.018Z" }, [row({ joined: 18 }), row({ joined: 0 })], ["r0"]],
-    ["dates to the millisecond (epoch milliseconds)", { field: "seen", operator: "lt", value: "1970-01-01T00:00:00.018Z" }, [row({ seen: 0 }), row({ seen: 18 }), row({ seen: Number.NaN })], ["r0"]],
+    [
+      "NUL: eq is false, not an error",
+      { field: "email", operator: "eq", value: "a\u0000b" },
+      [row({ email: "a" }), row({ email: "ab" })],
+      [],
+    ],
+    [
+      "NUL: ne is true",
+      { field: "email", operator: "ne", value: "a\u0000b" },
+      [row({ email: "a" }), row({})],
+      ["r0", "r1"],
+    ],
+    [
+      "NUL: a range compares with the text before it",
+      { field: "email", operator: "gt", value: "a\u0000b" },
+      [row({ email: "a" }), row({ email: "a\u0001" }), row({ email: "b" })],
+      ["r1", "r2"],
+    ],
+    [
+      "NUL: lte compares with the text before it",
+      { field: "email", operator: "lte", value: "a\u0000" },
+      [row({ email: "a" }), row({ email: "a\u0001" })],
+      ["r0"],
+    ],
+    [
+      "NUL: list items with it are dropped",
+      { field: "country", operator: "in", value: ["US\u0000", "NG"] },
+      [row({ country: "US" }), row({ country: "NG" })],
+      ["r1"],
+    ],
+    [
+      "dates to the millisecond (timestamptz)",
+      { field: "joined", operator: "eq", value: "1970-01-01T00:00:00.018Z" },
+      [row({ joined: 18 }), row({ joined: 0 })],
+      ["r0"],
+    ],
+    [
+      "dates to the millisecond (epoch milliseconds)",
+      { field: "seen", operator: "lt", value: "1970-01-01T00:00:00.018Z" },
+      [row({ seen: 0 }), row({ seen: 18 }), row({ seen: Number.NaN })],
+      ["r0"],
+    ],
   ];
 
   it.each(TRAPS)("trap: %s", async (_name, condition, rows, expected, options = OPTIONS_IDS) => {
     await load(rows);
     const layout = options.topics?.layout ?? "ids";
     const compiled = compileCondition(condition, options);
-    expect(rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, layout)] as const).filter(([, d]) => compiled.matches(d)).map(([id]) => id)).toEqual(expected);
+    expect(
+      rows
+        .map((r, i) => [`r${i}`, documentOf(`r${i}`, r, layout)] as const)
+        .filter(([, d]) => compiled.matches(d))
+        .map(([id]) => id),
+    ).toEqual(expected);
     expect(await selected(toSql(condition, options))).toEqual(expected);
   });
 
   it("a positive eq on an indexed column uses the index (EXPLAIN)", async () => {
     await db.exec(`CREATE TABLE big (id text PRIMARY KEY, country text); CREATE INDEX big_country ON big (country);`);
-    await db.exec(`INSERT INTO big SELECT 'b' || g, CASE WHEN g % 1000 = 0 THEN 'NG' ELSE 'C' || (g % 500) END FROM generate_series(1, 50000) AS g; ANALYZE big;`);
+    await db.exec(
+      `INSERT INTO big SELECT 'b' || g, CASE WHEN g % 1000 = 0 THEN 'NG' ELSE 'C' || (g % 500) END FROM generate_series(1, 50000) AS g; ANALYZE big;`,
+    );
     const where = toSql({ field: "country", operator: "eq", value: "NG" }, { fields: CATALOG, sql: SQL_IDS });
     const { rows } = await db.query(`EXPLAIN SELECT id FROM big c WHERE ${where.text}`, where.values);
     expect(rows.map((r) => Object.values(r)[0] as string).join("\n")).toMatch(/Index/);
@@ -250,33 +503,48 @@ describe("toSql on a real PostgreSQL", () => {
   });
 
   it("orders strings by code point whatever the column's collation, where the server has a non-C one", async () => {
-    const { rows } = await db.query(`SELECT collname FROM pg_collation WHERE collname IN ('en-US-x-icu', 'en_US.utf8', 'en_US') ORDER BY collname LIMIT 1`);
+    const { rows } = await db.query(
+      `SELECT collname FROM pg_collation WHERE collname IN ('en-US-x-icu', 'en_US.utf8', 'en_US') ORDER BY collname LIMIT 1`,
+    );
     const collation = rows[0]?.collname as string | undefined;
     if (collation === undefined) {
       console.log(`${db.name}: no non-C collation to test with`);
       return;
     }
-    await db.exec(`CREATE TABLE coll (id text PRIMARY KEY, email text COLLATE "${collation}"); INSERT INTO coll VALUES ('r0', 'B'), ('r1', 'b'), ('r2', 'a');`);
+    await db.exec(
+      `CREATE TABLE coll (id text PRIMARY KEY, email text COLLATE "${collation}"); INSERT INTO coll VALUES ('r0', 'B'), ('r1', 'b'), ('r2', 'a');`,
+    );
     const where = toSql({ field: "email", operator: "lt", value: "a" }, { fields: CATALOG, sql: SQL_IDS });
     const { rows: hit } = await db.query(`SELECT id FROM coll c WHERE ${where.text} ORDER BY id`, where.values);
     // Under en-US, "B" sorts after "a"; by code point, before it.
     expect(hit.map((r) => r.id)).toEqual(["r0"]);
     const { rows: plain } = await db.query(`SELECT id FROM coll WHERE email < 'a' ORDER BY id`);
-    console.log(`${db.name}: collation ${collation}; a plain < gives ${JSON.stringify(plain.map((r) => r.id))}, toSql gives ["r0"]`);
+    console.log(
+      `${db.name}: collation ${collation}; a plain < gives ${JSON.stringify(plain.map((r) => r.id))}, toSql gives ["r0"]`,
+    );
     await db.exec("DROP TABLE coll");
   });
 
   it("dates PostgreSQL writes differently (before year 1, after 9999) or cannot hold (before 4713 BC) compare as the predicate does", async () => {
-    await db.exec(`CREATE TABLE far (id text PRIMARY KEY, "joinedAt" timestamptz); INSERT INTO far VALUES ('r0', '0001-06-01 00:00:00+00 BC'), ('r1', '2000-01-01Z'), ('r2', '20000-01-01 00:00:00+00');`);
-    const options = { fields: { joined: { type: "date" } }, sql: { table: "c", id: "id", columns: { joined: "joinedAt" }, topics: { column: "topics" } } } as const;
+    await db.exec(
+      `CREATE TABLE far (id text PRIMARY KEY, "joinedAt" timestamptz); INSERT INTO far VALUES ('r0', '0001-06-01 00:00:00+00 BC'), ('r1', '2000-01-01Z'), ('r2', '20000-01-01 00:00:00+00');`,
+    );
+    const options = {
+      fields: { joined: { type: "date" } },
+      sql: { table: "c", id: "id", columns: { joined: "joinedAt" }, topics: { column: "topics" } },
+    } as const;
     const ids = async (condition: Condition) => {
       const where = toSql(condition, options);
-      return (await db.query(`SELECT id FROM far c WHERE ${where.text} ORDER BY id`, where.values)).rows.map((r) => r.id);
+      return (await db.query(`SELECT id FROM far c WHERE ${where.text} ORDER BY id`, where.values)).rows.map(
+        (r) => r.id,
+      );
     };
     expect(await ids({ field: "joined", operator: "eq", value: "0000-06-01" })).toEqual(["r0"]);
     expect(await ids({ field: "joined", operator: "lt", value: 8.64e15 })).toEqual(["r0", "r1", "r2"]);
     expect(await ids({ field: "joined", operator: "gt", value: -8.64e15 })).toEqual(["r0", "r1", "r2"]);
-    expect(await ids({ field: "joined", operator: "in", value: [0, 253402300800000, 568971820800000] })).toEqual(["r2"]);
+    expect(await ids({ field: "joined", operator: "in", value: [0, 253402300800000, 568971820800000] })).toEqual([
+      "r2",
+    ]);
     expect(await ids({ field: "joined", operator: "gte", value: 568971820800000 })).toEqual(["r2"]);
     await db.exec("DROP TABLE far");
   });
@@ -290,7 +558,11 @@ describe("toSql on a real PostgreSQL", () => {
     const options: ConditionOptions = {
       fields: { country: { type: "string" } },
       topics: { layout: "records" },
-      sql: { table: "segmatch_topic", id: "id", topics: { table: "subs", contactId: "contactId", topicId: "topicId", status: "status" } },
+      sql: {
+        table: "segmatch_topic",
+        id: "id",
+        topics: { table: "subs", contactId: "contactId", topicId: "topicId", status: "status" },
+      },
     };
     for (const [condition, expected] of [
       [{ subscribedToTopic: ["00000000-0000-0000-0000-000000000001"] }, ["r0"]],
@@ -305,9 +577,19 @@ describe("toSql on a real PostgreSQL", () => {
 
   it("refuses field names that are no usable column, and expressions beyond the protocol's 65,535 placeholders", () => {
     const long = "x".repeat(64);
-    expect(() => toSql({ field: long, operator: "eq", value: "A" }, { fields: { [long]: { type: "string", path: "a" } }, sql: SQL_IDS })).toThrow(/needs a column in sql.columns/);
+    expect(() =>
+      toSql(
+        { field: long, operator: "eq", value: "A" },
+        { fields: { [long]: { type: "string", path: "a" } }, sql: SQL_IDS },
+      ),
+    ).toThrow(/needs a column in sql.columns/);
     const many = { $or: Array.from({ length: 2_000 }, (_, i) => ({ field: "age", operator: "eq", value: i })) };
-    expect(() => toSql({ $or: [many, many, many] }, { fields: CATALOG, sql: { ...SQL_IDS, paramOffset: 60_000 }, limits: { maxNodes: 100_000 } })).toThrow(/beyond PostgreSQL's 65535/);
+    expect(() =>
+      toSql(
+        { $or: [many, many, many] },
+        { fields: CATALOG, sql: { ...SQL_IDS, paramOffset: 60_000 }, limits: { maxNodes: 100_000 } },
+      ),
+    ).toThrow(/beyond PostgreSQL's 65535/);
     expect(toSql(many, { fields: CATALOG, sql: SQL_IDS }).values).toHaveLength(2_000);
   });
 });
@@ -316,7 +598,8 @@ describe("dialects", () => {
   /** A toy dialect unlike PostgreSQL in every word it has: what the engine writes itself is all that stays. */
   const toy: SqlDialect = {
     name: "Toy",
-    quoteIdentifier: (name) => (typeof name === "string" && name !== "" ? { quoted: `[${name}]` } : { problem: "empty" as const }),
+    quoteIdentifier: (name) =>
+      typeof name === "string" && name !== "" ? { quoted: `[${name}]` } : { problem: "empty" as const },
     placeholder: (n) => `?${n}`,
     maxParameters: 8,
     true: "1",
@@ -324,7 +607,8 @@ describe("dialects", () => {
     date: (value) => value.getTime(),
     codePoint: (text) => `${text} COLLATE BINARY`,
     oneOf: (expression, items, add) => `${expression} IN (${items.map((item) => add(item)).join(", ")})`,
-    overlaps: (column, items, add) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (${items.map((item) => add(item)).join(", ")}))`,
+    overlaps: (column, items, add) =>
+      `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value IN (${items.map((item) => add(item)).join(", ")}))`,
     notNaN: () => undefined,
     contains: (column, p) => `instr(${column}, ${p}) > 0`,
     startsWith: (column, p) => `substr(${column}, 1, length(${p})) = ${p}`,
@@ -333,7 +617,11 @@ describe("dialects", () => {
   /** toSql's expression with the options' SQL read for `dialect`. */
   const where = (condition: Condition, options: ConditionOptions, dialect: SqlDialect) => {
     const resolved = resolveOptions(options);
-    const sql = readSql(options.sql, (path, data) => expect.fail(`${path.join(".")}: ${JSON.stringify(data)}`), dialect.quoteIdentifier);
+    const sql = readSql(
+      options.sql,
+      (path, data) => expect.fail(`${path.join(".")}: ${JSON.stringify(data)}`),
+      dialect.quoteIdentifier,
+    );
     return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql }, dialect);
   };
   const condition: Condition = {
@@ -354,9 +642,13 @@ describe("dialects", () => {
         " AND [c].[propertyFloat0] > ?5 AND [c].[joinedAt] < ?6 AND NOT COALESCE(EXISTS (SELECT 1 FROM json_each([c].[topics]) WHERE value IN (?7)), 0))",
       values: ["US", "NG", "@x.io", "a", 1, 86_400_000, "t1"],
     });
-    expect(() => where({ $or: [condition, condition] }, OPTIONS_IDS, toy)).toThrow("the expression needs placeholders up to ?14, beyond Toy's 8; split the condition or lower sql.paramOffset");
+    expect(() => where({ $or: [condition, condition] }, OPTIONS_IDS, toy)).toThrow(
+      "the expression needs placeholders up to ?14, beyond Toy's 8; split the condition or lower sql.paramOffset",
+    );
     // Options read for PostgreSQL hold PostgreSQL's quoted names: another dialect refuses them.
-    expect(() => toSqlExpression(parseOrThrow(condition, resolveOptions(OPTIONS_IDS)).ast, resolveOptions(OPTIONS_IDS), toy)).toThrow("the SQL options were not read for Toy");
+    expect(() =>
+      toSqlExpression(parseOrThrow(condition, resolveOptions(OPTIONS_IDS)).ast, resolveOptions(OPTIONS_IDS), toy),
+    ).toThrow("the SQL options were not read for Toy");
   });
 
   it("PostgreSQL is the dialect options are read for", () => {

@@ -13,14 +13,18 @@ const eq = { field: "a.b", operator: "eq", value: 1 } as const;
 
 describe("the tier helper", () => {
   it("answers on every tier and names each one in a failure", () => {
-    expect([...tierAnswers(eq, [{ a: { b: 1 } }, { a: [{ b: 2 }] }], {}, { full: true }).keys()].sort()).toEqual([...TIERS].sort());
+    expect([...tierAnswers(eq, [{ a: { b: 1 } }, { a: [{ b: 2 }] }], {}, { full: true }).keys()].sort()).toEqual(
+      [...TIERS].sort(),
+    );
     let message = "";
     try {
       expectAllTiers(eq, { a: { b: 1 } }, false);
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain("expected false: matches=true hot=true closures=true generated=true index=true count=true counter=true");
+    expect(message).toContain(
+      "expected false: matches=true hot=true closures=true generated=true index=true count=true counter=true",
+    );
     expect(message).toContain(`condition: ${JSON.stringify(eq)}`);
     expect(message).toContain("doc: { a: { b: 1 } }");
   });
@@ -28,13 +32,16 @@ describe("the tier helper", () => {
   it("tells each of up to eight documents apart in one count (weights 1, 2, 4 …)", () => {
     const docs = Array.from({ length: 11 }, (_, i) => ({ a: { b: i % 3 === 0 ? 1 : 2 } }));
     const answers = tierAnswers(eq, docs, {}, { full: true });
-    for (const tier of ["count", "counter"] as const) expect(answers.get(tier)).toEqual(docs.map((_, i) => i % 3 === 0));
+    for (const tier of ["count", "counter"] as const)
+      expect(answers.get(tier)).toEqual(docs.map((_, i) => i % 3 === 0));
   });
 
   it("runs generated code on plain documents and on non-documents, and tallies a class instance or a DBRef as a fallback", () => {
     const ran = tierTally.ran.generated;
     const fell = tierTally.fallbacks.generated;
-    expect(agreedAnswers(eq, [{ a: { b: 1 } }, Object.assign(Object.create(null) as object, { a: { b: 1 } }), null, [1]])).toEqual([true, true, false, false]);
+    expect(
+      agreedAnswers(eq, [{ a: { b: 1 } }, Object.assign(Object.create(null) as object, { a: { b: 1 } }), null, [1]]),
+    ).toEqual([true, true, false, false]);
     expect(tierTally.ran.generated - ran).toBe(4);
     expect(tierTally.fallbacks.generated).toBe(fell);
     class Contact {
@@ -60,7 +67,11 @@ describe("the tier helper", () => {
   });
 
   it("builds evaluators over several conditions, the index and the counter holding them all", () => {
-    const conditions = [eq, { field: "a.b", operator: "gt", value: 1 }, { field: "a", operator: "exists", value: false }];
+    const conditions = [
+      eq,
+      { field: "a.b", operator: "gt", value: 1 },
+      { field: "a", operator: "exists", value: false },
+    ];
     const list = evaluators(conditions);
     expect(list.map((e) => e.tier)).toEqual(TIERS.filter((t) => t !== "hot"));
     for (const e of list) expect([e.tier, e.run({ a: [{ b: 1 }, { b: 3 }] })]).toEqual([e.tier, [true, true, false]]);

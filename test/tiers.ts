@@ -41,7 +41,13 @@
  */
 import { inspect } from "node:util";
 import { expect, it } from "vitest";
-import { compileCondition, countMembersMany, createSegmentIndex, type CompiledCondition, type ConditionOptions } from "../src/index.js";
+import {
+  compileCondition,
+  countMembersMany,
+  createSegmentIndex,
+  type CompiledCondition,
+  type ConditionOptions,
+} from "../src/index.js";
 import { compile, compiledAst, compiledOptions, isCompiled } from "../src/compile.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher, type Counter } from "../src/targets/predicate/codegen.js";
@@ -67,7 +73,10 @@ export type Tier = (typeof TIERS)[number];
 export const MANY_RUN_TIERS: readonly Tier[] = ["matches", "closures", "generated", "index", "count"];
 
 /** Per tier: evaluations that ran on it. `fallbacks`: those a generated tier handed to closures (non-plain documents, no code). */
-export const tierTally: { readonly ran: Record<Tier, number>; readonly fallbacks: Record<"hot" | "generated" | "counter", number> } = {
+export const tierTally: {
+  readonly ran: Record<Tier, number>;
+  readonly fallbacks: Record<"hot" | "generated" | "counter", number>;
+} = {
   ran: { matches: 0, hot: 0, closures: 0, generated: 0, index: 0, count: 0, counter: 0 },
   fallbacks: { hot: 0, generated: 0, counter: 0 },
 };
@@ -174,7 +183,10 @@ function countShared(compiled: CompiledCondition, docs: readonly unknown[]): boo
   const contacts = weighted(docs);
   const counted = countMembersMany({ s: compiled }, contacts).s!;
   const answers = bits(counted, docs.length);
-  if (answers === undefined) throw new Error(`countMembersMany (shared leaves) counted ${counted} of ${contacts.length} weighted contacts: not a count of ${docs.length} documents`);
+  if (answers === undefined)
+    throw new Error(
+      `countMembersMany (shared leaves) counted ${counted} of ${contacts.length} weighted contacts: not a count of ${docs.length} documents`,
+    );
   return answers;
 }
 
@@ -186,10 +198,16 @@ function countShared(compiled: CompiledCondition, docs: readonly unknown[]): boo
  */
 function countAfterSwitch(compiled: CompiledCondition, docs: readonly unknown[], first: boolean): boolean[] {
   const contacts = weighted(docs);
-  const total = countMembersMany({ s: compiled }, [...Array.from({ length: BULK_AFTER }, () => docs[0]), ...contacts]).s!;
+  const total = countMembersMany({ s: compiled }, [
+    ...Array.from({ length: BULK_AFTER }, () => docs[0]),
+    ...contacts,
+  ]).s!;
   const rest = total - (first ? BULK_AFTER : 0);
   const answers = bits(rest, docs.length);
-  if (answers === undefined) throw new Error(`countMembersMany's counter counted ${rest} of ${contacts.length} weighted contacts after ${BULK_AFTER} others: not a count of ${docs.length} documents`);
+  if (answers === undefined)
+    throw new Error(
+      `countMembersMany's counter counted ${rest} of ${contacts.length} weighted contacts after ${BULK_AFTER} others: not a count of ${docs.length} documents`,
+    );
   return answers;
 }
 
@@ -214,7 +232,12 @@ export interface TierChoice {
  * (properties, where the cost per run counts) `counter` is the function countMembersMany
  * would generate, called directly (generateCounter).
  */
-export function tierAnswers(condition: unknown, docs: readonly unknown[], options: ConditionOptions = {}, { full = false, tiers = TIERS }: TierChoice = {}): Map<Tier, boolean[]> {
+export function tierAnswers(
+  condition: unknown,
+  docs: readonly unknown[],
+  options: ConditionOptions = {},
+  { full = false, tiers = TIERS }: TierChoice = {},
+): Map<Tier, boolean[]> {
   const built = build(compiledOf(condition, options));
   const runs = (tier: Tier) => tiers.includes(tier);
   const out = new Map<Tier, boolean[]>();
@@ -225,7 +248,11 @@ export function tierAnswers(condition: unknown, docs: readonly unknown[], option
     );
     tierTally.ran.matches += docs.length;
   }
-  if (full && runs("hot")) out.set("hot", docs.map((doc) => runHot(built, doc)));
+  if (full && runs("hot"))
+    out.set(
+      "hot",
+      docs.map((doc) => runHot(built, doc)),
+    );
   if (runs("closures")) {
     out.set(
       "closures",
@@ -256,7 +283,12 @@ export function tierAnswers(condition: unknown, docs: readonly unknown[], option
       const chunk = docs.slice(i, i + CHUNK);
       const shared = countShared(built.compiled, chunk);
       count.push(...shared);
-      if (runs("counter")) counted.push(...(full ? countAfterSwitch(built.compiled, chunk, shared[0]!) : chunk.map((doc, j) => countDirect(counter, doc, shared[j]!))));
+      if (runs("counter"))
+        counted.push(
+          ...(full
+            ? countAfterSwitch(built.compiled, chunk, shared[0]!)
+            : chunk.map((doc, j) => countDirect(counter, doc, shared[j]!))),
+        );
     }
     if (runs("count")) {
       out.set("count", count);
@@ -279,11 +311,19 @@ export function show(value: unknown): string {
   return inspect(value, { depth: null, breakLength: Infinity, getters: true });
 }
 
-function disagreement(condition: unknown, options: ConditionOptions, doc: unknown, answers: [Tier, boolean][], expected: boolean | undefined, note: string | undefined): Error {
+function disagreement(
+  condition: unknown,
+  options: ConditionOptions,
+  doc: unknown,
+  answers: [Tier, boolean][],
+  expected: boolean | undefined,
+  note: string | undefined,
+): Error {
   const byTier = answers.map(([tier, answer]) => `${tier}=${answer}`).join(" ");
   const given = Object.keys(options).length > 0 ? `\n  options: ${show(options)}` : "";
   return new Error(
-    `${expected === undefined ? "tiers disagree" : `expected ${expected}`}: ${byTier}\n  condition: ${JSON.stringify(condition)}${given}\n  doc: ${show(doc)}` + (note ? `\n  ${note}` : ""),
+    `${expected === undefined ? "tiers disagree" : `expected ${expected}`}: ${byTier}\n  condition: ${JSON.stringify(condition)}${given}\n  doc: ${show(doc)}` +
+      (note ? `\n  ${note}` : ""),
   );
 }
 
@@ -307,16 +347,27 @@ export function expectTiers(
 }
 
 /** Asserts that every tier answers `expected` on one document: a table row (`full`: `hot` too, and the counter through countMembersMany). */
-export function expectAllTiers(condition: unknown, doc: unknown, expected: boolean, options: ConditionOptions = {}): void {
+export function expectAllTiers(
+  condition: unknown,
+  doc: unknown,
+  expected: boolean,
+  options: ConditionOptions = {},
+): void {
   expectTiers(condition, [doc], [expected], options, { full: true });
 }
 
 /** The answers every tier agrees on, for each document (throws, naming the tiers, where they do not agree). */
-export function agreedAnswers(condition: unknown, docs: readonly unknown[], options: ConditionOptions = {}, choice: TierChoice = {}): boolean[] {
+export function agreedAnswers(
+  condition: unknown,
+  docs: readonly unknown[],
+  options: ConditionOptions = {},
+  choice: TierChoice = {},
+): boolean[] {
   const answers = tierAnswers(condition, docs, options, choice);
   return docs.map((doc, i) => {
     const row = [...answers].map(([tier, list]): [Tier, boolean] => [tier, list[i]!]);
-    if (row.some(([, answer]) => answer !== row[0]![1])) throw disagreement(condition, options, doc, row, undefined, undefined);
+    if (row.some(([, answer]) => answer !== row[0]![1]))
+      throw disagreement(condition, options, doc, row, undefined, undefined);
     return row[0]![1];
   });
 }
@@ -335,7 +386,11 @@ export interface Evaluator {
  * countMembersMany would generate for them all (generateCounter), run on a plain document
  * (any other document is counted on the shared leaves, as countMembersMany does).
  */
-export function evaluators(conditions: readonly unknown[], options: ConditionOptions = {}, only: readonly Tier[] = TIERS): Evaluator[] {
+export function evaluators(
+  conditions: readonly unknown[],
+  options: ConditionOptions = {},
+  only: readonly Tier[] = TIERS,
+): Evaluator[] {
   const compiled = conditions.map((c) => compiledOf(c, options));
   const n = compiled.length;
   const segments = Object.fromEntries(compiled.map((c, i) => [String(i), c]));
@@ -358,14 +413,26 @@ export function evaluators(conditions: readonly unknown[], options: ConditionOpt
   const make = (tier: Tier): Evaluator | undefined => {
     switch (tier) {
       case "matches":
-        return each(tier, (i, doc) => compiled[i]!.matches(doc), () => (tierTally.ran.matches += n));
+        return each(
+          tier,
+          (i, doc) => compiled[i]!.matches(doc),
+          () => (tierTally.ran.matches += n),
+        );
       case "closures": {
         const closures = compiled.map((c) => interpretMatcher(optimize(documentAst(c)), compiledOptions(c).semantics));
-        return each(tier, (i, doc) => closures[i]!(doc), () => (tierTally.ran.closures += n));
+        return each(
+          tier,
+          (i, doc) => closures[i]!(doc),
+          () => (tierTally.ran.closures += n),
+        );
       }
       case "generated": {
         const built = compiled.map(build);
-        return each(tier, (i, doc) => runGenerated(built[i]!, doc), () => undefined);
+        return each(
+          tier,
+          (i, doc) => runGenerated(built[i]!, doc),
+          () => undefined,
+        );
       }
       case "index": {
         const index = createSegmentIndex();
@@ -440,7 +507,9 @@ export function expectEvaluators(
  */
 export function itRanEveryTier(tiers: readonly Tier[] = TIERS.filter((t) => t !== "hot")): void {
   it("ran every evaluator tier, generated code included", () => {
-    console.log(`evaluations per tier: ${JSON.stringify(tierTally.ran)}; handed to closures: ${JSON.stringify(tierTally.fallbacks)}`);
+    console.log(
+      `evaluations per tier: ${JSON.stringify(tierTally.ran)}; handed to closures: ${JSON.stringify(tierTally.fallbacks)}`,
+    );
     for (const tier of tiers) expect(tierTally.ran[tier], `evaluations on the ${tier} tier`).toBeGreaterThan(0);
   });
 }

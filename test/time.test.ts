@@ -26,7 +26,15 @@ const ZONES = [
   "Africa/Casablanca",
 ] as const;
 
-const NAMES: { readonly [U in Unit]: "years" | "months" | "weeks" | "days" | "hours" | "minutes" | "seconds" } = { y: "years", M: "months", w: "weeks", d: "days", h: "hours", m: "minutes", s: "seconds" };
+const NAMES: { readonly [U in Unit]: "years" | "months" | "weeks" | "days" | "hours" | "minutes" | "seconds" } = {
+  y: "years",
+  M: "months",
+  w: "weeks",
+  d: "days",
+  h: "hours",
+  m: "minutes",
+  s: "seconds",
+};
 
 /** What Temporal resolves `math` to at `now` in `tz`. */
 function reference(math: DateMath, now: number, tz: string, up: boolean): number {
@@ -42,7 +50,14 @@ function reference(math: DateMath, now: number, tz: string, up: boolean): number
     next = start.add({ [NAMES[unit]]: 1 });
   } else {
     const date = z.toPlainDate();
-    const first = unit === "d" ? date : unit === "w" ? date.subtract({ days: z.dayOfWeek - 1 }) : unit === "M" ? date.with({ day: 1 }) : date.with({ month: 1, day: 1 });
+    const first =
+      unit === "d"
+        ? date
+        : unit === "w"
+          ? date.subtract({ days: z.dayOfWeek - 1 })
+          : unit === "M"
+            ? date.with({ day: 1 })
+            : date.with({ month: 1, day: 1 });
     start = first.toZonedDateTime(tz);
     next = first.add({ [NAMES[unit]]: 1 }).toZonedDateTime(tz);
   }
@@ -55,7 +70,9 @@ function transitionsOf(tz: string): number[] {
   let known = TRANSITIONS.get(tz);
   if (known) return known;
   known = [];
-  let z: Temporal.ZonedDateTime | null = Temporal.Instant.fromEpochMilliseconds(Date.UTC(1990, 0, 1)).toZonedDateTimeISO(tz);
+  let z: Temporal.ZonedDateTime | null = Temporal.Instant.fromEpochMilliseconds(
+    Date.UTC(1990, 0, 1),
+  ).toZonedDateTimeISO(tz);
   while (z !== null && z.epochMilliseconds < Date.UTC(2040, 0, 1) && known.length < 200) {
     z = z.getTimeZoneTransition("next");
     if (z) known.push(z.epochMilliseconds);
@@ -84,8 +101,14 @@ const instantArb = (tz: string): fc.Arbitrary<number> => {
 };
 const unitArb = fc.constantFrom<Unit>("y", "M", "w", "d", "h", "m", "s");
 const mathArb: fc.Arbitrary<string> = fc
-  .tuple(fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 40 }), unitArb), { maxLength: 3 }), fc.option(unitArb, { nil: undefined }))
-  .map(([steps, round]) => `now${steps.map(([sign, n, u]) => `${sign}${n}${u}`).join("")}${round === undefined ? "" : `/${round}`}`);
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 40 }), unitArb), { maxLength: 3 }),
+    fc.option(unitArb, { nil: undefined }),
+  )
+  .map(
+    ([steps, round]) =>
+      `now${steps.map(([sign, n, u]) => `${sign}${n}${u}`).join("")}${round === undefined ? "" : `/${round}`}`,
+  );
 
 const parsed = (text: string): DateMath => {
   const math = parseDateMath(text);
@@ -100,12 +123,35 @@ describe("date math syntax", () => {
     ["now-1M/M", [{ amount: -1, unit: "M" }], "M"],
     ["now/d", [], "d"],
     ["now+1w/w", [{ amount: 1, unit: "w" }], "w"],
-    ["now-1y+2h-3m+4s", [{ amount: -1, unit: "y" }, { amount: 2, unit: "h" }, { amount: -3, unit: "m" }, { amount: 4, unit: "s" }], undefined],
+    [
+      "now-1y+2h-3m+4s",
+      [
+        { amount: -1, unit: "y" },
+        { amount: 2, unit: "h" },
+        { amount: -3, unit: "m" },
+        { amount: 4, unit: "s" },
+      ],
+      undefined,
+    ],
   ])("%s", (text, steps, round) => {
     expect(parseDateMath(text)).toEqual({ steps, round });
   });
 
-  it.each(["now-", "now-d", "now-1", "now-1x", "now/", "now/dd", "now/d-1d", "now - 1d", "now-1.5d", "now+-1d", "nowish", "now-1D", "now/d/d"])("refuses %s, showing the syntax", (text) => {
+  it.each([
+    "now-",
+    "now-d",
+    "now-1",
+    "now-1x",
+    "now/",
+    "now/dd",
+    "now/d-1d",
+    "now - 1d",
+    "now-1.5d",
+    "now+-1d",
+    "nowish",
+    "now-1D",
+    "now/d/d",
+  ])("refuses %s, showing the syntax", (text) => {
     const result = parseDateMath(text);
     expect(result).toHaveProperty("problem");
     expect((result as { problem: string }).problem).toContain('e.g. "now-30d"');
@@ -153,7 +199,9 @@ describe("rounding, as Elasticsearch documents it (UTC)", () => {
       [30, "2024-02-29"],
       [31, "2024-02-29"],
     ] as const) {
-      expect(new Date(resolve(parsed("now-1M"), Date.UTC(2024, 2, day, 9), utc0, false)).toISOString().slice(0, 10)).toBe(expected);
+      expect(
+        new Date(resolve(parsed("now-1M"), Date.UTC(2024, 2, day, 9), utc0, false)).toISOString().slice(0, 10),
+      ).toBe(expected);
     }
   });
 });
@@ -174,15 +222,21 @@ describe("DST", () => {
   it("a wall time in a gap moves forward by the gap; in an overlap, it takes the earlier instant", () => {
     const z = zone("Europe/Amsterdam")!;
     // 2024-03-31 02:30 does not exist in Amsterdam (02:00 → 03:00): a day after 2024-03-30 02:30 is 03:30 CEST.
-    expect(new Date(resolve(parsed("now+1d"), Date.UTC(2024, 2, 30, 1, 30), z, false)).toISOString()).toBe("2024-03-31T01:30:00.000Z");
+    expect(new Date(resolve(parsed("now+1d"), Date.UTC(2024, 2, 30, 1, 30), z, false)).toISOString()).toBe(
+      "2024-03-31T01:30:00.000Z",
+    );
     // 2024-10-27 02:30 happens twice (03:00 → 02:00): a day after 2024-10-26 02:30 is the first, 02:30 CEST.
-    expect(new Date(resolve(parsed("now+1d"), Date.UTC(2024, 9, 26, 0, 30), z, false)).toISOString()).toBe("2024-10-27T00:30:00.000Z");
+    expect(new Date(resolve(parsed("now+1d"), Date.UTC(2024, 9, 26, 0, 30), z, false)).toISOString()).toBe(
+      "2024-10-27T00:30:00.000Z",
+    );
   });
 
   it("a day that starts in a gap starts at its end (Santiago)", () => {
     const z = zone("America/Santiago")!;
     // 2024-09-08: midnight does not exist in Santiago (00:00 → 01:00, -04 → -03).
-    expect(new Date(resolve(parsed("now/d"), Date.UTC(2024, 8, 8, 15), z, false)).toISOString()).toBe("2024-09-08T04:00:00.000Z");
+    expect(new Date(resolve(parsed("now/d"), Date.UTC(2024, 8, 8, 15), z, false)).toISOString()).toBe(
+      "2024-09-08T04:00:00.000Z",
+    );
   });
 });
 
@@ -194,7 +248,9 @@ describe("against Temporal", () => {
         mathArb,
         fc.boolean(),
         ([tz, now], text, up) => {
-          expect(new Date(resolve(parsed(text), now, zone(tz)!, up)).toISOString()).toBe(new Date(reference(parsed(text), now, tz, up)).toISOString());
+          expect(new Date(resolve(parsed(text), now, zone(tz)!, up)).toISOString()).toBe(
+            new Date(reference(parsed(text), now, tz, up)).toISOString(),
+          );
         },
       ),
       { numRuns: runs(800) },
@@ -220,7 +276,8 @@ describe("pieces", () => {
           const samples = [now, end - 1, ...fractions.map((f) => Math.floor(now + f * (end - 1 - now)))];
           // And the instants just before and at every transition inside the piece.
           for (const t of transitionsOf(tz)) if (t > now && t < end) samples.push(t - 1, t);
-          for (const t of samples) expect(valueIn(p, t), `${text} at ${new Date(t).toISOString()} in ${tz}`).toBe(resolve(math, t, z, up));
+          for (const t of samples)
+            expect(valueIn(p, t), `${text} at ${new Date(t).toISOString()} in ${tz}`).toBe(resolve(math, t, z, up));
         },
       ),
       { numRuns: runs(600) },
@@ -229,22 +286,27 @@ describe("pieces", () => {
 
   it("walks forward: each piece starts where the last ended, and the values stay within reach of the clock", () => {
     fc.assert(
-      fc.property(zoneArb.chain((tz) => fc.tuple(fc.constant(tz), instantArb(tz))), mathArb, fc.boolean(), ([tz, now], text, up) => {
-        const z = zone(tz)!;
-        const math = parsed(text);
-        const { low, high } = reach(math);
-        let t = now;
-        for (let i = 0; i < 20 && t < now + 800 * DAY; i++) {
-          const p = piece(math, t, z, up);
-          expect(p.until).toBeGreaterThan(t);
-          for (const at of [t, Math.min(p.until, t + 400 * DAY) - 1]) {
-            const v = valueIn(p, at);
-            expect(v - at).toBeGreaterThanOrEqual(low);
-            expect(v - at).toBeLessThanOrEqual(high);
+      fc.property(
+        zoneArb.chain((tz) => fc.tuple(fc.constant(tz), instantArb(tz))),
+        mathArb,
+        fc.boolean(),
+        ([tz, now], text, up) => {
+          const z = zone(tz)!;
+          const math = parsed(text);
+          const { low, high } = reach(math);
+          let t = now;
+          for (let i = 0; i < 20 && t < now + 800 * DAY; i++) {
+            const p = piece(math, t, z, up);
+            expect(p.until).toBeGreaterThan(t);
+            for (const at of [t, Math.min(p.until, t + 400 * DAY) - 1]) {
+              const v = valueIn(p, at);
+              expect(v - at).toBeGreaterThanOrEqual(low);
+              expect(v - at).toBeLessThanOrEqual(high);
+            }
+            t = p.until;
           }
-          t = p.until;
-        }
-      }),
+        },
+      ),
       { numRuns: runs(200) },
     );
   });

@@ -15,7 +15,13 @@ const isNull = (field: string): Condition => ({ field, operator: "exists", value
 const notNull = (field: string): Condition => ({ field, operator: "exists", value: true });
 
 /** Every tier's answer on one document, and the reference rule's on the leaf: one answer for all. */
-function check(condition: Condition, doc: Record<string, unknown>, version: MongoVersion, expected: boolean, leaf?: [string, string, unknown]): void {
+function check(
+  condition: Condition,
+  doc: Record<string, unknown>,
+  version: MongoVersion,
+  expected: boolean,
+  leaf?: [string, string, unknown],
+): void {
   expectAllTiers(condition, doc, expected, { mongoVersion: version });
   if (leaf) expect(mongoLeafMatches(doc, leaf[0], leaf[1], leaf[2], version)).toBe(expected);
 }
@@ -49,7 +55,17 @@ const NULL_QUERY_DOCS: Record<string, Record<string, unknown>> = {
  * 7.0: 8.0 plus every document where the value is undefined, which null matched before 8.0.
  */
 const A_NULL_80 = ["a_null", "no_a", "a_value_array_all_nulls", "a_value_array_with_null"];
-const AB_NULL_80 = ["a_empty_subobject", "a_null", "a_number", "a_subobject_b_null", "a_undefined", "no_a", "a_object_array_b_mix_null_undefined_missing", "a_object_array_some_b_nulls", "a_object_array_some_b_missing"];
+const AB_NULL_80 = [
+  "a_empty_subobject",
+  "a_null",
+  "a_number",
+  "a_subobject_b_null",
+  "a_undefined",
+  "no_a",
+  "a_object_array_b_mix_null_undefined_missing",
+  "a_object_array_some_b_nulls",
+  "a_object_array_some_b_missing",
+];
 const EXPECTED: Record<"a" | "a.b", Record<MongoVersion, readonly string[]>> = {
   a: {
     "7.0": [...A_NULL_80, "a_undefined", "a_value_array_with_undefined"],
@@ -59,12 +75,22 @@ const EXPECTED: Record<"a" | "a.b", Record<MongoVersion, readonly string[]>> = {
   "a.b": {
     "7.0": [...AB_NULL_80, "a_subobject_b_undefined", "a_object_array_some_b_undefined"],
     "8.0": AB_NULL_80,
-    "9.0": [...AB_NULL_80, "a_double_array", "a_empty_array", "a_value_array_all_nulls", "a_value_array_no_nulls", "a_value_array_with_null", "a_value_array_with_undefined"],
+    "9.0": [
+      ...AB_NULL_80,
+      "a_double_array",
+      "a_empty_array",
+      "a_value_array_all_nulls",
+      "a_value_array_no_nulls",
+      "a_value_array_with_null",
+      "a_value_array_with_undefined",
+    ],
   },
 };
 
 describe("null_query_semantics.js, per version", () => {
-  const rows = MONGO_VERSIONS.flatMap((version) => (["a", "a.b"] as const).flatMap((path) => Object.keys(NULL_QUERY_DOCS).map((id) => [version, path, id] as const)));
+  const rows = MONGO_VERSIONS.flatMap((version) =>
+    (["a", "a.b"] as const).flatMap((path) => Object.keys(NULL_QUERY_DOCS).map((id) => [version, path, id] as const)),
+  );
   it.each(rows)("%s: {%s: null} on %s", (version, path, id) => {
     const doc = NULL_QUERY_DOCS[id]!;
     const matches = EXPECTED[path][version].includes(id);
@@ -75,9 +101,21 @@ describe("null_query_semantics.js, per version", () => {
 
 describe("release notes and version-specific jstests", () => {
   it("8.0 compatibility notes: {name: null} no longer matches undefined, as a field or an array element", () => {
-    const people = [{ _id: 1, name: null }, { _id: 2, name: undefined }, { _id: 3, name: ["Gabriel", undefined] }, { _id: 4, names: ["Alice", "Charu"] }];
+    const people = [
+      { _id: 1, name: null },
+      { _id: 2, name: undefined },
+      { _id: 3, name: ["Gabriel", undefined] },
+      { _id: 4, names: ["Alice", "Charu"] },
+    ];
     const expected: Record<MongoVersion, number[]> = { "7.0": [1, 2, 3, 4], "8.0": [1, 4], "9.0": [1, 4] };
-    for (const version of MONGO_VERSIONS) expectTiers(isNull("name"), people, (p) => expected[version].includes((p as { _id: number })._id), { mongoVersion: version }, { full: true });
+    for (const version of MONGO_VERSIONS)
+      expectTiers(
+        isNull("name"),
+        people,
+        (p) => expected[version].includes((p as { _id: number })._id),
+        { mongoVersion: version },
+        { full: true },
+      );
   });
 
   it("9.0 compatibility notes: {'a.b': null} matches {a: [1]} and {a: []} from 9.0, $ne the reverse", () => {
@@ -90,7 +128,13 @@ describe("release notes and version-specific jstests", () => {
   });
 
   it("dotted_path_in_null.js: {'a.b': {$in: [null]}} returns [2, 3, 4, 5] on 9.0, [2, 4] before", () => {
-    const docs = [{ _id: 1, a: [{ b: 5 }] }, { _id: 2, a: [{}] }, { _id: 3, a: [] }, { _id: 4, a: [{}, { b: 5 }] }, { _id: 5, a: [5, { b: 5 }] }];
+    const docs = [
+      { _id: 1, a: [{ b: 5 }] },
+      { _id: 2, a: [{}] },
+      { _id: 3, a: [] },
+      { _id: 4, a: [{}, { b: 5 }] },
+      { _id: 5, a: [5, { b: 5 }] },
+    ];
     for (const version of MONGO_VERSIONS) {
       const expected = version === "9.0" ? [2, 3, 4, 5] : [2, 4];
       for (const doc of docs) check(isNull("a.b"), doc, version, expected.includes(doc._id), ["a.b", "$eq", null]);
@@ -102,7 +146,8 @@ describe("release notes and version-specific jstests", () => {
     for (const doc of docs) check(notNull("a.b"), doc, "9.0", false, ["a.b", "$ne", null]);
     // Before 9.0 the arrays without objects ({a: [1]}, {a: []}, {a: [[]]}) matched $ne: null (the legacy-knob tests).
     const legacy = [JSON.stringify({ a: [1] }), JSON.stringify({ a: [] }), JSON.stringify({ a: [[]] })];
-    for (const doc of docs) check(notNull("a.b"), doc, "8.0", legacy.includes(JSON.stringify(doc)), ["a.b", "$ne", null]);
+    for (const doc of docs)
+      check(notNull("a.b"), doc, "8.0", legacy.includes(JSON.stringify(doc)), ["a.b", "$ne", null]);
   });
 
   it("arrayfind5.js: $elemMatch still skips scalars on 9.0, while {'a.b': null} matches them", () => {
@@ -155,7 +200,9 @@ const PATH_ROWS: [string, unknown, boolean, boolean][] = [
 ];
 
 describe("path iteration, case by case", () => {
-  const rows = PATH_ROWS.flatMap(([path, a, v80, v90]) => MONGO_VERSIONS.map((version) => [path, JSON.stringify(a), version, version === "9.0" ? v90 : v80] as const));
+  const rows = PATH_ROWS.flatMap(([path, a, v80, v90]) =>
+    MONGO_VERSIONS.map((version) => [path, JSON.stringify(a), version, version === "9.0" ? v90 : v80] as const),
+  );
   it.each(rows)("{%s: null} on {a: %s} (%s)", (path, a, version, expected) => {
     const doc = { a: JSON.parse(a) as unknown };
     check(isNull(path), doc, version, expected, [path, "$eq", null]);
@@ -183,7 +230,10 @@ describe("the mongoVersion option", () => {
         expect.unreachable();
       } catch (error) {
         expect(error).toBeInstanceOf(ConditionError);
-        expect((error as ConditionError).issues[0]).toMatchObject({ code: "invalid_options", path: ["options", "mongoVersion"] });
+        expect((error as ConditionError).issues[0]).toMatchObject({
+          code: "invalid_options",
+          path: ["options", "mongoVersion"],
+        });
       }
     }
   });

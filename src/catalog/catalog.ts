@@ -53,7 +53,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Checks one catalog and returns its entries, or the issues (paths start at `at`). A
  * catalog that cannot be read (a throwing getter, a revoked proxy) is an issue too.
  */
-export function checkCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
+export function checkCatalog(
+  catalog: unknown,
+  at: readonly (string | number)[],
+): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
   try {
     return readCatalog(catalog, at);
   } catch (error) {
@@ -61,9 +64,13 @@ export function checkCatalog(catalog: unknown, at: readonly (string | number)[])
   }
 }
 
-function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
+function readCatalog(
+  catalog: unknown,
+  at: readonly (string | number)[],
+): { fields: Map<string, ResolvedField> } | { issues: ConditionIssue[] } {
   const issues: ConditionIssue[] = [];
-  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_catalog">) => issues.push(issue([...at, ...path], { code: "invalid_catalog", ...data }));
+  const bad = (path: (string | number)[], data: IssueDataFor<"invalid_catalog">) =>
+    issues.push(issue([...at, ...path], { code: "invalid_catalog", ...data }));
   const fields = new Map<string, ResolvedField>();
   if (!isRecord(catalog)) {
     bad([], { reason: "not_object" });
@@ -83,7 +90,13 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
     const spec = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(given)) spec[key] = given[key];
     for (const key of Object.keys(spec)) {
-      if (!SPEC_KEYS.includes(key)) bad([name, key], { reason: "unknown_key", received: JSON.stringify(key.slice(0, 100)), allowed: SPEC_KEYS, suggestions: closest(key, SPEC_KEYS, 2) });
+      if (!SPEC_KEYS.includes(key))
+        bad([name, key], {
+          reason: "unknown_key",
+          received: JSON.stringify(key.slice(0, 100)),
+          allowed: SPEC_KEYS,
+          suggestions: closest(key, SPEC_KEYS, 2),
+        });
     }
     if (Array.isArray(spec.values)) spec.values = Array.from(spec.values as unknown[]);
     const type = spec.type;
@@ -100,24 +113,42 @@ function readCatalog(catalog: unknown, at: readonly (string | number)[]): { fiel
     let values: string[] | undefined;
     if (type === "enum") {
       const v = spec.values;
-      if (!Array.isArray(v) || v.length === 0 || !v.every((x): x is string => typeof x === "string" && x !== "" && x.isWellFormed())) {
+      if (
+        !Array.isArray(v) ||
+        v.length === 0 ||
+        !v.every((x): x is string => typeof x === "string" && x !== "" && x.isWellFormed())
+      ) {
         bad([name, "values"], { reason: "enum_values" });
       } else if (new Set(v).size !== v.length) bad([name, "values"], { reason: "enum_unique" });
       else values = [...v];
     } else if (spec.values !== undefined) bad([name, "values"], { reason: "not_applicable", key: "values", type });
     const storage = spec.storage ?? "date";
-    if (spec.storage !== undefined && type !== "date") bad([name, "storage"], { reason: "not_applicable", key: "storage", type });
-    else if (!(DATE_STORAGES as readonly unknown[]).includes(storage)) bad([name, "storage"], { reason: "storage", allowed: DATE_STORAGES, received: describe(storage) });
+    if (spec.storage !== undefined && type !== "date")
+      bad([name, "storage"], { reason: "not_applicable", key: "storage", type });
+    else if (!(DATE_STORAGES as readonly unknown[]).includes(storage))
+      bad([name, "storage"], { reason: "storage", allowed: DATE_STORAGES, received: describe(storage) });
     const text: { label?: string; description?: string } = {};
     for (const key of ["label", "description"] as const) {
       const v = spec[key];
       if (v === undefined) continue;
-      if (typeof v !== "string" || v === "" || !v.isWellFormed() || v.length > MAX_TEXT) bad([name, key], { reason: "text", key, maximum: MAX_TEXT });
+      if (typeof v !== "string" || v === "" || !v.isWellFormed() || v.length > MAX_TEXT)
+        bad([name, key], { reason: "text", key, maximum: MAX_TEXT });
       else text[key] = v;
     }
     if (typeof path === "string") {
       const ref = fieldRef(name, Object.freeze(path.split(".")), type as FieldType, storage as DateStorage);
-      fields.set(name, Object.freeze({ name, type: type as FieldType, path, values: values && Object.freeze(values), storage: storage as DateStorage, ...text, ref }));
+      fields.set(
+        name,
+        Object.freeze({
+          name,
+          type: type as FieldType,
+          path,
+          values: values && Object.freeze(values),
+          storage: storage as DateStorage,
+          ...text,
+          ref,
+        }),
+      );
     }
   }
   return issues.length > 0 ? { issues } : { fields };
@@ -127,14 +158,17 @@ function freezeCatalog(fields: Map<string, ResolvedField>): FieldCatalog {
   const out: Record<string, FieldSpec> = {};
   for (const f of fields.values()) {
     // defineProperty: a field may be named "__proto__", which plain assignment would turn into a prototype.
-    Object.defineProperty(out, f.name, { enumerable: true, value: Object.freeze({
-      type: f.type,
-      ...(f.path !== f.name ? { path: f.path } : {}),
-      ...(f.values ? { values: f.values } : {}),
-      ...(f.type === "date" ? { storage: f.storage } : {}),
-      ...(f.label !== undefined ? { label: f.label } : {}),
-      ...(f.description !== undefined ? { description: f.description } : {}),
-    }) });
+    Object.defineProperty(out, f.name, {
+      enumerable: true,
+      value: Object.freeze({
+        type: f.type,
+        ...(f.path !== f.name ? { path: f.path } : {}),
+        ...(f.values ? { values: f.values } : {}),
+        ...(f.type === "date" ? { storage: f.storage } : {}),
+        ...(f.label !== undefined ? { label: f.label } : {}),
+        ...(f.description !== undefined ? { description: f.description } : {}),
+      }),
+    });
   }
   return Object.freeze(out);
 }
@@ -160,7 +194,11 @@ export const contactFields: FieldCatalog = /* @__PURE__ */ defineFields({
   country: { type: "string", label: "Country" },
   timezone: { type: "string", label: "Time zone" },
   city: { type: "string", label: "City" },
-  status: { type: "enum", values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"], label: "Status" },
+  status: {
+    type: "enum",
+    values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
+    label: "Status",
+  },
   createdAt: { type: "date", label: "Created at" },
   updatedAt: { type: "date", label: "Updated at" },
 });

@@ -30,7 +30,9 @@ export function describeResolved(fields: Iterable<ResolvedField>): readonly Fiel
         ...(f.label !== undefined ? { label: f.label } : {}),
         ...(f.description !== undefined ? { description: f.description } : {}),
         type: f.type,
-        operators: Object.freeze(TYPE_OPERATORS[f.type].map((operator) => Object.freeze({ operator, label: operatorLabel(operator, f.type) }))),
+        operators: Object.freeze(
+          TYPE_OPERATORS[f.type].map((operator) => Object.freeze({ operator, label: operatorLabel(operator, f.type) })),
+        ),
         ...(f.values !== undefined ? { values: f.values } : {}),
       }),
     );

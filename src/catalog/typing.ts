@@ -32,7 +32,8 @@ const OPERATOR_TYPES: { readonly [K in Operator]: readonly FieldType[] } = {
   exists: FIELD_TYPES,
 };
 
-const operatorsOf = (type: FieldType): readonly Operator[] => OPERATORS.filter((operator) => OPERATOR_TYPES[operator].includes(type));
+const operatorsOf = (type: FieldType): readonly Operator[] =>
+  OPERATORS.filter((operator) => OPERATOR_TYPES[operator].includes(type));
 
 /** The operators each type accepts, in the order of `OPERATORS`. */
 export const TYPE_OPERATORS: { readonly [T in FieldType]: readonly Operator[] } = {
@@ -49,14 +50,25 @@ type Checked = { ok: TypedValue } | { issue: Extract<IssueInput, { code: "invali
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
 export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
   const refused = (more: { allowed?: readonly string[]; suggestions?: readonly string[] } = {}): Checked => ({
-    issue: { code: "invalid_value", reason: "field_type", field: field.name, type: field.type, received: describe(value), ...more },
+    issue: {
+      code: "invalid_value",
+      reason: "field_type",
+      field: field.name,
+      type: field.type,
+      received: describe(value),
+      ...more,
+    },
   });
   switch (field.type) {
     case "string":
       return typeof value === "string" ? { ok: value } : refused();
     case "number": {
       if (typeof value === "number") return { ok: value };
-      return refused(typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? { suggestions: [String(Number(value))] } : {});
+      return refused(
+        typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))
+          ? { suggestions: [String(Number(value))] }
+          : {},
+      );
     }
     case "boolean":
       return typeof value === "boolean" ? { ok: value } : refused();
@@ -68,7 +80,8 @@ export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () 
     }
     case "date": {
       const result = toEpochMillis(value);
-      if ("problem" in result) return { issue: { code: "invalid_date", field: field.name, received: describe(value), ...result } };
+      if ("problem" in result)
+        return { issue: { code: "invalid_date", field: field.name, received: describe(value), ...result } };
       return { ok: field.storage === "epochMillis" ? result.ms : new Date(result.ms) };
     }
     default:

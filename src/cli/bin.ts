@@ -7,7 +7,9 @@ run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, std
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`segmatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `segmatch: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 70;
   },
 );

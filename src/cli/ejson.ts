@@ -90,7 +90,8 @@ export function parse(text: string, purpose: Purpose): Parsed {
   const notes: string[] = [];
   let sawUndefined = false;
   const exact = exactIntegers(text, (literal) => {
-    if (purpose === "input" && notes.length < 10) notes.push(`${literal} is beyond 2^53, where a double would round it: it is read as a 64-bit integer`);
+    if (purpose === "input" && notes.length < 10)
+      notes.push(`${literal} is beyond 2^53, where a double would round it: it is read as a 64-bit integer`);
   });
   const value: unknown = JSON.parse(exact, (_key, v: unknown) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
@@ -123,7 +124,10 @@ function exactIntegers(text: string, rewritten: (literal: string) => void): stri
     const exact = BigInt(literal);
     if (BigInt(Number(literal)) === exact) continue;
     // Beyond int64 there is no exact value to read it as; JSON.parse would round it without a word.
-    if (exact < INT64_MIN || exact > INT64_MAX) throw new ExtendedJsonError(`the integer ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} is beyond 64 bits: it cannot be read without rounding (write it as a decimal number, or as {"$numberDecimal": "…"})`);
+    if (exact < INT64_MIN || exact > INT64_MAX)
+      throw new ExtendedJsonError(
+        `the integer ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} is beyond 64 bits: it cannot be read without rounding (write it as a decimal number, or as {"$numberDecimal": "…"})`,
+      );
     // A literal right after a digit, a dot or an exponent is part of a longer number: the regex starts at a number's start only.
     const before = text[m.index - 1];
     if (before !== undefined && /[-\d.eE+]/.test(before)) continue;
@@ -137,7 +141,10 @@ function exactIntegers(text: string, rewritten: (literal: string) => void): stri
 const NOT_A_WRAPPER = Symbol("not a wrapper");
 
 /** The value of an Extended JSON wrapper, why it cannot be read, or NOT_A_WRAPPER for any other object. */
-function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value: unknown } | { problem: string } | typeof NOT_A_WRAPPER {
+function readWrapper(
+  object: Record<string, unknown>,
+  purpose: Purpose,
+): { value: unknown } | { problem: string } | typeof NOT_A_WRAPPER {
   let key: string | undefined;
   let count = 0;
   for (const k in object) {
@@ -149,15 +156,20 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
   }
   if (key === undefined || key.charCodeAt(0) !== 36 /* $ */) return NOT_A_WRAPPER;
   const v = object[key];
-  const shown = () => JSON.stringify(object, (_k, x: unknown) => (typeof x === "bigint" ? String(x) : x))?.slice(0, 80) ?? key;
+  const shown = () =>
+    JSON.stringify(object, (_k, x: unknown) => (typeof x === "bigint" ? String(x) : x))?.slice(0, 80) ?? key;
   const bad = (why: string) => ({ problem: `${shown()} is not read as a value: ${why}` });
   switch (key) {
     case "$oid":
-      return typeof v === "string" && /^[0-9a-fA-F]{24}$/.test(v) ? { value: viaBson(object) } : bad("an ObjectId is 24 hexadecimal digits");
+      return typeof v === "string" && /^[0-9a-fA-F]{24}$/.test(v)
+        ? { value: viaBson(object) }
+        : bad("an ObjectId is 24 hexadecimal digits");
     case "$date": {
       // An inner {"$numberLong": …} was read already (JSON.parse revives from the leaves up).
       if (typeof v === "number" || typeof v === "bigint") {
-        return Number.isInteger(Number(v)) && Math.abs(Number(v)) <= MAX_DATE_MS ? { value: new Date(Number(v)) } : bad("a date number is whole epoch milliseconds within ±8.64e15");
+        return Number.isInteger(Number(v)) && Math.abs(Number(v)) <= MAX_DATE_MS
+          ? { value: new Date(Number(v)) }
+          : bad("a date number is whole epoch milliseconds within ±8.64e15");
       }
       if (typeof v !== "string") return bad("a date is ISO-8601 text or epoch milliseconds");
       // Older mongoexport wrote the offset without a colon ("2014-03-13T13:47:42.483-0400").
@@ -165,30 +177,44 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
       return "ms" in date ? { value: new Date(date.ms) } : bad(dateProblemText(date));
     }
     case "$numberInt":
-      return typeof v === "string" && INTEGER.test(v) && Number(v) >= -INT32 && Number(v) < INT32 ? { value: Number(v) } : bad("a $numberInt is a whole number within 32 bits, as text");
+      return typeof v === "string" && INTEGER.test(v) && Number(v) >= -INT32 && Number(v) < INT32
+        ? { value: Number(v) }
+        : bad("a $numberInt is a whole number within 32 bits, as text");
     case "$numberLong": {
-      if (typeof v !== "string" || !INTEGER.test(v) || BigInt(v) < INT64_MIN || BigInt(v) > INT64_MAX) return bad("a $numberLong is a whole number within 64 bits, as text");
+      if (typeof v !== "string" || !INTEGER.test(v) || BigInt(v) < INT64_MIN || BigInt(v) > INT64_MAX)
+        return bad("a $numberLong is a whole number within 64 bits, as text");
       const long = viaBson(object, { useBigInt64: true }) as bigint;
       return { value: Number.isSafeInteger(Number(long)) ? Number(long) : long };
     }
     case "$numberDouble":
-      return typeof v === "string" && DOUBLE.test(v) ? { value: viaBson(object) } : bad("a $numberDouble is a number, Infinity, -Infinity or NaN, as text");
+      return typeof v === "string" && DOUBLE.test(v)
+        ? { value: viaBson(object) }
+        : bad("a $numberDouble is a number, Infinity, -Infinity or NaN, as text");
     case "$numberDecimal":
       if (typeof v !== "string") return bad("a $numberDecimal is a decimal number as text");
       try {
         // Decimal128.fromString refuses most text it would have to round, but not all (bson 7.3.4 reads
         // "0.1000000000000000000000000000000000001" as 0.1): the value is compared with the text.
         const decimal = viaBson(object);
-        return sameDecimal(v, String(decimal)) ? { value: decimal } : bad(`${JSON.stringify(v.slice(0, 60))} has more digits than a Decimal128 holds (34)`);
+        return sameDecimal(v, String(decimal))
+          ? { value: decimal }
+          : bad(`${JSON.stringify(v.slice(0, 60))} has more digits than a Decimal128 holds (34)`);
       } catch (error) {
         return bad((error as Error).message);
       }
     case "$regularExpression": {
       const r = v as { pattern?: unknown; options?: unknown } | null;
-      if (typeof r !== "object" || r === null || typeof r.pattern !== "string" || typeof r.options !== "string" || Object.keys(r).length !== 2) {
+      if (
+        typeof r !== "object" ||
+        r === null ||
+        typeof r.pattern !== "string" ||
+        typeof r.options !== "string" ||
+        Object.keys(r).length !== 2
+      ) {
         return bad('a $regularExpression is {"pattern": text, "options": text}');
       }
-      if (!PCRE_OPTIONS.test(r.options)) return bad(`"${r.options}" are not MongoDB's regular expression options (i, l, m, s, u, x)`);
+      if (!PCRE_OPTIONS.test(r.options))
+        return bad(`"${r.options}" are not MongoDB's regular expression options (i, l, m, s, u, x)`);
       if (JS_REGEX_OPTIONS.test(r.options)) {
         try {
           return { value: new RegExp(r.pattern, r.options) };
@@ -196,7 +222,10 @@ function readWrapper(object: Record<string, unknown>, purpose: Purpose): { value
           // A pattern JavaScript cannot compile: as a PCRE-only one below.
         }
       }
-      if (purpose === "input") return bad(`a regular expression is read only when JavaScript runs it with the same options, not /${r.pattern.slice(0, 40)}/${r.options}`);
+      if (purpose === "input")
+        return bad(
+          `a regular expression is read only when JavaScript runs it with the same options, not /${r.pattern.slice(0, 40)}/${r.options}`,
+        );
       return { value: viaBson(object) };
     }
     case "$undefined":
@@ -217,7 +246,11 @@ const DECIMAL_TEXT = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 function sameDecimal(a: string, b: string): boolean {
   const norm = (text: string): string => {
     const m = DECIMAL_TEXT.exec(text);
-    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return text.toLowerCase().replace(/^\+/, "").replace(/^(-?)inf$/, "$1infinity");
+    if (!m || (m[2] === "" && (m[3] ?? "") === ""))
+      return text
+        .toLowerCase()
+        .replace(/^\+/, "")
+        .replace(/^(-?)inf$/, "$1infinity");
     const [, sign = "", whole = "", fraction = "", exponent = "0"] = m;
     let digits = (whole + fraction).replace(/^0+/, "");
     let e = BigInt(exponent) - BigInt(fraction.length);
@@ -242,7 +275,8 @@ function restoreUndefined(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) value[i] = restoreUndefined(value[i]);
   } else if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
     const record = value as Record<string, unknown>;
-    for (const k of Object.keys(record)) if (typeof record[k] === "object" || record[k] === UNDEFINED) record[k] = restoreUndefined(record[k]);
+    for (const k of Object.keys(record))
+      if (typeof record[k] === "object" || record[k] === UNDEFINED) record[k] = restoreUndefined(record[k]);
   }
   return value;
 }

@@ -48,7 +48,10 @@ function sniff(bytes: Uint8Array): Encoding {
 const decoderFor = (encoding: Encoding) => new TextDecoder(encoding, { fatal: true });
 
 const notText = (file: string, encoding: Encoding, where = "") =>
-  new UsageError(`${nameOf(file)} is not ${encoding === "utf-8" ? "UTF-8" : encoding.toUpperCase()} text${where}`, "Save it as UTF-8 (or UTF-16 with a byte-order mark).");
+  new UsageError(
+    `${nameOf(file)} is not ${encoding === "utf-8" ? "UTF-8" : encoding.toUpperCase()} text${where}`,
+    "Save it as UTF-8 (or UTF-16 with a byte-order mark).",
+  );
 
 /** The whole text of a file or of standard input ("-"), decoded. */
 function readText(file: string): string {
@@ -108,7 +111,19 @@ class LineSplitter {
 }
 
 /** Character codes the array splitter looks at. */
-const Ch = { Tab: 9, Newline: 10, Return: 13, Space: 32, Quote: 34, Comma: 44, Backslash: 92, OpenBracket: 91, CloseBracket: 93, OpenBrace: 123, CloseBrace: 125 } as const;
+const Ch = {
+  Tab: 9,
+  Newline: 10,
+  Return: 13,
+  Space: 32,
+  Quote: 34,
+  Comma: 44,
+  Backslash: 92,
+  OpenBracket: 91,
+  CloseBracket: 93,
+  OpenBrace: 123,
+  CloseBrace: 125,
+} as const;
 
 /**
  * Splits the text of one JSON array into the texts of its elements as it arrives: commas
@@ -148,7 +163,8 @@ class ArraySplitter {
         continue;
       }
       if (c === Ch.Space || c === Ch.Newline || c === Ch.Return || c === Ch.Tab) continue;
-      if (this.closed) this.fail("text after the array's closing ] (a file is one JSON array, or one document per line)");
+      if (this.closed)
+        this.fail("text after the array's closing ] (a file is one JSON array, or one document per line)");
       if (this.depth === 0) {
         // The caller hands over text that starts (after white space) with "[".
         this.depth = 1;
@@ -161,7 +177,8 @@ class ArraySplitter {
           this.parts = [];
           this.started = false;
           start = -1;
-        } else if (c === Ch.Comma || this.expectElement) this.fail(c === Ch.Comma ? "a comma with no element before it" : "a comma before the closing ]");
+        } else if (c === Ch.Comma || this.expectElement)
+          this.fail(c === Ch.Comma ? "a comma with no element before it" : "a comma before the closing ]");
         this.expectElement = c === Ch.Comma;
         if (c === Ch.CloseBracket) {
           this.closed = true;
@@ -200,7 +217,8 @@ function kindOf(value: unknown): string {
 }
 
 /** A document: a plain object (not an array, null, a scalar, or a wrapped value such as a Date). */
-const isDocument = (value: unknown): boolean => typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const isDocument = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** The lines or elements that were skipped, for the report. */
 export interface Skipped {
@@ -275,7 +293,10 @@ export class ContactReader implements AsyncIterable<unknown> {
         yield value;
       } else {
         this.skippedCount++;
-        if (this.listed.length < MAX_LISTED) this.listed.push(`${item.element === undefined ? `line ${item.line}` : `element ${item.element} on line ${item.line}`}: ${kindOf(value)}`);
+        if (this.listed.length < MAX_LISTED)
+          this.listed.push(
+            `${item.element === undefined ? `line ${item.line}` : `element ${item.element} on line ${item.line}`}: ${kindOf(value)}`,
+          );
       }
     }
     items.length = 0;
@@ -288,7 +309,12 @@ export class ContactReader implements AsyncIterable<unknown> {
       const where = `${nameOf(this.file)}, ${item.element === undefined ? "" : `element ${item.element}, `}line ${item.line}`;
       if (error instanceof ExtendedJsonError) throw new UsageError(`${where}: ${error.message}`);
       const pretty = item.element === undefined && /^\s*[{[]\s*$/.test(item.text);
-      throw new UsageError(`${where}: not JSON: ${(error as Error).message}`, pretty ? "A document spread over several lines (mongoexport --pretty) is not read: export one document per line, or use --jsonArray." : undefined);
+      throw new UsageError(
+        `${where}: not JSON: ${(error as Error).message}`,
+        pretty
+          ? "A document spread over several lines (mongoexport --pretty) is not read: export one document per line, or use --jsonArray."
+          : undefined,
+      );
     }
   }
 

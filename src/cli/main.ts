@@ -18,7 +18,18 @@
  * holds an Extended JSON value that cannot be read exactly); 70 a bug (bin.ts).
  */
 import { readFileSync } from "node:fs";
-import { contactFields, createSegmatch, formatPath, isConditionError, MONGO_VERSIONS, type ConditionError, type ConditionOptions, type MongoVersion, type Segmatch, type TopicLayout } from "../index.js";
+import {
+  contactFields,
+  createSegmatch,
+  formatPath,
+  isConditionError,
+  MONGO_VERSIONS,
+  type ConditionError,
+  type ConditionOptions,
+  type MongoVersion,
+  type Segmatch,
+  type TopicLayout,
+} from "../index.js";
 import { assertNever } from "../language/never.js";
 import { meant } from "../messages.js";
 import { closest } from "../suggest.js";
@@ -55,7 +66,8 @@ function version(): string {
   if (typeof __SEGMATCH_VERSION__ === "string") return __SEGMATCH_VERSION__;
   try {
     // Unbundled (the sources run directly): the package.json above this file's folder.
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
+      .version;
   } catch {
     return "(unknown version)";
   }
@@ -82,12 +94,18 @@ function parseArgs(argv: readonly string[]): Args {
     const arg = argv[i] as string;
     if (!flagsEnd && arg === "--") flagsEnd = true;
     else if (!flagsEnd && arg.startsWith("-") && arg !== "-") {
-      const [raw, inline] = arg.startsWith("--") ? (arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined]) : [arg, undefined];
+      const [raw, inline] = arg.startsWith("--")
+        ? (arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined])
+        : [arg, undefined];
       const name = VALUE_FLAGS.find((f) => f === raw);
       if (raw === "help" || raw === "version") throw new UsageError(`--${raw} takes no value`);
-      if (name === undefined) throw new UsageError(`unknown flag ${arg.startsWith("--") ? `--${raw}` : arg}${flagHint(raw.replace(/^-+/, ""))}`);
+      if (name === undefined)
+        throw new UsageError(
+          `unknown flag ${arg.startsWith("--") ? `--${raw}` : arg}${flagHint(raw.replace(/^-+/, ""))}`,
+        );
       const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value${name === "fields" ? " (contact, none or a catalog file)" : ""}`);
+      if (value === undefined || (inline === undefined && value.startsWith("--")))
+        throw new UsageError(`--${name} needs a value${name === "fields" ? " (contact, none or a catalog file)" : ""}`);
       if (flags.has(name)) throw new UsageError(`--${name} is given twice`);
       flags.set(name, value);
     } else if (command === undefined) command = arg;
@@ -111,7 +129,10 @@ function optionsFrom(flags: Map<ValueFlag, string>): { options: ConditionOptions
       // A name like a file's (a dot or a slash) is a missing file, not a misspelt contact or none.
       const near = /[./\\]/.test(fields) ? [] : closest(fields, ["contact", "none"], 1);
       if (error instanceof UsageError && error.message.startsWith("cannot read") && near.length > 0) {
-        throw new UsageError(`--fields ${fields}: no such catalog file${meant(near)}`, "--fields takes contact (the built-in catalog), none (plain document paths) or a catalog file.");
+        throw new UsageError(
+          `--fields ${fields}: no such catalog file${meant(near)}`,
+          "--fields takes contact (the built-in catalog), none (plain document paths) or a catalog file.",
+        );
       }
       throw error;
     }
@@ -119,12 +140,22 @@ function optionsFrom(flags: Map<ValueFlag, string>): { options: ConditionOptions
   const layout = flags.get("topics-layout");
   const path = flags.get("topics-path");
   if (layout !== undefined) {
-    if (!(LAYOUTS as readonly string[]).includes(layout)) throw new UsageError(`--topics-layout must be ${LAYOUTS.join(" or ")}, not ${JSON.stringify(layout)}${meant(closest(layout, LAYOUTS, 1))}`);
+    if (!(LAYOUTS as readonly string[]).includes(layout))
+      throw new UsageError(
+        `--topics-layout must be ${LAYOUTS.join(" or ")}, not ${JSON.stringify(layout)}${meant(closest(layout, LAYOUTS, 1))}`,
+      );
   }
-  if (layout !== undefined || path !== undefined) options.topics = { ...(layout !== undefined ? { layout: layout as TopicLayout } : {}), ...(path !== undefined ? { path } : {}) };
+  if (layout !== undefined || path !== undefined)
+    options.topics = {
+      ...(layout !== undefined ? { layout: layout as TopicLayout } : {}),
+      ...(path !== undefined ? { path } : {}),
+    };
   const mongoVersion = flags.get("mongo-version");
   if (mongoVersion !== undefined) {
-    if (!(MONGO_VERSIONS as readonly string[]).includes(mongoVersion)) throw new UsageError(`--mongo-version must be one of ${MONGO_VERSIONS.join(", ")}, not ${JSON.stringify(mongoVersion)}`);
+    if (!(MONGO_VERSIONS as readonly string[]).includes(mongoVersion))
+      throw new UsageError(
+        `--mongo-version must be one of ${MONGO_VERSIONS.join(", ")}, not ${JSON.stringify(mongoVersion)}`,
+      );
     options.mongoVersion = mongoVersion as MongoVersion;
   }
   return { options, notes };
@@ -154,7 +185,12 @@ function engineFrom(flags: Map<ValueFlag, string>, io: Io): Segmatch {
     if (!isConditionError(error)) throw error;
     const lines = error.issues.slice(0, 10).map((issue) => optionIssueLine(issue, flags));
     if (error.issues.length > 10) lines.push(`… and ${error.issues.length - 10} more`);
-    throw new UsageError(lines.join("\nsegmatch: "), flags.get("fields") !== undefined && error.issues.some((i) => i.code === "invalid_catalog") ? 'A catalog maps names to {"type": …, "path"?: …}: see "segmatch --help".' : undefined);
+    throw new UsageError(
+      lines.join("\nsegmatch: "),
+      flags.get("fields") !== undefined && error.issues.some((i) => i.code === "invalid_catalog")
+        ? 'A catalog maps names to {"type": …, "path"?: …}: see "segmatch --help".'
+        : undefined,
+    );
   }
 }
 
@@ -167,14 +203,22 @@ function input(file: string, io: Io): unknown {
 
 function printIssues(error: ConditionError, io: Io): void {
   const { formErrors, fieldErrors } = error.flatten();
-  for (const [path, messages] of Object.entries(fieldErrors)) for (const m of messages) io.stdout.write(`${path}: ${m}\n`);
+  for (const [path, messages] of Object.entries(fieldErrors))
+    for (const m of messages) io.stdout.write(`${path}: ${m}\n`);
   for (const m of formErrors) io.stdout.write(`(root): ${m}\n`);
 }
 
 /** The report of skipped lines: `2 lines are not documents (line 3: null, line 7: an array); they were not counted`. */
 function skippedLine(skipped: Skipped, what: string): string {
   const n = skipped.count;
-  const noun = skipped.format === "lines" ? (n === 1 ? "line is" : "lines are") : n === 1 ? "array element is" : "array elements are";
+  const noun =
+    skipped.format === "lines"
+      ? n === 1
+        ? "line is"
+        : "lines are"
+      : n === 1
+        ? "array element is"
+        : "array elements are";
   const list = `${skipped.first.join(", ")}${n > skipped.first.length ? ", …" : ""}`;
   return `segmatch: ${n.toLocaleString("en-US")} ${noun} not ${n === 1 ? "a document" : "documents"} (${list}); ${n === 1 ? "it was" : "they were"} ${what}\n`;
 }
@@ -194,12 +238,21 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     const { command, files, flags } = parseArgs(argv);
     if (command === undefined) throw new UsageError(`no command given: ${Object.keys(COMMANDS).join(", ")}`);
-    if (!isCommand(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}${meant(closest(command, Object.keys(COMMANDS), 1))}`);
+    if (!isCommand(command))
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}${meant(closest(command, Object.keys(COMMANDS), 1))}`,
+      );
     const takes: readonly string[] = COMMANDS[command];
     if (files.length !== takes.length) {
-      throw new UsageError(`${command} takes ${takes.length} file${takes.length === 1 ? "" : "s"}, not ${files.length}`, `Usage: segmatch ${command} [flags] ${takes.join(" ")}`);
+      throw new UsageError(
+        `${command} takes ${takes.length} file${takes.length === 1 ? "" : "s"}, not ${files.length}`,
+        `Usage: segmatch ${command} [flags] ${takes.join(" ")}`,
+      );
     }
-    if (files.filter((f) => f === "-").length + (flags.get("fields") === "-" ? 1 : 0) > 1) throw new UsageError("standard input (-) can be read once only: give the catalog, the conditions or the contacts as a file");
+    if (files.filter((f) => f === "-").length + (flags.get("fields") === "-" ? 1 : 0) > 1)
+      throw new UsageError(
+        "standard input (-) can be read once only: give the catalog, the conditions or the contacts as a file",
+      );
     unknownFieldHint = !flags.has("fields");
     const engine = engineFrom(flags, io);
     const [first, second, third] = files as [string, string | undefined, string | undefined];
@@ -211,7 +264,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
           return 0;
         }
         printIssues(result.error, io);
-        if (unknownFieldHint && result.error.issues.some((i) => i.code === "unknown_field")) io.stderr.write(catalogHint());
+        if (unknownFieldHint && result.error.issues.some((i) => i.code === "unknown_field"))
+          io.stderr.write(catalogHint());
         return 1;
       }
       case "filter":
@@ -235,7 +289,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const after = engine.compileCondition(input(second!, io));
         const contacts = new ContactReader(third!, io.stdin, progress(io));
         const diff = await engine.diffMembership(before, after, contacts);
-        io.stdout.write(`${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`);
+        io.stdout.write(
+          `${stringify({ entered: diff.entered.length, left: diff.left.length, count: diff.count, enteredIds: diff.entered, leftIds: diff.left })}\n`,
+        );
         return reportSkipped(contacts, "left out of the diff", io);
       }
       default:
@@ -253,7 +309,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (isConditionError(error)) {
       io.stderr.write(`segmatch: ${error.message.replace(/\n/g, "\nsegmatch: ")}\n`);
-      const unknown = error.issues.some((i) => i.code === "unknown_field" || (i.path[0] === "filter" && i.message.startsWith("no catalog field is stored at")));
+      const unknown = error.issues.some(
+        (i) =>
+          i.code === "unknown_field" ||
+          (i.path[0] === "filter" && i.message.startsWith("no catalog field is stored at")),
+      );
       if (unknownFieldHint && unknown) io.stderr.write(catalogHint());
       return 1;
     }
@@ -272,7 +332,8 @@ function progress(io: Io): (read: number) => void {
 function reportSkipped(contacts: ContactReader, what: string, io: Io): number {
   const skipped = contacts.skipped();
   // Not an error (an export of an empty collection), but never a silent 0.
-  if (skipped.count === 0 && contacts.documents() === 0) io.stderr.write(`segmatch: ${nameOf(contacts.file)} holds no contacts\n`);
+  if (skipped.count === 0 && contacts.documents() === 0)
+    io.stderr.write(`segmatch: ${nameOf(contacts.file)} holds no contacts\n`);
   if (skipped.count === 0) return 0;
   io.stderr.write(skippedLine(skipped, what));
   return 1;

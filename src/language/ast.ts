@@ -26,7 +26,12 @@ export type Origin =
    * A field condition, as written: `field` is the name given, before any catalog maps it to
    * a path, and `value` the operand as given (a date as the user wrote it, not as stored).
    */
-  | { readonly from: "field"; readonly field: string; readonly operator: Operator; readonly value: Scalar | readonly ListItem[] }
+  | {
+      readonly from: "field";
+      readonly field: string;
+      readonly operator: Operator;
+      readonly value: Scalar | readonly ListItem[];
+    }
   /** One key of a topic condition. */
   | { readonly from: "topic"; readonly key: TopicKey; readonly ids: readonly string[] }
   /** The keys of one input object, all of which must hold (`$and` with `$or`, or both topic keys). */
@@ -118,11 +123,16 @@ export type NodeKind = Node["kind"];
 
 /** The only way to build nodes: each comes out frozen. */
 export const node = {
-  leaf: (field: FieldRef, test: LeafTest, value: Operand, origin: Origin): LeafNode => Object.freeze({ kind: "leaf", field, test, value, origin }),
-  topic: (ids: readonly string[], origin: Origin): TopicNode => Object.freeze({ kind: "topic", ids: Object.isFrozen(ids) ? ids : Object.freeze([...ids]), origin }),
-  elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode => Object.freeze({ kind: "elemMatch", path: frozenPath(path), where, origin }),
-  and: (children: readonly Node[], origin: Origin): AndNode => Object.freeze({ kind: "and", children: Object.freeze([...children]), origin }),
-  or: (children: readonly Node[], origin: Origin): OrNode => Object.freeze({ kind: "or", children: Object.freeze([...children]), origin }),
+  leaf: (field: FieldRef, test: LeafTest, value: Operand, origin: Origin): LeafNode =>
+    Object.freeze({ kind: "leaf", field, test, value, origin }),
+  topic: (ids: readonly string[], origin: Origin): TopicNode =>
+    Object.freeze({ kind: "topic", ids: Object.isFrozen(ids) ? ids : Object.freeze([...ids]), origin }),
+  elemMatch: (path: Path, where: Node, origin: Origin): ElemMatchNode =>
+    Object.freeze({ kind: "elemMatch", path: frozenPath(path), where, origin }),
+  and: (children: readonly Node[], origin: Origin): AndNode =>
+    Object.freeze({ kind: "and", children: Object.freeze([...children]), origin }),
+  or: (children: readonly Node[], origin: Origin): OrNode =>
+    Object.freeze({ kind: "or", children: Object.freeze([...children]), origin }),
   not: (child: Node, origin: Origin): NotNode => Object.freeze({ kind: "not", child, origin }),
 } as const;
 
@@ -150,9 +160,15 @@ export function fold<T>(n: Node, f: Fold<T>): T {
     case "elemMatch":
       return f.elemMatch(n, () => fold(n.where, f));
     case "and":
-      return f.and(n, n.children.map((c) => fold(c, f)));
+      return f.and(
+        n,
+        n.children.map((c) => fold(c, f)),
+      );
     case "or":
-      return f.or(n, n.children.map((c) => fold(c, f)));
+      return f.or(
+        n,
+        n.children.map((c) => fold(c, f)),
+      );
     case "not":
       return f.not(n, fold(n.child, f));
     default:

@@ -4,7 +4,20 @@
  */
 
 /** Every operator of a {@link FieldCondition}. */
-export const OPERATORS = ["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin", "contains", "startsWith", "endsWith", "exists"] as const;
+export const OPERATORS = [
+  "eq",
+  "ne",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "in",
+  "nin",
+  "contains",
+  "startsWith",
+  "endsWith",
+  "exists",
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export type Scalar = string | number | boolean;
@@ -84,7 +97,9 @@ type Valid<T> = unknown extends T
  * kept in a variable with a misspelt key is refused too, with the key's name in the message.
  * (A literal is refused earlier, by TypeScript's excess-property check, which names the key.)
  */
-type NotAKeyOfACondition<K extends PropertyKey> = { readonly [P in K as `${P & string} is not a key of a condition`]: never };
+type NotAKeyOfACondition<K extends PropertyKey> = {
+  readonly [P in K as `${P & string} is not a key of a condition`]: never;
+};
 
 /**
  * The shape an invalid object was meant to have, with its children checked: what TypeScript
@@ -95,13 +110,35 @@ type NotAKeyOfACondition<K extends PropertyKey> = { readonly [P in K as `${P & s
  */
 type Shape<T> =
   ShapeKeys<T> extends FieldKey
-    ? { readonly field: string; readonly operator: KnownOperator<Get<T, "operator">> extends true ? (Get<T, "operator"> extends string ? Get<T, "operator"> : string) : Operator; readonly value: unknown }
+    ? {
+        readonly field: string;
+        readonly operator: KnownOperator<Get<T, "operator">> extends true
+          ? Get<T, "operator"> extends string
+            ? Get<T, "operator">
+            : string
+          : Operator;
+        readonly value: unknown;
+      }
     : ShapeKeys<T> extends TopicKey
       ? { readonly subscribedToTopic?: readonly string[]; readonly notSubscribedToTopic?: readonly string[] }
-      : { readonly $and?: ListArgument<Get<T, "$and">>; readonly $or?: ListArgument<Get<T, "$or">>; readonly $not?: ConditionArgument<Get<T, "$not">> };
+      : {
+          readonly $and?: ListArgument<Get<T, "$and">>;
+          readonly $or?: ListArgument<Get<T, "$or">>;
+          readonly $not?: ConditionArgument<Get<T, "$not">>;
+        };
 /** A list of child conditions, each checked; an empty literal list is refused (at run time too). */
-type ListArgument<V> = V extends readonly [] ? readonly [Condition, ...Condition[]] : V extends readonly unknown[] ? { readonly [I in keyof V]: ConditionArgument<V[I]> } : V;
-type Expected<T> = T extends readonly unknown[] ? Condition : T extends object ? ([UnknownKeys<T>] extends [never] ? Shape<T> : NotAKeyOfACondition<UnknownKeys<T>> & Shape<T>) : Condition;
+type ListArgument<V> = V extends readonly []
+  ? readonly [Condition, ...Condition[]]
+  : V extends readonly unknown[]
+    ? { readonly [I in keyof V]: ConditionArgument<V[I]> }
+    : V;
+type Expected<T> = T extends readonly unknown[]
+  ? Condition
+  : T extends object
+    ? [UnknownKeys<T>] extends [never]
+      ? Shape<T>
+      : NotAKeyOfACondition<UnknownKeys<T>> & Shape<T>
+    : Condition;
 
 /**
  * The type of an entry point's `input: ConditionArgument<T>` (`T` inferred from the

@@ -41,7 +41,9 @@ export function fieldPathRefusal(name: string): FieldPathData | undefined {
   const refusal = refusalOf(name);
   if (refusal === undefined) return undefined;
   const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
-  return refusal.segment === undefined ? { problem: refusal.problem, name: cut(refusal.name) } : { problem: refusal.problem, name: cut(refusal.name), segment: cut(refusal.segment) };
+  return refusal.segment === undefined
+    ? { problem: refusal.problem, name: cut(refusal.name) }
+    : { problem: refusal.problem, name: cut(refusal.name), segment: cut(refusal.segment) };
 }
 
 function refusalOf(name: string): FieldPathData | undefined {

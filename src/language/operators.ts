@@ -33,7 +33,13 @@ interface OperandOfKind {
 }
 
 /** The operand {@link FieldCondition} declares for operator `K` (never when no member has it). */
-type DeclaredOperand<K extends Operator> = FieldCondition extends infer F ? (F extends { readonly operator: infer O; readonly value: infer V } ? (K extends O ? V : never) : never) : never;
+type DeclaredOperand<K extends Operator> = FieldCondition extends infer F
+  ? F extends { readonly operator: infer O; readonly value: infer V }
+    ? K extends O
+      ? V
+      : never
+    : never
+  : never;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -43,14 +49,18 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
  * {@link OPERATOR_SPECS} fails the build (an operator added to `OPERATORS` but not to
  * `FieldCondition`, or to the wrong member of it).
  */
-type DeclaredKind<K extends Operator> = { readonly [V in ValueKind]: Same<OperandOfKind[V], DeclaredOperand<K>> extends true ? V : never }[ValueKind];
+type DeclaredKind<K extends Operator> = {
+  readonly [V in ValueKind]: Same<OperandOfKind[V], DeclaredOperand<K>> extends true ? V : never;
+}[ValueKind];
 
 interface OperatorSpec<K extends Operator> {
   readonly value: DeclaredKind<K>;
   readonly lower: (value: never) => Lowered;
 }
 
-const same = (test: LeafTest, negate = false) => (value: Exclude<Operand, null>): Lowered => ({ test, negate, value });
+const same =
+  (test: LeafTest, negate = false) =>
+  (value: Exclude<Operand, null>): Lowered => ({ test, negate, value });
 
 /** What each operator of the language takes and means. */
 export const OPERATOR_SPECS: { readonly [K in Operator]: OperatorSpec<K> } = {

@@ -17,7 +17,17 @@
  * condition is checked against its type (a filter comparing a date field with a string
  * would mean something else, and is refused).
  */
-import { ConditionError, describe, issue as coreIssue, readArgument, reissue, type ConditionIssue, type ConditionPath, type IssueDataFor, type IssueInput } from "../errors.js";
+import {
+  ConditionError,
+  describe,
+  issue as coreIssue,
+  readArgument,
+  reissue,
+  type ConditionIssue,
+  type ConditionPath,
+  type IssueDataFor,
+  type IssueInput,
+} from "../errors.js";
 import { LIFT, REFUSED_OPERATORS } from "../messages.js";
 import type { Condition, FieldCondition, Operator, Scalar } from "../language/condition.js";
 import { OPERATOR_SPECS } from "../language/operators.js";
@@ -32,7 +42,16 @@ import { isPlainObject } from "../runtime/plain.js";
 /** An issue of this module, its message from its chapter of the sentences. */
 const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, LIFT);
 
-const COMPARISONS: Readonly<Record<string, Operator>> = { $eq: "eq", $ne: "ne", $gt: "gt", $gte: "gte", $lt: "lt", $lte: "lte", $in: "in", $nin: "nin" };
+const COMPARISONS: Readonly<Record<string, Operator>> = {
+  $eq: "eq",
+  $ne: "ne",
+  $gt: "gt",
+  $gte: "gte",
+  $lt: "lt",
+  $lte: "lte",
+  $in: "in",
+  $nin: "nin",
+};
 
 /** The operators refused by name, each for its own reason (messages.ts says why). */
 const REFUSED: ReadonlySet<string> = /* @__PURE__ */ new Set(REFUSED_OPERATORS);
@@ -76,7 +95,10 @@ function literalOf(pattern: string): string | undefined {
 }
 
 /** A plain-literal `$regex` as a string test, or why not. */
-function liftRegex(pattern: string, flags: string): { operator: "contains" | "startsWith" | "endsWith"; value: string } | { problem: IssueDataFor<"not_liftable"> } {
+function liftRegex(
+  pattern: string,
+  flags: string,
+): { operator: "contains" | "startsWith" | "endsWith"; value: string } | { problem: IssueDataFor<"not_liftable"> } {
   if (flags !== "") return { problem: { reason: "regex_flags", flags: flags.slice(0, 10) } };
   let body = pattern;
   const start = body.startsWith("^");
@@ -93,7 +115,14 @@ function liftRegex(pattern: string, flags: string): { operator: "contains" | "st
   // Only a pattern written exactly as the lifted condition's filter writes it: then the two filters are the
   // same text, and mean the same on every value (a stored regular expression, a NUL, which MongoDB refuses raw).
   if (regexPattern(operator, literal) !== pattern) {
-    return { problem: { reason: "regex_form", operator, literal: literal.slice(0, 40), pattern: regexPattern(operator, literal)!.slice(0, 80) } };
+    return {
+      problem: {
+        reason: "regex_form",
+        operator,
+        literal: literal.slice(0, 40),
+        pattern: regexPattern(operator, literal)!.slice(0, 80),
+      },
+    };
   }
   return { operator, value: literal };
 }
@@ -119,7 +148,9 @@ class Lift {
   /** A query-level object: `$and`/`$or`/`$nor` and field keys, all of which must hold. */
   filter(value: unknown, path: ConditionPath): Condition | undefined {
     if (!isPlainObject(value)) {
-      this.issues.push(issue(path, { code: "invalid_type", reason: "filter", expected: "a plain object", received: describe(value) }));
+      this.issues.push(
+        issue(path, { code: "invalid_type", reason: "filter", expected: "a plain object", received: describe(value) }),
+      );
       return undefined;
     }
     const keys = Object.keys(value);
@@ -132,7 +163,15 @@ class Lift {
       if (key === "$and" || key === "$or" || key === "$nor") {
         const list = value[key];
         if (!Array.isArray(list) || list.length === 0) {
-          this.issues.push(issue(at, { code: "invalid_type", reason: "filter_list", key, expected: "a non-empty list of filters", received: describe(list) }));
+          this.issues.push(
+            issue(at, {
+              code: "invalid_type",
+              reason: "filter_list",
+              key,
+              expected: "a non-empty list of filters",
+              received: describe(list),
+            }),
+          );
           ok = false;
           continue;
         }
@@ -146,7 +185,12 @@ class Lift {
         else logical[key] = children;
       } else if (key.startsWith("$")) {
         ok = false;
-        this.refuse(at, REFUSED.has(key) ? { reason: "refused_operator", operator: key } : { reason: "unknown_operator", operator: key.slice(0, 100) });
+        this.refuse(
+          at,
+          REFUSED.has(key)
+            ? { reason: "refused_operator", operator: key }
+            : { reason: "unknown_operator", operator: key.slice(0, 100) },
+        );
       } else {
         const lifted = this.field(key, value[key], at);
         if (lifted === undefined) ok = false;
@@ -166,7 +210,11 @@ class Lift {
     const direct = regexParts(expression);
     if (direct) return this.regex(key, direct.source, direct.flags, at);
     // A value that is not an operator expression is equality (an object or array would be exact-match, which the language has no words for).
-    if (!isPlainObject(expression) || Object.keys(expression).length === 0 || !Object.keys(expression).every((k) => k.startsWith("$"))) {
+    if (
+      !isPlainObject(expression) ||
+      Object.keys(expression).length === 0 ||
+      !Object.keys(expression).every((k) => k.startsWith("$"))
+    ) {
       if (isPlainObject(expression) && Object.keys(expression).some((k) => k.startsWith("$"))) {
         return this.refuse(at, { reason: "mixed_expression" });
       }
@@ -191,9 +239,21 @@ class Lift {
     }
     if (op === "$not") {
       const regex = regexParts(operand);
-      const inner = regex ? this.regex(key, regex.source, regex.flags, at) : isPlainObject(operand) ? this.field(key, operand, at) : undefined;
+      const inner = regex
+        ? this.regex(key, regex.source, regex.flags, at)
+        : isPlainObject(operand)
+          ? this.field(key, operand, at)
+          : undefined;
       if (!regex && !isPlainObject(operand)) {
-        this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: "$not", expected: "an operator expression or a regular expression", received: describe(operand) }));
+        this.issues.push(
+          issue(at, {
+            code: "invalid_type",
+            reason: "filter_operand",
+            key: "$not",
+            expected: "an operator expression or a regular expression",
+            received: describe(operand),
+          }),
+        );
         return undefined;
       }
       if (inner === undefined) return undefined;
@@ -203,13 +263,30 @@ class Lift {
       const regex = regexParts(operand);
       if (regex) return this.wrap(this.regex(key, regex.source, regex.flags, at));
       if (typeof operand !== "string") {
-        this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: "$regex", expected: "a string or a regular expression", received: describe(operand) }));
+        this.issues.push(
+          issue(at, {
+            code: "invalid_type",
+            reason: "filter_operand",
+            key: "$regex",
+            expected: "a string or a regular expression",
+            received: describe(operand),
+          }),
+        );
         return undefined;
       }
       return this.wrap(this.regex(key, operand, "", at));
     }
     if (op === "$options") return this.refuse(at, { reason: "regex_options_alone" });
-    return this.refuse(at, REFUSED.has(op) ? { reason: "refused_operator", operator: op } : { reason: "unknown_operator", operator: op.slice(0, 100), allowed: [...Object.keys(COMPARISONS), "$not", "$regex"] });
+    return this.refuse(
+      at,
+      REFUSED.has(op)
+        ? { reason: "refused_operator", operator: op }
+        : {
+            reason: "unknown_operator",
+            operator: op.slice(0, 100),
+            allowed: [...Object.keys(COMPARISONS), "$not", "$regex"],
+          },
+    );
   }
 
   private wrap(c: Condition | undefined): Condition[] | undefined {
@@ -226,9 +303,18 @@ class Lift {
   /** `$eq`, `$ne`, a range or a list on one field. */
   private test(key: string, op: string, operand: unknown, at: ConditionPath): Condition | undefined {
     const operator = COMPARISONS[op] as Operator;
-    if (operand === null && (operator === "eq" || operator === "ne")) return this.leaf(key, "exists", operator === "ne", at);
+    if (operand === null && (operator === "eq" || operator === "ne"))
+      return this.leaf(key, "exists", operator === "ne", at);
     if (OPERATOR_SPECS[operator].value === "list" && (!Array.isArray(operand) || operand.length === 0)) {
-      this.issues.push(issue(at, { code: "invalid_type", reason: "filter_operand", key: op, expected: "a non-empty list", received: describe(operand) }));
+      this.issues.push(
+        issue(at, {
+          code: "invalid_type",
+          reason: "filter_operand",
+          key: op,
+          expected: "a non-empty list",
+          received: describe(operand),
+        }),
+      );
       return undefined;
     }
     return this.leaf(key, operator, operand, at);
@@ -241,7 +327,11 @@ class Lift {
    * "epochMillis"); a filter comparing it with anything else means something a date
    * condition would not.
    */
-  private operand(field: ResolvedField | undefined, value: unknown, booleans: boolean): { value: Scalar } | { problem: IssueDataFor<"invalid_value"> } {
+  private operand(
+    field: ResolvedField | undefined,
+    value: unknown,
+    booleans: boolean,
+  ): { value: Scalar } | { problem: IssueDataFor<"invalid_value"> } {
     if (field?.type === "date") {
       if (field.storage === "date" && isDate(value)) {
         const ms = value.getTime();
@@ -250,10 +340,23 @@ class Lift {
         return { value: year >= 0 && year <= 9999 ? value.toISOString() : ms };
       }
       if (field.storage === "epochMillis" && typeof value === "number" && Number.isInteger(value)) return { value };
-      return { problem: { reason: "lift_date_field", field: field.name, storage: field.storage, received: describe(value) } };
+      return {
+        problem: { reason: "lift_date_field", field: field.name, storage: field.storage, received: describe(value) },
+      };
     }
-    if (typeof value === "string" || (typeof value === "number" && Number.isFinite(value)) || (booleans && typeof value === "boolean")) return { value };
-    return { problem: { reason: "lift_operand", kind: value === null ? "null" : isDate(value) ? "date" : "other", received: describe(value) } };
+    if (
+      typeof value === "string" ||
+      (typeof value === "number" && Number.isFinite(value)) ||
+      (booleans && typeof value === "boolean")
+    )
+      return { value };
+    return {
+      problem: {
+        reason: "lift_operand",
+        kind: value === null ? "null" : isDate(value) ? "date" : "other",
+        received: describe(value),
+      },
+    };
   }
 
   /**
@@ -264,7 +367,9 @@ class Lift {
   private leaf(key: string, operator: Operator, raw: unknown, at: ConditionPath): Condition | undefined {
     const candidates: (ResolvedField | undefined)[] = this.options.fields ? (this.byPath.get(key) ?? []) : [undefined];
     if (candidates.length === 0) {
-      this.issues.push(issue(at, { code: "unknown_field", reason: "stored_at", received: JSON.stringify(key.slice(0, 100)) }));
+      this.issues.push(
+        issue(at, { code: "unknown_field", reason: "stored_at", received: JSON.stringify(key.slice(0, 100)) }),
+      );
       return undefined;
     }
     let first: ConditionIssue[] | undefined;
@@ -301,7 +406,10 @@ class Lift {
     if (!isPlainObject(expression)) return undefined;
     const keys = Object.keys(expression);
     const out: { subscribedToTopic?: string[]; notSubscribedToTopic?: string[] } = {};
-    const ids = (list: unknown): string[] | undefined => (Array.isArray(list) && list.length > 0 && list.every((id) => typeof id === "string" && id !== "") ? [...(list as string[])] : undefined);
+    const ids = (list: unknown): string[] | undefined =>
+      Array.isArray(list) && list.length > 0 && list.every((id) => typeof id === "string" && id !== "")
+        ? [...(list as string[])]
+        : undefined;
     if (this.options.topicsLayout === "ids") {
       if (!keys.every((k) => k === "$in" || k === "$nin")) return undefined;
       const yes = expression.$in === undefined ? undefined : ids(expression.$in);
@@ -315,10 +423,17 @@ class Lift {
     const records = (match: unknown): string[] | undefined => {
       if (!isPlainObject(match) || Object.keys(match).length !== 2) return undefined;
       const { topicId, status } = match;
-      const subscribed = status === SUBSCRIBED || (isPlainObject(status) && Object.keys(status).length === 1 && status.$eq === SUBSCRIBED);
+      const subscribed =
+        status === SUBSCRIBED ||
+        (isPlainObject(status) && Object.keys(status).length === 1 && status.$eq === SUBSCRIBED);
       if (!subscribed) return undefined;
       if (typeof topicId === "string" && topicId !== "") return [topicId];
-      if (isPlainObject(topicId) && Object.keys(topicId).length === 1) return topicId.$in !== undefined ? ids(topicId.$in) : typeof topicId.$eq === "string" && topicId.$eq !== "" ? [topicId.$eq] : undefined;
+      if (isPlainObject(topicId) && Object.keys(topicId).length === 1)
+        return topicId.$in !== undefined
+          ? ids(topicId.$in)
+          : typeof topicId.$eq === "string" && topicId.$eq !== ""
+            ? [topicId.$eq]
+            : undefined;
       return undefined;
     };
     for (const k of keys) {
@@ -370,7 +485,13 @@ function unwrap(value: Snapshot): unknown {
   if (Array.isArray(value)) return value.map(unwrap);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) Object.defineProperty(out, k, { value: unwrap((value as Record<string, Snapshot>)[k] as Snapshot), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(value))
+      Object.defineProperty(out, k, {
+        value: unwrap((value as Record<string, Snapshot>)[k] as Snapshot),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;

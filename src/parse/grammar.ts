@@ -32,7 +32,9 @@ const AND: Origin = Object.freeze({ from: "$and" });
 const OR: Origin = Object.freeze({ from: "$or" });
 const NOT: Origin = Object.freeze({ from: "$not" });
 
-const SHAPE_OF_KEY: ReadonlyMap<string, (typeof SHAPES)[number]> = new Map(SHAPES.flatMap((shape) => shape.keys.map((key) => [key, shape] as const)));
+const SHAPE_OF_KEY: ReadonlyMap<string, (typeof SHAPES)[number]> = new Map(
+  SHAPES.flatMap((shape) => shape.keys.map((key) => [key, shape] as const)),
+);
 
 /** The one shape all of `keys` belong to, or undefined (an unknown key, mixed shapes, no keys): then the slow path words the issues. */
 function shapeOf(keys: readonly string[]): (typeof SHAPES)[number] | undefined {
@@ -60,11 +62,21 @@ export class Grammar {
 
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
     if (!isObject(value)) {
-      this.issues.add(path, { code: "invalid_type", reason: "condition", expected: "a plain object", received: received(value) });
+      this.issues.add(path, {
+        code: "invalid_type",
+        reason: "condition",
+        expected: "a plain object",
+        received: received(value),
+      });
       return undefined;
     }
     if (depth > this.options.limits.maxDepth) {
-      this.issues.add(path, { code: "too_deep", reason: "condition", maximum: this.options.limits.maxDepth, limit: "maxDepth" });
+      this.issues.add(path, {
+        code: "too_deep",
+        reason: "condition",
+        maximum: this.options.limits.maxDepth,
+        limit: "maxDepth",
+      });
       return undefined;
     }
     const keys = Object.keys(value);
@@ -74,7 +86,12 @@ export class Grammar {
       const shapes = SHAPES.filter((s) => keys.some((k) => s.keys.includes(k)));
       for (const key of unknown) this.unknownKey(value, key, path, shapes.length === 1 ? shapes[0]!.keys : ALL_KEYS);
       if (shapes.length > 1) {
-        this.issues.add(path, { code: "unknown_shape", reason: "mixed", shapes: shapes.map((s) => s.id), keys: keys.filter((k) => ALL_KEYS.includes(k)) });
+        this.issues.add(path, {
+          code: "unknown_shape",
+          reason: "mixed",
+          shapes: shapes.map((s) => s.id),
+          keys: keys.filter((k) => ALL_KEYS.includes(k)),
+        });
         return undefined;
       }
       shape = shapes[0];
@@ -93,7 +110,14 @@ export class Grammar {
     // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
     const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
     const suggestions = closest(key, expected, 2);
-    this.issues.add([...path, key], { code: "unknown_key", reason: "condition", received: JSON.stringify(key.slice(0, 100)), allowed: expected, suggestions, ...(mongoStyle ? { mongoSyntax: true } : {}) });
+    this.issues.add([...path, key], {
+      code: "unknown_key",
+      reason: "condition",
+      received: JSON.stringify(key.slice(0, 100)),
+      allowed: expected,
+      suggestions,
+      ...(mongoStyle ? { mongoSyntax: true } : {}),
+    });
   }
 
   private topic(value: SnapshotObject, path: ConditionPath): Node | undefined {
@@ -105,7 +129,16 @@ export class Grammar {
       if (topicListAccepts(ids)) {
         nodes.push(topicNode(key, ids as readonly string[]));
       } else {
-        leafIssues(this.issues, topicListFailures(ids), ids, [...path, key], { key }, "a non-empty list of topic ids", "a non-empty string (a topic id)", "invalid_type");
+        leafIssues(
+          this.issues,
+          topicListFailures(ids),
+          ids,
+          [...path, key],
+          { key },
+          "a non-empty list of topic ids",
+          "a non-empty string (a topic id)",
+          "invalid_type",
+        );
       }
     }
     if (this.issues.items.length > start) return undefined;
@@ -120,7 +153,13 @@ export class Grammar {
       if (list === undefined) continue;
       const at = [...path, key];
       if (!Array.isArray(list)) {
-        this.issues.add(at, { code: list === null ? "null_value" : "invalid_type", reason: "logical_list", key, expected: "a non-empty list of conditions", received: received(list) });
+        this.issues.add(at, {
+          code: list === null ? "null_value" : "invalid_type",
+          reason: "logical_list",
+          key,
+          expected: "a non-empty list of conditions",
+          received: received(list),
+        });
         continue;
       }
       if (list.length === 0) {
@@ -128,12 +167,18 @@ export class Grammar {
         continue;
       }
       const children = list.map((child, i) => this.condition(child, [...at, i], depth + 1));
-      if (children.every((c): c is Node => c !== undefined)) parts.push(key === "$and" ? node.and(children, AND) : node.or(children, OR));
+      if (children.every((c): c is Node => c !== undefined))
+        parts.push(key === "$and" ? node.and(children, AND) : node.or(children, OR));
     }
     const inner = value.$not;
     if (inner !== undefined) {
       if (Array.isArray(inner)) {
-        this.issues.add([...path, "$not"], { code: "invalid_type", reason: "not_list", expected: "one condition", received: "an array" });
+        this.issues.add([...path, "$not"], {
+          code: "invalid_type",
+          reason: "not_list",
+          expected: "one condition",
+          received: "an array",
+        });
       } else {
         const child = this.condition(inner, [...path, "$not"], depth + 1);
         if (child) parts.push(node.not(child, NOT));

@@ -43,7 +43,10 @@ function singleTypes(schema: unknown): unknown {
 /** The shape of an ISO date or datetime (the calendar rules are the parser's), or epoch milliseconds. */
 const DATE_VALUE: JsonSchema = {
   anyOf: [
-    { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,3})?)?(?:Z|[+-]\\d{2}:\\d{2}))?$" },
+    {
+      type: "string",
+      pattern: "^\\d{4}-\\d{2}-\\d{2}(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,3})?)?(?:Z|[+-]\\d{2}:\\d{2}))?$",
+    },
     { type: "integer", minimum: -8.64e15, maximum: 8.64e15 },
   ],
 };
@@ -51,13 +54,22 @@ const DATE_VALUE: JsonSchema = {
 /** A field name without a catalog: a dotted path without empty or `$` segments, prototype names, leading-zero numbers or NUL. */
 const FIELD_PATH: JsonSchema = {
   type: "string",
-  pattern: "^(?!(?:.*\\.)?(?:__proto__|constructor|prototype)(?:\\..*)?$)(?!(?:.*\\.)?0\\d+(?:\\..*)?$)[^.$\\u0000][^.\\u0000]*(?:\\.[^.$\\u0000][^.\\u0000]*)*$",
+  pattern:
+    "^(?!(?:.*\\.)?(?:__proto__|constructor|prototype)(?:\\..*)?$)(?!(?:.*\\.)?0\\d+(?:\\..*)?$)[^.$\\u0000][^.\\u0000]*(?:\\.[^.$\\u0000][^.\\u0000]*)*$",
 };
 
 /** What a typed field's value must be for `operator`, item by item for lists. */
 function typedValue(field: ResolvedField, kind: ValueKind): JsonSchema {
   const one: JsonSchema =
-    field.type === "enum" ? { enum: field.values } : field.type === "date" ? DATE_VALUE : field.type === "number" ? { type: "number" } : field.type === "boolean" ? { type: "boolean" } : { type: "string" };
+    field.type === "enum"
+      ? { enum: field.values }
+      : field.type === "date"
+        ? DATE_VALUE
+        : field.type === "number"
+          ? { type: "number" }
+          : field.type === "boolean"
+            ? { type: "boolean" }
+            : { type: "string" };
   if (kind === "list") return { type: "array", minItems: 1, items: one };
   if (kind === "boolean") return { type: "boolean" };
   return one;
@@ -65,10 +77,18 @@ function typedValue(field: ResolvedField, kind: ValueKind): JsonSchema {
 
 /** `if operator is X then value is Y`, for each operator. */
 function valueByOperator(operators: readonly Operator[], value: (operator: Operator) => JsonSchema): JsonSchema[] {
-  return operators.map((operator) => ({ if: { properties: { operator: { const: operator } }, required: ["operator"] }, then: { properties: { value: value(operator) } } }));
+  return operators.map((operator) => ({
+    if: { properties: { operator: { const: operator } }, required: ["operator"] },
+    then: { properties: { value: value(operator) } },
+  }));
 }
 
-const fieldShape = (field: JsonSchema, operators: readonly Operator[], value: (operator: Operator) => JsonSchema, extra: JsonSchema = {}): JsonSchema => ({
+const fieldShape = (
+  field: JsonSchema,
+  operators: readonly Operator[],
+  value: (operator: Operator) => JsonSchema,
+  extra: JsonSchema = {},
+): JsonSchema => ({
   type: "object",
   required: ["field", "operator", "value"],
   additionalProperties: false,
@@ -84,10 +104,15 @@ export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
   const field: JsonSchema = resolved.fields
     ? {
         anyOf: [...resolved.fields.values()].map((f) =>
-          fieldShape({ const: f.name }, TYPE_OPERATORS[f.type], (operator) => typedValue(f, OPERATOR_SPECS[operator].value), {
-            ...(f.label !== undefined ? { title: f.label } : {}),
-            ...(f.description !== undefined ? { description: f.description } : {}),
-          }),
+          fieldShape(
+            { const: f.name },
+            TYPE_OPERATORS[f.type],
+            (operator) => typedValue(f, OPERATOR_SPECS[operator].value),
+            {
+              ...(f.label !== undefined ? { title: f.label } : {}),
+              ...(f.description !== undefined ? { description: f.description } : {}),
+            },
+          ),
         ),
       }
     : fieldShape(FIELD_PATH, OPERATORS, untypedValue);
@@ -107,7 +132,10 @@ export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
         type: "object",
         minProperties: 1,
         additionalProperties: false,
-        properties: { subscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength }, notSubscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength } },
+        properties: {
+          subscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength },
+          notSubscribedToTopic: { ...leaf(schemas.topicList), maxItems: maxListLength },
+        },
       },
       logical: {
         type: "object",

@@ -14,7 +14,14 @@ import type { ResolvedOptions } from "../options.js";
 import { closest, operatorSuggestions } from "../suggest.js";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { checkTyped, TYPE_OPERATORS, type TypedValue } from "../catalog/typing.js";
-import { fieldNameAccepts, fieldNameFailures, valueFailures, VALUE_ACCEPTS, VALUE_EXPECTED, type Failure } from "./schema.js";
+import {
+  fieldNameAccepts,
+  fieldNameFailures,
+  valueFailures,
+  VALUE_ACCEPTS,
+  VALUE_EXPECTED,
+  type Failure,
+} from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
 
 /** What a lowering needs from its caller: where to put issues, the resolved options, and the "did you mean" budget. */
@@ -100,13 +107,23 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   let typed: ResolvedField | undefined;
   if (field !== undefined) {
     if (!fieldNameAccepts(field)) {
-      leafIssues(ctx.issues, fieldNameFailures(field), field, [...path, "field"], { key: "field" }, "a string (a document path such as \"address.city\")", "", "invalid_type");
+      leafIssues(
+        ctx.issues,
+        fieldNameFailures(field),
+        field,
+        [...path, "field"],
+        { key: "field" },
+        'a string (a document path such as "address.city")',
+        "",
+        "invalid_type",
+      );
     } else if (catalog) {
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
     } else {
       const checked = untypedField(ctx, field as string);
-      if ("problem" in checked) ctx.issues.add([...path, "field"], { code: "invalid_field", ...fieldPathRefusal(field as string)! });
+      if ("problem" in checked)
+        ctx.issues.add([...path, "field"], { code: "invalid_field", ...fieldPathRefusal(field as string)! });
     }
   }
   let op: Operator | undefined;
@@ -121,7 +138,13 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
         suggestions,
       });
     } else {
-      ctx.issues.add([...path, "operator"], { code: "invalid_type", reason: "operator", expected: "a string", received: received(operator), allowed: OPERATORS });
+      ctx.issues.add([...path, "operator"], {
+        code: "invalid_type",
+        reason: "operator",
+        expected: "a string",
+        received: received(operator),
+        allowed: OPERATORS,
+      });
     }
   }
   if (op !== undefined && typed !== undefined && !TYPE_OPERATORS[typed.type].includes(op)) {
@@ -143,7 +166,16 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       } else {
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
-        leafIssues(ctx.issues, valueFailures(kind, operand), operand, [...path, "value"], { key: "value", operator: op }, expected, "a string or a finite number", "invalid_value");
+        leafIssues(
+          ctx.issues,
+          valueFailures(kind, operand),
+          operand,
+          [...path, "value"],
+          { key: "value", operator: op },
+          expected,
+          "a string or a finite number",
+          "invalid_value",
+        );
       }
     } else if (operand === null) {
       ctx.issues.add([...path, "value"], { code: "null_value", reason: "leaf", key: "value" });
@@ -155,12 +187,29 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   if (typeof lowered.value === "string" && lowered.value.length > REGEX_SAFE_LENGTH) {
     const bytes = regexBytes(lowered.test, lowered.value);
     if (bytes !== undefined && bytes > MAX_REGEX_BYTES) {
-      ctx.issues.add([...path, "value"], { code: "too_long", reason: "regex", operator: op, size: bytes, maximum: MAX_REGEX_BYTES, limit: "mongodb.regexBytes" });
+      ctx.issues.add([...path, "value"], {
+        code: "too_long",
+        reason: "regex",
+        operator: op,
+        size: bytes,
+        maximum: MAX_REGEX_BYTES,
+        limit: "mongodb.regexBytes",
+      });
       return undefined;
     }
   }
-  const origin: Origin = Object.freeze({ from: "field", field: field as string, operator: op, value: operand as Scalar | readonly ListItem[] });
-  const leaf = node.leaf(typed ? typed.ref : (untypedField(ctx, field as string) as FieldRef), lowered.test, freezeDeep(lowered.value), origin);
+  const origin: Origin = Object.freeze({
+    from: "field",
+    field: field as string,
+    operator: op,
+    value: operand as Scalar | readonly ListItem[],
+  });
+  const leaf = node.leaf(
+    typed ? typed.ref : (untypedField(ctx, field as string) as FieldRef),
+    lowered.test,
+    freezeDeep(lowered.value),
+    origin,
+  );
   return lowered.negate ? node.not(leaf, origin) : leaf;
 }
 
@@ -175,7 +224,12 @@ function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly
 }
 
 /** A name that is not in the catalog: say which field is stored at that path, or the nearest names. */
-function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, ResolvedField>, name: string, at: ConditionPath): void {
+function unknownField(
+  ctx: LoweringContext,
+  catalog: ReadonlyMap<string, ResolvedField>,
+  name: string,
+  at: ConditionPath,
+): void {
   // A document path written where a field name belongs: name the field stored there.
   const allowed = ctx.suggest();
   const byPath = allowed ? [...catalog.values()].filter((f) => f.path === name).map((f) => f.name) : [];
@@ -183,11 +237,23 @@ function unknownField(ctx: LoweringContext, catalog: ReadonlyMap<string, Resolve
   const first: string[] = [];
   for (const key of catalog.keys()) if (first.push(key) === 20) break;
   const all = catalog.size <= 100 ? { allowed: [...catalog.keys()] } : {};
-  ctx.issues.add(at, { code: "unknown_field", reason: "catalog", received: JSON.stringify(name.slice(0, 100)), suggestions: near, known: first, ...all });
+  ctx.issues.add(at, {
+    code: "unknown_field",
+    reason: "catalog",
+    received: JSON.stringify(name.slice(0, 100)),
+    suggestions: near,
+    known: first,
+    ...all,
+  });
 }
 
 /** The operand converted to the field's stored form, item by item for lists; issues on failure. */
-function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapshot, path: ConditionPath): TypedValue | readonly TypedValue[] | undefined {
+function typedValue(
+  ctx: LoweringContext,
+  field: ResolvedField,
+  operand: Snapshot,
+  path: ConditionPath,
+): TypedValue | readonly TypedValue[] | undefined {
   const one = (v: Snapshot, index?: number): TypedValue | undefined => {
     const checked = checkTyped(field, v, ctx.suggest);
     if ("ok" in checked) return checked.ok;
@@ -198,4 +264,3 @@ function typedValue(ctx: LoweringContext, field: ResolvedField, operand: Snapsho
   const out = operand.map((v, i) => one(v, i));
   return out.every((v): v is TypedValue => v !== undefined) ? out : undefined;
 }
-

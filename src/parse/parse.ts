@@ -18,7 +18,10 @@ export interface Parsed {
 }
 
 /** Parses or returns the issues: the one place that turns raw input into a condition. */
-export function parse(input: unknown, resolved: ResolvedOptions): { ok: true; parsed: Parsed } | { ok: false; issues: readonly ConditionIssue[] } {
+export function parse(
+  input: unknown,
+  resolved: ResolvedOptions,
+): { ok: true; parsed: Parsed } | { ok: false; issues: readonly ConditionIssue[] } {
   const snap = snapshot(input, resolved.limits);
   if ("issues" in snap) return { ok: false, issues: snap.issues };
   const parser = new Grammar(resolved);

@@ -31,7 +31,8 @@ export const VALUE_ACCEPTS: { readonly [K in ValueKind]: (value: unknown) => boo
 
 export const fieldNameAccepts = isText;
 
-export const topicListAccepts = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((id) => isText(id) && id !== "");
+export const topicListAccepts = (v: unknown): boolean =>
+  Array.isArray(v) && v.length > 0 && v.every((id) => isText(id) && id !== "");
 
 /** One failure of a leaf: where (relative to the leaf), and whether it is a list or an id that is empty. */
 export interface Failure {

@@ -10,7 +10,8 @@ import type { ConditionLimits } from "../options.js";
 import { isPlainObject } from "../runtime/plain.js";
 
 /** A JSON-like copy; non-JSON leaves (undefined, functions, class instances…) are kept as they are, for the parser to refuse by type. */
-export type Snapshot = null | boolean | number | string | readonly Snapshot[] | { readonly [key: string]: Snapshot } | Opaque;
+export type Snapshot =
+  null | boolean | number | string | readonly Snapshot[] | { readonly [key: string]: Snapshot } | Opaque;
 
 /** A value that is not JSON data, kept so that the parser can name it in an error. */
 export class Opaque {
@@ -41,7 +42,14 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   const copy = (value: unknown): Snapshot => {
     if (++nodes > maxNodes) stop({ code: "too_many_nodes", maximum: maxNodes, limit: "maxNodes" });
     if (typeof value === "string") {
-      if (value.length > maxStringLength) stop({ code: "too_long", reason: "string", size: value.length, maximum: maxStringLength, limit: "maxStringLength" });
+      if (value.length > maxStringLength)
+        stop({
+          code: "too_long",
+          reason: "string",
+          size: value.length,
+          maximum: maxStringLength,
+          limit: "maxStringLength",
+        });
       return value;
     }
     if (value === null || typeof value === "number" || typeof value === "boolean") return value;
@@ -49,13 +57,15 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     const array = Array.isArray(value);
     if (!array && !isPlainObject(value)) return new Opaque(value);
     if (ancestors.includes(value)) stop({ code: "cyclic_input" });
-    if (ancestors.length >= maxJsonDepth) stop({ code: "too_deep", reason: "condition", maximum: limits.maxDepth, limit: "maxDepth" });
+    if (ancestors.length >= maxJsonDepth)
+      stop({ code: "too_deep", reason: "condition", maximum: limits.maxDepth, limit: "maxDepth" });
     ancestors.push(value);
     let out: Snapshot[] | Record<string, Snapshot>;
     if (array) {
       const list = value as readonly unknown[];
       const n = list.length;
-      if (n > maxListLength) stop({ code: "too_many_items", reason: "list", size: n, maximum: maxListLength, limit: "maxListLength" });
+      if (n > maxListLength)
+        stop({ code: "too_many_items", reason: "list", size: n, maximum: maxListLength, limit: "maxListLength" });
       const items: Snapshot[] = [];
       for (let i = 0; i < n; i++) {
         at.push(i);
@@ -66,14 +76,19 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
     } else {
       const keys = Object.keys(value);
       for (const k of keys) {
-        if (k.length > maxStringLength) stop({ code: "too_long", reason: "key", size: k.length, maximum: maxStringLength, limit: "maxStringLength" }, k.slice(0, 40));
+        if (k.length > maxStringLength)
+          stop(
+            { code: "too_long", reason: "key", size: k.length, maximum: maxStringLength, limit: "maxStringLength" },
+            k.slice(0, 40),
+          );
       }
       const fields: Record<string, Snapshot> = {};
       for (const k of keys) {
         at.push(k);
         const v = copy((value as Record<string, unknown>)[k]);
         // A key named "__proto__" is an own property of the copy, never its prototype.
-        if (k === "__proto__") Object.defineProperty(fields, k, { value: v, enumerable: true, writable: true, configurable: true });
+        if (k === "__proto__")
+          Object.defineProperty(fields, k, { value: v, enumerable: true, writable: true, configurable: true });
         else fields[k] = v;
         at.pop();
       }

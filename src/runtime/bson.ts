@@ -9,16 +9,22 @@ import { EMPTY_DOC } from "./plain.js";
 
 /** A `BSONSymbol` (any bson version: it carries `_bsontype` and its text as `value`). */
 export function isBsonSymbol(x: unknown): x is { readonly value: string } {
-  return typeof x === "object" && x !== null && (x as { _bsontype?: unknown })._bsontype === "BSONSymbol" && typeof (x as { value?: unknown }).value === "string";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    (x as { _bsontype?: unknown })._bsontype === "BSONSymbol" &&
+    typeof (x as { value?: unknown }).value === "string"
+  );
 }
 
 /** A `DBRef`'s extra fields: the only part of it a path without `$` segments can reach. */
 export function dbRefFields(x: object): Record<string, unknown> | undefined {
   if ((x as { _bsontype?: unknown })._bsontype !== "DBRef") return undefined;
   const fields = (x as { fields?: unknown }).fields;
-  return typeof fields === "object" && fields !== null && !Array.isArray(fields) ? (fields as Record<string, unknown>) : EMPTY_DOC;
+  return typeof fields === "object" && fields !== null && !Array.isArray(fields)
+    ? (fields as Record<string, unknown>)
+    : EMPTY_DOC;
 }
-
 
 /** The stored time of a Date: an invalid Date (time NaN) is written as epoch 0 by the driver. */
 export function dateTime(d: Date): number {

@@ -41,7 +41,14 @@ export function asDocument(value: unknown): Record<string, unknown> | undefined 
   if (typeof value !== "object" || value === null) return undefined;
   const proto: unknown = getProto(value);
   if (proto === ObjectProto || proto === null) return value as Record<string, unknown>;
-  if (isArray(value) || value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
+  if (
+    isArray(value) ||
+    value instanceof Date ||
+    value instanceof RegExp ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer
+  )
+    return undefined;
   if ("_bsontype" in value) return dbRefFields(value);
   return value as Record<string, unknown>;
 }
@@ -134,7 +141,13 @@ export class PathValues {
  * `wholeArrays`, only arrays the path ends at are offered, whole: the candidates of
  * `$elemMatch`, which never looks at a value that is not an array.
  */
-export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: ElementTest, wholeArrays = false): boolean {
+export function anyAtPath(
+  value: unknown,
+  path: PreparedPath,
+  i: number,
+  test: ElementTest,
+  wholeArrays = false,
+): boolean {
   const { segments } = path;
   if (i === segments.length) {
     if (wholeArrays) return isArray(value) && test(value);
@@ -153,7 +166,14 @@ export function anyAtPath(value: unknown, path: PreparedPath, i: number, test: E
  * whether the array was the value of a field (the iterator's BEGIN state), rather than an
  * array nested at the position a numeric segment selects.
  */
-function anyInArray(array: readonly unknown[], path: PreparedPath, i: number, test: ElementTest, wholeArrays: boolean, fresh: boolean): boolean {
+function anyInArray(
+  array: readonly unknown[],
+  path: PreparedPath,
+  i: number,
+  test: ElementTest,
+  wholeArrays: boolean,
+  fresh: boolean,
+): boolean {
   const segment = path.segments[i] as string;
   const index = path.indexes[i] as number;
   const last = i + 1 === path.segments.length;
@@ -168,7 +188,8 @@ function anyInArray(array: readonly unknown[], path: PreparedPath, i: number, te
     if (doc !== undefined) {
       went = true;
       if (anyAtPath(field(doc, segment), path, i + 1, test, wholeArrays)) return true;
-      if (k === index && (last ? !wholeArrays && test(element) : anyAtPath(doc, path, i + 1, test, wholeArrays))) return true;
+      if (k === index && (last ? !wholeArrays && test(element) : anyAtPath(doc, path, i + 1, test, wholeArrays)))
+        return true;
     } else if (k === index) {
       if (last) {
         went = true;

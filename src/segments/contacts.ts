@@ -11,7 +11,11 @@ export type Contacts = Iterable<unknown> | AsyncIterable<unknown>;
 export type ContactOf<C> = C extends AsyncIterable<infer X> ? X : C extends Iterable<infer X> ? X : unknown;
 
 /** The result type for a source: `T` for an Iterable, `Promise<T>` for an AsyncIterable. */
-export type Counted<C, T> = [C] extends [AsyncIterable<unknown>] ? Promise<T> : [C] extends [Iterable<unknown> | undefined] ? T : T | Promise<T>;
+export type Counted<C, T> = [C] extends [AsyncIterable<unknown>]
+  ? Promise<T>
+  : [C] extends [Iterable<unknown> | undefined]
+    ? T
+    : T | Promise<T>;
 
 type SourceKind = "array" | "async" | "sync";
 
@@ -29,13 +33,26 @@ export function sourceKind(contacts: unknown, at: ConditionPath = ["contacts"]):
     return undefined;
   });
   if (kind === undefined) {
-    throw new ConditionError([issue(at, { code: "invalid_type", reason: "argument", argument: "contacts", expected: "an Iterable or an AsyncIterable of contact documents", received: describe(contacts) })]);
+    throw new ConditionError([
+      issue(at, {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "contacts",
+        expected: "an Iterable or an AsyncIterable of contact documents",
+        received: describe(contacts),
+      }),
+    ]);
   }
   return kind;
 }
 
 /** Calls `visit` for each contact, then returns `done()`: directly, or as a promise for async sources. */
-export function pass<T>(contacts: Contacts, kind: SourceKind, visit: (contact: unknown) => void, done: () => T): T | Promise<T> {
+export function pass<T>(
+  contacts: Contacts,
+  kind: SourceKind,
+  visit: (contact: unknown) => void,
+  done: () => T,
+): T | Promise<T> {
   if (kind === "array") {
     const list = contacts as readonly unknown[];
     for (let i = 0; i < list.length; i++) visit(list[i]);

@@ -11,7 +11,15 @@ import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
 import { lowerTopics } from "../targets/topics.js";
-import { ConditionError, describe, issue as coreIssue, readArgument, type ConditionIssue, type IssueInput, type ConditionPath } from "../errors.js";
+import {
+  ConditionError,
+  describe,
+  issue as coreIssue,
+  readArgument,
+  type ConditionIssue,
+  type IssueInput,
+  type ConditionPath,
+} from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
 import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
@@ -39,7 +47,14 @@ const defaultContactId: ContactId = (contact) => {
   if (typeof id === "string") return id;
   if (id === undefined || id === null) {
     // "undefined" for every such contact would merge them into one id without a word.
-    throw new ConditionError([issue(["contacts"], { code: "invalid_type", reason: "contact_id", expected: "a contact with an _id or an id", received: describe(id) })]);
+    throw new ConditionError([
+      issue(["contacts"], {
+        code: "invalid_type",
+        reason: "contact_id",
+        expected: "a contact with an _id or an id",
+        received: describe(id),
+      }),
+    ]);
   }
   if (typeof id === "number" || typeof id === "bigint" || typeof id === "boolean") return String(id);
   if (typeof id === "object" && id !== null) {
@@ -47,13 +62,14 @@ const defaultContactId: ContactId = (contact) => {
     if (typeof hex === "function") return String(hex.call(id));
     if (id instanceof Date && !Number.isNaN(id.getTime())) return id.toISOString();
   }
-  return readArgument(["contacts"], () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id));
+  return readArgument(
+    ["contacts"],
+    () => JSON.stringify(id, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)) ?? String(id),
+  );
 };
-
 
 /** Contacts counted on closures before a many-segment count generates one function for the rest. */
 const BULK_AFTER = 256;
-
 
 /** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
 export function countMembers(ctx: Context, condition: unknown, contacts: Contacts): number | Promise<number> {
@@ -71,7 +87,10 @@ export function countMembers(ctx: Context, condition: unknown, contacts: Contact
 }
 
 /** Segments given by id: a record, a Map, or [id, condition] pairs. */
-export type SegmentConditions = Readonly<Record<string, ConditionInput>> | ReadonlyMap<string, ConditionInput> | Iterable<readonly [string, ConditionInput]>;
+export type SegmentConditions =
+  | Readonly<Record<string, ConditionInput>>
+  | ReadonlyMap<string, ConditionInput>
+  | Iterable<readonly [string, ConditionInput]>;
 
 /** Segments of one call at most: an endless iterable of segments is refused rather than read forever. */
 const MAX_SEGMENTS = 1_000_000;
@@ -80,16 +99,40 @@ const MAX_SEGMENTS = 1_000_000;
 function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   const entries = readArgument(["segments"], (): [unknown, unknown][] => {
     if (typeof segments !== "object" || segments === null) {
-      throw new ConditionError([issue(["segments"], { code: "invalid_type", reason: "argument", argument: "segments", expected: "a record, a Map or [id, condition] pairs", received: describe(segments) })]);
+      throw new ConditionError([
+        issue(["segments"], {
+          code: "invalid_type",
+          reason: "argument",
+          argument: "segments",
+          expected: "a record, a Map or [id, condition] pairs",
+          received: describe(segments),
+        }),
+      ]);
     }
     if (segments instanceof Map) return [...(segments as Map<unknown, unknown>).entries()];
     if (typeof (segments as Iterable<unknown>)[Symbol.iterator] === "function") {
       const pairs: [unknown, unknown][] = [];
       for (const pair of segments as Iterable<unknown>) {
         if (pairs.length === MAX_SEGMENTS) {
-          throw new ConditionError([issue(["segments"], { code: "too_many_items", reason: "segments", maximum: MAX_SEGMENTS, limit: "segmentsPerCall" })]);
+          throw new ConditionError([
+            issue(["segments"], {
+              code: "too_many_items",
+              reason: "segments",
+              maximum: MAX_SEGMENTS,
+              limit: "segmentsPerCall",
+            }),
+          ]);
         }
-        if (!Array.isArray(pair)) throw new ConditionError([issue(["segments", pairs.length], { code: "invalid_type", reason: "argument", argument: "segment_pair", expected: "an [id, condition] pair", received: describe(pair) })]);
+        if (!Array.isArray(pair))
+          throw new ConditionError([
+            issue(["segments", pairs.length], {
+              code: "invalid_type",
+              reason: "argument",
+              argument: "segment_pair",
+              expected: "an [id, condition] pair",
+              received: describe(pair),
+            }),
+          ]);
         pairs.push([pair[0], pair[1]]);
       }
       return pairs;
@@ -99,8 +142,18 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   const issues: ConditionIssue[] = [];
   const seen = new Set<string>();
   entries.forEach(([id], i) => {
-    if (typeof id !== "string") issues.push(issue(["segments", i, 0], { code: "invalid_type", reason: "argument", argument: "segment_id", expected: "a string", received: describe(id) }));
-    else if (seen.has(id)) issues.push(issue(["segments", i, 0], { code: "duplicate_id", received: JSON.stringify(id.slice(0, 100)) }));
+    if (typeof id !== "string")
+      issues.push(
+        issue(["segments", i, 0], {
+          code: "invalid_type",
+          reason: "argument",
+          argument: "segment_id",
+          expected: "a string",
+          received: describe(id),
+        }),
+      );
+    else if (seen.has(id))
+      issues.push(issue(["segments", i, 0], { code: "duplicate_id", received: JSON.stringify(id.slice(0, 100)) }));
     else seen.add(id);
   });
   if (issues.length > 0) throw new ConditionError(issues);
@@ -108,7 +161,11 @@ function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
 }
 
 /** Member counts of many segments, by segment id, in one pass: the segments share their leaves, each distinct leaf runs at most once per contact. */
-export function countMembersMany(ctx: Context, segments: SegmentConditions, contacts: Contacts): Record<string, number> | Promise<Record<string, number>> {
+export function countMembersMany(
+  ctx: Context,
+  segments: SegmentConditions,
+  contacts: Contacts,
+): Record<string, number> | Promise<Record<string, number>> {
   const entries = entriesOf(segments);
   const call = ctx.call(...entries.map(([, condition]) => condition));
   const issues: ConditionIssue[] = [];
@@ -135,7 +192,8 @@ export function countMembersMany(ctx: Context, segments: SegmentConditions, cont
     contacts,
     kind,
     (contact) => {
-      if (counter === undefined && ++seen > BULK_AFTER) counter = generateCounter(roots, call.options.semantics) ?? null;
+      if (counter === undefined && ++seen > BULK_AFTER)
+        counter = generateCounter(roots, call.options.semantics) ?? null;
       if (counter && isPlainObject(contact)) {
         counter(contact, counts);
         return;
@@ -147,7 +205,9 @@ export function countMembersMany(ctx: Context, segments: SegmentConditions, cont
     () => {
       const out: Record<string, number> = {};
       // defineProperty: an id may be "__proto__".
-      compiled.forEach(([id], i) => Object.defineProperty(out, id, { value: counts[i]!, enumerable: true, writable: true, configurable: true }));
+      compiled.forEach(([id], i) =>
+        Object.defineProperty(out, id, { value: counts[i]!, enumerable: true, writable: true, configurable: true }),
+      );
       return out;
     },
   );
@@ -170,7 +230,13 @@ export interface EngineDiffOptions<Contact = unknown> {
 export interface DiffOptions<Contact = unknown> extends EngineDiffOptions<Contact>, ConditionOptions {}
 
 /** Who enters and who leaves when a segment's conditions change from `before` to `after`, in one pass. */
-export function diffMembership(ctx: Context, before: unknown, after: unknown, contacts: Contacts, options: unknown): MembershipDiff | Promise<MembershipDiff> {
+export function diffMembership(
+  ctx: Context,
+  before: unknown,
+  after: unknown,
+  contacts: Contacts,
+  options: unknown,
+): MembershipDiff | Promise<MembershipDiff> {
   const id = contactIdOption(options);
   const call = ctx.call(before, after);
   const was = call.compiled(before, ["before"]).matches;
@@ -194,9 +260,19 @@ export function diffMembership(ctx: Context, before: unknown, after: unknown, co
 
 /** The `id` of a diff's own options (already split from condition options): a function, or the default. */
 export function contactIdOption(options: unknown): ContactId {
-  const id = readArgument(["options", "id"], () => (typeof options === "object" && options !== null ? (options as { id?: unknown }).id : undefined));
+  const id = readArgument(["options", "id"], () =>
+    typeof options === "object" && options !== null ? (options as { id?: unknown }).id : undefined,
+  );
   if (id !== undefined && typeof id !== "function") {
-    throw new ConditionError([issue(["options", "id"], { code: "invalid_options", reason: "option_value", option: "id", expected: "a function from a contact to its id", received: describe(id) })]);
+    throw new ConditionError([
+      issue(["options", "id"], {
+        code: "invalid_options",
+        reason: "option_value",
+        option: "id",
+        expected: "a function from a contact to its id",
+        received: describe(id),
+      }),
+    ]);
   }
   return (id as ContactId | undefined) ?? defaultContactId;
 }
@@ -224,7 +300,11 @@ export function membershipChangeFilters(ctx: Context, before: unknown, after: un
  * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
  * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
  */
-export function membershipChangeSql(ctx: Context, before: unknown, after: unknown): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+export function membershipChangeSql(
+  ctx: Context,
+  before: unknown,
+  after: unknown,
+): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const call = ctx.call(before, after);
   return changeSqlExpressions(call.ast(before, ["before"]), call.ast(after, ["after"]), call.options);
 }

@@ -55,7 +55,8 @@ function same(a: unknown, b: unknown, depth: number, budget: { left: number }): 
     // -0 and 0 are the same number to every comparison the language makes; NaN equals NaN above.
     return typeof a === "number" && typeof b === "number" && a === b;
   }
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
+  if (a instanceof Date || b instanceof Date)
+    return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!same(a[i], b[i], depth + 1, budget)) return false;
@@ -65,7 +66,12 @@ function same(a: unknown, b: unknown, depth: number, budget: { left: number }): 
   // Own names, enumerable or not: the predicate reads any own property.
   const ka = Object.getOwnPropertyNames(a);
   if (ka.length !== Object.getOwnPropertyNames(b).length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || !same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, budget)) return false;
+  for (const k of ka)
+    if (
+      !Object.hasOwn(b, k) ||
+      !same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1, budget)
+    )
+      return false;
   return true;
 }
 
@@ -78,7 +84,6 @@ function subtree(doc: unknown, path: PreparedPath): { depth: number; value: unkn
   }
   return { depth, value };
 }
-
 
 function pathChanged(before: unknown, after: unknown, path: PreparedPath): boolean {
   const a = subtree(before, path);
@@ -109,10 +114,18 @@ interface TopicStorage {
 
 /** A segment id: a string, or a ConditionError. */
 function segmentId(id: unknown): string {
-  if (typeof id !== "string") throw new ConditionError([issue(["id"], { code: "invalid_type", reason: "argument", argument: "segment_id", expected: "a string", received: describe(id) })]);
+  if (typeof id !== "string")
+    throw new ConditionError([
+      issue(["id"], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "segment_id",
+        expected: "a string",
+        received: describe(id),
+      }),
+    ]);
   return id;
 }
-
 
 /**
  * An index of segments. Each `set` is one call of the context's rule: with the index's own
@@ -211,7 +224,11 @@ class Index implements SegmentIndex {
     const { topicsPath, topicsLayout } = options;
     const key = `${topicsLayout}:${topicsPath}`;
     let storage = this.#storages.get(key);
-    if (!storage) this.#storages.set(key, (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }));
+    if (!storage)
+      this.#storages.set(
+        key,
+        (storage = { path: preparePath(topicsPath.split(".")), layout: topicsLayout, byTopic: new Map() }),
+      );
     return storage;
   }
 
@@ -264,7 +281,8 @@ class Index implements SegmentIndex {
     for (const pool of this.#pools.values()) pool.begin();
     const { ids, predicates } = this.#flatten();
     const out: string[] = [];
-    for (let i = 0; i < predicates.length; i++) if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
+    for (let i = 0; i < predicates.length; i++)
+      if ((predicates[i] as (doc: Record<string, unknown>) => boolean)(doc)) out.push(ids[i] as string);
     return out;
   }
 

@@ -5,7 +5,17 @@
  * argument is read once and checked before any work starts, and a bad one is a
  * ConditionError whose path names it.
  */
-import { ConditionError, describe, issue as coreIssue, IssueList, readArgument, type ArgumentName, type ConditionIssue, type ConditionPath, type IssueInput } from "../errors.js";
+import {
+  ConditionError,
+  describe,
+  issue as coreIssue,
+  IssueList,
+  readArgument,
+  type ArgumentName,
+  type ConditionIssue,
+  type ConditionPath,
+  type IssueInput,
+} from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { Condition } from "../language/condition.js";
 import { parseIsoDate } from "../catalog/dates.js";
@@ -40,7 +50,16 @@ export interface SegmentBody {
 }
 
 const BODY_KEYS = ["name", "description", "conditions"] as const;
-const SEGMENT_KEYS = ["object", "id", "name", "description", "conditions", "memberCount", "createdAt", "updatedAt"] as const;
+const SEGMENT_KEYS = [
+  "object",
+  "id",
+  "name",
+  "description",
+  "conditions",
+  "memberCount",
+  "createdAt",
+  "updatedAt",
+] as const;
 const NAME_MAX = 100;
 const DESCRIPTION_MAX = 500;
 
@@ -51,10 +70,17 @@ interface Validated {
 }
 
 /** Reads the own enumerable properties of a plain object argument once, or refuses it with `message`. */
-function readRecord(value: unknown, at: ConditionPath, argument: ArgumentName, expected: string): Record<string, unknown> {
+function readRecord(
+  value: unknown,
+  at: ConditionPath,
+  argument: ArgumentName,
+  expected: string,
+): Record<string, unknown> {
   return readArgument(at, () => {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new ConditionError([issue(at, { code: "invalid_type", reason: "argument", argument, expected, received: describe(value) })]);
+      throw new ConditionError([
+        issue(at, { code: "invalid_type", reason: "argument", argument, expected, received: describe(value) }),
+      ]);
     }
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
@@ -70,10 +96,25 @@ function characters(s: string): number {
 }
 
 /** A text field of the body: a well-formed string of at most `max` characters (after trimming, for `name`). */
-function text(issues: IssueList, value: unknown, at: ConditionPath, label: string, max: number, trim: boolean, nullable: boolean): string | null | undefined {
+function text(
+  issues: IssueList,
+  value: unknown,
+  at: ConditionPath,
+  label: string,
+  max: number,
+  trim: boolean,
+  nullable: boolean,
+): string | null | undefined {
   if (value === null && nullable) return null;
   if (typeof value !== "string") {
-    issues.add(at, { code: "invalid_type", reason: "argument", argument: "text", key: label, expected: nullable ? "a string or null" : "a string", received: describe(value) });
+    issues.add(at, {
+      code: "invalid_type",
+      reason: "argument",
+      argument: "text",
+      key: label,
+      expected: nullable ? "a string or null" : "a string",
+      received: describe(value),
+    });
     return undefined;
   }
   if (!value.isWellFormed()) {
@@ -101,15 +142,26 @@ function conditionsAt(issues: IssueList, value: unknown, ctx: Context, at: Condi
 }
 
 /** Validates a create or update body; paths start at the body's root. */
-function validateBody(input: Record<string, unknown>, ctx: Context, required: readonly (keyof SegmentBody)[]): Validated {
+function validateBody(
+  input: Record<string, unknown>,
+  ctx: Context,
+  required: readonly (keyof SegmentBody)[],
+): Validated {
   const issues = new IssueList(SEGMENTS);
   const out: Validated = {};
   for (const key of Object.keys(input)) {
     if (!(BODY_KEYS as readonly string[]).includes(key)) {
-      issues.add([key], { code: "unknown_key", reason: "condition", received: JSON.stringify(key.slice(0, 100)), allowed: BODY_KEYS, suggestions: closest(key, BODY_KEYS, 2) });
+      issues.add([key], {
+        code: "unknown_key",
+        reason: "condition",
+        received: JSON.stringify(key.slice(0, 100)),
+        allowed: BODY_KEYS,
+        suggestions: closest(key, BODY_KEYS, 2),
+      });
     }
   }
-  for (const key of required) if (input[key] === undefined) issues.add([key], { code: "missing_key", reason: "body", key });
+  for (const key of required)
+    if (input[key] === undefined) issues.add([key], { code: "missing_key", reason: "body", key });
   if (input.name !== undefined) {
     const name = text(issues, input.name, ["name"], "name", NAME_MAX, true, false);
     if (typeof name === "string") out.name = name;
@@ -129,17 +181,31 @@ function validateBody(input: Record<string, unknown>, ctx: Context, required: re
 /** A segment argument (as createSegment returned it, or as stored and read back), checked field by field. */
 function readSegment(s: Record<string, unknown>, ctx: Context): Segment {
   const issues = new IssueList(SEGMENTS);
-  const bad = (key: string, expected: string) => issues.add(["segment", key], { code: "invalid_value", reason: "segment_field", key, expected, received: describe(s[key]) });
-  for (const key of SEGMENT_KEYS) if (!(key in s)) issues.add(["segment", key], { code: "missing_key", reason: "segment", key });
+  const bad = (key: string, expected: string) =>
+    issues.add(["segment", key], {
+      code: "invalid_value",
+      reason: "segment_field",
+      key,
+      expected,
+      received: describe(s[key]),
+    });
+  for (const key of SEGMENT_KEYS)
+    if (!(key in s)) issues.add(["segment", key], { code: "missing_key", reason: "segment", key });
   if ("object" in s && s.object !== "segment") bad("object", '"segment"');
   if ("id" in s && (typeof s.id !== "string" || s.id === "")) bad("id", "a non-empty string");
   if ("name" in s && typeof s.name !== "string") bad("name", "a string");
-  if ("description" in s && typeof s.description !== "string" && s.description !== null) bad("description", "a string or null");
-  if ("memberCount" in s && s.memberCount !== null && !(typeof s.memberCount === "number" && Number.isSafeInteger(s.memberCount) && s.memberCount >= 0)) {
+  if ("description" in s && typeof s.description !== "string" && s.description !== null)
+    bad("description", "a string or null");
+  if (
+    "memberCount" in s &&
+    s.memberCount !== null &&
+    !(typeof s.memberCount === "number" && Number.isSafeInteger(s.memberCount) && s.memberCount >= 0)
+  ) {
     bad("memberCount", "a count or null");
   }
   for (const key of ["createdAt", "updatedAt"] as const) {
-    if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key]))) bad(key, "an ISO-8601 datetime with an offset");
+    if (key in s && (typeof s[key] !== "string" || "problem" in parseIsoDate(s[key])))
+      bad(key, "an ISO-8601 datetime with an offset");
   }
   const conditions = "conditions" in s ? conditionsAt(issues, s.conditions, ctx, ["segment", "conditions"]) : undefined;
   if (!issues.ok || conditions === undefined) throw new ConditionError(issues.items);
@@ -180,9 +246,20 @@ interface LifecycleOptions {
 }
 
 /** Checks a lifecycle call's own options (already read once, condition options split off): `now`, `contacts` and (for create) `id`. */
-function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined, required: boolean): LifecycleOptions {
+function readLifecycleOptions(
+  options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined,
+  required: boolean,
+): LifecycleOptions {
   if (options === undefined && required) {
-    throw new ConditionError([issue(["options"], { code: "invalid_options", reason: "option_value", option: "", expected: "an object with the segment's id", received: "undefined" })]);
+    throw new ConditionError([
+      issue(["options"], {
+        code: "invalid_options",
+        reason: "option_value",
+        option: "",
+        expected: "an object with the segment's id",
+        received: "undefined",
+      }),
+    ]);
   }
   const read = options ?? {};
   const issues: ConditionIssue[] = [];
@@ -192,7 +269,13 @@ function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: u
         ["options", "id"],
         read.id === undefined
           ? { code: "missing_key", reason: "option", key: "id" }
-          : { code: "invalid_options", reason: "option_value", option: "id", expected: "a non-empty string (the new segment's id)", received: describe(read.id) },
+          : {
+              code: "invalid_options",
+              reason: "option_value",
+              option: "id",
+              expected: "a non-empty string (the new segment's id)",
+              received: describe(read.id),
+            },
       ),
     );
   }
@@ -205,7 +288,16 @@ function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: u
     } catch {
       // not a Date
     }
-    if (Number.isNaN(time)) issues.push(issue(["options", "now"], { code: "invalid_options", reason: "option_value", option: "now", expected: "a valid Date", received: describe(read.now) }));
+    if (Number.isNaN(time))
+      issues.push(
+        issue(["options", "now"], {
+          code: "invalid_options",
+          reason: "option_value",
+          option: "now",
+          expected: "a valid Date",
+          received: describe(read.now),
+        }),
+      );
     else now = time;
   }
   if (issues.length > 0) throw new ConditionError(issues);
@@ -215,14 +307,23 @@ function readLifecycleOptions(options: { readonly id?: unknown; readonly now?: u
 }
 
 /** Sync when there are no contacts or a sync source; a promise for an async source. */
-function withCount<T>(conditions: Condition, contacts: Contacts | undefined, ctx: Context, make: (count: number | null) => T): T | Promise<T> {
+function withCount<T>(
+  conditions: Condition,
+  contacts: Contacts | undefined,
+  ctx: Context,
+  make: (count: number | null) => T,
+): T | Promise<T> {
   if (contacts === undefined) return make(null);
   const counted = countMembers(ctx, conditions, contacts);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
 /** Validates a create body and returns the complete segment; `options` are the call's own (`id`, `now`, `contacts`). */
-export function createSegment(ctx: Context, body: unknown, options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined): Segment | Promise<Segment> {
+export function createSegment(
+  ctx: Context,
+  body: unknown,
+  options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined,
+): Segment | Promise<Segment> {
   const { id, now, contacts } = readLifecycleOptions(options, true);
   const input = readBody(body);
   // A compiled condition in the body brings its options to a call without options of its own.
@@ -260,7 +361,13 @@ export interface SegmentUpdate {
 }
 
 /** An update whose arguments are already read and checked. */
-function update(segment: Segment, valid: Validated, now: number | undefined, contacts: Contacts | undefined, ctx: Context): SegmentUpdate | Promise<SegmentUpdate> {
+function update(
+  segment: Segment,
+  valid: Validated,
+  now: number | undefined,
+  contacts: Contacts | undefined,
+  ctx: Context,
+): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
   const updatedAt = iso(now);
   const next = (memberCount: number | null): SegmentUpdate =>
@@ -286,7 +393,12 @@ function update(segment: Segment, valid: Validated, now: number | undefined, con
  * `updatedAt` is refreshed and `createdAt` kept. When the conditions changed, `memberCount`
  * is recounted from `contacts`, or becomes `null` ("to be recounted") without them.
  */
-export function updateSegment(ctx: Context, segment: unknown, body: unknown, options: { readonly now?: unknown; readonly contacts?: unknown } | undefined): SegmentUpdate | Promise<SegmentUpdate> {
+export function updateSegment(
+  ctx: Context,
+  segment: unknown,
+  body: unknown,
+  options: { readonly now?: unknown; readonly contacts?: unknown } | undefined,
+): SegmentUpdate | Promise<SegmentUpdate> {
   const { now, contacts } = readLifecycleOptions(options, false);
   const stored = readStored(segment);
   const input = readBody(body);
@@ -308,7 +420,13 @@ export interface SegmentPreview {
 }
 
 /** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
-export function previewSegmentUpdate(ctx: Context, segment: unknown, body: unknown, contacts: Contacts, options: { readonly now?: unknown; readonly id?: unknown } | undefined): SegmentPreview | Promise<SegmentPreview> {
+export function previewSegmentUpdate(
+  ctx: Context,
+  segment: unknown,
+  body: unknown,
+  contacts: Contacts,
+  options: { readonly now?: unknown; readonly id?: unknown } | undefined,
+): SegmentPreview | Promise<SegmentPreview> {
   const id = contactIdOption(options);
   const { now } = readLifecycleOptions({ now: options?.now }, false);
   const stored = readStored(segment);

@@ -30,7 +30,11 @@ function lowerTopic(n: TopicNode, path: Path, layout: TopicLayout): Node {
     case "ids":
       return node.leaf(fieldRef(path.join("."), path), "in", n.ids, n.origin);
     case "records":
-      return node.elemMatch(path, node.and([node.leaf(TOPIC_ID, "in", n.ids, LAYOUT), node.leaf(STATUS, "eq", SUBSCRIBED, LAYOUT)], LAYOUT), n.origin);
+      return node.elemMatch(
+        path,
+        node.and([node.leaf(TOPIC_ID, "in", n.ids, LAYOUT), node.leaf(STATUS, "eq", SUBSCRIBED, LAYOUT)], LAYOUT),
+        n.origin,
+      );
     default:
       return assertNever(layout, "topic layout");
   }
@@ -71,7 +75,9 @@ export function lowerTopics(root: Node, options: TopicStorage): Node {
 
 /** The handler of a fold over a lowered tree (the document targets' own folds): a topic node there is a bug. */
 export function unlowered(n: TopicNode): never {
-  throw new Error(`segmatch: a topic test (${n.ids.join(", ")}) reached a document target without being lowered (lowerTopics)`);
+  throw new Error(
+    `segmatch: a topic test (${n.ids.join(", ")}) reached a document target without being lowered (lowerTopics)`,
+  );
 }
 
 const TOPIC_ID_PATH = preparePath(["topicId"]);

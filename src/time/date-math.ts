@@ -36,12 +36,29 @@ export interface DateMath {
 /** How far one expression may move from `now`: 10,000 years, so that every instant it resolves to is a Date. */
 export const MAX_SHIFT_YEARS = 10_000;
 const MAX_STEPS = 32;
-const NOMINAL: { readonly [U in Unit]: number } = { y: 365.25 * DAY, M: 30.4375 * DAY, w: 7 * DAY, d: DAY, h: HOUR, m: MINUTE, s: SECOND };
+const NOMINAL: { readonly [U in Unit]: number } = {
+  y: 365.25 * DAY,
+  M: 30.4375 * DAY,
+  w: 7 * DAY,
+  d: DAY,
+  h: HOUR,
+  m: MINUTE,
+  s: SECOND,
+};
 /** The longest a unit can be anywhere (a day skipped by a date-line change makes a day step 48 hours, a DST change adds an hour). */
-const LONGEST: { readonly [U in Unit]: number } = { y: 368 * DAY, M: 33 * DAY, w: 9 * DAY, d: 2 * DAY, h: HOUR, m: MINUTE, s: SECOND };
+const LONGEST: { readonly [U in Unit]: number } = {
+  y: 368 * DAY,
+  M: 33 * DAY,
+  w: 9 * DAY,
+  d: 2 * DAY,
+  h: HOUR,
+  m: MINUTE,
+  s: SECOND,
+};
 const EXACT: { readonly [U in Unit]?: number } = { h: HOUR, m: MINUTE, s: SECOND };
 
-export const DATE_MATH_SYNTAX = 'now, then any number of +N or -N with a unit, then optionally /unit to round; units y (years), M (months), w (weeks), d (days), h (hours), m (minutes), s (seconds); e.g. "now-30d", "now-1M/M", "now/d"';
+export const DATE_MATH_SYNTAX =
+  'now, then any number of +N or -N with a unit, then optionally /unit to round; units y (years), M (months), w (weeks), d (days), h (hours), m (minutes), s (seconds); e.g. "now-30d", "now-1M/M", "now/d"';
 
 const TOKEN = /([+-])(\d{1,9})([yMwdhms])/y;
 
@@ -67,9 +84,11 @@ export function parseDateMath(text: string): DateMath | { readonly problem: stri
     round = text[at + 1] as Unit;
     at = text.length;
   }
-  if (at !== text.length) return { problem: `${JSON.stringify(text.slice(0, 40))} is not date math: write ${DATE_MATH_SYNTAX}` };
+  if (at !== text.length)
+    return { problem: `${JSON.stringify(text.slice(0, 40))} is not date math: write ${DATE_MATH_SYNTAX}` };
   if (steps.length > MAX_STEPS) return { problem: `date math has at most ${MAX_STEPS} steps` };
-  if (shift > MAX_SHIFT_YEARS * NOMINAL.y) return { problem: `date math may move at most ${MAX_SHIFT_YEARS} years from now` };
+  if (shift > MAX_SHIFT_YEARS * NOMINAL.y)
+    return { problem: `date math may move at most ${MAX_SHIFT_YEARS} years from now` };
   return Object.freeze({ steps: Object.freeze(steps), round });
 }
 
@@ -233,7 +252,11 @@ export function piece(math: DateMath, now: number, zone: Zone, up: boolean): Pie
   bound(zone.nextTransition(x) - x);
   const wall = x + zone.offset(x);
   const exact = EXACT[math.round];
-  bound(exact !== undefined ? floorTo(wall, exact) + exact - wall : wallNext(wallStart(wall, math.round as "y" | "M" | "w" | "d"), math.round as "y" | "M" | "w" | "d") - wall);
+  bound(
+    exact !== undefined
+      ? floorTo(wall, exact) + exact - wall
+      : wallNext(wallStart(wall, math.round as "y" | "M" | "w" | "d"), math.round as "y" | "M" | "w" | "d") - wall,
+  );
   const { start, next } = unitAround(x, math.round, zone);
   return { from: now, until: Math.max(until, now + 1), value: clamp(up ? next - 1 : start), slope: 0 };
 }

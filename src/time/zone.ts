@@ -250,7 +250,10 @@ export function zone(name: string): Zone | undefined {
     return undefined;
   }
   const canonical = format.resolvedOptions().timeZone;
-  const found = canonical === "UTC" || canonical === "Etc/UTC" || canonical === "Etc/GMT" ? UTC_ZONE : (ZONES.get(canonical) ?? new IntlZone(canonical, format));
+  const found =
+    canonical === "UTC" || canonical === "Etc/UTC" || canonical === "Etc/GMT"
+      ? UTC_ZONE
+      : (ZONES.get(canonical) ?? new IntlZone(canonical, format));
   if (ZONES.size >= MAX_ZONES) ZONES.clear();
   ZONES.set(name, found);
   ZONES.set(canonical, found);

@@ -63,7 +63,8 @@ export function blocks(root: string, file: string): Block[] {
   const found: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     // A fence this reader would not see (indented, or of tildes) would hide its block from every test.
-    if (/^\s+```|^\s*~~~/.test(lines[i] as string)) throw new Error(`${file}:${i + 1}: fence code blocks with \`\`\` at the start of the line`);
+    if (/^\s+```|^\s*~~~/.test(lines[i] as string))
+      throw new Error(`${file}:${i + 1}: fence code blocks with \`\`\` at the start of the line`);
     const open = /^```(\S*)\s*$/.exec(lines[i] as string);
     if (!open) continue;
     const start = i + 1;
@@ -97,7 +98,10 @@ export function checks(code: string): Check[] {
     const m = STATED.exec(lines[i] as string);
     if (!m) {
       // A result written any other way would be read by nobody.
-      if (/\/\/\s*=[>~]/.test(lines[i] as string)) throw new Error(`line ${i + 1}: a stated result must follow "expression;" as "; // => value" or "; // =~ value"`);
+      if (/\/\/\s*=[>~]/.test(lines[i] as string))
+        throw new Error(
+          `line ${i + 1}: a stated result must follow "expression;" as "; // => value" or "; // =~ value"`,
+        );
       continue;
     }
     // The statement may begin on an earlier line: the nearest start from which it parses.
@@ -105,7 +109,8 @@ export function checks(code: string): Check[] {
     let statement = (m[1] as string).trim().replace(/;$/, "");
     while (!parses(statement)) {
       k--;
-      if (k < 0 || (found.at(-1)?.end ?? 0) > k) throw new Error(`line ${i + 1}: the statement before the stated result does not parse`);
+      if (k < 0 || (found.at(-1)?.end ?? 0) > k)
+        throw new Error(`line ${i + 1}: the statement before the stated result does not parse`);
       statement = `${lines[k]}\n${statement}`;
     }
     const logged = /^console\.log\(([\s\S]*)\)$/.exec(statement.trim());
@@ -114,10 +119,19 @@ export function checks(code: string): Check[] {
     while (!parses(expected)) {
       j++;
       const next = lines[j];
-      if (next === undefined || !/^\s*\/\/( |$)/.test(next)) throw new Error(`line ${i + 1}: the stated result does not parse: ${m[3]}`);
+      if (next === undefined || !/^\s*\/\/( |$)/.test(next))
+        throw new Error(`line ${i + 1}: the stated result does not parse: ${m[3]}`);
       expected += `\n${next.replace(/^\s*\/\/ ?/, "")}`;
     }
-    found.push({ line: k + 1, mode: m[2] as "=>" | "=~", expression: logged ? (logged[1] as string) : statement, expected, span: j - k + 1, end: j + 1, at: i + 1 });
+    found.push({
+      line: k + 1,
+      mode: m[2] as "=>" | "=~",
+      expression: logged ? (logged[1] as string) : statement,
+      expected,
+      span: j - k + 1,
+      end: j + 1,
+      at: i + 1,
+    });
     i = j;
   }
   return found;
@@ -140,7 +154,8 @@ export function consoleSteps(code: string): ConsoleStep[] {
   const steps: ConsoleStep[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (!line.startsWith("$ ")) throw new Error(`line ${i + 1}: expected a "$ " command, found ${JSON.stringify(line)}`);
+    if (!line.startsWith("$ "))
+      throw new Error(`line ${i + 1}: expected a "$ " command, found ${JSON.stringify(line)}`);
     const start = i;
     let command = line.slice(2);
     if (command.includes("<<'EOF'")) {

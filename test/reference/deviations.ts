@@ -19,7 +19,12 @@ export interface Deviation {
   /** Does this leaf, on this document, fall where mingo and the MongoDB server of `version` may disagree? */
   readonly applies: (leaf: Leaf, doc: unknown, version: Version) => boolean;
   /** One input that shows the departure: mingo's answer is wrong, the server of `version`'s is `mongo`. */
-  readonly example: { readonly filter: Record<string, unknown>; readonly doc: Record<string, unknown>; readonly mongo: boolean; readonly version: Version };
+  readonly example: {
+    readonly filter: Record<string, unknown>;
+    readonly doc: Record<string, unknown>;
+    readonly mongo: boolean;
+    readonly version: Version;
+  };
 }
 
 const RANGE = new Set(["$gt", "$gte", "$lt", "$lte"]);
@@ -34,7 +39,8 @@ function arrayBeforeLastSegment(doc: unknown, path: string): boolean {
     const next: unknown[] = [];
     for (const value of level) {
       if (Array.isArray(value)) return true;
-      if (typeof value === "object" && value !== null && !(value instanceof Date)) next.push((value as Record<string, unknown>)[segment]);
+      if (typeof value === "object" && value !== null && !(value instanceof Date))
+        next.push((value as Record<string, unknown>)[segment]);
     }
     level = next;
   }
@@ -69,7 +75,10 @@ export const DEVIATIONS: readonly Deviation[] = [
       "it, as a field and as an array element; from 8.0 it matches neither ('Compatibility Changes in MongoDB 8.0', " +
       "null_query_semantics.js). mingo treats a field holding undefined as missing (so null from 8.0 on is wrong) and an " +
       "undefined array element as not null (so 7.0 is wrong).",
-    applies: (leaf, doc, version) => NULL_OPS.has(leaf.op) && leaf.operand === null && candidates(doc, leaf.path, true, version).some((c) => c === undefined),
+    applies: (leaf, doc, version) =>
+      NULL_OPS.has(leaf.op) &&
+      leaf.operand === null &&
+      candidates(doc, leaf.path, true, version).some((c) => c === undefined),
     example: { filter: { a: { $eq: null } }, doc: { a: undefined }, mongo: false, version: "8.0" },
   },
   {
@@ -78,7 +87,8 @@ export const DEVIATIONS: readonly Deviation[] = [
       "MongoDB offers a leaf operator the elements of an array at the end of a path one level deep, never the elements of a " +
       "nested array: {a: {$regex: 'x'}} does not match {a: [['x']]}, nor {'a.b': 1} {a: {b: [[1]]}}. mingo looks one level " +
       "further for $regex, and for $eq on dotted paths.",
-    applies: (leaf, doc, version) => candidates(doc, leaf.path, true, version).some((c) => Array.isArray(c) && c.some(Array.isArray)),
+    applies: (leaf, doc, version) =>
+      candidates(doc, leaf.path, true, version).some((c) => Array.isArray(c) && c.some(Array.isArray)),
     example: { filter: { "a.b": { $eq: 1 } }, doc: { a: { b: [[1]] } }, mongo: false, version: "8.0" },
   },
   {
@@ -86,7 +96,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     reason:
       "MongoDB's comparison match expressions return false whenever one side is NaN (expression_leaf.cpp; jstests/core/query/nan.js), " +
       "so {a: {$gte: 0}} does not match {a: NaN}; mingo answers true for $gte and $lte.",
-    applies: (leaf, doc, version) => RANGE.has(leaf.op) && candidates(doc, leaf.path, true, version).some((c) => Number.isNaN(c)),
+    applies: (leaf, doc, version) =>
+      RANGE.has(leaf.op) && candidates(doc, leaf.path, true, version).some((c) => Number.isNaN(c)),
     example: { filter: { a: { $gte: 0 } }, doc: { a: Number.NaN }, mongo: false, version: "8.0" },
   },
   {
@@ -98,7 +109,10 @@ export const DEVIATIONS: readonly Deviation[] = [
       RANGE.has(leaf.op) &&
       typeof leaf.operand === "string" &&
       candidates(doc, leaf.path, true, version).some(
-        (c) => typeof c === "string" && Math.sign(compareByCodePoint(c, leaf.operand as string)) !== Math.sign(c < (leaf.operand as string) ? -1 : c > (leaf.operand as string) ? 1 : 0),
+        (c) =>
+          typeof c === "string" &&
+          Math.sign(compareByCodePoint(c, leaf.operand as string)) !==
+            Math.sign(c < (leaf.operand as string) ? -1 : c > (leaf.operand as string) ? 1 : 0),
       ),
     example: { filter: { a: { $gt: "\uFFFF" } }, doc: { a: "\u{1F600}" }, mongo: true, version: "8.0" },
   },
@@ -113,8 +127,11 @@ export function deviationsFor(leaf: Leaf, doc: unknown, version: Version = "8.0"
 function leavesOf(filter: Record<string, unknown>): Leaf[] {
   const out: Leaf[] = [];
   for (const [key, value] of Object.entries(filter)) {
-    if (key === "$and" || key === "$or" || key === "$nor") for (const f of value as Record<string, unknown>[]) out.push(...leavesOf(f));
-    else for (const [op, operand] of Object.entries(value as Record<string, unknown>)) out.push({ path: key, op, operand });
+    if (key === "$and" || key === "$or" || key === "$nor")
+      for (const f of value as Record<string, unknown>[]) out.push(...leavesOf(f));
+    else
+      for (const [op, operand] of Object.entries(value as Record<string, unknown>))
+        out.push({ path: key, op, operand });
   }
   return out;
 }
@@ -153,7 +170,9 @@ export function reference(filter: Record<string, unknown>, doc: unknown, version
       if (key === "$nor") return !(value as Record<string, unknown>[]).some(evaluate);
       return Object.entries(value as Record<string, unknown>).every(([op, operand]) => {
         const leaf = { path: key, op, operand };
-        return deviationsFor(leaf, doc, version).length > 0 ? mongoLeafMatches(doc, key, op, operand, version) : mingo({ [key]: { [op]: operand } }, doc);
+        return deviationsFor(leaf, doc, version).length > 0
+          ? mongoLeafMatches(doc, key, op, operand, version)
+          : mingo({ [key]: { [op]: operand } }, doc);
       });
     });
   return { matches: evaluate(filter), deviations: [...hit] };

@@ -45,13 +45,22 @@ function getField(obj: Element, name: string): Element {
   if ((obj as { _bsontype?: unknown })._bsontype === "DBRef") {
     const ref = obj as { collection: unknown; oid: unknown; db?: unknown; fields?: Record<string, unknown> };
     // The document the driver writes for a DBRef.
-    fields = { $ref: ref.collection, $id: ref.oid, ...(ref.db !== undefined ? { $db: ref.db } : {}), ...(ref.fields ?? {}) };
+    fields = {
+      $ref: ref.collection,
+      $id: ref.oid,
+      ...(ref.db !== undefined ? { $db: ref.db } : {}),
+      ...(ref.fields ?? {}),
+    };
   }
   return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : ITERATOR_EOO;
 }
 
 /** path_internal.cpp `getFieldDottedOrArray`: walk down objects; stop at the first array, or fail at a scalar. */
-function getFieldDottedOrArray(doc: Element, parts: readonly string[], startIdx: number): { element: Element; idx: number } {
+function getFieldDottedOrArray(
+  doc: Element,
+  parts: readonly string[],
+  startIdx: number,
+): { element: Element; idx: number } {
   let res: Element = ITERATOR_EOO;
   let curr = doc;
   let stop = false;
@@ -120,7 +129,12 @@ function* iterateObject(path: ElementPath, obj: Element): Generator<Element> {
  * array entered at an array offset starts IN_ARRAY directly, with the flag false. A `yield`
  * here is a `return true` from `more()`, after which the next call starts with the flag false.
  */
-function* inArray(path: ElementPath, state: ArrayIterationState, theArray: readonly Element[], begin: boolean): Generator<Element> {
+function* inArray(
+  path: ElementPath,
+  state: ArrayIterationState,
+  theArray: readonly Element[],
+  begin: boolean,
+): Generator<Element> {
   const sub = (parts: readonly string[]): ElementPath => ({ ...path, parts });
   let emptyArray = begin;
   for (let k = 0; k < theArray.length; k++) {
@@ -169,7 +183,15 @@ function* inArray(path: ElementPath, state: ArrayIterationState, theArray: reado
 }
 
 /** Every element the server offers a leaf match expression for `dottedPath` on `doc`. */
-export function elementsAt(doc: Element, dottedPath: string, options: { leafArrayBehavior?: LeafArrayBehavior; nullThroughArrays?: boolean } = {}): Element[] {
-  const path: ElementPath = { parts: dottedPath.split("."), leafArrayBehavior: options.leafArrayBehavior ?? "traverse", nullThroughArrays: options.nullThroughArrays ?? false };
+export function elementsAt(
+  doc: Element,
+  dottedPath: string,
+  options: { leafArrayBehavior?: LeafArrayBehavior; nullThroughArrays?: boolean } = {},
+): Element[] {
+  const path: ElementPath = {
+    parts: dottedPath.split("."),
+    leafArrayBehavior: options.leafArrayBehavior ?? "traverse",
+    nullThroughArrays: options.nullThroughArrays ?? false,
+  };
   return [...iterateObject(path, doc)];
 }

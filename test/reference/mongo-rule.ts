@@ -22,9 +22,10 @@ export type Version = "7.0" | "8.0" | "9.0";
  * for `$elemMatch`), an array at the end is offered only whole.
  */
 export function candidates(doc: unknown, path: string, expandLeafArrays = true, version: Version = "8.0"): Candidate[] {
-  return elementsAt(doc, path, { leafArrayBehavior: expandLeafArrays ? "traverse" : "noTraversal", nullThroughArrays: version === "9.0" }).map((e) =>
-    e === ITERATOR_EOO ? MISSING : e,
-  );
+  return elementsAt(doc, path, {
+    leafArrayBehavior: expandLeafArrays ? "traverse" : "noTraversal",
+    nullThroughArrays: version === "9.0",
+  }).map((e) => (e === ITERATOR_EOO ? MISSING : e));
 }
 
 /** Code point order, by comparing arrays of code points (no UTF-16 shortcuts). */
@@ -37,7 +38,8 @@ export function compareByCodePoint(a: string, b: string): number {
 
 /** A BSONSymbol compares as the string it holds; anything else is itself. */
 function stored(v: Candidate): Candidate {
-  if (typeof v === "object" && v !== null && (v as { _bsontype?: unknown })._bsontype === "BSONSymbol") return String((v as { value: unknown }).value);
+  if (typeof v === "object" && v !== null && (v as { _bsontype?: unknown })._bsontype === "BSONSymbol")
+    return String((v as { value: unknown }).value);
   return v;
 }
 
@@ -81,7 +83,13 @@ function equals(c: Candidate, v: unknown, version: Version): boolean {
 }
 
 /** Whether `doc` matches `{ [path]: { [op]: operand } }` on a MongoDB server of `version`. */
-export function mongoLeafMatches(doc: unknown, path: string, op: string, operand: unknown, version: Version = "8.0"): boolean {
+export function mongoLeafMatches(
+  doc: unknown,
+  path: string,
+  op: string,
+  operand: unknown,
+  version: Version = "8.0",
+): boolean {
   const cs = candidates(doc, path, true, version);
   switch (op) {
     case "$eq":
@@ -95,11 +103,17 @@ export function mongoLeafMatches(doc: unknown, path: string, op: string, operand
     case "$gt":
       return cs.some((c) => compare(c, operand) === 1);
     case "$gte":
-      return cs.some((c) => { const o = compare(c, operand); return o === 1 || o === 0; });
+      return cs.some((c) => {
+        const o = compare(c, operand);
+        return o === 1 || o === 0;
+      });
     case "$lt":
       return cs.some((c) => compare(c, operand) === -1);
     case "$lte":
-      return cs.some((c) => { const o = compare(c, operand); return o === -1 || o === 0; });
+      return cs.some((c) => {
+        const o = compare(c, operand);
+        return o === -1 || o === 0;
+      });
     case "$elemMatch":
       // The object form: some element of an array at the path is a document matching every clause.
       return candidates(doc, path, false, version).some(
@@ -107,14 +121,19 @@ export function mongoLeafMatches(doc: unknown, path: string, op: string, operand
           Array.isArray(c) &&
           c.some(
             (element) =>
-              typeof element === "object" && element !== null && !Array.isArray(element) && !(element instanceof Date) &&
+              typeof element === "object" &&
+              element !== null &&
+              !Array.isArray(element) &&
+              !(element instanceof Date) &&
               Object.entries(operand as Record<string, Record<string, unknown>>).every(([p, ops]) =>
                 Object.entries(ops).every(([o, v]) => mongoLeafMatches(element, p, o, v, version)),
               ),
           ),
       );
     case "$not":
-      return !Object.entries(operand as Record<string, unknown>).every(([o, v]) => mongoLeafMatches(doc, path, o, v, version));
+      return !Object.entries(operand as Record<string, unknown>).every(([o, v]) =>
+        mongoLeafMatches(doc, path, o, v, version),
+      );
     case "$regex":
       // Only the patterns segmatch emits (escaped literal, `^`, end lookahead), which mean the same in PCRE and JS.
       return cs.some((c) => typeof stored(c) === "string" && new RegExp(operand as string).test(stored(c) as string));

@@ -20,7 +20,9 @@ interface Part {
 function word(value: Scalar): string {
   if (typeof value !== "string") return String(value);
   // Bare unless it could be read as a number, a boolean or a word of the sentence itself.
-  const bare = /^[\p{L}\p{N}][\p{L}\p{N}@._+:/-]*$/u.test(value) && !/^(?:and|or|not|set|true|false|null|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(value);
+  const bare =
+    /^[\p{L}\p{N}][\p{L}\p{N}@._+:/-]*$/u.test(value) &&
+    !/^(?:and|or|not|set|true|false|null|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(value);
   return bare ? value : JSON.stringify(value);
 }
 
@@ -34,20 +36,25 @@ function fieldTest(origin: Extract<Origin, { from: "field" }>, type: WordedType)
   const { field, operator, value } = origin;
   const name = word(field);
   if (operator === "exists") return `${name} ${value === true ? "is set" : "is not set"}`;
-  if (OPERATOR_SPECS[operator].value === "list") return `${name} ${operatorLabel(operator, type)} ${list(value as readonly ListItem[], "or")}`;
+  if (OPERATOR_SPECS[operator].value === "list")
+    return `${name} ${operatorLabel(operator, type)} ${list(value as readonly ListItem[], "or")}`;
   return `${name} ${operatorLabel(operator, type)} ${word(value as Scalar)}`;
 }
 
 function topicTest(origin: Extract<Origin, { from: "topic" }>): string {
   if (origin.key === "subscribedToTopic") return `subscribed to ${list(origin.ids, "or")}`;
-  return origin.ids.length === 1 ? `not subscribed to ${list(origin.ids, "or")}` : `not subscribed to any of ${list(origin.ids, "or")}`;
+  return origin.ids.length === 1
+    ? `not subscribed to ${list(origin.ids, "or")}`
+    : `not subscribed to any of ${list(origin.ids, "or")}`;
 }
 
 /** The sentence for a parsed condition; `typeOf` names a field's catalog type, for the words of dates. */
 export function explain(root: Node, typeOf: (field: string) => WordedType): string {
   const join = (children: readonly Part[], kind: "and" | "or"): Part => {
     if (children.length === 1) return children[0] as Part;
-    const texts = children.map((c) => (c.kind === "test" || c.kind === "not" || c.kind === kind ? c.text : `(${c.text})`));
+    const texts = children.map((c) =>
+      c.kind === "test" || c.kind === "not" || c.kind === kind ? c.text : `(${c.text})`,
+    );
     return { text: texts.join(`, ${kind} `), kind };
   };
   // A node made from a field or topic condition is said from its origin, whatever it lowered to.

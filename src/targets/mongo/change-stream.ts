@@ -17,7 +17,9 @@ const LOGICAL = new Set(["$and", "$or", "$nor"]);
  * anything else is a bug here, not bad input.
  */
 export function changeStreamFilter(filter: MongoFilter): MongoFilter {
-  return Object.freeze({ $and: Object.freeze([Object.freeze({ fullDocument: Object.freeze({ $type: "object" }) }), prefix(filter)]) });
+  return Object.freeze({
+    $and: Object.freeze([Object.freeze({ fullDocument: Object.freeze({ $type: "object" }) }), prefix(filter)]),
+  });
 }
 
 /** One query-level object with its field paths prefixed (operator expressions under a path are kept as they are). */
@@ -27,7 +29,13 @@ function prefix(filter: MongoFilter): MongoFilter {
     const value = filter[key];
     if (LOGICAL.has(key)) out[key] = Object.freeze((value as readonly MongoFilter[]).map(prefix));
     else if (key.startsWith("$")) throw new Error(`segmatch: ${key} in a filter of segmatch's own`);
-    else Object.defineProperty(out, `fullDocument.${key}`, { value, enumerable: true, writable: false, configurable: false });
+    else
+      Object.defineProperty(out, `fullDocument.${key}`, {
+        value,
+        enumerable: true,
+        writable: false,
+        configurable: false,
+      });
   }
   return Object.freeze(out);
 }

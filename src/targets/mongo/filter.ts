@@ -23,7 +23,8 @@ const freeze = Object.freeze;
 /** Each filter gets its own Date objects: a Date is mutable even when frozen. Lists without dates are the AST's own frozen lists. */
 function bson(value: Operand): Operand {
   if (value instanceof Date) return new Date(value.getTime());
-  if (Array.isArray(value) && value.some((v: unknown) => v instanceof Date)) return freeze(value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v))) as Operand;
+  if (Array.isArray(value) && value.some((v: unknown) => v instanceof Date))
+    return freeze(value.map((v: unknown) => (v instanceof Date ? new Date(v.getTime()) : v))) as Operand;
   return value;
 }
 
@@ -52,7 +53,10 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
     const value = bson(n.value);
     if (!negate) return { path: n.field.path.join("."), expression: freeze(leaf.positive(value)) };
     // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
-    return { path: n.field.path.join("."), expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }) };
+    return {
+      path: n.field.path.join("."),
+      expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }),
+    };
   }
   if (n.kind === "elemMatch") {
     const match = freeze({ $elemMatch: filterOf(n.where) });
@@ -79,7 +83,10 @@ function filterOf(root: Node): MongoFilter {
       const { path, expression } = pathExpression(n, false)!;
       return freeze({ [path]: expression });
     },
-    and: (n, children) => (n.origin.from === "keys" || n.origin.from === "layout" ? mergeObject(children) : freeze({ $and: freeze(children) })),
+    and: (n, children) =>
+      n.origin.from === "keys" || n.origin.from === "layout"
+        ? mergeObject(children)
+        : freeze({ $and: freeze(children) }),
     or: (_n, children) => freeze({ $or: freeze(children) }),
     not: (n, child) => {
       // A negated operator (`ne`, `nin`, `exists`, a topic key) stays on its path; a `$not` of a condition is `$nor`.

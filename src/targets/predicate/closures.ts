@@ -69,7 +69,11 @@ export function any(parts: DocPredicate[]): DocPredicate {
 }
 
 /** The closures of a tree (its topic tests lowered), over documents; `paths` prepares each path once and shares long ones (see paths.ts). */
-export function buildClosures(root: Node, sem: Semantics, paths: EvaluationPaths = new EvaluationPaths([], sem)): DocPredicate {
+export function buildClosures(
+  root: Node,
+  sem: Semantics,
+  paths: EvaluationPaths = new EvaluationPaths([], sem),
+): DocPredicate {
   return fold<DocPredicate>(root, {
     leaf: (n) => {
       const test = elementTest(n.test, n.value, sem);
@@ -83,7 +87,6 @@ export function buildClosures(root: Node, sem: Semantics, paths: EvaluationPaths
     not: (_n, child) => (doc) => !child(doc),
   });
 }
-
 
 /** The closure-compiled predicate. A non-document (null, an array, a Date…) has no fields: every path in it is missing. */
 export function interpretMatcher(root: Node, sem: Semantics): Predicate {

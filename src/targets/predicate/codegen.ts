@@ -83,7 +83,12 @@ class Generator {
   entry(name: string, params: string, returns: boolean): string[] {
     if (!this.paths.sharing) return [`return run;`];
     const paths = this.ref(this.paths);
-    return [`return function ${name}(${params}) {`, `  ${paths}.begin();`, `  try { ${returns ? "return " : ""}run(${params}); } finally { ${paths}.end(); }`, `};`];
+    return [
+      `return function ${name}(${params}) {`,
+      `  ${paths}.begin();`,
+      `  try { ${returns ? "return " : ""}run(${params}); } finally { ${paths}.end(); }`,
+      `};`,
+    ];
   }
 
   private readonly pathConstants = new Map<string, { keys: string[]; path: string }>();
@@ -123,9 +128,14 @@ class Generator {
     const strings = readsStrings(value);
     const u = strings ? `u${id}` : t;
     this.functions.push(`function ${t}(x) { return ${testSource(test, value, "x", refs, this.sem)}; }`);
-    if (strings) this.functions.push(`function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`);
+    if (strings)
+      this.functions.push(
+        `function ${u}(x) { return ${t}(x) || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value)); }`,
+      );
     const symbolStep = strings ? ` || (typeof x === "object" && x !== null && sym(x) && ${t}(x.value))` : "";
-    this.functions.push(`function ${a}(v) { for (let i = 0; i < v.length; i++) { const x = v[i]; if (${testSource(test, value, "x", refs, this.sem)}${symbolStep}) return true; } return false; }`);
+    this.functions.push(
+      `function ${a}(v) { for (let i = 0; i < v.length; i++) { const x = v[i]; if (${testSource(test, value, "x", refs, this.sem)}${symbolStep}) return true; } return false; }`,
+    );
     const shared = this.paths.shared(segments);
     if (shared) {
       // A long path several leaves read: walked once per call, its values offered to each test.
@@ -138,9 +148,13 @@ class Generator {
       // function that holds expressions declares one; a leaf's expression is complete
       // before the next one assigns it), so the common case calls no function at all.
       const read = rootRead(segments[0] as string, keys[0] as string);
-      const missing = seesUndefined(test, this.sem) ? ` v === undefined && !hasOwn(d, ${keys[0]}) && (v = MISSING),` : "";
+      const missing = seesUndefined(test, this.sem)
+        ? ` v === undefined && !hasOwn(d, ${keys[0]}) && (v = MISSING),`
+        : "";
       const inline = testSource(test, value, "v", refs, this.sem);
-      const slow = strings ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))` : `(isArray(v) && ${a}(v))`;
+      const slow = strings
+        ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))`
+        : `(isArray(v) && ${a}(v))`;
       return `((v = ${read}),${missing} ${inline} || ${slow})`;
     }
     const lines = [`function l${id}(d) {`, `  let v = ${rootRead(segments[0] as string, keys[0] as string)};`];
@@ -157,11 +171,14 @@ class Generator {
         steps.push(i + 1 === segments.length ? `((v = ${read}), true)` : `(v = ${read}, isPlain(v))`);
       }
       const inline = testSource(test, value, "v", refs, this.sem);
-      const slow = strings ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))` : `(isArray(v) && ${a}(v))`;
+      const slow = strings
+        ? `(typeof v === "object" && v !== null && (isArray(v) ? ${a}(v) : sym(v) && ${t}(v.value)))`
+        : `(isArray(v) && ${a}(v))`;
       return `(${steps.join(" && ")} ? ${inline} || ${slow} : l${id}(d))`;
     };
     // A named read cannot tell a missing field from one holding undefined; this test must.
-    if (seesUndefined(test, this.sem) && segments.length === 1) lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
+    if (seesUndefined(test, this.sem) && segments.length === 1)
+      lines.push(`  if (v === undefined && !hasOwn(d, ${keys[0]})) v = MISSING;`);
     if (segments.length > UNROLLED_SEGMENTS) {
       // A long path is walked by the runtime: the source stays the same size whatever the path's length.
       lines.push(`  return anyAtPath(v, ${path}, 1, ${u});`, `}`);
@@ -282,7 +299,8 @@ export function generateMatcher(node: Node, sem: Semantics, fallback: Predicate)
     `}`,
     ...g.entry("matches", "doc", true),
   ].join("\n");
-  const factory = compile(source) as ((runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate) | undefined;
+  const factory = compile(source) as
+    ((runtime: typeof RUNTIME & { fallback: Predicate }, k: readonly unknown[]) => Predicate) | undefined;
   return factory?.({ ...RUNTIME, fallback }, Object.freeze(g.constants));
 }
 

@@ -30,8 +30,10 @@ interface PredicateLeaf {
 function rangeSource(op: string) {
   return (value: Operand, x: string, [ref]: readonly string[]): string => {
     if (value instanceof Date) return `(${x} instanceof Date && time(${x}) ${op} ${ref})`;
-    if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value)) return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
-    if (typeof value === "number") return `((typeof ${x} === "number" && ${x} ${op} ${ref}) || (otherNumeric(${x}) && num(${x}, ${ref}) ${op} 0))`;
+    if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value))
+      return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
+    if (typeof value === "number")
+      return `((typeof ${x} === "number" && ${x} ${op} ${ref}) || (otherNumeric(${x}) && num(${x}, ${ref}) ${op} 0))`;
     return `(typeof ${x} === ${JSON.stringify(typeof value)} && ${x} ${op} ${ref})`;
   };
 }
@@ -45,7 +47,9 @@ function range(cmp: (order: number) => boolean, js: (a: never, b: never) => bool
   return (value: Operand): ElementTest => {
     if (typeof value === "number") {
       // Other numeric BSON types (bigint, Long, Decimal128…) compare by value too; NaN never does.
-      return (x) => (typeof x === "number" && js(x as never, value as never)) || (mayBeOtherNumeric(x) && cmp(compareNumeric(x, value)));
+      return (x) =>
+        (typeof x === "number" && js(x as never, value as never)) ||
+        (mayBeOtherNumeric(x) && cmp(compareNumeric(x, value)));
     }
     if (typeof value === "boolean") return (x) => typeof x === "boolean" && js(x as never, value as never);
     if (value instanceof Date) {
@@ -62,7 +66,7 @@ function range(cmp: (order: number) => boolean, js: (a: never, b: never) => bool
 
 const str = (value: Operand) => value as string;
 /** Dates are compared by their time; the generated code holds that number, never the mutable Date. */
-const timeOf = <T,>(value: T): T | number => (value instanceof Date ? value.getTime() : value);
+const timeOf = <T>(value: T): T | number => (value instanceof Date ? value.getTime() : value);
 /** A list operand of a date field holds only Dates (the catalog checks each item). */
 const isDateList = (value: Operand): boolean => Array.isArray(value) && value.length > 0 && value[0] instanceof Date;
 
@@ -74,7 +78,8 @@ const PREDICATE_LEAVES = {
         const t = value.getTime();
         return (x) => x instanceof Date && dateTime(x) === t;
       }
-      if (typeof value === "number") return (x) => x === value || (mayBeOtherNumeric(x) && compareNumeric(x, value) === 0);
+      if (typeof value === "number")
+        return (x) => x === value || (mayBeOtherNumeric(x) && compareNumeric(x, value) === 0);
       return (x) => x === value;
     },
     source: (value, x, [ref]) =>
@@ -85,15 +90,45 @@ const PREDICATE_LEAVES = {
           : `${x} === ${ref}`,
     constants: (value) => [timeOf(value)],
   },
-  gt: { element: range((o) => o > 0, (a, b) => a > b), source: rangeSource(">"), constants: (value) => [timeOf(value)] },
-  gte: { element: range((o) => o >= 0, (a, b) => a >= b), source: rangeSource(">="), constants: (value) => [timeOf(value)] },
-  lt: { element: range((o) => o < 0, (a, b) => a < b), source: rangeSource("<"), constants: (value) => [timeOf(value)] },
-  lte: { element: range((o) => o <= 0, (a, b) => a <= b), source: rangeSource("<="), constants: (value) => [timeOf(value)] },
+  gt: {
+    element: range(
+      (o) => o > 0,
+      (a, b) => a > b,
+    ),
+    source: rangeSource(">"),
+    constants: (value) => [timeOf(value)],
+  },
+  gte: {
+    element: range(
+      (o) => o >= 0,
+      (a, b) => a >= b,
+    ),
+    source: rangeSource(">="),
+    constants: (value) => [timeOf(value)],
+  },
+  lt: {
+    element: range(
+      (o) => o < 0,
+      (a, b) => a < b,
+    ),
+    source: rangeSource("<"),
+    constants: (value) => [timeOf(value)],
+  },
+  lte: {
+    element: range(
+      (o) => o <= 0,
+      (a, b) => a <= b,
+    ),
+    source: rangeSource("<="),
+    constants: (value) => [timeOf(value)],
+  },
   in: {
     element: (value) => {
       const [set, sorted] = inConstants(value) as [ReadonlySet<unknown>, readonly number[]];
       if (isDateList(value)) return (x) => x instanceof Date && set.has(dateTime(x));
-      return (x) => ((typeof x === "string" || typeof x === "number") && set.has(x)) || (mayBeOtherNumeric(x) && numericIn(x, sorted));
+      return (x) =>
+        ((typeof x === "string" || typeof x === "number") && set.has(x)) ||
+        (mayBeOtherNumeric(x) && numericIn(x, sorted));
     },
     source: (value, x, [set, sorted]) =>
       isDateList(value)
@@ -115,8 +150,12 @@ const PREDICATE_LEAVES = {
   },
   null: {
     // MISSING is what a path yields where there is no field; `undefined` is a stored BSON undefined.
-    element: (_value, sem) => (sem.undefinedIsNull ? (x) => x === null || x === MISSING || x === undefined : (x) => x === null || x === MISSING),
-    source: (_value, x, _refs, sem) => (sem.undefinedIsNull ? `(${x} === null || ${x} === MISSING || ${x} === undefined)` : `(${x} === null || ${x} === MISSING)`),
+    element: (_value, sem) =>
+      sem.undefinedIsNull ? (x) => x === null || x === MISSING || x === undefined : (x) => x === null || x === MISSING,
+    source: (_value, x, _refs, sem) =>
+      sem.undefinedIsNull
+        ? `(${x} === null || ${x} === MISSING || ${x} === undefined)`
+        : `(${x} === null || ${x} === MISSING)`,
   },
 } satisfies { readonly [K in LeafTest]: PredicateLeaf } as { readonly [K in LeafTest]: PredicateLeaf };
 
@@ -157,4 +196,3 @@ export function testSource(test: LeafTest, value: Operand, x: string, refs: read
 export function seesUndefined(test: LeafTest, sem: Semantics): boolean {
   return test === "null" && !sem.undefinedIsNull;
 }
-

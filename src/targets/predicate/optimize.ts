@@ -25,7 +25,8 @@ export function optimize(root: Node): Node {
           groups.set(key, [...(groups.get(key) ?? []), c]);
         }
       }
-      if (![...groups.values()].some((g) => g.length > 1)) return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
+      if (![...groups.values()].some((g) => g.length > 1))
+        return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
       const out: Node[] = [];
       const done = new Set<string>();
       for (const c of children) {

@@ -13,7 +13,9 @@ export interface SqlDialect {
   /** The database's name, as messages say it ("beyond PostgreSQL's 65535"). */
   readonly name: string;
   /** An identifier quoted, or why it cannot be one (options are checked with it when read). */
-  quoteIdentifier(name: unknown): { readonly quoted: string } | { readonly problem: IdentifierProblem; readonly maximum?: number };
+  quoteIdentifier(
+    name: unknown,
+  ): { readonly quoted: string } | { readonly problem: IdentifierProblem; readonly maximum?: number };
   /** The placeholder of the statement's `n`th parameter (from 1). */
   placeholder(n: number): string;
   /** The most parameters one statement may have. */

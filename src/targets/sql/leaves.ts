@@ -76,7 +76,8 @@ function substring(test: "contains" | "startsWith" | "endsWith"): SqlLeaf {
 }
 
 export const SQL_LEAVES = {
-  eq: (column, value, w) => (hasNul(value) ? falsePart(w) : { sql: `${column.sql} = ${w.param(bound(w, value))}`, nullable: true }),
+  eq: (column, value, w) =>
+    hasNul(value) ? falsePart(w) : { sql: `${column.sql} = ${w.param(bound(w, value))}`, nullable: true },
   gt: range(">", true),
   gte: range(">=", true),
   lt: range("<", false),

@@ -19,7 +19,9 @@ export interface SqlOptions {
   readonly table: string;
   readonly id: string;
   readonly columns?: { readonly [field: string]: string } | undefined;
-  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
+  readonly topics:
+    | { readonly column: string }
+    | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
   /** The first placeholder is `$(paramOffset + 1)`. Default 0. */
   readonly paramOffset?: number | undefined;
 }
@@ -33,12 +35,20 @@ export interface ResolvedSql {
   /** Quoted column by catalog field name, as `columns` gives them (a field without one is its own column name). */
   readonly columns: ReadonlyMap<string, string> | undefined;
   readonly columnNames: { readonly [field: string]: string };
-  readonly topics: { readonly column: string } | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
+  readonly topics:
+    | { readonly column: string }
+    | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
   readonly paramOffset: number;
 }
 
 /** The keys of {@link SqlOptions}, in the order messages name them. */
-const SQL_OPTION_KEYS: readonly string[] = Object.keys({ table: true, id: true, columns: true, topics: true, paramOffset: true } satisfies { readonly [K in keyof SqlOptions]-?: true });
+const SQL_OPTION_KEYS: readonly string[] = Object.keys({
+  table: true,
+  id: true,
+  columns: true,
+  topics: true,
+  paramOffset: true,
+} satisfies { readonly [K in keyof SqlOptions]-?: true });
 
 /** Reports a malformed option at a path under `options`. */
 type Bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) => void;
@@ -47,21 +57,42 @@ type Bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
  * `options.sql` checked and resolved, or undefined after reporting each problem through
  * `bad`; identifiers are checked and quoted with a dialect's rule (PostgreSQL's unless told).
  */
-export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier): ResolvedSql | undefined {
+export function readSql(
+  value: unknown,
+  bad: Bad,
+  quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier,
+): ResolvedSql | undefined {
   const sql = ownValues(value);
   if (sql === undefined) {
-    bad(["sql"], { reason: "option_value", option: "sql", expected: "an object { table, id, columns?, topics, paramOffset? }", received: describe(value) });
+    bad(["sql"], {
+      reason: "option_value",
+      option: "sql",
+      expected: "an object { table, id, columns?, topics, paramOffset? }",
+      received: describe(value),
+    });
     return undefined;
   }
   const unknownKey = (path: string[], scope: string, key: string, allowed: readonly string[]) =>
-    bad([...path, key], { reason: "unknown_option", scope, received: JSON.stringify(key.slice(0, 100)), allowed, suggestions: closest(key, allowed, 2) });
-  for (const key of Object.keys(sql)) if (!SQL_OPTION_KEYS.includes(key)) unknownKey(["sql"], "sql", key, SQL_OPTION_KEYS);
+    bad([...path, key], {
+      reason: "unknown_option",
+      scope,
+      received: JSON.stringify(key.slice(0, 100)),
+      allowed,
+      suggestions: closest(key, allowed, 2),
+    });
+  for (const key of Object.keys(sql))
+    if (!SQL_OPTION_KEYS.includes(key)) unknownKey(["sql"], "sql", key, SQL_OPTION_KEYS);
   const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
     const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
     const quoted = parts.map((p) => quoteIdentifier(p));
     const problem = quoted.find((q) => "problem" in q);
     if (problem) {
-      bad(["sql", ...path], { reason: "sql_identifier", option: ["sql", ...path].join("."), identifier: problem.problem, ...(problem.maximum === undefined ? {} : { maximum: problem.maximum }) });
+      bad(["sql", ...path], {
+        reason: "sql_identifier",
+        option: ["sql", ...path].join("."),
+        identifier: problem.problem,
+        ...(problem.maximum === undefined ? {} : { maximum: problem.maximum }),
+      });
       return undefined;
     }
     return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
@@ -72,7 +103,13 @@ export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["q
   const columnNames: Record<string, string> = Object.create(null) as Record<string, string>;
   if (sql.columns !== undefined) {
     const given = ownValues(sql.columns);
-    if (given === undefined) bad(["sql", "columns"], { reason: "option_value", option: "sql.columns", expected: "an object mapping catalog field names to column names", received: describe(sql.columns) });
+    if (given === undefined)
+      bad(["sql", "columns"], {
+        reason: "option_value",
+        option: "sql.columns",
+        expected: "an object mapping catalog field names to column names",
+        received: describe(sql.columns),
+      });
     else
       for (const [field, column] of Object.entries(given)) {
         const quoted = ident(column, ["columns", field]);
@@ -84,21 +121,55 @@ export function readSql(value: unknown, bad: Bad, quoteIdentifier: SqlDialect["q
   }
   let topics: ResolvedSql["topics"] | undefined;
   const t = ownValues(sql.topics);
-  if (t === undefined) bad(["sql", "topics"], { reason: "option_value", option: "sql.topics", expected: "{ column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)", received: describe(sql.topics) });
+  if (t === undefined)
+    bad(["sql", "topics"], {
+      reason: "option_value",
+      option: "sql.topics",
+      expected:
+        "{ column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)",
+      received: describe(sql.topics),
+    });
   else if ("column" in t) {
-    for (const key of Object.keys(t)) if (key !== "column") unknownKey(["sql", "topics"], "sql.topics", key, ["column"]);
+    for (const key of Object.keys(t))
+      if (key !== "column") unknownKey(["sql", "topics"], "sql.topics", key, ["column"]);
     const column = ident(t.column, ["topics", "column"]);
     if (column !== undefined) topics = { column };
   } else {
-    for (const key of Object.keys(t)) if (!["table", "contactId", "topicId", "status"].includes(key)) unknownKey(["sql", "topics"], "sql.topics", key, ["table", "contactId", "topicId", "status"]);
-    const parts = { table: ident(t.table, ["topics", "table"], true), contactId: ident(t.contactId, ["topics", "contactId"]), topicId: ident(t.topicId, ["topics", "topicId"]), status: ident(t.status, ["topics", "status"]) };
+    for (const key of Object.keys(t))
+      if (!["table", "contactId", "topicId", "status"].includes(key))
+        unknownKey(["sql", "topics"], "sql.topics", key, ["table", "contactId", "topicId", "status"]);
+    const parts = {
+      table: ident(t.table, ["topics", "table"], true),
+      contactId: ident(t.contactId, ["topics", "contactId"]),
+      topicId: ident(t.topicId, ["topics", "topicId"]),
+      status: ident(t.status, ["topics", "status"]),
+    };
     if (Object.values(parts).every((p) => p !== undefined)) topics = parts as ResolvedSql["topics"];
   }
   let paramOffset = 0;
   if (sql.paramOffset !== undefined) {
-    if (typeof sql.paramOffset !== "number" || !Number.isInteger(sql.paramOffset) || sql.paramOffset < 0 || sql.paramOffset > 60_000) bad(["sql", "paramOffset"], { reason: "option_value", option: "sql.paramOffset", expected: "a whole number from 0 to 60,000", received: describe(sql.paramOffset) });
+    if (
+      typeof sql.paramOffset !== "number" ||
+      !Number.isInteger(sql.paramOffset) ||
+      sql.paramOffset < 0 ||
+      sql.paramOffset > 60_000
+    )
+      bad(["sql", "paramOffset"], {
+        reason: "option_value",
+        option: "sql.paramOffset",
+        expected: "a whole number from 0 to 60,000",
+        received: describe(sql.paramOffset),
+      });
     else paramOffset = sql.paramOffset;
   }
   if (table === undefined || id === undefined || topics === undefined) return undefined;
-  return Object.freeze({ quotedWith: quoteIdentifier, table, id, columns: sql.columns === undefined ? undefined : columns, columnNames: Object.freeze(columnNames), topics: Object.freeze(topics), paramOffset });
+  return Object.freeze({
+    quotedWith: quoteIdentifier,
+    table,
+    id,
+    columns: sql.columns === undefined ? undefined : columns,
+    columnNames: Object.freeze(columnNames),
+    topics: Object.freeze(topics),
+    paramOffset,
+  });
 }

@@ -26,10 +26,13 @@ const asText = (placeholder: string): string => `${placeholder}::text`;
  * own for readSql, which checks the options with it when they are resolved: a program that
  * never writes SQL bundles this rule and not the rest of the dialect.
  */
-export function quotePostgresIdentifier(name: unknown): { quoted: string } | { problem: IdentifierProblem; maximum?: number } {
+export function quotePostgresIdentifier(
+  name: unknown,
+): { quoted: string } | { problem: IdentifierProblem; maximum?: number } {
   if (typeof name !== "string" || name === "") return { problem: "empty" };
   if (name.includes("\0") || !name.isWellFormed()) return { problem: "malformed" };
-  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES) return { problem: "too_long", maximum: MAX_IDENTIFIER_BYTES };
+  if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES)
+    return { problem: "too_long", maximum: MAX_IDENTIFIER_BYTES };
   return { quoted: `"${name.replace(/"/g, '""')}"` };
 }
 
@@ -50,7 +53,8 @@ export const postgres: SqlDialect = /* @__PURE__ */ Object.freeze<SqlDialect>({
   notNaN: (column, above) => (above ? `${column}::float8 <> 'NaN'::float8` : undefined),
   contains: (column, placeholder) => `strpos(${codePoint(column)}, ${asText(placeholder)}) > 0`,
   startsWith: (column, placeholder) => `starts_with(${codePoint(column)}, ${asText(placeholder)})`,
-  endsWith: (column, placeholder) => `right(${column}, char_length(${asText(placeholder)})) = ${codePoint(asText(placeholder))}`,
+  endsWith: (column, placeholder) =>
+    `right(${column}, char_length(${asText(placeholder)})) = ${codePoint(asText(placeholder))}`,
 });
 
 /**

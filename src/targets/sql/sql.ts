@@ -17,7 +17,13 @@
  * - A topic id with NUL, which no stored text can hold, is dropped from the list.
  * - Every identifier is quoted and every value is a parameter.
  */
-import { ConditionError, issue as coreIssue, type ConditionIssue, type IssueInput, type ConditionPath } from "../../errors.js";
+import {
+  ConditionError,
+  issue as coreIssue,
+  type ConditionIssue,
+  type IssueInput,
+  type ConditionPath,
+} from "../../errors.js";
 import { SQL } from "../../messages.js";
 import { fold, type LeafNode, type Node, type TopicNode } from "../../language/ast.js";
 import { SUBSCRIBED } from "../../language/topics.js";
@@ -81,11 +87,16 @@ class SqlBuilder implements SqlWriter {
       leaf: (n) => this.leaf(n),
       topic: (n) => this.topic(n),
       elemMatch: () => {
-        throw new Error("segmatch: an element match reached SQL (no condition of the language is one; topic tests come as topic nodes)");
+        throw new Error(
+          "segmatch: an element match reached SQL (no condition of the language is one; topic tests come as topic nodes)",
+        );
       },
       and: (_n, children) => combine(children, "AND"),
       or: (_n, children) => combine(children, "OR"),
-      not: (_n, child) => ({ sql: child.nullable ? `NOT COALESCE(${child.sql}, ${this.dialect.false})` : `NOT (${child.sql})`, nullable: false }),
+      not: (_n, child) => ({
+        sql: child.nullable ? `NOT COALESCE(${child.sql}, ${this.dialect.false})` : `NOT (${child.sql})`,
+        nullable: false,
+      }),
     }).sql;
   }
 
@@ -93,7 +104,8 @@ class SqlBuilder implements SqlWriter {
   private leaf(n: LeafNode): Part {
     const { field } = n;
     const column = this.options.columns.get(field.name);
-    if (column === undefined || field.type === undefined) throw new Error(`segmatch: field ${field.name} is not in the catalog`);
+    if (column === undefined || field.type === undefined)
+      throw new Error(`segmatch: field ${field.name} is not in the catalog`);
     return SQL_LEAVES[n.test](
       {
         sql: `${this.options.sql.table}.${column}`,
@@ -113,14 +125,18 @@ class SqlBuilder implements SqlWriter {
     const { sql } = this.options;
     const topics = sql.topics;
     // The ids layout: an overlap of the array column with the ids (NULL or empty: none).
-    if ("column" in topics) return { sql: this.dialect.overlaps(`${sql.table}.${topics.column}`, ids, (v) => this.param(v)), nullable: true };
+    if ("column" in topics)
+      return { sql: this.dialect.overlaps(`${sql.table}.${topics.column}`, ids, (v) => this.param(v)), nullable: true };
     // The records layout: a join-table row of this contact for one of the ids, with status SUBSCRIBED (duplicates and other statuses change nothing).
     // The subquery's alias must not be the contacts table's own name, or it would hide it.
     const alias = quoted(this.dialect, "segmatch_topic");
     const t = sql.table === alias ? quoted(this.dialect, "segmatch_topic_row") : alias;
     // No casts: the parameters take the join table's column types (text, an enum, a uuid…); SUBSCRIBED is one parameter for all.
     const where = `${this.dialect.oneOf(`${t}.${topics.topicId}`, ids, (v) => this.param(v))} AND ${t}.${topics.status} = ${this.constant(SUBSCRIBED)}`;
-    return { sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${sql.table}.${sql.id} AND ${where})`, nullable: false };
+    return {
+      sql: `EXISTS (SELECT 1 FROM ${topics.table} AS ${t} WHERE ${t}.${topics.contactId} = ${sql.table}.${sql.id} AND ${where})`,
+      nullable: false,
+    };
   }
 }
 
@@ -132,9 +148,7 @@ function quoted(dialect: SqlDialect, name: string): string {
 }
 
 function layoutMismatch(): ConditionError {
-  return new ConditionError([
-    issue(["options", "sql", "topics"], { code: "invalid_options", reason: "sql_layout" }),
-  ]);
+  return new ConditionError([issue(["options", "sql", "topics"], { code: "invalid_options", reason: "sql_layout" })]);
 }
 
 function combine(children: readonly Part[], op: "AND" | "OR"): Part {
@@ -145,13 +159,22 @@ function combine(children: readonly Part[], op: "AND" | "OR"): Part {
 /** The catalog and SQL options a SQL expression needs, checked against each other and the dialect. */
 function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   const issues: ConditionIssue[] = [];
-  if (!resolved.fields) issues.push(issue(["options", "fields"], { code: "invalid_options", reason: "sql_needs", option: "fields" }));
-  if (!resolved.sql) issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
+  if (!resolved.fields)
+    issues.push(issue(["options", "fields"], { code: "invalid_options", reason: "sql_needs", option: "fields" }));
+  if (!resolved.sql)
+    issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
   const columns = new Map<string, string>();
   if (resolved.sql && resolved.fields) {
-    if (("column" in resolved.sql.topics) !== (resolved.topicsLayout === "ids")) issues.push(...layoutMismatch().issues);
+    if ("column" in resolved.sql.topics !== (resolved.topicsLayout === "ids")) issues.push(...layoutMismatch().issues);
     for (const name of Object.keys(resolved.sql.columnNames)) {
-      if (!resolved.fields.has(name)) issues.push(issue(["options", "sql", "columns", name], { code: "invalid_options", reason: "sql_unknown_field", field: name }));
+      if (!resolved.fields.has(name))
+        issues.push(
+          issue(["options", "sql", "columns", name], {
+            code: "invalid_options",
+            reason: "sql_unknown_field",
+            field: name,
+          }),
+        );
     }
     // A field without a `columns` entry is its own column name, which must be a usable identifier too.
     for (const name of resolved.fields.keys()) {
@@ -161,12 +184,25 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
         continue;
       }
       const own = dialect.quoteIdentifier(name);
-      if ("problem" in own) issues.push(issue(["options", "sql", "columns", name], { code: "invalid_options", reason: "sql_identifier", option: "sql.columns", field: name, identifier: own.problem, ...(own.maximum === undefined ? {} : { maximum: own.maximum }) }));
+      if ("problem" in own)
+        issues.push(
+          issue(["options", "sql", "columns", name], {
+            code: "invalid_options",
+            reason: "sql_identifier",
+            option: "sql.columns",
+            field: name,
+            identifier: own.problem,
+            ...(own.maximum === undefined ? {} : { maximum: own.maximum }),
+          }),
+        );
       else columns.set(name, own.quoted);
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  if (resolved.sql!.quotedWith !== dialect.quoteIdentifier) throw new Error(`segmatch: the SQL options were not read for ${dialect.name} (readSql takes the dialect's quoteIdentifier)`);
+  if (resolved.sql!.quotedWith !== dialect.quoteIdentifier)
+    throw new Error(
+      `segmatch: the SQL options were not read for ${dialect.name} (readSql takes the dialect's quoteIdentifier)`,
+    );
   return { dialect, sql: resolved.sql!, fields: resolved.fields!, columns };
 }
 
@@ -200,13 +236,21 @@ function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[]
  * expressions: `entering` holds for rows that match `after` and not `before`, `leaving` the
  * reverse (each with its own placeholders from `paramOffset + 1`).
  */
-export function changeSqlExpressions(before: Node, after: Node, resolved: ResolvedOptions, dialect: SqlDialect = postgres): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+export function changeSqlExpressions(
+  before: Node,
+  after: Node,
+  resolved: ResolvedOptions,
+  dialect: SqlDialect = postgres,
+): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const options = checked(resolved, dialect);
   const one = (yes: Node, no: Node): SqlExpression => {
     const builder = new SqlBuilder(options);
     const a = builder.build(yes);
     const b = builder.build(no);
-    return Object.freeze({ text: `(${a}) AND NOT COALESCE((${b}), ${dialect.false})`, values: withinProtocol(builder.values, options) });
+    return Object.freeze({
+      text: `(${a}) AND NOT COALESCE((${b}), ${dialect.false})`,
+      values: withinProtocol(builder.values, options),
+    });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
 }
