@@ -2,9 +2,9 @@
  * Compiled conditions: validated once, with the MongoDB filter and the predicate built from
  * the AST on first use. Only this module can make one, so a look-alike is never taken for one.
  */
-import { ConditionError, issue } from "./errors.js";
+import { ConditionError, describe, issue } from "./errors.js";
 import type { Condition, ConditionArgument } from "./language/condition.js";
-import type { ResolvedOptions } from "./options.js";
+import { instantOf, type ResolvedOptions } from "./options.js";
 import { parseOrThrow } from "./parse/parse.js";
 import { reads, type Node } from "./language/ast.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
@@ -14,10 +14,19 @@ import { toMatcher } from "./targets/predicate/matcher.js";
 export interface CompiledCondition {
   /** The validated condition, as it was given. */
   readonly condition: Condition;
-  /** The MongoDB filter, for `find`, `countDocuments` or a change stream's `$match`. */
+  /**
+   * The MongoDB filter, for `find`, `countDocuments` or a change stream's `$match`. A
+   * relative condition's is written at the clock's instant on each access.
+   */
   readonly filter: MongoFilter;
-  /** Whether one contact document matches: exactly what MongoDB answers for `filter`. */
+  /** Whether one contact document matches (at the clock's instant): exactly what MongoDB answers for `filter`. */
   readonly matches: (doc: unknown) => boolean;
+  /** Whether the condition has a relative date (`"now-30d"`): then its answers depend on the clock. */
+  readonly relative: boolean;
+  /** Whether one contact document matches at the instant `at` (a Date or epoch milliseconds). */
+  readonly matchesAt: (doc: unknown, at: Date | number) => boolean;
+  /** The MongoDB filter at the instant `at`: each relative date resolved to it. */
+  filterAt(at: Date | number): MongoFilter;
   /** The field paths the condition reads, each once, in order of appearance. */
   readonly fields: readonly string[];
   /** The topic ids the condition reads, each once, in order of appearance. */
@@ -49,6 +58,22 @@ let isBranded: (value: object) => boolean;
 let astOf: (compiled: Compiled) => Node;
 let resolvedOf: (compiled: Compiled) => ResolvedOptions;
 
+/** An instant a caller gives (a Date or epoch milliseconds), or a ConditionError at `["at"]`. */
+function instant(at: unknown): number {
+  const t = instantOf(at);
+  if (t === undefined)
+    throw new ConditionError([
+      issue(["at"], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "instant",
+        expected: "a valid Date or epoch milliseconds",
+        received: describe(at),
+      }),
+    ]);
+  return t;
+}
+
 function notCompiled(): never {
   throw new ConditionError([issue([], { code: "invalid_type", reason: "not_compiled" })]);
 }
@@ -73,21 +98,33 @@ class Compiled implements CompiledCondition {
     resolvedOf = (compiled) => compiled.#resolved;
   }
 
-  constructor(mint: symbol, condition: Condition, ast: Node, resolved: ResolvedOptions) {
+  constructor(mint: symbol, condition: Condition, ast: Node, resolved: ResolvedOptions, relative: boolean) {
     if (mint !== MINT) notCompiled();
     this.condition = condition;
     this.#ast = ast;
     this.#resolved = resolved;
-    this.matches = toMatcher(ast, resolved);
+    this.relative = relative;
+    const { matches, matchesAt } = toMatcher(ast, resolved, relative);
+    this.matches = matches;
+    this.matchesAt = (doc, at) => matchesAt(doc, instant(at));
     Object.freeze(this);
   }
 
   readonly condition: Condition;
+  readonly relative: boolean;
   readonly matches: (doc: unknown) => boolean;
+  readonly matchesAt: (doc: unknown, at: Date | number) => boolean;
 
   get filter(): MongoFilter {
     if (!isBranded(this)) notCompiled();
+    if (this.relative) return toFilter(this.#ast, this.#resolved, this.#resolved.clock());
     return (this.#filter ??= toFilter(this.#ast, this.#resolved));
+  }
+
+  filterAt(at: Date | number): MongoFilter {
+    if (!isBranded(this)) notCompiled();
+    if (!this.relative) return this.filter;
+    return toFilter(this.#ast, this.#resolved, instant(at));
   }
 
   get fields(): readonly string[] {
@@ -122,8 +159,8 @@ Object.freeze(Compiled);
 
 /** A compiled condition made from raw input with resolved options. */
 export function compile(input: unknown, resolved: ResolvedOptions): CompiledCondition {
-  const { condition, ast } = parseOrThrow(input, resolved);
-  return new Compiled(MINT, condition, ast, resolved);
+  const { condition, ast, relative } = parseOrThrow(input, resolved);
+  return new Compiled(MINT, condition, ast, resolved, relative);
 }
 
 export function isCompiled(value: unknown): value is CompiledCondition {

@@ -13,10 +13,10 @@
  * arguments, or the defaults.
  */
 import { compile, compiledAst, compiledOptions, isCompiled, type CompiledCondition } from "./compile.js";
-import { ConditionError, describe, issue, readArgument, underPath, type ConditionPath } from "./errors.js";
+import { ConditionError, issue, readArgument, underPath, type ConditionPath } from "./errors.js";
 import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
-import { OPTION_KEYS, resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
+import { notAnObject, OPTION_KEYS, resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
 import { parseOrThrow } from "./parse/parse.js";
 
 export class Context {
@@ -107,15 +107,7 @@ export function splitOptions<K extends string>(
   if (options === undefined) return { own: undefined, conditions: undefined };
   return readArgument(["options"], () => {
     if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new ConditionError([
-        issue(["options"], {
-          code: "invalid_options",
-          reason: "option_value",
-          option: "",
-          expected: "an object",
-          received: describe(options),
-        }),
-      ]);
+      throw notAnObject(options);
     }
     const mine: Record<string, unknown> = {};
     const rest: Record<string, unknown> = {};

@@ -87,7 +87,13 @@ export type DateProblem =
   /** Epoch milliseconds beyond ±8.64e15 (`part`: the number). */
   | "out_of_range"
   /** Neither text nor a number. */
-  | "not_date";
+  | "not_date"
+  /** Text starting with `now` that is not date math (its syntax). */
+  | "date_math_syntax"
+  /** Date math with more than 32 steps. */
+  | "date_math_steps"
+  /** Date math moving more than 10,000 years from now. */
+  | "date_math_range";
 
 /** Why a name cannot be an SQL identifier (`options.sql`). */
 export type IdentifierProblem = "empty" | "malformed" | "too_long";
@@ -160,6 +166,8 @@ export interface IssueDataOf {
   readonly invalid_value:
     /** The value does not suit the operator. */
     | ({ readonly reason: "leaf" } & LeafData & Expected)
+    /** A relative date (`"now-7d"`) with an operator that takes none (`eq`, `ne`, `in`, `nin`: an instant to the millisecond is not what is meant). */
+    | ({ readonly reason: "relative_operator"; readonly field: string; readonly operator: string } & Received)
     /** With a catalog: the value does not suit the field's type (`enum`: `allowed`, `suggestions`; `number`: `suggestions` holds the number a numeric string spells). */
     | ({
         readonly reason: "field_type";
@@ -219,6 +227,8 @@ export interface IssueDataOf {
   };
   readonly invalid_options:
     | { readonly reason: "unreadable"; readonly thrown: string }
+    /** The clock function of `options.now` threw. */
+    | { readonly reason: "clock"; readonly thrown: string }
     /** `option` (a dotted name under `options`; `""` for the options themselves) must be `expected`. */
     | {
         readonly reason: "option_value";
@@ -314,7 +324,16 @@ export interface IssueDataOf {
 
 /** The arguments an `invalid_type` issue with `reason: "argument"` names. */
 export type ArgumentName =
-  "body" | "segment" | "contacts" | "segments" | "segment_pair" | "segment_id" | "text" | "path" | "path_key";
+  | "body"
+  | "segment"
+  | "contacts"
+  | "segments"
+  | "segment_pair"
+  | "segment_id"
+  | "text"
+  | "path"
+  | "path_key"
+  | "instant";
 
 /** What every issue has. */
 export interface IssueBase {

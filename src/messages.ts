@@ -92,6 +92,10 @@ const DATE: { readonly [P in DateProblem]: (part: string) => string } = {
   not_whole: (part) => `epoch milliseconds must be a whole number, not ${part}`,
   out_of_range: (part) => `${part} is outside the range of dates`,
   not_date: () => "expected an ISO-8601 date or datetime, or epoch milliseconds",
+  date_math_syntax: () =>
+    'relative dates are date math: now, then any number of +N or -N with a unit, then optionally /unit to round; units y (years), M (months), w (weeks), d (days), h (hours), m (minutes), s (seconds); e.g. "now-30d", "now-1M/M", "now/d"',
+  date_math_steps: () => "date math has at most 32 steps",
+  date_math_range: () => "date math may move at most 10,000 years from now",
 };
 
 /** Why a value is not a date, in words (the CLI's EJSON reader says it too). */
@@ -118,6 +122,7 @@ const ARGUMENT: { readonly [A in Extract<Of<"invalid_type">, { readonly reason: 
   text: "the text",
   path: "a path",
   path_key: "each key of a path",
+  instant: "an instant",
 };
 
 const SHAPES = {
@@ -198,6 +203,8 @@ export const CORE = {
   unknown_operator: (i) => `unknown operator ${i.received}${meant(i.suggestions)} (expected one of ${list(i.allowed)})`,
   invalid_value: {
     leaf: (i) => mustBe(leaf(i), i.expected, i.received),
+    relative_operator: (i) =>
+      `field ${JSON.stringify(i.field)} is a date: "${i.operator}" does not take a relative date such as ${i.received} (an instant to the millisecond is not what is meant); use gt, gte, lt or lte, e.g. "gte" with "now-7d/d"`,
     field_type: (i) => {
       const label = `field ${JSON.stringify(i.field)} is ${i.type === "enum" ? "an" : "a"} ${i.type}`;
       if (i.type === "enum") return `${label}: ${i.received} is not one of ${list(i.allowed)}${meant(i.suggestions)}`;
@@ -237,6 +244,7 @@ export const CORE = {
   },
   invalid_options: {
     unreadable: (i) => `the options could not be read: ${i.thrown}`,
+    clock: (i) => `the clock (options.now) threw: ${i.thrown}`,
     option_value: (i) => mustBe(i.option === "" ? "options" : i.option, i.expected, i.received),
     unknown_option: (i) => `unknown ${own(UNKNOWN_OPTION_SCOPE, i.scope) ?? `${i.scope} option`} ${unknown(i)}`,
     engine_option: (i) => `unknown option ${i.received} here: condition options are given once, to createSegmatch`,

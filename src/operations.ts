@@ -16,6 +16,7 @@ import { changeStreamFilter } from "./targets/mongo/change-stream.js";
 import { toFilter, type MongoFilter } from "./targets/mongo/filter.js";
 import { toMatcher } from "./targets/predicate/matcher.js";
 import { toSqlExpression, type SqlExpression } from "./targets/sql/sql.js";
+import { isRelative } from "./targets/clock.js";
 
 /** A validated, frozen copy of the condition. */
 export function parseCondition(ctx: Context, input: unknown): Condition {
@@ -37,17 +38,30 @@ export function compileCondition(ctx: Context, input: unknown): CompiledConditio
 }
 
 export function toMongoFilter(ctx: Context, input: unknown): MongoFilter {
-  return isCompiled(input) ? ctx.call(input).compiled(input).filter : toFilter(ctx.ast(input), ctx.options);
+  const call = ctx.call(input);
+  const ast = call.ast(input);
+  // A relative condition is resolved at the call's clock (its own options' when none are given); any other keeps its one filter.
+  if (isRelative(ast)) return toFilter(ast, call.options, call.options.clock());
+  return isCompiled(input) ? call.compiled(input).filter : toFilter(ast, call.options);
 }
 
 export function toPredicate(ctx: Context, input: unknown): (doc: unknown) => boolean {
-  if (isCompiled(input)) return ctx.call(input).compiled(input).matches;
-  return toMatcher(ctx.ast(input), ctx.options);
+  const call = ctx.call(input);
+  if (isCompiled(input)) {
+    const compiled = call.compiled(input);
+    // A relative condition answers at the call's clock (its own when the call gives no options).
+    if (!compiled.relative || !call.options.given) return compiled.matches;
+    const clock = call.options.clock;
+    return (doc) => compiled.matchesAt(doc, clock());
+  }
+  const ast = call.ast(input);
+  return toMatcher(ast, call.options, isRelative(ast)).matches;
 }
 
 export function toSql(ctx: Context, input: unknown): SqlExpression {
   const call = ctx.call(input);
-  return toSqlExpression(call.ast(input), call.options);
+  const ast = call.ast(input);
+  return toSqlExpression(ast, call.options, undefined, isRelative(ast) ? call.options.clock() : undefined);
 }
 
 /** The filter for a change stream's `$match`: field paths under `fullDocument.`, events without a document excluded. */

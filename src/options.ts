@@ -1,7 +1,7 @@
 import { ConditionError, describe, issue, thrownMessage, type ConditionIssue, type IssueDataFor } from "./errors.js";
 import { checkCatalog, type FieldCatalog, type ResolvedField } from "./catalog/catalog.js";
 import { fieldPathRefusal } from "./language/field-path.js";
-import { closest } from "./suggest.js";
+import { choices } from "./suggest.js";
 import { TOPIC_LAYOUTS, type TopicLayout } from "./language/topics.js";
 import {
   DEFAULT_MONGO_VERSION,
@@ -12,6 +12,7 @@ import {
 } from "./language/versions.js";
 import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
 import { ownValues } from "./runtime/plain.js";
+import { UTC, zone, type Zone } from "./time/zone.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -75,6 +76,18 @@ export interface ConditionOptions {
   readonly jitless?: boolean | undefined;
   /** Where conditions meet a PostgreSQL table, for `toSql` (see {@link SqlOptions}). */
   readonly sql?: SqlOptions | undefined;
+  /**
+   * The time zone of relative dates (`"now-1M/M"`): an IANA name such as
+   * `"Europe/Amsterdam"`. Calendar steps (`y M w d`) and rounding happen on its wall clock;
+   * weeks start on Monday. Default `"UTC"`.
+   */
+  readonly timeZone?: string | undefined;
+  /**
+   * The clock that relative dates are resolved with: an instant (a Date, or epoch
+   * milliseconds), or a function that gives the current one. Default the system clock. A
+   * condition without a relative date never reads it.
+   */
+  readonly now?: Date | number | (() => Date | number) | undefined;
 }
 
 export interface ResolvedOptions {
@@ -87,6 +100,10 @@ export interface ResolvedOptions {
   readonly jitless: boolean;
   /** `options.sql`, checked (only `toSql` reads it). */
   readonly sql: ResolvedSql | undefined;
+  /** `options.timeZone`. */
+  readonly zone: Zone;
+  /** `options.now`: the current instant, in epoch milliseconds (a ConditionError if a clock function gives no instant). */
+  readonly clock: () => number;
   /**
    * What a compiled condition depends on (catalog, topic storage, server version, and
    * whether code may be generated), as one string: two option sets with equal settings
@@ -107,6 +124,7 @@ function settingsOf(
   fields: ReadonlyMap<string, ResolvedField> | undefined,
   semantics: Semantics,
   jitless: boolean,
+  zone: Zone,
 ): string {
   // Sorted: the order of a catalog's entries, or of an enum's values, changes no meaning.
   const catalog = fields
@@ -114,7 +132,7 @@ function settingsOf(
         .map((f) => [f.name, f.type, f.path, f.values ? [...f.values].sort() : null, f.storage])
         .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1))
     : null;
-  return JSON.stringify([topicsPath, topicsLayout, semantics.version, jitless, catalog]);
+  return JSON.stringify([topicsPath, topicsLayout, semantics.version, jitless, catalog, zone.name]);
 }
 
 const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
@@ -125,11 +143,22 @@ const DEFAULT_RESOLVED: ResolvedOptions = Object.freeze({
   semantics: SEMANTICS[DEFAULT_MONGO_VERSION],
   jitless: false,
   sql: undefined,
-  settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION], false),
+  zone: UTC,
+  clock: Date.now,
+  settings: settingsOf("topics", "ids", undefined, SEMANTICS[DEFAULT_MONGO_VERSION], false, UTC),
   given: false,
 });
 /** The keys of {@link ConditionOptions}. */
-export const OPTION_KEYS: readonly string[] = ["limits", "topics", "fields", "mongoVersion", "jitless", "sql"];
+export const OPTION_KEYS: readonly string[] = [
+  "limits",
+  "topics",
+  "fields",
+  "mongoVersion",
+  "jitless",
+  "sql",
+  "timeZone",
+  "now",
+];
 
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
 export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
@@ -145,10 +174,67 @@ export function resolveOptions(options: ConditionOptions | undefined): ResolvedO
   }
 }
 
+/** The refusal of options that are not an object. */
+export function notAnObject(input: unknown): ConditionError {
+  return new ConditionError([
+    issue(["options"], {
+      code: "invalid_options",
+      reason: "option_value",
+      option: "",
+      expected: "an object",
+      received: describe(input),
+    }),
+  ]);
+}
+
 /**
  * Validates a copy in which every option was read once, so that a getter cannot answer one
  * thing to the check and another to the use.
  */
+/** An instant a clock gives, or undefined when it is none (an invalid Date, a number that is no instant). */
+export function instantOf(value: unknown): number | undefined {
+  let t = value;
+  if (typeof value === "object" && value !== null) {
+    // Date's own getTime: a look-alike, a proxy or a Date with its own methods cannot answer for it.
+    try {
+      t = Date.prototype.getTime.call(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof t === "number" && Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? t : undefined;
+}
+
+/** `options.now` as a clock, or undefined when it is neither an instant nor a function. */
+export function clockOf(now: unknown): (() => number) | undefined {
+  if (typeof now === "function") {
+    return () => {
+      let given: unknown;
+      try {
+        given = (now as () => unknown)();
+      } catch (error) {
+        throw new ConditionError([
+          issue(["options", "now"], { code: "invalid_options", reason: "clock", thrown: thrownMessage(error) }),
+        ]);
+      }
+      const t = instantOf(given);
+      if (t === undefined)
+        throw new ConditionError([
+          issue(["options", "now"], {
+            code: "invalid_options",
+            reason: "option_value",
+            option: "now()",
+            expected: "a valid Date or epoch milliseconds",
+            received: describe(given),
+          }),
+        ]);
+      return t;
+    };
+  }
+  const t = instantOf(now);
+  return t === undefined ? undefined : () => t;
+}
+
 function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
@@ -157,22 +243,10 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     bad([...path, key], {
       reason: "unknown_option",
       scope,
-      received: JSON.stringify(key.slice(0, 100)),
-      allowed,
-      suggestions: closest(key, allowed, 2),
+      ...choices(key, allowed),
     });
   const options = ownValues(input);
-  if (options === undefined) {
-    throw new ConditionError([
-      issue(["options"], {
-        code: "invalid_options",
-        reason: "option_value",
-        option: "",
-        expected: "an object",
-        received: describe(input),
-      }),
-    ]);
-  }
+  if (options === undefined) throw notAnObject(input);
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) unknownKey([], "", key, OPTION_KEYS);
   }
@@ -278,6 +352,30 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     else jitless = options.jitless;
   }
   const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
+  let timeZone = UTC;
+  if (options.timeZone !== undefined) {
+    const found = typeof options.timeZone === "string" ? zone(options.timeZone) : undefined;
+    if (found === undefined)
+      bad(["timeZone"], {
+        reason: "option_value",
+        option: "timeZone",
+        expected: 'an IANA time zone name such as "Europe/Amsterdam"',
+        received: describe(options.timeZone),
+      });
+    else timeZone = found;
+  }
+  let clock: () => number = Date.now;
+  if (options.now !== undefined) {
+    const read = clockOf(options.now);
+    if (read === undefined)
+      bad(["now"], {
+        reason: "option_value",
+        option: "now",
+        expected: "a valid Date, epoch milliseconds, or a function that gives one",
+        received: describe(options.now),
+      });
+    else clock = read;
+  }
   const semantics = SEMANTICS[version];
   const given = Object.keys(options).some((key) => options[key] !== undefined);
   const resolved: ResolvedOptions = Object.freeze({
@@ -288,7 +386,9 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     semantics,
     jitless,
     sql,
-    settings: settingsOf(topicsPath, topicsLayout, fields, semantics, jitless),
+    zone: timeZone,
+    clock,
+    settings: settingsOf(topicsPath, topicsLayout, fields, semantics, jitless, timeZone),
     given,
   });
   // The topic path obeys the same rules as any field path.

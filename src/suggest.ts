@@ -129,3 +129,11 @@ export function operatorSuggestions(word: string, operators: readonly string[]):
   const near = closest(word, operators, 2);
   return synonym !== undefined ? [synonym, ...near.filter((n) => n !== synonym)].slice(0, 2) : near;
 }
+
+/** An issue's data for `key` where one of `allowed` belongs: the key as received (quoted, cut), the choices, and the closest two. */
+export function choices(
+  key: string,
+  allowed: readonly string[],
+): { received: string; allowed: readonly string[]; suggestions: string[] } {
+  return { received: JSON.stringify(key.slice(0, 100)), allowed, suggestions: closest(key, allowed, 2) };
+}

@@ -141,7 +141,7 @@ describe("origins speak, they do not decide", () => {
           const bare = withoutOrigins(ast);
           expect(toSqlExpression(bare, resolved)).toEqual(toSqlExpression(ast, resolved));
           // Every predicate tier: closures, and generated code (which must not fall back to them).
-          const expected = docs.map(toMatcher(ast, resolved));
+          const expected = docs.map(toMatcher(ast, resolved, false).matches);
           const tree = optimize(lowerTopics(bare, resolved));
           const closures = interpretMatcher(tree, resolved.semantics);
           expect(docs.map(closures), "closures").toEqual(expected);

@@ -529,7 +529,7 @@ describe("options are read once, and hostile values inside them are refused", ()
     ["an object with Date's prototype", () => Object.setPrototypeOf({}, Date.prototype) as Date],
     ["a revoked proxy", () => HOSTILE["a revoked proxy"]!() as Date],
     ["an invalid Date", () => new Date(Number.NaN)],
-    ["a number", () => 5 as unknown as Date],
+    ["an instant beyond a Date's range", () => 8.7e15],
   ])("now: %s is refused at options.now", (_name, make) => {
     for (const run of [
       () => createSegment({ name: "x", conditions: US }, { id: "s", now: make() }),
@@ -544,6 +544,15 @@ describe("options are read once, and hostile values inside them are refused", ()
         expect((error as ConditionError).issues[0]!.path).toEqual(["options", "now"]);
       }
     }
+  });
+  it("now: epoch milliseconds and a clock function are instants too", () => {
+    const at = Date.UTC(2026, 2, 1);
+    expect(createSegment({ name: "x", conditions: US }, { id: "s", now: at })).toMatchObject({
+      createdAt: "2026-03-01T00:00:00.000Z",
+    });
+    expect(createSegment({ name: "x", conditions: US }, { id: "s", now: () => new Date(at) })).toMatchObject({
+      updatedAt: "2026-03-01T00:00:00.000Z",
+    });
   });
   it("a Date with its own toISOString cannot forge the timestamps", () => {
     const now = new Date("2026-03-01T00:00:00Z");

@@ -74,6 +74,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
   unknown_operator: { "": { received: '"like"', allowed: ["eq", "contains"], suggestions: ["contains"] } },
   invalid_value: {
     leaf: { reason: "leaf", key: "value", operator: "in", expected: "a non-empty list", received: '"US"' },
+    relative_operator: { reason: "relative_operator", field: "createdAt", operator: "eq", received: '"now-1d"' },
     field_type: { reason: "field_type", field: "age", type: "number", received: '"5"', suggestions: ["5"] },
     text_length: { reason: "text_length", key: "name", size: 0, maximum: 100, trimmed: true },
     segment_field: { reason: "segment_field", key: "id", expected: "a non-empty string", received: '""' },
@@ -114,6 +115,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
   unreadable_input: { input: { reason: "input", thrown: "no" }, argument: { reason: "argument", thrown: "no" } },
   invalid_options: {
     unreadable: { reason: "unreadable", thrown: "no" },
+    clock: { reason: "clock", thrown: "no" },
     option_value: { reason: "option_value", option: "jitless", expected: "true or false", received: "1" },
     unknown_option: {
       reason: "unknown_option",

@@ -54,6 +54,7 @@ import { generateCounter, generateMatcher, type Counter } from "../src/targets/p
 import { HOT_CALLS } from "../src/targets/predicate/matcher.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
 import { lowerTopics } from "../src/targets/topics.js";
+import { bindClock } from "../src/targets/predicate/clocked.js";
 import type { Node } from "../src/language/ast.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import { resolveOptions, type ResolvedOptions } from "../src/options.js";
@@ -119,7 +120,15 @@ function compiledOf(condition: unknown, options: ConditionOptions): CompiledCond
 
 /** A compiled condition's tree as the document targets read it: its topic tests lowered for its options' layout. */
 export function documentAst(compiled: CompiledCondition): Node {
-  return lowerTopics(compiledAst(compiled), compiledOptions(compiled));
+  const resolved = compiledOptions(compiled);
+  const lowered = lowerTopics(compiledAst(compiled), resolved);
+  // Relative dates: cells set once, at the compiled condition's clock (tests give a fixed instant).
+  const { root, cells } = bindClock(lowered, resolved.zone);
+  if (cells.length > 0) {
+    const at = resolved.clock();
+    for (const cell of cells) cell.set(at);
+  }
+  return root;
 }
 
 /** Raw input's tree as the document targets read it (parsed, its topic tests lowered): what the predicate's internals take. */

@@ -151,10 +151,8 @@ describe("date math syntax", () => {
     "nowish",
     "now-1D",
     "now/d/d",
-  ])("refuses %s, showing the syntax", (text) => {
-    const result = parseDateMath(text);
-    expect(result).toHaveProperty("problem");
-    expect((result as { problem: string }).problem).toContain('e.g. "now-30d"');
+  ])("refuses %s", (text) => {
+    expect(parseDateMath(text)).toEqual({ problem: "syntax" });
   });
 
   it("is not date math unless it starts with now", () => {
@@ -164,8 +162,9 @@ describe("date math syntax", () => {
 
   it("moves at most 10,000 years", () => {
     expect(parseDateMath("now-10000y")).toEqual({ steps: [{ amount: -10000, unit: "y" }], round: undefined });
-    expect(parseDateMath("now-10001y")).toEqual({ problem: "date math may move at most 10000 years from now" });
-    expect(parseDateMath("now-5000y-5000y-1y")).toHaveProperty("problem");
+    expect(parseDateMath("now-10001y")).toEqual({ problem: "range" });
+    expect(parseDateMath("now-5000y-5000y-1y")).toEqual({ problem: "range" });
+    expect(parseDateMath(`now${"+0s".repeat(33)}`)).toEqual({ problem: "steps" });
   });
 });
 

@@ -7,7 +7,7 @@
 import { ConditionError, describe, issue, thrownMessage, type ConditionIssue, type IssueDataFor } from "../errors.js";
 import { fieldRef, type FieldRef } from "../language/ast.js";
 import { fieldPathRefusal } from "../language/field-path.js";
-import { closest } from "../suggest.js";
+import { choices } from "../suggest.js";
 import { DATE_STORAGES, FIELD_TYPES, type DateStorage, type FieldType } from "../language/fields.js";
 
 export { FIELD_TYPES, type DateStorage, type FieldType };
@@ -93,9 +93,7 @@ function readCatalog(
       if (!SPEC_KEYS.includes(key))
         bad([name, key], {
           reason: "unknown_key",
-          received: JSON.stringify(key.slice(0, 100)),
-          allowed: SPEC_KEYS,
-          suggestions: closest(key, SPEC_KEYS, 2),
+          ...choices(key, SPEC_KEYS),
         });
     }
     if (Array.isArray(spec.values)) spec.values = Array.from(spec.values as unknown[]);

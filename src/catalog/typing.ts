@@ -8,6 +8,8 @@ import { describe, type IssueInput } from "../errors.js";
 import { closest } from "../suggest.js";
 import { FIELD_TYPES, type FieldType, type ResolvedField } from "./catalog.js";
 import { toEpochMillis } from "./dates.js";
+import { RELATIVE_TESTS, RelativeDate } from "../language/relative.js";
+import { parseDateMath } from "../time/date-math.js";
 
 const ORDERED: readonly FieldType[] = ["string", "number", "date"];
 const LISTED: readonly FieldType[] = ["string", "number", "date", "enum"];
@@ -44,11 +46,45 @@ export const TYPE_OPERATORS: { readonly [T in FieldType]: readonly Operator[] } 
   boolean: operatorsOf("boolean"),
 };
 
-export type TypedValue = string | number | boolean | Date;
+export type TypedValue = string | number | boolean | Date | RelativeDate;
 type Checked = { ok: TypedValue } | { issue: Extract<IssueInput, { code: "invalid_value" | "invalid_date" }> };
 
+/** Date math on a date field: a relative date for a range test, refused for any other operator. */
+function relative(field: ResolvedField, text: string, operator: Operator | undefined): Checked {
+  const math = parseDateMath(text);
+  if (math === undefined) throw new Error("segmatch: date math that does not start with now");
+  if ("problem" in math) {
+    return {
+      issue: {
+        code: "invalid_date",
+        field: field.name,
+        received: describe(text),
+        problem: `date_math_${math.problem}`,
+      },
+    };
+  }
+  const up = operator !== undefined && Object.hasOwn(RELATIVE_TESTS, operator) ? RELATIVE_TESTS[operator] : undefined;
+  if (up === undefined) {
+    return {
+      issue: {
+        code: "invalid_value",
+        reason: "relative_operator",
+        field: field.name,
+        operator: operator ?? "",
+        received: describe(text),
+      },
+    };
+  }
+  return { ok: new RelativeDate(text, math, up, field.storage) };
+}
+
 /** Checks one value (a scalar, or one item of an `in` list) against the field's type. */
-export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () => boolean = () => true): Checked {
+export function checkTyped(
+  field: ResolvedField,
+  value: unknown,
+  maySuggest: () => boolean = () => true,
+  operator?: Operator,
+): Checked {
   const refused = (more: { allowed?: readonly string[]; suggestions?: readonly string[] } = {}): Checked => ({
     issue: {
       code: "invalid_value",
@@ -79,6 +115,7 @@ export function checkTyped(field: ResolvedField, value: unknown, maySuggest: () 
       return refused({ allowed: values, suggestions: near });
     }
     case "date": {
+      if (typeof value === "string" && value.startsWith("now")) return relative(field, value, operator);
       const result = toEpochMillis(value);
       if ("problem" in result)
         return { issue: { code: "invalid_date", field: field.name, received: describe(value), ...result } };

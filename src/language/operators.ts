@@ -7,6 +7,7 @@
  * against the leaf tests with `satisfies`.
  */
 import type { FieldCondition, Operator, Scalar, ListItem } from "./condition.js";
+import type { RelativeDate } from "./relative.js";
 
 /** The kinds of operand an operator takes. */
 export type ValueKind = "scalar" | "list" | "string" | "boolean";
@@ -15,8 +16,8 @@ export type ValueKind = "scalar" | "list" | "string" | "boolean";
 export const LEAF_TESTS = ["eq", "gt", "gte", "lt", "lte", "in", "contains", "startsWith", "endsWith", "null"] as const;
 export type LeafTest = (typeof LEAF_TESTS)[number];
 
-/** An operand as the AST holds it: typed fields turn date values into `Date`s. */
-export type Operand = Scalar | Date | null | readonly (ListItem | Date)[];
+/** An operand as the AST holds it: typed fields turn date values into `Date`s (or epoch milliseconds), and date math into a {@link RelativeDate}. */
+export type Operand = Scalar | Date | RelativeDate | null | readonly (ListItem | Date)[];
 
 export interface Lowered {
   readonly test: LeafTest;

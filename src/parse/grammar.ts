@@ -7,7 +7,7 @@ import { IssueList, type ConditionPath } from "../errors.js";
 import { node, type Node, type Origin } from "../language/ast.js";
 import { topicNode } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
-import { closest } from "../suggest.js";
+import { choices } from "../suggest.js";
 import { FIELD_KEYS, leafIssues, lowerField, received, type LoweringContext } from "./lower.js";
 import { topicListAccepts, topicListFailures } from "./schema.js";
 import { Opaque, type Snapshot } from "./snapshot.js";
@@ -55,9 +55,15 @@ export class Grammar {
   readonly issues = new IssueList();
   private suggestionsLeft = SUGGESTION_BUDGET;
 
-  private readonly lowering: LoweringContext;
+  readonly lowering: LoweringContext;
   constructor(private readonly options: ResolvedOptions) {
-    this.lowering = { issues: this.issues, options, suggest: () => this.suggestionsLeft-- > 0, paths: new Map() };
+    this.lowering = {
+      issues: this.issues,
+      options,
+      suggest: () => this.suggestionsLeft-- > 0,
+      paths: new Map(),
+      relative: false,
+    };
   }
 
   condition(value: Snapshot, path: ConditionPath, depth: number): Node | undefined {
@@ -109,13 +115,10 @@ export class Grammar {
     const inner = value[key];
     // `{ "country": { "$eq": "US" } }` is MongoDB's syntax, which the platform's own docs show but never accepted.
     const mongoStyle = !key.startsWith("$") && isObject(inner) && Object.keys(inner).some((k) => k.startsWith("$"));
-    const suggestions = closest(key, expected, 2);
     this.issues.add([...path, key], {
       code: "unknown_key",
       reason: "condition",
-      received: JSON.stringify(key.slice(0, 100)),
-      allowed: expected,
-      suggestions,
+      ...choices(key, expected),
       ...(mongoStyle ? { mongoSyntax: true } : {}),
     });
   }

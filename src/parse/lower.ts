@@ -7,6 +7,7 @@
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
 import { fieldRef, node, type FieldRef, type Node, type Origin } from "../language/ast.js";
 import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
+import { RelativeDate } from "../language/relative.js";
 import { checkFieldPath, fieldPathRefusal } from "../language/field-path.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
 import { MAX_REGEX_BYTES, regexBytes } from "../language/regex.js";
@@ -37,6 +38,8 @@ export interface LoweringContext {
    * catalog's own.
    */
   readonly paths: Map<string, FieldRef | { readonly problem: string }>;
+  /** Set when a leaf's value is a relative date. */
+  relative: boolean;
 }
 
 /** The three parts of a field condition, as read (any may be absent). */
@@ -162,7 +165,10 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
     if (op !== undefined) {
       const kind: ValueKind = OPERATOR_SPECS[op].value;
       if (VALUE_ACCEPTS[kind](operand)) {
-        if (typed && op !== "exists") typedOperand = typedValue(ctx, typed, operand, path);
+        if (typed && op !== "exists") {
+          typedOperand = typedValue(ctx, typed, operand, path, op);
+          if (typedOperand instanceof RelativeDate) ctx.relative = true;
+        }
       } else {
         let expected = VALUE_EXPECTED[kind];
         if (op === "exists" && typeof operand === "string") expected += " (a JSON boolean, not a string)";
@@ -253,9 +259,10 @@ function typedValue(
   field: ResolvedField,
   operand: Snapshot,
   path: ConditionPath,
+  operator: Operator,
 ): TypedValue | readonly TypedValue[] | undefined {
   const one = (v: Snapshot, index?: number): TypedValue | undefined => {
-    const checked = checkTyped(field, v, ctx.suggest);
+    const checked = checkTyped(field, v, ctx.suggest, operator);
     if ("ok" in checked) return checked.ok;
     ctx.issues.add(index === undefined ? [...path, "value"] : [...path, "value", index], checked.issue);
     return undefined;

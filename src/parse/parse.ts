@@ -15,6 +15,8 @@ import { snapshot } from "./snapshot.js";
 export interface Parsed {
   readonly condition: Condition;
   readonly ast: Node;
+  /** Whether the condition has a relative date (its answers depend on the clock). */
+  readonly relative: boolean;
 }
 
 /** Parses or returns the issues: the one place that turns raw input into a condition. */
@@ -28,7 +30,7 @@ export function parse(
   const ast = parser.condition(snap.value, [], 1);
   if (!parser.issues.ok || ast === undefined) return { ok: false, issues: parser.issues.items };
   // The snapshot is frozen as it is made: the condition handed back is that private copy.
-  return { ok: true, parsed: { condition: snap.value as Condition, ast } };
+  return { ok: true, parsed: { condition: snap.value as Condition, ast, relative: parser.lowering.relative } };
 }
 
 /** Parses or throws the {@link ConditionError} with every issue. */

@@ -11,6 +11,7 @@ import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
 import { SharedLeaves } from "../targets/predicate/shared.js";
 import { lowerTopics } from "../targets/topics.js";
+import { isRelative } from "../targets/clock.js";
 import {
   ConditionError,
   describe,
@@ -71,9 +72,27 @@ const defaultContactId: ContactId = (contact) => {
 /** Contacts counted on closures before a many-segment count generates one function for the rest. */
 const BULK_AFTER = 256;
 
+/**
+ * A compiled condition's predicate at one instant: a relative condition is asked at `at`
+ * (one reading of the call's clock, so that a pass over many contacts answers for one
+ * instant), any other as it is.
+ */
+function atInstant(compiled: CompiledCondition, at: () => number): (doc: unknown) => boolean {
+  if (!compiled.relative) return compiled.matches;
+  const t = at();
+  return (doc) => compiled.matchesAt(doc, t);
+}
+
+/** One reading of a call's clock, taken the first time it is asked for (a condition without a relative date never asks). */
+function clockOnce(clock: () => number): () => number {
+  let t: number | undefined;
+  return () => (t ??= clock());
+}
+
 /** How many contacts match: a number for an Iterable, a promise for an AsyncIterable. */
 export function countMembers(ctx: Context, condition: unknown, contacts: Contacts): number | Promise<number> {
-  const { matches } = ctx.call(condition).compiled(condition);
+  const call = ctx.call(condition);
+  const matches = atInstant(call.compiled(condition), clockOnce(call.options.clock));
   const kind = sourceKind(contacts);
   let count = 0;
   return pass(
@@ -174,15 +193,17 @@ export function countMembersMany(
   const roots: Node[] = [];
   for (const [id, condition] of entries) {
     try {
-      const ast = lowerTopics(call.ast(condition, ["segments", id]), call.options);
-      compiled.push([id, pool.add(ast).predicate]);
-      roots.push(ast);
+      const added = pool.add(lowerTopics(call.ast(condition, ["segments", id]), call.options), call.options.zone);
+      compiled.push([id, added.predicate]);
+      roots.push(added.root);
     } catch (error) {
       if (!(error instanceof ConditionError)) throw error;
       issues.push(...error.issues);
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
+  // Relative dates answer for one instant, the whole count long.
+  if (pool.clocked) pool.setClock(call.options.clock());
   const kind = sourceKind(contacts);
   const counts = new Array<number>(compiled.length).fill(0);
   // A long pass is worth one generated function for all segments (plain documents only); the first contacts run on the shared closures.
@@ -239,8 +260,9 @@ export function diffMembership(
 ): MembershipDiff | Promise<MembershipDiff> {
   const id = contactIdOption(options);
   const call = ctx.call(before, after);
-  const was = call.compiled(before, ["before"]).matches;
-  const is = call.compiled(after, ["after"]).matches;
+  const at = clockOnce(call.options.clock);
+  const was = atInstant(call.compiled(before, ["before"]), at);
+  const is = atInstant(call.compiled(after, ["after"]), at);
   const kind = sourceKind(contacts);
   const entered: string[] = [];
   const left: string[] = [];
@@ -289,9 +311,14 @@ export function membershipChangeFilters(ctx: Context, before: unknown, after: un
   const call = ctx.call(before, after);
   const was: CompiledCondition = call.compiled(before, ["before"]);
   const is: CompiledCondition = call.compiled(after, ["after"]);
+  // Relative dates in either are resolved at one reading of the call's clock.
+  const relative = was.relative || is.relative;
+  const at = relative ? call.options.clock() : undefined;
+  const filterOf = (c: CompiledCondition) => (at === undefined ? c.filter : c.filterAt(at));
+  const [a, b] = [filterOf(was), filterOf(is)];
   return Object.freeze({
-    entering: Object.freeze({ $and: [is.filter, { $nor: [was.filter] }] }),
-    leaving: Object.freeze({ $and: [was.filter, { $nor: [is.filter] }] }),
+    entering: Object.freeze({ $and: [b, { $nor: [a] }] }),
+    leaving: Object.freeze({ $and: [a, { $nor: [b] }] }),
   });
 }
 
@@ -306,5 +333,7 @@ export function membershipChangeSql(
   after: unknown,
 ): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const call = ctx.call(before, after);
-  return changeSqlExpressions(call.ast(before, ["before"]), call.ast(after, ["after"]), call.options);
+  const [a, b] = [call.ast(before, ["before"]), call.ast(after, ["after"])];
+  const at = isRelative(a) || isRelative(b) ? call.options.clock() : undefined;
+  return changeSqlExpressions(a, b, call.options, undefined, { from: at, to: at });
 }

@@ -178,7 +178,9 @@ class Index implements SegmentIndex {
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots } = pool.add(lowerTopics(ast, call.options));
+    const { predicate, slots } = pool.add(lowerTopics(ast, call.options), call.options.zone);
+    // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
+    if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
     const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
     this.#segments.set(id, entry);
@@ -213,6 +215,9 @@ class Index implements SegmentIndex {
   changes(before: unknown, after: unknown): { entered: string[]; left: string[] } {
     return this.#inPasses(() => this.#changesOf(before, after));
   }
+
+  /** The clock of the segments with relative dates (see set). */
+  #clock: (() => number) | undefined;
 
   #poolOf(sem: Semantics): SharedLeaves {
     let pool = this.#pools.get(sem);
@@ -268,11 +273,16 @@ class Index implements SegmentIndex {
    */
   #inPasses<T>(run: () => T): T {
     const list = [...this.#pools.values()];
+    // Segments with relative dates answer at one reading of the index's clock, for the whole call.
+    const clocked = list.filter((pool) => pool.clocked);
+    const at = clocked.length > 0 ? (this.#clock ?? this.#ctx.options.clock)() : 0;
+    const clocks = clocked.map((pool) => pool.setClock(at));
     const saved = list.map((pool) => pool.begin());
     try {
       return run();
     } finally {
       list.forEach((pool, i) => pool.end(saved[i] as number));
+      clocked.forEach((pool, i) => pool.restoreClock(clocks[i]!));
     }
   }
 

@@ -20,8 +20,8 @@ import { SEGMENTS } from "../messages.js";
 import type { Condition } from "../language/condition.js";
 import { parseIsoDate } from "../catalog/dates.js";
 import type { Context } from "../context.js";
-import type { ConditionOptions } from "../options.js";
-import { closest } from "../suggest.js";
+import { clockOf, type ConditionOptions } from "../options.js";
+import { choices } from "../suggest.js";
 import { sourceKind, type Contacts } from "./contacts.js";
 import { contactIdOption, countMembers, diffMembership } from "./membership.js";
 import { sameValue } from "./segment-index.js";
@@ -154,9 +154,7 @@ function validateBody(
       issues.add([key], {
         code: "unknown_key",
         reason: "condition",
-        received: JSON.stringify(key.slice(0, 100)),
-        allowed: BODY_KEYS,
-        suggestions: closest(key, BODY_KEYS, 2),
+        ...choices(key, BODY_KEYS),
       });
     }
   }
@@ -212,25 +210,29 @@ function readSegment(s: Record<string, unknown>, ctx: Context): Segment {
   return { ...(s as unknown as Segment), conditions };
 }
 
-/** The time of a change, ISO-8601: `now` (epoch milliseconds, already checked), or the clock. */
+/** The time of a change, ISO-8601: `now` (epoch milliseconds, read once from the call's clock), or the system clock. */
 function iso(now: number | undefined): string {
   return new Date(now ?? Date.now()).toISOString();
 }
 
+/** A call's clock, as `options.now` takes it: an instant (a Date, epoch milliseconds) or a function giving one. */
+type Clock = Date | number | (() => Date | number);
+
 /** A lifecycle call's own options on an engine (its condition options are the engine's); `Contact` is what the source holds. */
 export interface EngineCreateOptions {
   readonly id: string;
-  readonly now?: Date | undefined;
+  /** The time of the change (and the instant relative dates are counted at). Default the clock. */
+  readonly now?: Clock | undefined;
   /** When given, `memberCount` is counted from them; otherwise it is `null`. */
   readonly contacts?: Contacts | undefined;
 }
 export interface EngineUpdateOptions {
-  readonly now?: Date | undefined;
+  readonly now?: Clock | undefined;
   /** When the conditions change and contacts are given, `memberCount` is recounted. */
   readonly contacts?: Contacts | undefined;
 }
 export interface EnginePreviewOptions<Contact = unknown> {
-  readonly now?: Date | undefined;
+  readonly now?: Clock | undefined;
   readonly id?: ((contact: Contact) => string) | undefined;
 }
 /** The free functions' options: the call's own, and the condition options. */
@@ -281,24 +283,18 @@ function readLifecycleOptions(
   }
   let now: number | undefined;
   if (read.now !== undefined) {
-    // Date's own getTime: a look-alike, a proxy or a Date with its own methods cannot answer for it.
-    let time = Number.NaN;
-    try {
-      time = Date.prototype.getTime.call(read.now);
-    } catch {
-      // not a Date
-    }
-    if (Number.isNaN(time))
+    const clock = clockOf(read.now);
+    if (clock === undefined)
       issues.push(
         issue(["options", "now"], {
           code: "invalid_options",
           reason: "option_value",
           option: "now",
-          expected: "a valid Date",
+          expected: "a valid Date, epoch milliseconds, or a function that gives one",
           received: describe(read.now),
         }),
       );
-    else now = time;
+    else now = clock();
   }
   if (issues.length > 0) throw new ConditionError(issues);
   const contacts = read.contacts as Contacts | undefined;

@@ -35,7 +35,7 @@ export interface DateMath {
 
 /** How far one expression may move from `now`: 10,000 years, so that every instant it resolves to is a Date. */
 export const MAX_SHIFT_YEARS = 10_000;
-const MAX_STEPS = 32;
+export const MAX_STEPS = 32;
 const NOMINAL: { readonly [U in Unit]: number } = {
   y: 365.25 * DAY,
   M: 30.4375 * DAY,
@@ -57,16 +57,16 @@ const LONGEST: { readonly [U in Unit]: number } = {
 };
 const EXACT: { readonly [U in Unit]?: number } = { h: HOUR, m: MINUTE, s: SECOND };
 
-export const DATE_MATH_SYNTAX =
-  'now, then any number of +N or -N with a unit, then optionally /unit to round; units y (years), M (months), w (weeks), d (days), h (hours), m (minutes), s (seconds); e.g. "now-30d", "now-1M/M", "now/d"';
-
 const TOKEN = /([+-])(\d{1,9})([yMwdhms])/y;
 
+/** Why a text that starts with `now` is not date math: its syntax, too many steps, or too far from now. */
+export type DateMathProblem = "syntax" | "steps" | "range";
+
 /**
- * The expression `text` writes, or why it is not one; undefined when `text` does not start
- * with `now` (it is not meant as date math at all).
+ * The expression `text` writes, or why it is not one (messages.ts words it); undefined when
+ * `text` does not start with `now` (it is not meant as date math at all).
  */
-export function parseDateMath(text: string): DateMath | { readonly problem: string } | undefined {
+export function parseDateMath(text: string): DateMath | { readonly problem: DateMathProblem } | undefined {
   if (!text.startsWith("now")) return undefined;
   const steps: Step[] = [];
   let at = 3;
@@ -84,11 +84,9 @@ export function parseDateMath(text: string): DateMath | { readonly problem: stri
     round = text[at + 1] as Unit;
     at = text.length;
   }
-  if (at !== text.length)
-    return { problem: `${JSON.stringify(text.slice(0, 40))} is not date math: write ${DATE_MATH_SYNTAX}` };
-  if (steps.length > MAX_STEPS) return { problem: `date math has at most ${MAX_STEPS} steps` };
-  if (shift > MAX_SHIFT_YEARS * NOMINAL.y)
-    return { problem: `date math may move at most ${MAX_SHIFT_YEARS} years from now` };
+  if (at !== text.length) return { problem: "syntax" };
+  if (steps.length > MAX_STEPS) return { problem: "steps" };
+  if (shift > MAX_SHIFT_YEARS * NOMINAL.y) return { problem: "range" };
   return Object.freeze({ steps: Object.freeze(steps), round });
 }
 

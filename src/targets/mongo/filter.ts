@@ -13,6 +13,9 @@
 import { fold, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import { lowerTopics, unlowered, type TopicStorage } from "../topics.js";
+import { atInstant } from "../clock.js";
+import { RelativeDate } from "../../language/relative.js";
+import type { Zone } from "../../time/zone.js";
 import { MONGO_LEAVES } from "./leaves.js";
 
 /** A MongoDB query filter, as the official driver accepts it. */
@@ -49,6 +52,8 @@ function mergeObject(parts: readonly MongoFilter[]): MongoFilter {
 /** The operator expression of a path-level node on its own path (for `$not` and `$elemMatch`), or undefined for a logical node. */
 function pathExpression(n: Node, negate: boolean): { path: string; expression: Record<string, unknown> } | undefined {
   if (n.kind === "leaf") {
+    if (n.value instanceof RelativeDate)
+      throw new Error("segmatch: a relative date reached the filter without an instant");
     const leaf = MONGO_LEAVES[n.test];
     const value = bson(n.value);
     if (!negate) return { path: n.field.path.join("."), expression: freeze(leaf.positive(value)) };
@@ -66,9 +71,14 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
   return undefined;
 }
 
-/** The filter of `root`, with topics kept as `options.topics` says, deeply frozen as it is built. */
-export function toFilter(root: Node, options: TopicStorage): MongoFilter {
-  return filterOf(lowerTopics(root, options));
+/**
+ * The filter of `root`, with topics kept as `options.topics` says and relative dates
+ * resolved at the instant `at` in `options.zone` (a condition with one needs `at`), deeply
+ * frozen as it is built.
+ */
+export function toFilter(root: Node, options: TopicStorage & { readonly zone: Zone }, at?: number): MongoFilter {
+  const lowered = lowerTopics(root, options);
+  return filterOf(at === undefined ? lowered : atInstant(lowered, at, options.zone));
 }
 
 /** The filter of a tree whose topic tests are lowered. */

@@ -10,6 +10,7 @@ import { compareCodePoints, hasCodeUnitsAboveSurrogates } from "../../runtime/st
 import { compareNumeric, mayBeOtherNumeric, numericIn, sortedNumbers } from "../../runtime/numbers.js";
 import { dateTime, isBsonSymbol } from "../../runtime/bson.js";
 import { MISSING, type ElementTest } from "../../runtime/path.js";
+import { Clocked } from "./clocked.js";
 
 interface PredicateLeaf {
   /** The test in memory, for one value, as the server of `sem` answers it. */
@@ -30,6 +31,11 @@ interface PredicateLeaf {
 function rangeSource(op: string) {
   return (value: Operand, x: string, [ref]: readonly string[]): string => {
     if (value instanceof Date) return `(${x} instanceof Date && time(${x}) ${op} ${ref})`;
+    if (value instanceof Clocked) {
+      return value.epoch
+        ? `((typeof ${x} === "number" && ${x} ${op} ${ref}.value) || (otherNumeric(${x}) && num(${x}, ${ref}.value) ${op} 0))`
+        : `(${x} instanceof Date && time(${x}) ${op} ${ref}.value)`;
+    }
     if (typeof value === "string" && hasCodeUnitsAboveSurrogates(value))
       return `(typeof ${x} === "string" && cmp(${x}, ${ref}) ${op} 0)`;
     if (typeof value === "number")
@@ -55,6 +61,15 @@ function range(cmp: (order: number) => boolean, js: (a: never, b: never) => bool
     if (value instanceof Date) {
       const t = value.getTime();
       return (x) => x instanceof Date && js(dateTime(x) as never, t as never);
+    }
+    // A relative date: the cell's value at this call (epoch milliseconds), compared as a date or as a number.
+    if (value instanceof Clocked) {
+      const cell = value;
+      if (cell.epoch)
+        return (x) =>
+          (typeof x === "number" && js(x as never, cell.value as never)) ||
+          (mayBeOtherNumeric(x) && cmp(compareNumeric(x, cell.value)));
+      return (x) => x instanceof Date && js(dateTime(x) as never, cell.value as never);
     }
     if (typeof value === "string") {
       if (!hasCodeUnitsAboveSurrogates(value)) return (x) => typeof x === "string" && js(x as never, value as never);

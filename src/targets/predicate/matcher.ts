@@ -11,35 +11,63 @@ import { lowerTopics } from "../topics.js";
 import { generateMatcher } from "./codegen.js";
 import { interpretMatcher, type Predicate } from "./closures.js";
 import { optimize } from "./optimize.js";
+import { atClock, bindClock, type Clocked } from "./clocked.js";
 
 /** Calls on closures before code is generated. */
 export const HOT_CALLS = 1_000;
 
-/** What the predicate reads of the options: MongoDB's version, whether code may be generated, and where topics are kept. */
-export type MatcherOptions = Pick<ResolvedOptions, "semantics" | "jitless" | "topicsPath" | "topicsLayout">;
+/** What the predicate reads of the options: MongoDB's version, whether code may be generated, where topics are kept, and the clock. */
+export type MatcherOptions = Pick<
+  ResolvedOptions,
+  "semantics" | "jitless" | "topicsPath" | "topicsLayout" | "zone" | "clock"
+>;
+
+/** A condition's predicate: at the clock's instant, and at any instant (epoch milliseconds). */
+export interface Matcher {
+  readonly matches: Predicate;
+  readonly matchesAt: (doc: unknown, at: number) => boolean;
+}
 
 /**
  * The predicate of `root`; its closures are built at the first call (compiling a condition
  * that is never run costs nothing here: not even lowering its topic tests). Each tier has
  * its own call site, so that each site only ever sees one function and V8 can inline the
- * generated code into it.
+ * generated code into it. A `relative` condition (one with a relative date) reads the clock
+ * at each call of `matches`, and sets its relative dates to the call's instant; any other
+ * never reads it.
  */
-export function toMatcher(root: Node, options: MatcherOptions): Predicate {
+export function toMatcher(root: Node, options: MatcherOptions, relative: boolean): Matcher {
   const { semantics: sem, jitless } = options;
   let calls = 0;
   let node: Node | undefined;
   let closures: Predicate | undefined;
   let generated: Predicate | undefined;
+  let cells: readonly Clocked[] = [];
+  const build = (): Predicate => {
+    const lowered = optimize(lowerTopics(root, options));
+    if (relative) ({ root: node, cells } = bindClock(lowered, options.zone));
+    else node = lowered;
+    return (closures = interpretMatcher(node, sem));
+  };
   const cold = (doc: unknown): boolean => {
-    if (closures === undefined) {
-      node = optimize(lowerTopics(root, options));
-      closures = interpretMatcher(node, sem);
-    } else if (!jitless && ++calls >= HOT_CALLS) {
+    if (closures === undefined) build();
+    else if (!jitless && ++calls >= HOT_CALLS) {
       calls = -Infinity;
       generated = generateMatcher(node as Node, sem, closures);
       if (generated !== undefined) return generated(doc);
     }
-    return closures(doc);
+    return (closures as Predicate)(doc);
   };
-  return (doc) => (generated !== undefined ? generated(doc) : cold(doc));
+  const inner: Predicate = (doc) => (generated !== undefined ? generated(doc) : cold(doc));
+  if (!relative) return { matches: inner, matchesAt: (doc) => inner(doc) };
+  let run: ((at: number, predicate: Predicate, doc: unknown) => boolean) | undefined;
+  const matchesAt = (doc: unknown, at: number): boolean => {
+    if (run === undefined) {
+      if (closures === undefined) build();
+      run = atClock(cells);
+    }
+    return run(at, inner, doc);
+  };
+  const clock = options.clock;
+  return { matches: (doc) => matchesAt(doc, clock()), matchesAt };
 }

@@ -13,6 +13,8 @@ import { unlowered } from "../topics.js";
 import { fold, nodeKey, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { all, any, buildClosures } from "./closures.js";
+import { bindClock, type Clocked } from "./clocked.js";
+import type { Zone } from "../../time/zone.js";
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
 
@@ -30,6 +32,30 @@ export class SharedLeaves {
   pass = 0;
 
   constructor(private readonly sem: Semantics) {}
+
+  /** The relative dates of the pool's conditions, one cell per distinct one (kept while the pool lives). */
+  private readonly cells = new Map<string, Clocked>();
+
+  /** Whether a condition of the pool has a relative date: then its passes need an instant ({@link setClock}). */
+  get clocked(): boolean {
+    return this.cells.size > 0;
+  }
+
+  /** Sets every relative date to the instant `at`; returns the values it replaces, for {@link restoreClock}. */
+  setClock(at: number): number[] {
+    const saved: number[] = [];
+    for (const cell of this.cells.values()) {
+      saved.push(cell.value);
+      cell.set(at);
+    }
+    return saved;
+  }
+
+  /** Puts back the values {@link setClock} replaced (a nested call's instant does not outlive it). */
+  restoreClock(saved: readonly number[]): void {
+    let i = 0;
+    for (const cell of this.cells.values()) if (i < saved.length) cell.value = saved[i++]!;
+  }
 
   /** Distinct leaves held. */
   get size(): number {
@@ -88,7 +114,9 @@ export class SharedLeaves {
    * Registers a condition and returns its predicate over documents, valid within a pass
    * (after {@link begin}), and the slots it holds, to give back with {@link release}.
    */
-  add(root: Node): { predicate: DocPredicate; slots: number[] } {
+  add(lowered: Node, zone?: Zone): { predicate: DocPredicate; slots: number[]; root: Node } {
+    // Relative dates become the pool's cells (one per distinct one), set by setClock before a pass.
+    const root = zone === undefined ? lowered : bindClock(lowered, zone, this.cells).root;
     const slots: number[] = [];
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
@@ -114,7 +142,7 @@ export class SharedLeaves {
       or: (_n, children) => any(children),
       not: (_n, child) => (doc) => !child(doc),
     });
-    return { predicate, slots };
+    return { predicate, slots, root };
   }
 
   /** The test of a slot, built once, on first use. */

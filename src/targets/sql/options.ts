@@ -7,7 +7,7 @@ import type { SqlDialect } from "./dialect.js";
 import { quotePostgresIdentifier } from "./postgres.js";
 import { ownValues } from "../../runtime/plain.js";
 import { describe, type IssueDataFor } from "../../errors.js";
-import { closest } from "../../suggest.js";
+import { choices } from "../../suggest.js";
 
 /**
  * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
@@ -76,9 +76,7 @@ export function readSql(
     bad([...path, key], {
       reason: "unknown_option",
       scope,
-      received: JSON.stringify(key.slice(0, 100)),
-      allowed,
-      suggestions: closest(key, allowed, 2),
+      ...choices(key, allowed),
     });
   for (const key of Object.keys(sql))
     if (!SQL_OPTION_KEYS.includes(key)) unknownKey(["sql"], "sql", key, SQL_OPTION_KEYS);

@@ -27,6 +27,8 @@ import {
 import { SQL } from "../../messages.js";
 import { fold, type LeafNode, type Node, type TopicNode } from "../../language/ast.js";
 import { SUBSCRIBED } from "../../language/topics.js";
+import { RelativeDate } from "../../language/relative.js";
+import { atInstant } from "../clock.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
 import type { ResolvedOptions } from "../../options.js";
 import type { SqlDialect } from "./dialect.js";
@@ -103,6 +105,7 @@ class SqlBuilder implements SqlWriter {
   /** A field's test on its column: the column its catalog name maps to, typed by the field's type and storage. */
   private leaf(n: LeafNode): Part {
     const { field } = n;
+    if (n.value instanceof RelativeDate) throw new Error("segmatch: a relative date reached SQL without an instant");
     const column = this.options.columns.get(field.name);
     if (column === undefined || field.type === undefined)
       throw new Error(`segmatch: field ${field.name} is not in the catalog`);
@@ -207,10 +210,15 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
 }
 
 /** The expression for a parsed condition, in `dialect` (PostgreSQL unless told); needs the catalog and `options.sql`. */
-export function toSqlExpression(root: Node, resolved: ResolvedOptions, dialect: SqlDialect = postgres): SqlExpression {
+export function toSqlExpression(
+  root: Node,
+  resolved: ResolvedOptions,
+  dialect: SqlDialect = postgres,
+  at?: number,
+): SqlExpression {
   const options = checked(resolved, dialect);
   const builder = new SqlBuilder(options);
-  const text = builder.build(root);
+  const text = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
   return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
@@ -241,8 +249,12 @@ export function changeSqlExpressions(
   after: Node,
   resolved: ResolvedOptions,
   dialect: SqlDialect = postgres,
+  instants: { readonly from?: number | undefined; readonly to?: number | undefined } = {},
 ): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const options = checked(resolved, dialect);
+  // `before` as it was at `from`, `after` as it is at `to`.
+  if (instants.from !== undefined) before = atInstant(before, instants.from, resolved.zone);
+  if (instants.to !== undefined) after = atInstant(after, instants.to, resolved.zone);
   const one = (yes: Node, no: Node): SqlExpression => {
     const builder = new SqlBuilder(options);
     const a = builder.build(yes);

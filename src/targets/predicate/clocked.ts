@@ -1,0 +1,123 @@
+/**
+ * Relative dates in the predicate: each becomes a {@link Clocked} cell that the leaf tests
+ * read (`cell.value`, epoch milliseconds), set once per call to the call's instant. A cell
+ * keeps the piece of clock its value moves in (time/date-math.ts `piece`), so a moving clock
+ * costs a comparison and an addition per call, not a resolution.
+ */
+import { node, type Node } from "../../language/ast.js";
+import type { Operand } from "../../language/operators.js";
+import { RelativeDate } from "../../language/relative.js";
+import { assertNever } from "../../language/never.js";
+import { piece, valueIn, type Piece } from "../../time/date-math.js";
+import type { Zone } from "../../time/zone.js";
+
+export class Clocked {
+  /** The resolved instant, epoch milliseconds (NaN before the first call: no value compares with it). */
+  value = Number.NaN;
+  #piece: Piece | undefined;
+
+  constructor(
+    readonly relative: RelativeDate,
+    readonly zone: Zone,
+  ) {}
+
+  /** Whether the field stores epoch milliseconds (else Dates): which values the tests compare with. */
+  get epoch(): boolean {
+    return this.relative.storage === "epochMillis";
+  }
+
+  /** Sets the value at the instant `at`. */
+  set(at: number): void {
+    const p = this.#piece;
+    if (p !== undefined && at >= p.from && at < p.until) this.value = valueIn(p, at);
+    else {
+      const next = piece(this.relative.math, at, this.zone, this.relative.up);
+      this.#piece = next;
+      this.value = next.value;
+    }
+  }
+
+  /** What shared evaluation dedupes a leaf by: the date math, its rounding, its storage and zone. */
+  toJSON(): unknown {
+    return { relative: this.relative.text, up: this.relative.up, storage: this.relative.storage, zone: this.zone.name };
+  }
+}
+
+/**
+ * The tree with every relative date replaced by a cell (one per distinct date math,
+ * rounding and storage, from `cells`, which a caller may share across trees), and the
+ * cells it uses. A tree without one comes back as it is.
+ */
+export function bindClock(
+  root: Node,
+  zone: Zone,
+  cells: Map<string, Clocked> = new Map(),
+): { readonly root: Node; readonly cells: readonly Clocked[] } {
+  const used = new Set<Clocked>();
+  const bind = (n: Node): Node => {
+    switch (n.kind) {
+      case "leaf": {
+        if (!(n.value instanceof RelativeDate)) return n;
+        const key = `${n.value.text} ${n.value.up} ${n.value.storage} ${zone.name}`;
+        let cell = cells.get(key);
+        if (cell === undefined) cells.set(key, (cell = new Clocked(n.value, zone)));
+        used.add(cell);
+        return node.leaf(n.field, n.test, cell as unknown as Operand, n.origin);
+      }
+      case "topic":
+        return n;
+      case "elemMatch": {
+        const where = bind(n.where);
+        return where === n.where ? n : node.elemMatch(n.path, where, n.origin);
+      }
+      case "not": {
+        const child = bind(n.child);
+        return child === n.child ? n : node.not(child, n.origin);
+      }
+      case "and":
+      case "or": {
+        let children: Node[] | undefined;
+        n.children.forEach((c, i) => {
+          const bound = bind(c);
+          if (bound !== c) (children ??= [...n.children])[i] = bound;
+        });
+        return children === undefined ? n : node[n.kind](children, n.origin);
+      }
+      default:
+        return assertNever(n, "condition node");
+    }
+  };
+  const bound = bind(root);
+  return { root: bound, cells: [...used] };
+}
+
+/**
+ * Runs `predicate` on `doc` with every cell set to the instant `at`. A call made while
+ * another runs (a document's getter that asks the same predicate about another instant)
+ * gets its own instant and leaves the outer call's values as they were.
+ */
+export function atClock(
+  cells: readonly Clocked[],
+): (at: number, predicate: (doc: unknown) => boolean, doc: unknown) => boolean {
+  let depth = 0;
+  return (at, predicate, doc) => {
+    if (depth === 0) {
+      for (const cell of cells) cell.set(at);
+      depth++;
+      try {
+        return predicate(doc);
+      } finally {
+        depth--;
+      }
+    }
+    const saved = cells.map((cell) => cell.value);
+    for (const cell of cells) cell.set(at);
+    depth++;
+    try {
+      return predicate(doc);
+    } finally {
+      depth--;
+      cells.forEach((cell, i) => (cell.value = saved[i]!));
+    }
+  };
+}

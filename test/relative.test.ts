@@ -1,0 +1,347 @@
+/**
+ * Relative dates (`"now-30d"` on a date field) in every target at an instant: the
+ * predicate's tiers (compiled `matches` at a fixed clock, `matchesAt`, closures, generated
+ * code, the segment index, countMembersMany) against MongoDB's answer for the filter at that
+ * instant (the reference evaluator), in several time zones, for both date storages; the
+ * Elasticsearch rounding rules through the filter; the refusals; the clock option.
+ */
+import fc from "fast-check";
+import { Long } from "bson";
+import { describe, expect, it } from "vitest";
+import {
+  compileCondition,
+  countMembers,
+  createSegmatch,
+  defineFields,
+  membershipChangeFilters,
+  MONGO_VERSIONS,
+  safeParseCondition,
+  toMongoFilter,
+  toPredicate,
+  toSql,
+  type Condition,
+  type ConditionOptions,
+} from "../src/index.js";
+import { reference } from "./reference/deviations.js";
+import { runs } from "./fc-setup.js";
+import { expectTiers, itRanEveryTier, MANY_RUN_TIERS } from "./tiers.js";
+
+const DAY = 86_400_000;
+const CATALOG = defineFields(
+  {},
+  {
+    joined: { type: "date", path: "d" },
+    stamp: { type: "date", path: "e", storage: "epochMillis" },
+    plan: { type: "string", path: "p" },
+    score: { type: "number", path: "n" },
+  },
+);
+const ZONES = ["UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "America/Santiago"] as const;
+/** Clock instants near hard places: DST changes, month ends, a leap day, a year end. */
+const INSTANTS = [
+  Date.UTC(2024, 2, 31, 1, 30),
+  Date.UTC(2024, 9, 27, 0, 45),
+  Date.UTC(2024, 2, 10, 7, 15),
+  Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+  Date.UTC(2023, 11, 31, 23, 0),
+  Date.UTC(2025, 0, 31, 12),
+  Date.UTC(2024, 8, 8, 4, 0),
+];
+const unitArb = fc.constantFrom("y", "M", "w", "d", "h", "m", "s");
+const mathArb = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 3 }), unitArb), { maxLength: 2 }),
+    fc.option(unitArb, { nil: undefined }),
+  )
+  .map(
+    ([steps, round]) =>
+      `now${steps.map(([s, n, u]) => `${s}${n}${u}`).join("")}${round === undefined ? "" : `/${round}`}`,
+  );
+const leafArb: fc.Arbitrary<Condition> = fc.oneof(
+  fc.record({
+    field: fc.constantFrom("joined", "stamp"),
+    operator: fc.constantFrom("gt", "gte", "lt", "lte"),
+    value: mathArb,
+  }) as fc.Arbitrary<Condition>,
+  fc.record({
+    field: fc.constant("plan"),
+    operator: fc.constant("eq"),
+    value: fc.constantFrom("pro", "free"),
+  }) as fc.Arbitrary<Condition>,
+  fc.record({
+    field: fc.constantFrom("joined", "stamp"),
+    operator: fc.constant("exists"),
+    value: fc.boolean(),
+  }) as fc.Arbitrary<Condition>,
+);
+const conditionArb: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leafArb,
+    fc.record({ $and: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Condition>,
+    fc.record({ $or: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Condition>,
+    fc.record({ $not: tie("c") }) as fc.Arbitrary<Condition>,
+  ),
+})).c;
+/**
+ * A value near the instant `at`: a Date, epoch milliseconds, or something that compares with
+ * neither. (Other numeric BSON types are compared by the same code as absolute values, which
+ * bson-numbers.test.ts checks; the reference evaluator does not compare them with numbers.)
+ */
+const valueArb = (at: number): fc.Arbitrary<unknown> => {
+  const near = fc.oneof(
+    fc.integer({ min: -40 * DAY, max: 40 * DAY }).map((d) => at + d),
+    fc.integer({ min: -3 * DAY, max: 3 * DAY }).map((d) => Math.floor((at + d) / 3_600_000) * 3_600_000),
+    fc.integer({ min: -2, max: 2 }).map((d) => Math.floor(at / DAY) * DAY + d),
+    fc.constantFrom(at, at - 1, at + 1),
+  );
+  return fc.oneof(
+    near.map((t) => new Date(t)),
+    near,
+    fc.constantFrom(null, "2024-01-01", true),
+    fc.array(
+      near.map((t) => new Date(t)),
+      { maxLength: 2 },
+    ),
+  );
+};
+const docArb = (at: number): fc.Arbitrary<Record<string, unknown>> =>
+  fc.record(
+    { d: valueArb(at), e: valueArb(at), p: fc.constantFrom("pro", "free") },
+    { requiredKeys: [], noNullPrototype: true },
+  );
+
+describe("relative dates in every tier, at an instant, as MongoDB answers the filter at that instant", () => {
+  it("generated conditions, instants, zones and documents, both date storages", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...INSTANTS)
+          .chain((at) =>
+            fc.tuple(
+              fc.constant(at),
+              fc.constantFrom(...ZONES),
+              fc.constantFrom(...MONGO_VERSIONS),
+              conditionArb,
+              fc.array(docArb(at), { minLength: 1, maxLength: 6 }),
+            ),
+          ),
+        ([at, timeZone, version, condition, docs]) => {
+          const options: ConditionOptions = { fields: CATALOG, timeZone, now: at, mongoVersion: version };
+          const compiled = compileCondition(condition, options);
+          const filter = compiled.filterAt(at);
+          expect(compiled.filter).toEqual(filter);
+          const expected = docs.map((doc) => reference(filter as Record<string, unknown>, doc, version).matches);
+          expect(docs.map((doc) => compiled.matchesAt(doc, at))).toEqual(expected);
+          expect(docs.map((doc) => compiled.matchesAt(doc, new Date(at)))).toEqual(expected);
+          expectTiers(compiled, docs, expected, options, { tiers: MANY_RUN_TIERS });
+        },
+      ),
+      { numRuns: runs(600) },
+    );
+  });
+
+  itRanEveryTier(MANY_RUN_TIERS);
+});
+
+describe("rounding, as Elasticsearch's range rules say (now = 2014-11-18T14:27:32Z)", () => {
+  const now = Date.UTC(2014, 10, 18, 14, 27, 32);
+  const filterOf = (operator: string, value: string) =>
+    toMongoFilter({ field: "joined", operator, value } as Condition, { fields: CATALOG, now });
+  it.each([
+    ["gte", "now/d", { d: { $gte: new Date("2014-11-18T00:00:00.000Z") } }],
+    ["gt", "now/d", { d: { $gt: new Date("2014-11-18T23:59:59.999Z") } }],
+    ["lt", "now/d", { d: { $lt: new Date("2014-11-18T00:00:00.000Z") } }],
+    ["lte", "now/d", { d: { $lte: new Date("2014-11-18T23:59:59.999Z") } }],
+    ["gte", "now-1M/M", { d: { $gte: new Date("2014-10-01T00:00:00.000Z") } }],
+    ["gte", "now-30d", { d: { $gte: new Date("2014-10-19T14:27:32.000Z") } }],
+  ])("%s %s", (operator, value, filter) => {
+    expect(filterOf(operator, value)).toEqual(filter);
+  });
+
+  it("epoch-millisecond storage gets numbers, SQL gets the same instants as parameters", () => {
+    expect(toMongoFilter({ field: "stamp", operator: "lte", value: "now/d" }, { fields: CATALOG, now })).toEqual({
+      e: { $lte: Date.UTC(2014, 10, 18, 23, 59, 59, 999) },
+    });
+    const sql = toSql(
+      {
+        $and: [
+          { field: "joined", operator: "gte", value: "now/d" },
+          { field: "stamp", operator: "lt", value: "now/d" },
+        ],
+      },
+      { fields: CATALOG, now, sql: { table: "c", id: "id", topics: { column: "topics" } } },
+    );
+    expect(sql.values).toEqual([new Date("2014-11-18T00:00:00.000Z").toISOString(), Date.UTC(2014, 10, 18)]);
+  });
+
+  it("a zone's calendar: the start of the day in Amsterdam", () => {
+    expect(
+      toMongoFilter(
+        { field: "joined", operator: "gte", value: "now/d" },
+        { fields: CATALOG, now, timeZone: "Europe/Amsterdam" },
+      ),
+    ).toEqual({ d: { $gte: new Date("2014-11-17T23:00:00.000Z") } });
+  });
+});
+
+describe("refusals", () => {
+  const issue = (condition: unknown, options: ConditionOptions = { fields: CATALOG }) =>
+    safeParseCondition(condition, options).error?.issues.map((i) => [
+      i.code,
+      i.path,
+      "reason" in i ? i.reason : undefined,
+      i.message,
+    ]);
+  it("date math that is not, with the syntax", () => {
+    expect(issue({ field: "joined", operator: "gte", value: "now-1x" })).toEqual([
+      [
+        "invalid_date",
+        ["value"],
+        undefined,
+        'field "joined" is a date: "now-1x" is not a date: relative dates are date math: now, then any number of +N or -N with a unit, then optionally /unit to round; units y (years), M (months), w (weeks), d (days), h (hours), m (minutes), s (seconds); e.g. "now-30d", "now-1M/M", "now/d"',
+      ],
+    ]);
+  });
+
+  it.each(["eq", "ne"])("%s with a relative date", (operator) => {
+    expect(issue({ field: "joined", operator, value: "now-1d" })?.[0]?.slice(0, 3)).toEqual([
+      "invalid_value",
+      ["value"],
+      "relative_operator",
+    ]);
+  });
+
+  it("in and nin with a relative date, at the item", () => {
+    expect(issue({ field: "joined", operator: "in", value: ["2024-01-01", "now/d"] })?.[0]?.slice(0, 3)).toEqual([
+      "invalid_value",
+      ["value", 1],
+      "relative_operator",
+    ]);
+  });
+
+  it("a field that is not a date: a number field refuses the text, a string field takes it as text", () => {
+    expect(issue({ field: "score", operator: "gt", value: "now-1d" })?.[0]?.slice(0, 3)).toEqual([
+      "invalid_value",
+      ["value"],
+      "field_type",
+    ]);
+    expect(compileCondition({ field: "plan", operator: "eq", value: "now-1d" }, { fields: CATALOG }).relative).toBe(
+      false,
+    );
+    // Without a catalog nothing is a date: the text is text.
+    expect(toMongoFilter({ field: "d", operator: "gte", value: "now-1d" })).toEqual({ d: { $gte: "now-1d" } });
+  });
+
+  it("options: a time zone Intl does not know, a clock that is no instant", () => {
+    expect(
+      issue({ field: "plan", operator: "eq", value: "x" }, { timeZone: "Mars/Olympus" })?.[0]?.slice(0, 2),
+    ).toEqual(["invalid_options", ["options", "timeZone"]]);
+    expect(
+      issue({ field: "plan", operator: "eq", value: "x" }, { now: new Date(Number.NaN) })?.[0]?.slice(0, 2),
+    ).toEqual(["invalid_options", ["options", "now"]]);
+    const badClock = compileCondition(
+      { field: "joined", operator: "gte", value: "now-1d" },
+      { fields: CATALOG, now: () => Number.NaN },
+    );
+    expect(() => badClock.matches({})).toThrow(/options\.now/);
+    expect(() => badClock.matchesAt({}, Number.NaN)).toThrow(/an instant must be a valid Date or epoch milliseconds/);
+  });
+});
+
+describe("the clock", () => {
+  it("moves without recompiling: a contact leaves 'the last 7 days' at its instant", () => {
+    let now = Date.UTC(2024, 0, 10, 12);
+    const compiled = compileCondition(
+      { field: "joined", operator: "gte", value: "now-7d" },
+      { fields: CATALOG, now: () => now },
+    );
+    const contact = { d: new Date(Date.UTC(2024, 0, 5, 12)) };
+    expect(compiled.relative).toBe(true);
+    expect(compiled.matches(contact)).toBe(true);
+    now = Date.UTC(2024, 0, 12, 12);
+    expect(compiled.matches(contact)).toBe(true);
+    now = Date.UTC(2024, 0, 12, 12, 0, 0, 1);
+    expect(compiled.matches(contact)).toBe(false);
+    expect(compiled.filter).toEqual({ d: { $gte: new Date(Date.UTC(2024, 0, 5, 12, 0, 0, 1)) } });
+  });
+
+  it("a condition without a relative date never reads the clock", () => {
+    const compiled = compileCondition(
+      { field: "plan", operator: "eq", value: "pro" },
+      {
+        fields: CATALOG,
+        now: () => {
+          throw new Error("read");
+        },
+      },
+    );
+    expect(compiled.relative).toBe(false);
+    expect(compiled.matches({ p: "pro" })).toBe(true);
+    expect(compiled.filter).toEqual({ p: { $eq: "pro" } });
+  });
+
+  it("a call's own clock wins over a compiled condition's", () => {
+    const compiled = compileCondition(
+      { field: "joined", operator: "lt", value: "now/d" },
+      { fields: CATALOG, now: Date.UTC(2024, 0, 1) },
+    );
+    const later = { fields: CATALOG, now: Date.UTC(2024, 5, 1, 9) };
+    expect(toMongoFilter(compiled, later)).toEqual({ d: { $lt: new Date(Date.UTC(2024, 5, 1)) } });
+    expect(toPredicate(compiled, later)({ d: new Date(Date.UTC(2024, 2, 1)) })).toBe(true);
+    expect(compiled.matches({ d: new Date(Date.UTC(2024, 2, 1)) })).toBe(false);
+    expect(countMembers(compiled, [{ d: new Date(Date.UTC(2024, 2, 1)) }], later)).toBe(1);
+  });
+
+  it("membership change filters resolve both conditions at one instant", () => {
+    const now = Date.UTC(2024, 0, 10);
+    const filters = membershipChangeFilters(
+      { field: "joined", operator: "gte", value: "now-7d" },
+      { field: "joined", operator: "gte", value: "now-30d" },
+      { fields: CATALOG, now },
+    );
+    expect(filters.entering).toEqual({
+      $and: [{ d: { $gte: new Date(now - 30 * DAY) } }, { $nor: [{ d: { $gte: new Date(now - 7 * DAY) } }] }],
+    });
+  });
+
+  it("the index and countMembersMany answer at their clock, as each segment alone", () => {
+    let now = Date.UTC(2024, 0, 10);
+    const engine = createSegmatch({ fields: CATALOG, now: () => now });
+    const index = engine.createSegmentIndex();
+    index.set("week", { field: "joined", operator: "gte", value: "now-7d/d" });
+    index.set("month", { field: "stamp", operator: "gte", value: "now/M" });
+    const contact = { d: new Date(Date.UTC(2024, 0, 3, 5)), e: Date.UTC(2024, 0, 1) };
+    expect(index.match(contact).sort()).toEqual(["month", "week"]);
+    expect(
+      engine.countMembersMany({ week: { field: "joined", operator: "gte", value: "now-7d/d" } }, [contact]),
+    ).toEqual({ week: 1 });
+    now = Date.UTC(2024, 1, 1);
+    expect(index.match(contact)).toEqual([]);
+  });
+
+  it("epoch milliseconds in other numeric BSON types compare by value, as with an absolute date", () => {
+    const at = Date.UTC(2024, 0, 10);
+    const compiled = compileCondition(
+      { field: "stamp", operator: "gte", value: "now-1d" },
+      { fields: CATALOG, now: at },
+    );
+    expect(
+      [Long.fromNumber(at), Long.fromNumber(at - 2 * DAY), at - DAY, at - DAY - 1].map((e) => compiled.matches({ e })),
+    ).toEqual([true, false, true, false]);
+  });
+
+  it("a document's getter that asks about another instant does not change the outer answer", () => {
+    const compiled = compileCondition({ field: "joined", operator: "gte", value: "now-1d" }, { fields: CATALOG });
+    const at = Date.UTC(2024, 0, 10);
+    const inner = { d: new Date(at - 2 * DAY) };
+    const outer = {
+      get d(): Date {
+        // At a later instant the inner contact is out; the outer one is asked at `at`.
+        expect(compiled.matchesAt(inner, at + 10 * DAY)).toBe(false);
+        return new Date(at - 1);
+      },
+    };
+    expect(compiled.matchesAt(outer, at)).toBe(true);
+  });
+});
