@@ -27,6 +27,12 @@ export interface CompiledCondition {
   readonly matchesAt: (doc: unknown, at: Date | number) => boolean;
   /** The MongoDB filter at the instant `at`: each relative date resolved to it. */
   filterAt(at: Date | number): MongoFilter;
+  /**
+   * The earliest instant after `at` (default: the clock's) at which the answer for this
+   * unchanged document changes, or null when it never will (always null for a condition
+   * without a relative date): when to check the document again.
+   */
+  nextChange(doc: unknown, at?: Date | number): Date | null;
   /** The field paths the condition reads, each once, in order of appearance. */
   readonly fields: readonly string[];
   /** The topic ids the condition reads, each once, in order of appearance. */
@@ -58,12 +64,12 @@ let isBranded: (value: object) => boolean;
 let astOf: (compiled: Compiled) => Node;
 let resolvedOf: (compiled: Compiled) => ResolvedOptions;
 
-/** An instant a caller gives (a Date or epoch milliseconds), or a ConditionError at `["at"]`. */
-function instant(at: unknown): number {
+/** An instant a caller gives (a Date or epoch milliseconds), or a ConditionError at `[name]`. */
+export function instantArgument(at: unknown, name: string): number {
   const t = instantOf(at);
   if (t === undefined)
     throw new ConditionError([
-      issue(["at"], {
+      issue([name], {
         code: "invalid_type",
         reason: "argument",
         argument: "instant",
@@ -73,6 +79,8 @@ function instant(at: unknown): number {
     ]);
   return t;
 }
+
+const instant = (at: unknown): number => instantArgument(at, "at");
 
 function notCompiled(): never {
   throw new ConditionError([issue([], { code: "invalid_type", reason: "not_compiled" })]);
@@ -104,9 +112,10 @@ class Compiled implements CompiledCondition {
     this.#ast = ast;
     this.#resolved = resolved;
     this.relative = relative;
-    const { matches, matchesAt } = toMatcher(ast, resolved, relative);
+    const { matches, matchesAt, nextChange } = toMatcher(ast, resolved, relative);
     this.matches = matches;
     this.matchesAt = (doc, at) => matchesAt(doc, instant(at));
+    this.#nextChange = nextChange;
     Object.freeze(this);
   }
 
@@ -119,6 +128,15 @@ class Compiled implements CompiledCondition {
     if (!isBranded(this)) notCompiled();
     if (this.relative) return toFilter(this.#ast, this.#resolved, this.#resolved.clock());
     return (this.#filter ??= toFilter(this.#ast, this.#resolved));
+  }
+
+  readonly #nextChange: (doc: unknown, at: number) => number | null;
+
+  nextChange(doc: unknown, at?: Date | number): Date | null {
+    if (!isBranded(this)) notCompiled();
+    if (!this.relative) return null;
+    const t = this.#nextChange(doc, at === undefined ? this.#resolved.clock() : instant(at));
+    return t === null ? null : new Date(t);
   }
 
   filterAt(at: Date | number): MongoFilter {

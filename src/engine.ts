@@ -14,6 +14,7 @@ import type { ConditionOptions } from "./options.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import * as membership from "./segments/membership.js";
 import type {
+  Between,
   EngineDiffOptions,
   MembershipChangeFilters,
   MembershipDiff,
@@ -65,10 +66,11 @@ export interface Segmatch {
     contacts: C,
     options?: EngineDiffOptions<ContactOf<C>>,
   ): Counted<C, MembershipDiff>;
-  membershipChangeFilters(before: unknown, after: unknown): MembershipChangeFilters;
+  membershipChangeFilters(before: unknown, after: unknown, options?: Between): MembershipChangeFilters;
   membershipChangeSql(
     before: unknown,
     after: unknown,
+    options?: Between,
   ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   createSegmentIndex(): SegmentIndex;
   createSegment<C extends Contacts | undefined = undefined>(
@@ -124,14 +126,14 @@ class Engine implements Segmatch {
     contacts: C,
     options?: EngineDiffOptions<ContactOf<C>>,
   ) =>
-    membership.diffMembership(this.#ctx, before, after, contacts, ownOptions(options, ["id"])) as Counted<
+    membership.diffMembership(this.#ctx, before, after, contacts, ownOptions(options, ["id", "from", "to"])) as Counted<
       C,
       MembershipDiff
     >;
-  readonly membershipChangeFilters = (before: unknown, after: unknown): MembershipChangeFilters =>
-    membership.membershipChangeFilters(this.#ctx, before, after);
-  readonly membershipChangeSql = (before: unknown, after: unknown) =>
-    membership.membershipChangeSql(this.#ctx, before, after);
+  readonly membershipChangeFilters = (before: unknown, after: unknown, options?: Between): MembershipChangeFilters =>
+    membership.membershipChangeFilters(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
+  readonly membershipChangeSql = (before: unknown, after: unknown, options?: Between) =>
+    membership.membershipChangeSql(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
   readonly createSegmentIndex = (): SegmentIndex => index.createSegmentIndex(this.#ctx);
   readonly createSegment = <C extends Contacts | undefined = undefined>(
     body: unknown,

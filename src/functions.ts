@@ -13,7 +13,13 @@ import * as op from "./operations.js";
 import type { ConditionOptions } from "./options.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import * as membership from "./segments/membership.js";
-import type { DiffOptions, MembershipChangeFilters, MembershipDiff, SegmentConditions } from "./segments/membership.js";
+import type {
+  Between,
+  DiffOptions,
+  MembershipChangeFilters,
+  MembershipDiff,
+  SegmentConditions,
+} from "./segments/membership.js";
 import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
@@ -140,7 +146,7 @@ export function diffMembership<C extends Contacts>(
   contacts: C,
   options?: DiffOptions<ContactOf<C>>,
 ): Counted<C, MembershipDiff> {
-  const { own, conditions } = splitOptions(options, ["id"]);
+  const { own, conditions } = splitOptions(options, ["id", "from", "to"]);
   return membership.diffMembership(Context.of(conditions), before, after, contacts, own) as Counted<C, MembershipDiff>;
 }
 
@@ -148,18 +154,20 @@ export function diffMembership<C extends Contacts>(
 export function membershipChangeFilters(
   before: unknown,
   after: unknown,
-  options?: ConditionOptions,
+  options?: ConditionOptions & Between,
 ): MembershipChangeFilters {
-  return membership.membershipChangeFilters(Context.of(options), before, after);
+  const { own, conditions } = splitOptions(options, ["from", "to"]);
+  return membership.membershipChangeFilters(Context.of(conditions), before, after, own);
 }
 
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
 export function membershipChangeSql(
   before: unknown,
   after: unknown,
-  options?: ConditionOptions,
+  options?: ConditionOptions & Between,
 ): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
-  return membership.membershipChangeSql(Context.of(options), before, after);
+  const { own, conditions } = splitOptions(options, ["from", "to"]);
+  return membership.membershipChangeSql(Context.of(conditions), before, after, own);
 }
 
 /** An index of many segments, for workers that react to contact updates (options resolved once, now). */

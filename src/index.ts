@@ -79,6 +79,7 @@ export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/
 export type { FieldDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
 export type {
+  Between,
   ContactId,
   DiffOptions,
   MembershipChangeFilters,

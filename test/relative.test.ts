@@ -11,6 +11,9 @@ import { describe, expect, it } from "vitest";
 import {
   compileCondition,
   countMembers,
+  diffMembership,
+  membershipChangeSql,
+  type ConditionError,
   createSegmatch,
   defineFields,
   membershipChangeFilters,
@@ -142,6 +145,170 @@ describe("relative dates in every tier, at an instant, as MongoDB answers the fi
   });
 
   itRanEveryTier(MANY_RUN_TIERS);
+});
+
+describe("nextChange: when an unchanged document's answer changes as the clock moves", () => {
+  it("sound (the same answer strictly before), exact (a different one at it), and walks forward", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...INSTANTS)
+          .chain((at) =>
+            fc.tuple(
+              fc.constant(at),
+              fc.constantFrom(...ZONES),
+              conditionArb,
+              docArb(at),
+              fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 8 }),
+            ),
+          ),
+        ([at, timeZone, condition, doc, fractions]) => {
+          const compiled = compileCondition(condition, { fields: CATALOG, timeZone, now: at });
+          let t = at;
+          for (let step = 0; step < 4; step++) {
+            const before = compiled.matchesAt(doc, t);
+            const next = compiled.nextChange(doc, t);
+            const end = next === null ? t + 400 * DAY : next.getTime();
+            expect(end).toBeGreaterThan(t);
+            const samples = [t + 1, end - 1, ...fractions.map((f) => Math.floor(t + f * (end - t)))].filter(
+              (s) => s > t && s < end,
+            );
+            for (const s of samples)
+              expect(compiled.matchesAt(doc, s), `at ${new Date(s).toISOString()}, next ${next?.toISOString()}`).toBe(
+                before,
+              );
+            if (next === null) {
+              if (!compiled.relative) expect(compiled.nextChange(doc, t)).toBeNull();
+              break;
+            }
+            expect(compiled.matchesAt(doc, next)).toBe(!before);
+            t = next.getTime();
+          }
+        },
+      ),
+      { numRuns: runs(400) },
+    );
+  });
+
+  it("a contact who signed up 7 days ago leaves 'the last 7 days' at that instant, and never comes back", () => {
+    const signedUp = Date.UTC(2024, 0, 3, 9, 30);
+    const compiled = compileCondition({ field: "joined", operator: "gte", value: "now-7d" }, { fields: CATALOG });
+    const contact = { d: new Date(signedUp) };
+    expect(compiled.nextChange(contact, signedUp)).toEqual(new Date(signedUp + 7 * DAY + 1));
+    expect(compiled.nextChange(contact, signedUp + 7 * DAY + 1)).toBeNull();
+    // Rounded to days: it leaves when the day after the seventh begins.
+    const days = compileCondition({ field: "joined", operator: "gte", value: "now-7d/d" }, { fields: CATALOG });
+    expect(days.nextChange(contact, signedUp)).toEqual(new Date(Date.UTC(2024, 0, 11)));
+    // No relative date: never.
+    expect(
+      compileCondition({ field: "plan", operator: "eq", value: "pro" }, { fields: CATALOG }).nextChange(
+        contact,
+        signedUp,
+      ),
+    ).toBeNull();
+  });
+});
+
+describe("the index as the clock moves", () => {
+  it("changesBetween is each segment at both instants; nextChange is the first instant its segments change", () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...INSTANTS)
+          .chain((at) =>
+            fc.tuple(
+              fc.constant(at),
+              fc.constantFrom(...ZONES),
+              fc.array(conditionArb, { minLength: 1, maxLength: 4 }),
+              docArb(at),
+              fc.integer({ min: 1, max: 60 * DAY }),
+            ),
+          ),
+        ([at, timeZone, conditions, doc, later]) => {
+          const options: ConditionOptions = { fields: CATALOG, timeZone, now: at };
+          const engine = createSegmatch(options);
+          const index = engine.createSegmentIndex();
+          const compiled = conditions.map((c) => engine.compileCondition(c));
+          compiled.forEach((c, i) => index.set(`s${i}`, c));
+          const members = (t: number) => compiled.flatMap((c, i) => (c.matchesAt(doc, t) ? [`s${i}`] : []));
+          const to = at + later;
+          const [was, is] = [members(at), members(to)];
+          expect(index.changesBetween(doc, at, to)).toEqual({
+            entered: is.filter((id) => !was.includes(id)),
+            left: was.filter((id) => !is.includes(id)),
+          });
+          const next = index.nextChange(doc, at);
+          const firsts = compiled.map((c) => c.nextChange(doc, at)).filter((d): d is Date => d !== null);
+          // The index's answer is the first instant any segment's answer changes.
+          expect(next).toEqual(firsts.length === 0 ? null : new Date(Math.min(...firsts.map((d) => d.getTime()))));
+        },
+      ),
+      { numRuns: runs(200) },
+    );
+  });
+});
+
+describe("who entered or left since the last run: the same condition at two instants", () => {
+  const week = { field: "joined", operator: "gte", value: "now-7d" } as const;
+  const from = Date.UTC(2024, 0, 10);
+  const to = Date.UTC(2024, 0, 12);
+  const contacts = [
+    { id: "old", d: new Date(Date.UTC(2024, 0, 4)) },
+    { id: "new", d: new Date(Date.UTC(2024, 0, 11)) },
+    { id: "kept", d: new Date(Date.UTC(2024, 0, 9)) },
+  ];
+  it("diffMembership, membershipChangeFilters and membershipChangeSql resolve before at from and after at to", () => {
+    // As the clock moves, "joined in the last 7 days" only loses contacts, "joined more than 7 days ago" only gains them.
+    expect(diffMembership(week, week, contacts, { fields: CATALOG, from, to })).toEqual({
+      entered: [],
+      left: ["old"],
+      count: 2,
+    });
+    const older = { field: "joined", operator: "lt", value: "now-7d" } as const;
+    expect(diffMembership(older, older, contacts, { fields: CATALOG, from, to })).toEqual({
+      entered: ["old"],
+      left: [],
+      count: 1,
+    });
+    expect(membershipChangeFilters(week, week, { fields: CATALOG, from, to })).toEqual({
+      entering: {
+        $and: [{ d: { $gte: new Date(to - 7 * DAY) } }, { $nor: [{ d: { $gte: new Date(from - 7 * DAY) } }] }],
+      },
+      leaving: {
+        $and: [{ d: { $gte: new Date(from - 7 * DAY) } }, { $nor: [{ d: { $gte: new Date(to - 7 * DAY) } }] }],
+      },
+    });
+    const sql = membershipChangeSql(week, week, {
+      fields: CATALOG,
+      from,
+      to,
+      sql: { table: "c", id: "id", topics: { column: "topics" } },
+    });
+    expect(sql.entering.values).toEqual([new Date(to - 7 * DAY).toISOString(), new Date(from - 7 * DAY).toISOString()]);
+    const engine = createSegmatch({ fields: CATALOG });
+    expect(engine.membershipChangeFilters(week, week, { from, to })).toEqual(
+      membershipChangeFilters(week, week, { fields: CATALOG, from, to }),
+    );
+    expect(engine.diffMembership(week, week, contacts, { from, to })).toEqual({
+      entered: [],
+      left: ["old"],
+      count: 2,
+    });
+  });
+
+  it("refuses an instant that is not one", () => {
+    const error = safeParseCondition(week, { fields: CATALOG }).data
+      ? (() => {
+          try {
+            membershipChangeFilters(week, week, { fields: CATALOG, from: new Date(Number.NaN) });
+          } catch (e) {
+            return (e as ConditionError).issues.map((i) => [i.code, i.path]);
+          }
+          return [];
+        })()
+      : [];
+    expect(error).toEqual([["invalid_options", ["options", "from"]]]);
+  });
 });
 
 describe("rounding, as Elasticsearch's range rules say (now = 2014-11-18T14:27:32Z)", () => {

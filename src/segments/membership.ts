@@ -5,7 +5,7 @@
  */
 import type { CompiledCondition } from "../compile.js";
 import type { Context } from "../context.js";
-import type { ConditionOptions } from "../options.js";
+import { instantOf, type ConditionOptions } from "../options.js";
 import type { Node } from "../language/ast.js";
 import { asDocument } from "../runtime/path.js";
 import { generateCounter, type Counter } from "../targets/predicate/codegen.js";
@@ -244,7 +244,7 @@ export interface MembershipDiff {
 }
 
 /** A diff's own option on an engine: how a contact is identified (`Contact` is what the source holds). */
-export interface EngineDiffOptions<Contact = unknown> {
+export interface EngineDiffOptions<Contact = unknown> extends Between {
   readonly id?: ((contact: Contact) => string) | undefined;
 }
 /** The free function's options: the diff's own, and the condition options. */
@@ -259,10 +259,11 @@ export function diffMembership(
   options: unknown,
 ): MembershipDiff | Promise<MembershipDiff> {
   const id = contactIdOption(options);
+  const { from, to } = betweenOption(options);
   const call = ctx.call(before, after);
   const at = clockOnce(call.options.clock);
-  const was = atInstant(call.compiled(before, ["before"]), at);
-  const is = atInstant(call.compiled(after, ["after"]), at);
+  const was = atInstant(call.compiled(before, ["before"]), from === undefined ? at : () => from);
+  const is = atInstant(call.compiled(after, ["after"]), to === undefined ? at : () => to);
   const kind = sourceKind(contacts);
   const entered: string[] = [];
   const left: string[] = [];
@@ -278,6 +279,36 @@ export function diffMembership(
     },
     () => ({ entered, left, count }),
   );
+}
+
+/** The instants of a diff's own options (`from` for `before`, `to` for `after`), each a Date or epoch milliseconds if given. */
+export interface Between {
+  /** The instant `before`'s relative dates are resolved at. Default: the clock's. */
+  readonly from?: Date | number | undefined;
+  /** The instant `after`'s relative dates are resolved at. Default: the clock's (the same reading). */
+  readonly to?: Date | number | undefined;
+}
+
+function betweenOption(options: unknown): { from: number | undefined; to: number | undefined } {
+  const read = (key: "from" | "to"): number | undefined => {
+    const value = readArgument(["options", key], () =>
+      typeof options === "object" && options !== null ? (options as Between)[key] : undefined,
+    );
+    if (value === undefined) return undefined;
+    const t = instantOf(value);
+    if (t === undefined)
+      throw new ConditionError([
+        issue(["options", key], {
+          code: "invalid_options",
+          reason: "option_value",
+          option: key,
+          expected: "a valid Date or epoch milliseconds",
+          received: describe(value),
+        }),
+      ]);
+    return t;
+  };
+  return { from: read("from"), to: read("to") };
 }
 
 /** The `id` of a diff's own options (already split from condition options): a function, or the default. */
@@ -307,15 +338,20 @@ export interface MembershipChangeFilters {
 }
 
 /** Two MongoDB filters for the same diff inside MongoDB: who would enter and who would leave. */
-export function membershipChangeFilters(ctx: Context, before: unknown, after: unknown): MembershipChangeFilters {
+export function membershipChangeFilters(
+  ctx: Context,
+  before: unknown,
+  after: unknown,
+  options?: unknown,
+): MembershipChangeFilters {
+  const { from, to } = betweenOption(options);
   const call = ctx.call(before, after);
   const was: CompiledCondition = call.compiled(before, ["before"]);
   const is: CompiledCondition = call.compiled(after, ["after"]);
-  // Relative dates in either are resolved at one reading of the call's clock.
-  const relative = was.relative || is.relative;
-  const at = relative ? call.options.clock() : undefined;
-  const filterOf = (c: CompiledCondition) => (at === undefined ? c.filter : c.filterAt(at));
-  const [a, b] = [filterOf(was), filterOf(is)];
+  // Relative dates: `before` at `from`, `after` at `to`, each by default at one reading of the call's clock.
+  const at = clockOnce(call.options.clock);
+  const a = was.relative ? was.filterAt(from ?? at()) : was.filter;
+  const b = is.relative ? is.filterAt(to ?? at()) : is.filter;
   return Object.freeze({
     entering: Object.freeze({ $and: [b, { $nor: [a] }] }),
     leaving: Object.freeze({ $and: [a, { $nor: [b] }] }),
@@ -331,9 +367,14 @@ export function membershipChangeSql(
   ctx: Context,
   before: unknown,
   after: unknown,
+  options?: unknown,
 ): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
+  const { from, to } = betweenOption(options);
   const call = ctx.call(before, after);
   const [a, b] = [call.ast(before, ["before"]), call.ast(after, ["after"])];
-  const at = isRelative(a) || isRelative(b) ? call.options.clock() : undefined;
-  return changeSqlExpressions(a, b, call.options, undefined, { from: at, to: at });
+  const at = clockOnce(call.options.clock);
+  return changeSqlExpressions(a, b, call.options, undefined, {
+    from: isRelative(a) ? (from ?? at()) : undefined,
+    to: isRelative(b) ? (to ?? at()) : undefined,
+  });
 }

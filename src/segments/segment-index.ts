@@ -16,6 +16,9 @@ import { SharedLeaves } from "../targets/predicate/shared.js";
 import { ConditionError, describe, issue } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
 import { lowerTopics, subscribedIds } from "../targets/topics.js";
+import { relativeLeaves } from "../targets/predicate/matcher.js";
+import { nextChange, type RelativeLeaf } from "../targets/predicate/next-change.js";
+import { instantArgument } from "../compile.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
 import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
@@ -31,6 +34,16 @@ export interface SegmentIndex {
   match(contact: unknown): string[];
   /** The segments a contact enters and leaves with one update, re-evaluating only those that read what changed. */
   changes(before: unknown, after: unknown): { entered: string[]; left: string[] };
+  /**
+   * The segments an unchanged contact enters and leaves between two instants (segments with
+   * relative dates; the others never change): `{ entered, left }`.
+   */
+  changesBetween(contact: unknown, from: Date | number, to: Date | number): { entered: string[]; left: string[] };
+  /**
+   * The earliest instant after `at` (default: the clock's) at which the segments of an
+   * unchanged contact change, or null when they never will: when to check it again.
+   */
+  nextChange(contact: unknown, at?: Date | number): Date | null;
 }
 
 /** MongoDB stores documents at most 100 levels deep; beyond this, values are taken to differ (a safe answer) rather than walked. */
@@ -103,6 +116,8 @@ interface Entry {
   readonly predicate: (doc: Record<string, unknown>) => boolean;
   readonly pool: SharedLeaves;
   readonly slots: readonly number[];
+  /** The leaves that compare with a relative date (none for most segments). */
+  readonly relative: readonly RelativeLeaf[];
 }
 
 /** Where and how a group of segments reads topics, with the segments reading each topic id. */
@@ -178,11 +193,12 @@ class Index implements SegmentIndex {
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots } = pool.add(lowerTopics(ast, call.options), call.options.zone);
+    const { predicate, slots, root } = pool.add(lowerTopics(ast, call.options), call.options.zone);
     // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
     if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
-    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots };
+    const relative = pool.clocked ? relativeLeaves(root) : [];
+    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, relative };
     this.#segments.set(id, entry);
     for (const p of fields) {
       const dot = p.indexOf(".");
@@ -271,11 +287,34 @@ class Index implements SegmentIndex {
    * that were current after it: a document whose getter calls back into this index gets a
    * correct answer, and so does the evaluation it interrupted.
    */
-  #inPasses<T>(run: () => T): T {
+  changesBetween(contact: unknown, from: Date | number, to: Date | number): { entered: string[]; left: string[] } {
+    const [a, b] = [instantArgument(from, "from"), instantArgument(to, "to")];
+    const was = new Set(this.#inPasses(() => this.#matchAll(contact), a));
+    const is = this.#inPasses(() => this.#matchAll(contact), b);
+    const entered = is.filter((id) => !was.has(id));
+    const kept = new Set(is);
+    return { entered, left: [...was].filter((id) => !kept.has(id)) };
+  }
+
+  nextChange(contact: unknown, at?: Date | number): Date | null {
+    const leaves = [...this.#segments.values()].flatMap((entry) => entry.relative);
+    if (leaves.length === 0) return null;
+    const t0 = at === undefined ? (this.#clock ?? this.#ctx.options.clock)() : instantArgument(at, "at");
+    const t = nextChange(
+      leaves,
+      contact,
+      t0,
+      (t) => this.#inPasses(() => this.#matchAll(contact), t).join("\u0000"),
+      (x, y) => x === y,
+    );
+    return t === null ? null : new Date(t);
+  }
+
+  #inPasses<T>(run: () => T, instant?: number): T {
     const list = [...this.#pools.values()];
-    // Segments with relative dates answer at one reading of the index's clock, for the whole call.
+    // Segments with relative dates answer at one reading of the index's clock (or the instant asked about), for the whole call.
     const clocked = list.filter((pool) => pool.clocked);
-    const at = clocked.length > 0 ? (this.#clock ?? this.#ctx.options.clock)() : 0;
+    const at = clocked.length > 0 ? (instant ?? (this.#clock ?? this.#ctx.options.clock)()) : 0;
     const clocks = clocked.map((pool) => pool.setClock(at));
     const saved = list.map((pool) => pool.begin());
     try {

@@ -199,6 +199,35 @@ export function resolve(math: DateMath, now: number, zone: Zone, up: boolean): n
   return clamp(up ? next - 1 : start);
 }
 
+/** Rounding alone, applied to the instant `x` (what `resolve` does after the steps). */
+export function rounded(unit: Unit, x: number, zone: Zone, up: boolean): number {
+  const { start, next } = unitAround(x, unit, zone);
+  return clamp(up ? next - 1 : start);
+}
+
+/** Whether rounding to `unit` is a non-decreasing function of the instant: true for `h m s` (on an instant's own offset); a day, week, month or year can start again after a DST change at midnight. */
+export const monotoneRounding = (unit: Unit): boolean => EXACT[unit] !== undefined;
+
+/** The unrounded steps of an expression. */
+export const unrounded = (math: DateMath): DateMath =>
+  math.round === undefined ? math : { steps: math.steps, round: undefined };
+
+/**
+ * The least instant x with `rounded(unit, x) >= y`, for a unit whose rounding is monotone
+ * (`h m s`): searched within two units of `y`, where it always lies.
+ */
+export function leastRoundedAtLeast(unit: Unit, y: number, zone: Zone, up: boolean): number {
+  const u = EXACT[unit]!;
+  let lo = y - 2 * u; // rounded(lo) < y: a rounded value lies within a unit of its instant
+  let hi = y + 2 * u; // rounded(hi) >= y
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (rounded(unit, mid, zone, up) >= y) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 /** A stretch of clock `[from, until)` over which a resolved value moves one way. */
 export interface Piece {
   readonly from: number;

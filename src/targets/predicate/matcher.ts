@@ -11,7 +11,28 @@ import { lowerTopics } from "../topics.js";
 import { generateMatcher } from "./codegen.js";
 import { interpretMatcher, type Predicate } from "./closures.js";
 import { optimize } from "./optimize.js";
-import { atClock, bindClock, type Clocked } from "./clocked.js";
+import { atClock, bindClock, Clocked } from "./clocked.js";
+import { nextChange, type RelativeLeaf } from "./next-change.js";
+import { fold } from "../../language/ast.js";
+import { preparePath } from "../../runtime/path.js";
+import { unlowered } from "../topics.js";
+
+/** The leaves of a bound tree that compare with a relative date (none sit inside an element match). */
+export function relativeLeaves(root: Node): RelativeLeaf[] {
+  const out: RelativeLeaf[] = [];
+  const nothing = () => undefined;
+  fold<void>(root, {
+    leaf: (n) => {
+      if (n.value instanceof Clocked) out.push({ path: preparePath(n.field.path), test: n.test, cell: n.value });
+    },
+    topic: unlowered,
+    elemMatch: nothing,
+    and: nothing,
+    or: nothing,
+    not: nothing,
+  });
+  return out;
+}
 
 /** Calls on closures before code is generated. */
 export const HOT_CALLS = 1_000;
@@ -26,6 +47,8 @@ export type MatcherOptions = Pick<
 export interface Matcher {
   readonly matches: Predicate;
   readonly matchesAt: (doc: unknown, at: number) => boolean;
+  /** The earliest instant after `at` at which the answer for this unchanged document changes, or null (see next-change.ts). */
+  readonly nextChange: (doc: unknown, at: number) => number | null;
 }
 
 /**
@@ -59,7 +82,7 @@ export function toMatcher(root: Node, options: MatcherOptions, relative: boolean
     return (closures as Predicate)(doc);
   };
   const inner: Predicate = (doc) => (generated !== undefined ? generated(doc) : cold(doc));
-  if (!relative) return { matches: inner, matchesAt: (doc) => inner(doc) };
+  if (!relative) return { matches: inner, matchesAt: (doc) => inner(doc), nextChange: () => null };
   let run: ((at: number, predicate: Predicate, doc: unknown) => boolean) | undefined;
   const matchesAt = (doc: unknown, at: number): boolean => {
     if (run === undefined) {
@@ -69,5 +92,17 @@ export function toMatcher(root: Node, options: MatcherOptions, relative: boolean
     return run(at, inner, doc);
   };
   const clock = options.clock;
-  return { matches: (doc) => matchesAt(doc, clock()), matchesAt };
+  let leaves: readonly RelativeLeaf[] | undefined;
+  const nextChangeOf = (doc: unknown, at: number): number | null => {
+    if (closures === undefined) build();
+    leaves ??= relativeLeaves(node as Node);
+    return nextChange(
+      leaves,
+      doc,
+      at,
+      (t) => matchesAt(doc, t),
+      (a, b) => a === b,
+    );
+  };
+  return { matches: (doc) => matchesAt(doc, clock()), matchesAt, nextChange: nextChangeOf };
 }
