@@ -41,6 +41,11 @@ export class Context {
     return new Context(resolveOptions(options), true);
   }
 
+  /** The same context with its clock stopped at the instant `at` (a lifecycle call's `now`): relative dates are counted there. */
+  at(at: number): Context {
+    return new Context(Object.freeze({ ...this.options, clock: () => at }), this.given, this.adopted);
+  }
+
   /** The context of one call whose condition arguments are `conditions` (see the rule above). */
   call(...conditions: readonly unknown[]): Context {
     if (this.given) return this;

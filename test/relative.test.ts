@@ -11,6 +11,12 @@ import { describe, expect, it } from "vitest";
 import {
   compileCondition,
   countMembers,
+  createSegment,
+  previewSegmentUpdate,
+  updateSegment,
+  type Segment,
+  type SegmentPreview,
+  type SegmentUpdate,
   diffMembership,
   membershipChangeSql,
   type ConditionError,
@@ -496,6 +502,33 @@ describe("the clock", () => {
     expect(
       [Long.fromNumber(at), Long.fromNumber(at - 2 * DAY), at - DAY, at - DAY - 1].map((e) => compiled.matches({ e })),
     ).toEqual([true, false, true, false]);
+  });
+
+  it("the segment lifecycle counts relative dates at its now, the instant of its timestamps", () => {
+    const contacts = [{ d: new Date(Date.UTC(2024, 0, 4)) }, { d: new Date(Date.UTC(2024, 0, 9)) }];
+    const conditions = { field: "joined", operator: "gte", value: "now-7d" } as const;
+    const created = createSegment(
+      { name: "New", conditions },
+      { id: "s", now: Date.UTC(2024, 0, 10), contacts, fields: CATALOG },
+    ) as Segment;
+    expect([created.memberCount, created.createdAt]).toEqual([2, "2024-01-10T00:00:00.000Z"]);
+    const later = updateSegment(
+      created,
+      { conditions: { field: "joined", operator: "gte", value: "now-7d/d" } },
+      { now: Date.UTC(2024, 0, 12), contacts, fields: CATALOG },
+    ) as SegmentUpdate;
+    expect(later.segment.memberCount).toBe(1);
+    const preview = previewSegmentUpdate(
+      created,
+      { conditions: { field: "joined", operator: "gte", value: "now-2d" } },
+      contacts,
+      {
+        now: Date.UTC(2024, 0, 10),
+        fields: CATALOG,
+        id: (c: { d: Date }) => c.d.toISOString().slice(0, 10),
+      },
+    ) as SegmentPreview;
+    expect([preview.before, preview.after, preview.left]).toEqual([2, 1, ["2024-01-04"]]);
   });
 
   it("a document's getter that asks about another instant does not change the outer answer", () => {

@@ -307,10 +307,12 @@ function withCount<T>(
   conditions: Condition,
   contacts: Contacts | undefined,
   ctx: Context,
+  now: number | undefined,
   make: (count: number | null) => T,
 ): T | Promise<T> {
   if (contacts === undefined) return make(null);
-  const counted = countMembers(ctx, conditions, contacts);
+  // Relative dates are counted at the call's `now`, the instant its timestamps say.
+  const counted = countMembers(now === undefined ? ctx : ctx.at(now), conditions, contacts);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
@@ -326,7 +328,7 @@ export function createSegment(
   const call = ctx.call(input.conditions);
   const valid = validateBody(input, call, ["name", "conditions"]);
   const at = iso(now);
-  return withCount(valid.conditions!, contacts, call, (memberCount) =>
+  return withCount(valid.conditions!, contacts, call, now, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
       id: id as string,
@@ -381,7 +383,7 @@ function update(
       conditionsChanged,
     });
   if (!conditionsChanged) return next(segment.memberCount);
-  return withCount(valid.conditions!, contacts, ctx, next);
+  return withCount(valid.conditions!, contacts, ctx, now, next);
 }
 
 /**
@@ -433,7 +435,13 @@ export function previewSegmentUpdate(
   const valid = validateBody(input, call, []);
   sourceKind(contacts);
   const updated = update(old, valid, now, undefined, call) as SegmentUpdate;
-  const diff = diffMembership(call, old.conditions, updated.segment.conditions, contacts, { id });
+  const diff = diffMembership(
+    now === undefined ? call : call.at(now),
+    old.conditions,
+    updated.segment.conditions,
+    contacts,
+    { id },
+  );
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),
