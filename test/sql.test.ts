@@ -4,7 +4,9 @@
  * for generated catalog-typed conditions and generated rows inserted into the database, the
  * ids `SELECT id FROM contacts c WHERE <toSql>` selects equal the ids whose documents
  * `matches` accepts and the ids the reference evaluator accepts for the MongoDB filter, in
- * both topic layouts and both date storages.
+ * both topic layouts and both date storages. Relative dates (`"now-30d"`) the same way, at
+ * instants near DST changes and month ends in several zones: the rows toSql selects are those
+ * `matchesAt` accepts at that instant.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -113,6 +115,21 @@ const rowArb = fc.record({
   ),
 });
 type Row = typeof rowArb extends fc.Arbitrary<infer R> ? R : never;
+
+/** A row with every column NULL (and no topic records) but those given. */
+const row = (over: Partial<Row>): Row => ({
+  email: null,
+  country: null,
+  status: null,
+  score: null,
+  age: null,
+  vip: null,
+  joined: null,
+  seen: null,
+  topicIds: null,
+  records: [],
+  ...over,
+});
 
 /** The document a row stands for: a non-NULL column gives its field a value at the field's path; NULL leaves it missing. */
 function documentOf(id: string, row: Row, layout: "ids" | "records"): Record<string, unknown> {
@@ -308,19 +325,6 @@ describe("toSql on a real PostgreSQL", () => {
     ).toThrow(/must match topics.layout/);
   });
 
-  const row = (over: Partial<Row>): Row => ({
-    email: null,
-    country: null,
-    status: null,
-    score: null,
-    age: null,
-    vip: null,
-    joined: null,
-    seen: null,
-    topicIds: null,
-    records: [],
-    ...over,
-  });
   /** The traps of condition-to-SQL code, each on the server: condition, rows (r0, r1…), the ids MongoDB's semantics select. */
   const TRAPS: [string, Condition, Row[], string[], ConditionOptions?][] = [
     [
@@ -592,6 +596,222 @@ describe("toSql on a real PostgreSQL", () => {
     ).toThrow(/beyond PostgreSQL's 65535/);
     expect(toSql(many, { fields: CATALOG, sql: SQL_IDS }).values).toHaveLength(2_000);
   });
+});
+
+/**
+ * Relative dates (`"now-30d"`) in SQL: toSql resolves them at one reading of `options.now` in
+ * `options.timeZone` and passes the instants as parameters. At instants near DST changes and
+ * month ends, in zones with whole- and half-hour offsets, the rows `WHERE <toSql>` selects
+ * must be exactly those `matchesAt(doc, at)` accepts, for a timestamptz column and an epoch
+ * milliseconds column alike.
+ */
+describe("relative dates on a real PostgreSQL, at an instant", () => {
+  const MINUTE = 60_000;
+  const HALF_HOUR = 30 * MINUTE;
+  const DAY = 86_400_000;
+  /** Clock instants near hard places: DST changes (Amsterdam, New York, Lord Howe's half hour), month ends, a leap day, a year end. */
+  const INSTANTS = [
+    Date.UTC(2024, 2, 31, 1, 30),
+    Date.UTC(2024, 9, 27, 0, 45),
+    Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+    Date.UTC(2023, 11, 31, 23, 0),
+    Date.UTC(2024, 2, 10, 7, 15),
+    Date.UTC(2024, 10, 3, 5, 30),
+    Date.UTC(2024, 3, 6, 15, 15),
+    Date.UTC(2024, 9, 5, 15, 45),
+  ];
+  const ZONES = ["UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe"] as const;
+  const unitArb = fc.constantFrom("y", "M", "w", "d", "h", "m", "s");
+  const mathArb = fc
+    .tuple(
+      fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 3 }), unitArb), { maxLength: 2 }),
+      fc.option(unitArb, { nil: undefined }),
+    )
+    .map(
+      ([steps, round]) =>
+        `now${steps.map(([sign, n, unit]) => `${sign}${n}${unit}`).join("")}${round === undefined ? "" : `/${round}`}`,
+    );
+  const relativeLeafArb = fc.record({
+    field: fc.constantFrom("joined", "seen"),
+    operator: fc.constantFrom("gt", "gte", "lt", "lte"),
+    value: mathArb,
+  }) as fc.Arbitrary<Condition>;
+  const relativeConditionArb: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
+    c: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      { weight: 5, arbitrary: relativeLeafArb },
+      { weight: 2, arbitrary: leafArb },
+      { weight: 1, arbitrary: topicArb },
+      {
+        weight: 3,
+        arbitrary: fc
+          .record(
+            {
+              $and: fc.array(tie("c"), { minLength: 1, maxLength: 3 }),
+              $or: fc.array(tie("c"), { minLength: 1, maxLength: 3 }),
+              $not: tie("c"),
+            },
+            { requiredKeys: [] },
+          )
+          .filter((l) => Object.keys(l).length > 0) as fc.Arbitrary<Condition>,
+      },
+    ),
+  })).c;
+  /** Epoch milliseconds near `at`: anywhere within 40 days, on the half hours around it (every zone's midnights), a millisecond either side. */
+  const nearArb = (at: number): fc.Arbitrary<number> => {
+    const grid = (origin: number, step: number, count: number) =>
+      fc
+        .tuple(fc.integer({ min: -count, max: count }), fc.constantFrom(-1, 0, 1))
+        .map(([k, j]) => origin + k * step + j);
+    return fc.oneof(
+      fc.integer({ min: -40 * DAY, max: 40 * DAY }).map((d) => at + d),
+      grid(Math.floor(at / HALF_HOUR) * HALF_HOUR, HALF_HOUR, 4 * 48),
+      grid(Math.floor(at / HALF_HOUR) * HALF_HOUR, HALF_HOUR, 40 * 48),
+      grid(at, MINUTE, 3 * 60),
+      fc.constantFrom(at, at - 1, at + 1),
+    );
+  };
+  const nearRowArb = (at: number): fc.Arbitrary<Row> =>
+    fc
+      .tuple(
+        rowArb,
+        orNull(nearArb(at)),
+        fc.option(fc.oneof({ weight: 9, arbitrary: nearArb(at) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }), {
+          nil: null,
+          freq: 4,
+        }),
+      )
+      .map(([r, joined, seen]) => ({ ...r, joined, seen }));
+  /** The instants among toSql's parameters: timestamptz text, and epoch milliseconds (not the small numbers of other leaves). */
+  const instantsOf = (values: readonly unknown[]): number[] => [
+    ...new Set(
+      values.flatMap((v) =>
+        typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v)
+          ? [Date.parse(v)]
+          : typeof v === "number" && Math.abs(v) >= 1e11
+            ? [v]
+            : [],
+      ),
+    ),
+  ];
+  const iso = (t: number | null) => (t === null ? null : Number.isNaN(t) ? "NaN" : new Date(t).toISOString());
+
+  it("selects exactly the rows matchesAt accepts: generated conditions, instants, zones and rows near them, both storages", async () => {
+    const numRuns = runs(500);
+    let totalRows = 0;
+    let boundaryRows = 0;
+    let selectedRows = 0;
+    let relativeRuns = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .constantFrom(...INSTANTS)
+          .chain((at) =>
+            fc.tuple(
+              fc.constant(at),
+              fc.constantFrom(...ZONES),
+              fc.constantFrom("ids", "records"),
+              fc.constantFrom("number", "Date", "clock"),
+              relativeConditionArb,
+              fc.array(nearRowArb(at), { minLength: 1, maxLength: 6 }),
+            ),
+          ),
+        async ([at, timeZone, layout, clock, condition, near]) => {
+          const now = clock === "number" ? at : clock === "Date" ? new Date(at) : () => at;
+          const options: ConditionOptions = { ...(layout === "ids" ? OPTIONS_IDS : OPTIONS_RECORDS), timeZone, now };
+          const where = toSql(condition, options);
+          // Rows on each instant the SQL compares with, a millisecond either side, with the other columns of a generated row.
+          const edges = instantsOf(where.values)
+            .slice(0, 6)
+            .flatMap((b, i) =>
+              [-1, 0, 1].map((j) => ({ ...near[(i + j + 1) % near.length]!, joined: b + j, seen: b + j })),
+            );
+          const rows = [...near, ...edges];
+          await load(rows);
+          const compiled = compileCondition(condition, options);
+          const docs = rows.map((r, i) => [`r${i}`, documentOf(`r${i}`, r, layout)] as const);
+          const byPredicate = docs
+            .filter(([, d]) => compiled.matchesAt(d, at))
+            .map(([id]) => id)
+            .sort();
+          const bySql = (await selected(where)).sort();
+          if (compiled.relative) relativeRuns++;
+          totalRows += rows.length;
+          boundaryRows += edges.length;
+          selectedRows += bySql.length;
+          if (bySql.join() !== byPredicate.join()) {
+            const differing = docs
+              .filter(([id]) => bySql.includes(id) !== byPredicate.includes(id))
+              .map(([id]) => ({
+                id,
+                joined: iso(rows[Number(id.slice(1))]!.joined),
+                seen: iso(rows[Number(id.slice(1))]!.seen),
+                sql: bySql.includes(id),
+                matchesAt: byPredicate.includes(id),
+              }));
+            expect.fail(
+              `toSql and matchesAt disagree at ${new Date(at).toISOString()} in ${timeZone} (${layout}, now as ${clock})\n` +
+                `condition: ${JSON.stringify(condition)}\nSQL: ${where.text}\nvalues: ${JSON.stringify(where.values)}\n` +
+                `rows: ${JSON.stringify(differing)}`,
+            );
+          }
+        },
+      ),
+      { numRuns },
+    );
+    console.log(
+      `toSql relative-date differential (${db.name}): seed=${SEED} runs=${numRuns} (${relativeRuns} with relative dates), ${totalRows} rows (${boundaryRows} on the SQL's instants ±1 ms), ${selectedRows} selected, all equal (replay: FC_SEED=${SEED})`,
+    );
+  }, 600_000);
+
+  const at = Date.UTC(2024, 2, 31, 1, 30);
+  it.each([
+    ["UTC", "2024-03-31T00:00:00.000Z", "2024-03-24T00:00:00.000Z"],
+    ["Europe/Amsterdam", "2024-03-30T23:00:00.000Z", "2024-03-23T23:00:00.000Z"],
+    ["America/New_York", "2024-03-30T04:00:00.000Z", "2024-03-23T04:00:00.000Z"],
+    ["Australia/Lord_Howe", "2024-03-30T13:00:00.000Z", "2024-03-23T13:00:00.000Z"],
+  ])(
+    'at 2024-03-31T01:30Z in %s, gte "now/d" starts at %s and lt "now-7d/d" ends before %s, in both storages',
+    async (timeZone, today, weekAgo) => {
+      const condition: Condition = {
+        $or: [
+          { field: "joined", operator: "gte", value: "now/d" },
+          { field: "joined", operator: "lt", value: "now-7d/d" },
+          { field: "seen", operator: "gte", value: "now/d" },
+          { field: "seen", operator: "lt", value: "now-7d/d" },
+        ],
+      };
+      const options: ConditionOptions = { ...OPTIONS_IDS, timeZone, now: at };
+      const where = toSql(condition, options);
+      expect(where).toEqual({
+        text:
+          `("c"."joinedAt" >= $1 OR "c"."joinedAt" < $2 OR ("c"."propertyFloat1" >= $3 AND "c"."propertyFloat1"::float8 <> 'NaN'::float8)` +
+          ` OR "c"."propertyFloat1" < $4)`,
+        values: [today, weekAgo, Date.parse(today), Date.parse(weekAgo)],
+      });
+      const [t, w] = [Date.parse(today), Date.parse(weekAgo)];
+      const rows = [
+        row({ joined: t }),
+        row({ joined: t - 1 }),
+        row({ joined: w - 1 }),
+        row({ joined: w }),
+        row({ seen: t }),
+        row({ seen: t - 1 }),
+        row({ seen: w - 1 }),
+        row({ seen: w }),
+        row({ seen: Number.NaN }),
+      ];
+      await load(rows);
+      const compiled = compileCondition(condition, options);
+      expect(
+        rows
+          .map((r, i) => [`r${i}`, documentOf(`r${i}`, r, "ids")] as const)
+          .filter(([, d]) => compiled.matchesAt(d, at))
+          .map(([id]) => id),
+      ).toEqual(["r0", "r2", "r4", "r6"]);
+      expect(await selected(where)).toEqual(["r0", "r2", "r4", "r6"]);
+    },
+  );
 });
 
 describe("dialects", () => {
