@@ -197,6 +197,11 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     );
     expectUsageError(segmatch(["check", c, "--mongoversion", "8.0"]), "(did you mean --mongo-version?)");
     expectUsageError(
+      segmatch(["check", c, "--timezone", "UTC"]),
+      "unknown flag --timezone (did you mean --time-zone?)",
+    );
+    expectUsageError(segmatch(["check", c, "--nwo=0"]), "unknown flag --nwo (did you mean --now?)");
+    expectUsageError(
       segmatch(["check", c, "--fields", "contacts"]),
       '--fields contacts: no such catalog file (did you mean "contact"?)',
     );
@@ -268,6 +273,9 @@ describe("segmatch check / filter / explain / from-mongo", () => {
       '"ltv": {"type": "number", "path": "properties.ltv"}',
       "--topics-layout ids|records",
       "--mongo-version 7.0|8.0|9.0",
+      "--now <instant>",
+      "--time-zone <IANA name>",
+      '"now-30d", "now-1M/M" (last month), "now/d"',
       "$ segmatch count recent.json contacts.ndjson",
       "--jsonArray",
       "Exit codes:",
@@ -421,6 +429,100 @@ describe("segmatch --fields: the built-in catalog by default", () => {
       stdout: "1\n",
       stderr: "",
     });
+  });
+});
+
+describe("segmatch --now / --time-zone: relative dates", () => {
+  const NOW = "2024-01-10T12:00:00Z";
+  const recent = () => file("rel-recent.json", { field: "createdAt", operator: "gte", value: "now-30d" });
+  const contacts = () =>
+    file(
+      "rel.ndjson",
+      ndjson(
+        { _id: "a", createdAt: { $date: "2023-12-11T11:59:59.999Z" } },
+        { _id: "b", createdAt: { $date: "2023-12-11T12:00:00Z" } },
+        { _id: "c", createdAt: { $date: "2024-01-09T00:00:00Z" } },
+        { _id: "d", createdAt: { $date: "2024-01-11T00:00:00Z" } },
+        { _id: "e" },
+      ),
+    );
+
+  it("count, diff and filter resolve date math at --now (ISO-8601 with an offset, or epoch milliseconds)", () => {
+    // now-30d at 2024-01-10T12:00Z is 2023-12-11T12:00Z: b, c and d are on or after it.
+    expect(segmatch(["count", recent(), contacts(), "--now", NOW])).toEqual({ code: 0, stdout: "3\n", stderr: "" });
+    expect(segmatch(["count", recent(), contacts(), `--now=${Date.parse(NOW)}`]).stdout).toBe("3\n");
+    expect(segmatch(["count", recent(), contacts(), "--now", "2024-01-10T13:00:00+01:00"]).stdout).toBe("3\n");
+    expect(segmatch(["count", recent(), contacts(), "--now", "2024-01-10T12:00:00.001Z"]).stdout).toBe("2\n");
+    expect(JSON.parse(segmatch(["filter", recent(), "--now", NOW]).stdout)).toEqual({
+      createdAt: { $gte: { $date: "2023-12-11T12:00:00Z" } },
+    });
+    const lastWeek = file("rel-week.json", { field: "createdAt", operator: "gte", value: "now-7d/d" });
+    const diff = segmatch(["diff", recent(), lastWeek, contacts(), "--now", NOW]);
+    expect(JSON.parse(diff.stdout)).toEqual({ entered: 0, left: 1, count: 2, enteredIds: [], leftIds: ["b"] });
+  });
+
+  it("without --now the system clock is used", () => {
+    const day = 86_400_000;
+    const dated = file(
+      "rel-clock.ndjson",
+      ndjson(
+        { _id: "new", createdAt: { $date: Date.now() - day } },
+        { _id: "old", createdAt: { $date: Date.now() - 40 * day } },
+      ),
+    );
+    expect(segmatch(["count", recent(), dated])).toEqual({ code: 0, stdout: "1\n", stderr: "" });
+  });
+
+  it("--time-zone moves a /d-rounded boundary to that zone's midnight", () => {
+    const today = file("rel-today.json", { field: "createdAt", operator: "gte", value: "now/d" });
+    const around = file(
+      "rel-today.ndjson",
+      ndjson(
+        { _id: 1, createdAt: { $date: "2024-01-09T16:00:00Z" } },
+        { _id: 2, createdAt: { $date: "2024-01-10T06:00:00Z" } },
+        { _id: 3, createdAt: { $date: "2024-01-10T09:00:00Z" } },
+      ),
+    );
+    const count = (...flags: string[]) => segmatch(["count", today, around, "--now", NOW, ...flags]).stdout;
+    // Today starts at 2024-01-10T00:00 UTC, at 2024-01-09T15:00Z in Tokyo (+09:00), at 2024-01-10T08:00Z in Los Angeles (-08:00).
+    expect(count()).toBe("2\n");
+    expect(count("--time-zone", "UTC")).toBe("2\n");
+    expect(count("--time-zone", "Asia/Tokyo")).toBe("3\n");
+    expect(count("--time-zone=America/Los_Angeles")).toBe("1\n");
+    expect(JSON.parse(segmatch(["filter", today, "--now", NOW, "--time-zone", "Asia/Tokyo"]).stdout)).toEqual({
+      createdAt: { $gte: { $date: "2024-01-09T15:00:00Z" } },
+    });
+  });
+
+  it("a bad --now or --time-zone is a usage error naming the flag, on one line", () => {
+    const cases: [string[], string][] = [
+      [
+        ["--now", "yesterday"],
+        'segmatch: --now "yesterday": expected an ISO-8601 datetime with an offset (2024-01-10T12:00:00Z) or epoch milliseconds',
+      ],
+      [["--now", "now-1d"], 'segmatch: --now "now-1d": expected an ISO-8601 datetime'],
+      [["--now", "1.5"], 'segmatch: --now "1.5": expected an ISO-8601 datetime'],
+      [["--now", "2024-01-10"], 'segmatch: --now "2024-01-10": expected a datetime with an offset, not a date alone'],
+      [["--now", "2024-01-10T12:00:00"], 'segmatch: --now "2024-01-10T12:00:00": a datetime needs an offset'],
+      [["--now", "2024-02-30T00:00:00Z"], 'segmatch: --now "2024-02-30T00:00:00Z": 2024-02 has no day 30'],
+      [
+        ["--now", "9000000000000000"],
+        'segmatch: --now "9000000000000000": 9000000000000000 is outside the range of dates',
+      ],
+      [["--now"], "segmatch: --now needs a value"],
+      [
+        ["--time-zone", "Mars/Olympus"],
+        'segmatch: --time-zone must be an IANA time zone name such as "Europe/Amsterdam", not "Mars/Olympus"',
+      ],
+      [["--time-zone", "Europe/Amsterdm"], '"Europe/Amsterdm" (did you mean "Europe/Amsterdam"?)'],
+      [["--time-zone", "+01:00x"], "segmatch: --time-zone must be an IANA time zone name"],
+    ];
+    for (const [flags, message] of cases) {
+      const out = segmatch(["count", recent(), contacts(), ...flags]);
+      expectUsageError(out, message);
+      expect(out.stdout).toBe("");
+      expect(out.stderr).not.toMatch(/options\.|timeZone/);
+    }
   });
 });
 

@@ -41,12 +41,16 @@ Flags:
   --topics-layout ids|records           how topic subscriptions are stored (default ids)
   --topics-path <path>                  where they are stored (default topics)
   --mongo-version ${MONGO_VERSIONS.join("|")}           the server whose answers count and diff give (default 8.0)
+  --now <instant>                       when relative dates resolve: 2024-01-10T12:00:00Z or epoch
+                                        milliseconds (default the system clock)
+  --time-zone <IANA name>               where: their days, months and /d rounding (default UTC)
   -h, --help    -v, --version
 
 A condition is JSON:
   {"field": "country", "operator": "in", "value": ["NG", "KE"]}
     operators: ${OPERATORS.join(" ")}
     in/nin take a list, exists true or false; a date is "2024-01-01" or "2024-01-01T09:30:00Z"
+    gt gte lt lte on a date also take date math: "now-30d", "now-1M/M" (last month), "now/d"
   {"subscribedToTopic": ["news"]}   {"notSubscribedToTopic": ["ads"]}
   {"$and": [<condition>, …]}   {"$or": [<condition>, …]}   {"$not": <condition>}
 

@@ -11,6 +11,10 @@
  * hint naming the other two: a refusal is loud, where plain paths would silently compare
  * "2024-01-01" (a string) with stored Dates and count 0.
  *
+ * Relative dates ("now-30d" on a date field) are resolved at `--now` (an ISO-8601 datetime
+ * with an offset, or epoch milliseconds; default the system clock) in `--time-zone` (an
+ * IANA name; default UTC): the library's `now` and `timeZone` options, given to every command.
+ *
  * Exit codes: 0 done; 1 an invalid condition (`check`), a refused condition or filter, or
  * contacts that are not documents (`count` and `diff` print their result, and report on
  * standard error how many lines were skipped and which); 2 a usage error (an unknown
@@ -18,6 +22,7 @@
  * holds an Extended JSON value that cannot be read exactly); 70 a bug (bin.ts).
  */
 import { readFileSync } from "node:fs";
+import { parseIsoDate } from "../catalog/dates.js";
 import {
   contactFields,
   createSegmatch,
@@ -31,7 +36,7 @@ import {
   type TopicLayout,
 } from "../index.js";
 import { assertNever } from "../language/never.js";
-import { meant } from "../messages.js";
+import { dateProblemText, meant } from "../messages.js";
 import { closest } from "../suggest.js";
 import { stringify } from "./ejson.js";
 import { helpText } from "./help.js";
@@ -57,7 +62,7 @@ const COMMANDS = {
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 type Command = keyof typeof COMMANDS;
 const isCommand = (name: string): name is Command => Object.hasOwn(COMMANDS, name);
-const VALUE_FLAGS = ["fields", "topics-layout", "topics-path", "mongo-version"] as const;
+const VALUE_FLAGS = ["fields", "topics-layout", "topics-path", "mongo-version", "now", "time-zone"] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const LAYOUTS = ["ids", "records"] as const satisfies readonly TopicLayout[];
 const HELP_HINT = 'Run "segmatch --help" for usage.';
@@ -158,7 +163,39 @@ function optionsFrom(flags: Map<ValueFlag, string>): { options: ConditionOptions
       );
     options.mongoVersion = mongoVersion as MongoVersion;
   }
+  const now = flags.get("now");
+  if (now !== undefined) options.now = instantFrom(now);
+  // The library checks the zone (an invalid_options issue, worded for the flag by optionIssueLine).
+  const timeZone = flags.get("time-zone");
+  if (timeZone !== undefined) options.timeZone = timeZone;
   return { options, notes };
+}
+
+/**
+ * `--now`: epoch milliseconds, or an ISO-8601 datetime with an offset read by the library's
+ * strict reader (a date alone is refused: which zone's midnight would it be?).
+ */
+function instantFrom(text: string): number {
+  const refuse = (why: string) => new UsageError(`--now ${JSON.stringify(text)}: ${why}`);
+  if (/^-?\d+$/.test(text)) {
+    const ms = Number(text);
+    if (Math.abs(ms) > 8.64e15) throw refuse(dateProblemText({ problem: "out_of_range", part: text }));
+    return ms;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text))
+    throw refuse(`expected a datetime with an offset, not a date alone (${text}T00:00:00Z is midnight UTC)`);
+  const read = parseIsoDate(text);
+  if ("ms" in read) return read.ms;
+  throw refuse(
+    read.problem === "not_iso"
+      ? "expected an ISO-8601 datetime with an offset (2024-01-10T12:00:00Z) or epoch milliseconds"
+      : dateProblemText(read),
+  );
+}
+
+/** ` (did you mean "Europe/Amsterdam"?)` for a misspelt zone name. */
+function zoneHint(name: string): string {
+  return meant(closest(name, Intl.supportedValuesOf("timeZone"), 1));
 }
 
 /** The flag an option issue is about, and its message in the flag's words. */
@@ -173,6 +210,9 @@ function optionIssueLine(issue: ConditionError["issues"][number], flags: Map<Val
     return `${flag} ${JSON.stringify(flags.get(sub === "path" ? "topics-path" : "topics-layout") ?? "")}: ${issue.message.replace(/^topics\.(path|layout) /, "")}`;
   }
   if (option === "mongoVersion") return `--mongo-version: ${issue.message.replace(/^mongoVersion /, "")}`;
+  if (option === "timeZone")
+    return `--time-zone ${issue.message.replace(/^timeZone /, "")}${zoneHint(flags.get("time-zone") ?? "")}`;
+  if (option === "now") return `--now ${issue.message.replace(/^now /, "")}`;
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 
