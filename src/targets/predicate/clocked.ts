@@ -30,11 +30,14 @@ export class Clocked {
   set(at: number): void {
     const p = this.#piece;
     if (p !== undefined && at >= p.from && at < p.until) this.value = valueIn(p, at);
-    else {
-      const next = piece(this.relative.math, at, this.zone, this.relative.up);
-      this.#piece = next;
-      this.value = next.value;
-    }
+    else this.value = this.pieceAt(at).value;
+  }
+
+  /** The piece of clock holding `at`: the one kept, or a new one from `at` (then kept). */
+  pieceAt(at: number): Piece {
+    const p = this.#piece;
+    if (p !== undefined && at >= p.from && at < p.until) return p;
+    return (this.#piece = piece(this.relative.math, at, this.zone, this.relative.up));
   }
 
   /** What shared evaluation dedupes a leaf by: the date math, its rounding, its storage and zone. */
@@ -92,32 +95,29 @@ export function bindClock(
 }
 
 /**
- * Runs `predicate` on `doc` with every cell set to the instant `at`. A call made while
- * another runs (a document's getter that asks the same predicate about another instant)
- * gets its own instant and leaves the outer call's values as they were.
+ * Runs `predicate` on `doc` with every cell set to the instant `at`, and puts back the
+ * values it found. A call made while another runs (a document's getter that asks the same
+ * predicate about another instant) so leaves the outer call's values as they were; a call
+ * that throws leaves its own, which the next call sets again before it reads them.
  */
 export function atClock(
   cells: readonly Clocked[],
 ): (at: number, predicate: (doc: unknown) => boolean, doc: unknown) => boolean {
-  let depth = 0;
+  if (cells.length === 1) {
+    const cell = cells[0]!;
+    return (at, predicate, doc) => {
+      const saved = cell.value;
+      cell.set(at);
+      const answer = predicate(doc);
+      cell.value = saved;
+      return answer;
+    };
+  }
   return (at, predicate, doc) => {
-    if (depth === 0) {
-      for (const cell of cells) cell.set(at);
-      depth++;
-      try {
-        return predicate(doc);
-      } finally {
-        depth--;
-      }
-    }
     const saved = cells.map((cell) => cell.value);
     for (const cell of cells) cell.set(at);
-    depth++;
-    try {
-      return predicate(doc);
-    } finally {
-      depth--;
-      cells.forEach((cell, i) => (cell.value = saved[i]!));
-    }
+    const answer = predicate(doc);
+    cells.forEach((cell, i) => (cell.value = saved[i]!));
+    return answer;
   };
 }

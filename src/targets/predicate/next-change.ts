@@ -12,7 +12,15 @@
  * is exact: the same at every instant strictly between `at` and the result, different at it.
  */
 import type { LeafTest } from "../../language/operators.js";
-import { leastRoundedAtLeast, monotoneRounding, piece, reach, unrounded, type DateMath } from "../../time/date-math.js";
+import {
+  leastRoundedAtLeast,
+  monotoneRounding,
+  piece,
+  reach,
+  unrounded,
+  valueIn,
+  type DateMath,
+} from "../../time/date-math.js";
 import { dateTime } from "../../runtime/bson.js";
 import { mayBeOtherNumeric } from "../../runtime/numbers.js";
 import { anyAtPath, asDocument, type PreparedPath } from "../../runtime/path.js";
@@ -98,10 +106,15 @@ export function nextChange<A>(
 ): number | null {
   const doc = asDocument(value);
   if (doc === undefined) return null; // no fields: nothing a relative date compares with
-  const live = leaves
-    .map((leaf) => inUnrounded(leaf, thresholds(leaf, doc)))
-    .filter((l) => l.ks.length > 0)
-    .map((l) => ({ ...l, last: Math.max(...l.ks) - reach(l.math).low + 1 }));
+  const live: { leaf: RelativeLeaf; math: DateMath; below: boolean; ks: number[]; last: number }[] = [];
+  for (const leaf of leaves) {
+    const found = thresholds(leaf, doc);
+    if (found.ks.length === 0) continue;
+    const l = inUnrounded(leaf, found);
+    let max = -Infinity;
+    for (const k of l.ks) if (k > max) max = k;
+    live.push({ ...l, last: max - lowOf(l.math) + 1 });
+  }
   if (live.length === 0) return null;
   const answer = answerAt(at);
   let t = Math.floor(at);
@@ -110,26 +123,29 @@ export function nextChange<A>(
     for (const l of live) {
       // Past `last`, R stays above every threshold of this leaf: its tests are settled for good.
       if (t > l.last) continue;
-      const { relative, zone } = l.leaf.cell;
-      const p = piece(l.math, t, zone, relative.up);
+      const cell = l.leaf.cell;
+      const p = l.math === cell.relative.math ? cell.pieceAt(t) : piece(l.math, t, cell.zone, cell.relative.up);
       if (p.until < next) next = p.until;
       if (p.slope === 0) continue;
+      const r = valueIn(p, t);
       for (const k of l.ks) {
         // R rises with the clock: `R <= k` fails from R = k + 1, `R >= k` holds from R = k.
-        const cross = l.below
-          ? p.value <= k
-            ? t + (k + 1 - p.value)
-            : Infinity
-          : p.value < k
-            ? t + (k - p.value)
-            : Infinity;
+        const cross = l.below ? (r <= k ? t + (k + 1 - r) : Infinity) : r < k ? t + (k - r) : Infinity;
         if (cross > t && cross < next) next = cross;
       }
-      if (next > l.last + 1 && t <= l.last) next = Math.min(next, l.last + 1);
+      if (next > l.last + 1) next = l.last + 1;
     }
     if (next === Infinity) return null;
     t = next;
     if (!same(answerAt(t), answer)) return t;
   }
   return t;
+}
+
+/** How far below the clock an expression can resolve (time/date-math.ts `reach`), once per expression. */
+const LOW = new WeakMap<DateMath, number>();
+function lowOf(math: DateMath): number {
+  let low = LOW.get(math);
+  if (low === undefined) LOW.set(math, (low = reach(math).low));
+  return low;
 }
