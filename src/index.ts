@@ -76,7 +76,7 @@ export type { MongoVersion } from "./language/versions.js";
 export type { MongoFilter } from "./targets/mongo/filter.js";
 export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
-export type { FieldDescription } from "./catalog/describe.js";
+export type { FieldDescription, OperatorDescription } from "./catalog/describe.js";
 export type { TopicLayout } from "./options.js";
 export type {
   Between,

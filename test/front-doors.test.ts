@@ -15,6 +15,7 @@ import {
   explainCondition,
   isConditionError,
   safeParseCondition,
+  type Condition,
 } from "../src/index.js";
 import { conditionArb, docArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
@@ -163,6 +164,115 @@ describe("explainCondition", () => {
     expect(engine.explainCondition(engine.compileCondition(condition))).toBe(explainCondition(condition, { fields }));
   });
 
+  // Relative dates in words: the common shapes as sentences, the rest as the operator's date words and the instant's.
+  it.each([
+    // a single step back, unrounded: "in the last", "more than … ago"
+    ["gte", "now-30d", "createdAt is in the last 30 days"],
+    ["gt", "now-30d", "createdAt is in the last 30 days"],
+    ["gte", "now-1d", "createdAt is in the last day"],
+    ["gt", "now-1h", "createdAt is in the last hour"],
+    ["gte", "now-90m", "createdAt is in the last 90 minutes"],
+    ["gte", "now-2w", "createdAt is in the last 2 weeks"],
+    ["gte", "now-6M", "createdAt is in the last 6 months"],
+    ["gte", "now-1y", "createdAt is in the last year"],
+    ["gte", "now-45s", "createdAt is in the last 45 seconds"],
+    ["lt", "now-90d", "createdAt is more than 90 days ago"],
+    ["lte", "now-90d", "createdAt is more than 90 days ago"],
+    ["lt", "now-1y", "createdAt is more than 1 year ago"],
+    ["lte", "now-1d", "createdAt is more than 1 day ago"],
+    // other unrounded instants: the operator's date words
+    ["gte", "now", "createdAt is on or after now"],
+    ["lt", "now", "createdAt is before now"],
+    ["gte", "now+0d", "createdAt is on or after now"],
+    ["gt", "now+1w", "createdAt is after 1 week from now"],
+    ["lte", "now+2w", "createdAt is on or before 2 weeks from now"],
+    ["lt", "now+1d", "createdAt is before 1 day from now"],
+    ["gte", "now-1M-2d", "createdAt is on or after 1 month and 2 days ago"],
+    ["gt", "now-1y-2M-3d", "createdAt is after 1 year, 2 months and 3 days ago"],
+    ["lt", "now-1M+2d", "createdAt is before now minus 1 month plus 2 days"],
+    ["lt", "now-1d-0h", "createdAt is more than 1 day ago"],
+    // rounded: the unit named; gte "or later", lte "or earlier", gt "after", lt "before"
+    ["gte", "now/d", "createdAt is today or later"],
+    ["gt", "now/d", "createdAt is after today"],
+    ["lt", "now/d", "createdAt is before today"],
+    ["lte", "now/d", "createdAt is today or earlier"],
+    ["gte", "now-1d/d", "createdAt is yesterday or later"],
+    ["lt", "now-1d/d", "createdAt is before yesterday"],
+    ["lte", "now+1d/d", "createdAt is tomorrow or earlier"],
+    ["gte", "now/w", "createdAt is in this week or later"],
+    ["gte", "now-1w/w", "createdAt is in last week or later"],
+    ["lt", "now+1w/w", "createdAt is before next week"],
+    ["gte", "now/M", "createdAt is in this month or later"],
+    ["gte", "now-1M/M", "createdAt is in last month or later"],
+    ["lt", "now/M", "createdAt is before this month"],
+    ["gt", "now-1M/M", "createdAt is after last month"],
+    ["lte", "now-1M/M", "createdAt is in last month or earlier"],
+    ["gte", "now/y", "createdAt is in this year or later"],
+    ["lt", "now-1y/y", "createdAt is before last year"],
+    ["gte", "now/h", "createdAt is in this hour or later"],
+    ["gte", "now-1h/h", "createdAt is in the previous hour or later"],
+    ["lt", "now+1m/m", "createdAt is before the next minute"],
+    ["lte", "now/s", "createdAt is in this second or earlier"],
+    ["gte", "now-0d/d", "createdAt is today or later"],
+    ["gte", "now-7d/d", "createdAt is on the day 7 days ago or later"],
+    ["gt", "now-3M/M", "createdAt is after the month 3 months ago"],
+    ["gte", "now-1M/d", "createdAt is on the day 1 month ago or later"],
+    ["lt", "now+2w/w", "createdAt is before the week 2 weeks from now"],
+    ["lte", "now-1M+1d/d", "createdAt is on the day of now minus 1 month plus 1 day or earlier"],
+    ["lt", "now-1d-1d/d", "createdAt is before the day 1 day and 1 day ago"],
+  ])("createdAt %s %s → %s", (operator, value, sentence) => {
+    expect(explainCondition({ field: "createdAt", operator, value } as Condition, { fields })).toBe(sentence);
+  });
+
+  it("says date math in words only on a date field of the catalog", () => {
+    expect(
+      explainCondition(
+        {
+          $and: [
+            { field: "joined", operator: "gte", value: "now-30d" },
+            { $not: { field: "createdAt", operator: "lt", value: "now/M" } },
+          ],
+        },
+        { fields },
+      ),
+    ).toBe("joined is in the last 30 days, and not (createdAt is before this month)");
+    // Without a catalog nothing is a date: the text is said as written.
+    expect(explainCondition({ field: "createdAt", operator: "gte", value: "now-30d" })).toBe(
+      "createdAt is at least now-30d",
+    );
+    expect(explainCondition({ field: "email", operator: "startsWith", value: "now-30d" }, { fields })).toBe(
+      "email starts with now-30d",
+    );
+    const engine = createSegmatch({ fields });
+    expect(
+      engine.explainCondition(engine.compileCondition({ field: "joined", operator: "lte", value: "now-1w" })),
+    ).toBe("joined is more than 1 week ago");
+  });
+
+  it("says any date math in words, never as written", () => {
+    const step = fc
+      .tuple(
+        fc.constantFrom("+", "-"),
+        fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 40 }) }, fc.integer({ min: 0, max: 999_999_999 })),
+        fc.constantFrom(..."yMwdhms"),
+      )
+      .map(([sign, n, unit]) => `${sign}${n}${unit}`);
+    const math = fc
+      .tuple(fc.array(step, { maxLength: 4 }), fc.option(fc.constantFrom(..."yMwdhms"), { nil: undefined }))
+      .map(([steps, round]) => `now${steps.join("")}${round === undefined ? "" : `/${round}`}`);
+    fc.assert(
+      fc.property(fc.constantFrom("gt", "gte", "lt", "lte"), math, (operator, value) => {
+        const result = safeParseCondition({ field: "createdAt", operator, value }, { fields });
+        fc.pre(result.success); // within date math's limits
+        const sentence = explainCondition({ field: "createdAt", operator, value } as Condition, { fields });
+        expect(sentence).toMatch(/^createdAt is (?:[a-z]+|[1-9]\d*)(?:,? (?:[a-z]+|[1-9]\d*))*$/);
+        // Numbers count their units: 1 day, 2 days.
+        for (const [, n, unit] of sentence.matchAll(/(\d+) ([a-z]+)/g)) expect(unit!.endsWith("s")).toBe(n !== "1");
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it("refuses what it cannot parse, with paths", () => {
     expect(refusal(() => explainCondition({ field: "a", operator: "like", value: 1 } as unknown))).toEqual([
       ["unknown_operator", ["operator"]],
@@ -262,24 +372,31 @@ describe("describeFields", () => {
       type: "enum",
       values: ["SUBSCRIBED", "UNCONFIRMED", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED", "ARCHIVED"],
       operators: [
-        { operator: "eq", label: "is" },
-        { operator: "ne", label: "is not" },
-        { operator: "in", label: "is one of" },
-        { operator: "nin", label: "is not one of" },
-        { operator: "exists", label: "is set" },
+        { operator: "eq", label: "is", relative: false },
+        { operator: "ne", label: "is not", relative: false },
+        { operator: "in", label: "is one of", relative: false },
+        { operator: "nin", label: "is not one of", relative: false },
+        { operator: "exists", label: "is set", relative: false },
       ],
     });
-    expect(described.find((f) => f.name === "joined")!.operators.map((o) => o.label)).toEqual([
-      "is",
-      "is not",
-      "is after",
-      "is on or after",
-      "is before",
-      "is on or before",
-      "is one of",
-      "is not one of",
-      "is set",
+    expect(described.find((f) => f.name === "joined")!.operators).toEqual([
+      { operator: "eq", label: "is", relative: false },
+      { operator: "ne", label: "is not", relative: false },
+      { operator: "gt", label: "is after", relative: true },
+      { operator: "gte", label: "is on or after", relative: true },
+      { operator: "lt", label: "is before", relative: true },
+      { operator: "lte", label: "is on or before", relative: true },
+      { operator: "in", label: "is one of", relative: false },
+      { operator: "nin", label: "is not one of", relative: false },
+      { operator: "exists", label: "is set", relative: false },
     ]);
+    // Only a date's range operators take date math: a number's gt does not.
+    expect(
+      described
+        .filter((f) => f.type !== "date")
+        .flatMap((f) => f.operators)
+        .some((o) => o.relative),
+    ).toBe(false);
     expect(described.find((f) => f.name === "lifetime value")).toMatchObject({
       label: "Lifetime value",
       type: "number",
@@ -308,6 +425,19 @@ describe("describeFields", () => {
           safeParseCondition({ field: f.name, operator, value }, { fields }).success,
           `${f.name} ${operator}`,
         ).toBe(true);
+      }
+    }
+  });
+
+  it("an operator takes date math exactly when it says it is relative", () => {
+    for (const f of describeFields({ fields })) {
+      for (const { operator, relative } of f.operators) {
+        if (operator === "exists") continue;
+        const value = operator === "in" || operator === "nin" ? ["now-30d"] : "now-30d";
+        const result = safeParseCondition({ field: f.name, operator, value }, { fields });
+        // A string field takes the text as text: only a date field reads it as date math.
+        if (f.type === "date") expect(result.success, `${f.name} ${operator}`).toBe(relative);
+        else expect(relative, `${f.name} ${operator}`).toBe(false);
       }
     }
   });

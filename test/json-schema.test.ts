@@ -108,6 +108,26 @@ describe("conditionJsonSchema, by example", () => {
     [{ field: "joined", operator: "gte", value: "2024-01-31" }, true],
     [{ field: "joined", operator: "gte", value: "2024-01-31T10:00" }, false],
     [{ field: "joined", operator: "lt", value: 1706659200000 }, true],
+    // Date math: a relative date on a date's range operators, refused elsewhere.
+    [{ field: "joined", operator: "gte", value: "now-30d" }, true],
+    [{ field: "joined", operator: "gt", value: "now" }, true],
+    [{ field: "joined", operator: "lt", value: "now-1M/M" }, true],
+    [{ field: "joined", operator: "lte", value: "now/d" }, true],
+    [{ field: "joined", operator: "gte", value: "now+1w/w" }, true],
+    [{ field: "joined", operator: "gte", value: "now-1y+2M-3d+4h-5m+6s" }, true],
+    [{ field: "joined", operator: "gte", value: "now-1x" }, false],
+    [{ field: "joined", operator: "gte", value: "now-30" }, false],
+    [{ field: "joined", operator: "gte", value: "now/d/d" }, false],
+    [{ field: "joined", operator: "gte", value: "now-1d/" }, false],
+    [{ field: "joined", operator: "gte", value: "now-1234567890d" }, false],
+    [{ field: "joined", operator: "gte", value: "now - 30d" }, false],
+    [{ field: "joined", operator: "gte", value: "Now-30d" }, false],
+    [{ field: "joined", operator: "gte", value: "now-30d\n" }, false],
+    [{ field: "joined", operator: "eq", value: "now-30d" }, false],
+    [{ field: "joined", operator: "ne", value: "now" }, false],
+    [{ field: "joined", operator: "in", value: ["now-30d"] }, false],
+    [{ field: "joined", operator: "nin", value: ["now/d"] }, false],
+    [{ field: "score", operator: "gte", value: "now-30d" }, false],
     [{ field: "other", operator: "eq", value: 1 }, false],
     [{ field: "score", operator: "exists", value: true }, true],
     [{ field: "score", operator: "exists", value: "true" }, false],
@@ -121,6 +141,32 @@ describe("conditionJsonSchema, by example", () => {
     expect(validate(input)).toBe(valid);
   });
 
+  it("agrees with the parser on date math, wherever the parser refuses it for its syntax or its operator", () => {
+    const token = fc.oneof(
+      fc.constantFrom("+", "-", "/", "+1", "-30", "0", "d", "M", "m", "x", "y", " ", "now"),
+      fc.tuple(fc.constantFrom("+", "-"), fc.nat({ max: 40 }), fc.constantFrom(..."yMwdhms")).map((t) => t.join("")),
+    );
+    const text = fc.array(token, { maxLength: 6 }).map((tokens) => `now${tokens.join("")}`);
+    const seen = { accepted: 0, refused: 0 };
+    fc.assert(
+      fc.property(fc.constantFrom("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"), text, (operator, value) => {
+        const input = { field: "joined", operator, value: operator === "in" || operator === "nin" ? [value] : value };
+        const parsed = safeParseCondition(input, { fields });
+        // Too many steps or too far from now: the parser's limits, which the schema does not state.
+        if (
+          !parsed.success &&
+          parsed.error.issues.every((i) => i.code === "invalid_date" && i.problem !== "date_math_syntax")
+        )
+          return;
+        expect(validate(input), JSON.stringify(input)).toBe(parsed.success);
+        seen[parsed.success ? "accepted" : "refused"]++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(seen.accepted).toBeGreaterThan(RUNS / 20);
+    expect(seen.refused).toBeGreaterThan(RUNS / 4);
+  });
+
   it("names fields by their catalog labels, and says what it cannot express", () => {
     const schema = conditionJsonSchema({ fields }) as {
       $defs: { field: { anyOf: { title?: string }[] } };
@@ -128,5 +174,6 @@ describe("conditionJsonSchema, by example", () => {
     };
     expect(schema.$defs.field.anyOf[0]!.title).toBe("Status");
     expect(schema.description).toContain("calendar rules");
+    expect(schema.description).toContain("date math's limits (at most 32 steps, within 10,000 years of now)");
   });
 });

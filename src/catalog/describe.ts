@@ -1,12 +1,25 @@
 /**
  * What a visual segment builder needs of a catalog, from the same tables the parser uses:
- * per field, its type, the operators it accepts with their words, and an enum's values. A
- * UI that lists these never keeps a table of its own that could drift from the parser's.
+ * per field, its type, the operators it accepts with their words and whether each takes a
+ * relative date, and an enum's values. A UI that lists these never keeps a table of its own
+ * that could drift from the parser's.
  */
 import type { Operator } from "../language/condition.js";
+import { takesRelative } from "../language/relative.js";
 import { operatorLabel } from "../language/words.js";
 import type { FieldType, ResolvedField } from "./catalog.js";
 import { TYPE_OPERATORS } from "./typing.js";
+
+export interface OperatorDescription {
+  readonly operator: Operator;
+  /** Its English words for the field's type ("is on or after" for a date). */
+  readonly label: string;
+  /**
+   * Whether its value may be a relative date, date math such as `"now-30d"`
+   * (docs/language.md#relative-dates): true for `gt`, `gte`, `lt` and `lte` on a date field.
+   */
+  readonly relative: boolean;
+}
 
 export interface FieldDescription {
   /** The name a condition uses. */
@@ -14,8 +27,8 @@ export interface FieldDescription {
   readonly label?: string;
   readonly description?: string;
   readonly type: FieldType;
-  /** The operators the field accepts, in the language's order, with their English words. */
-  readonly operators: readonly { readonly operator: Operator; readonly label: string }[];
+  /** The operators the field accepts, in the language's order. */
+  readonly operators: readonly OperatorDescription[];
   /** An enum's values. */
   readonly values?: readonly string[];
 }
@@ -31,7 +44,13 @@ export function describeResolved(fields: Iterable<ResolvedField>): readonly Fiel
         ...(f.description !== undefined ? { description: f.description } : {}),
         type: f.type,
         operators: Object.freeze(
-          TYPE_OPERATORS[f.type].map((operator) => Object.freeze({ operator, label: operatorLabel(operator, f.type) })),
+          TYPE_OPERATORS[f.type].map((operator) =>
+            Object.freeze({
+              operator,
+              label: operatorLabel(operator, f.type),
+              relative: f.type === "date" && takesRelative(operator),
+            }),
+          ),
         ),
         ...(f.values !== undefined ? { values: f.values } : {}),
       }),

@@ -30,3 +30,6 @@ export const RELATIVE_TESTS: { readonly [test: string]: boolean } = Object.freez
   lt: false,
   lte: true,
 });
+
+/** Whether `operator`'s value may be a relative date (on a date field): `gt`, `gte`, `lt`, `lte`. */
+export const takesRelative = (operator: string): boolean => Object.hasOwn(RELATIVE_TESTS, operator);

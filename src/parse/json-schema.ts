@@ -7,14 +7,18 @@
  *
  * What a schema cannot say, the parser still checks: the limits on depth and on the total
  * number of values, dates' calendar rules (a schema checks the ISO shape, not that February
- * has 28 or 29 days), well-formed Unicode (lone surrogates), and MongoDB's $regex length.
+ * has 28 or 29 days), date math's limits (its number of steps and how far it reaches; the
+ * schema checks its syntax, on the range operators of date fields), well-formed Unicode
+ * (lone surrogates), and MongoDB's $regex length.
  */
 import * as z from "zod/mini";
 import type { ResolvedField } from "../catalog/catalog.js";
 import { TYPE_OPERATORS } from "../catalog/typing.js";
 import { OPERATORS, type Operator } from "../language/condition.js";
 import { OPERATOR_SPECS, type ValueKind } from "../language/operators.js";
+import { takesRelative } from "../language/relative.js";
 import type { ResolvedOptions } from "../options.js";
+import { MAX_SHIFT_YEARS, MAX_STEPS } from "../time/date-math.js";
 import { leafSchemas } from "./zod-schemas.js";
 
 type JsonSchema = { readonly [key: string]: unknown };
@@ -40,16 +44,19 @@ function singleTypes(schema: unknown): unknown {
   return out;
 }
 
-/** The shape of an ISO date or datetime (the calendar rules are the parser's), or epoch milliseconds. */
-const DATE_VALUE: JsonSchema = {
-  anyOf: [
-    {
-      type: "string",
-      pattern: "^\\d{4}-\\d{2}-\\d{2}(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,3})?)?(?:Z|[+-]\\d{2}:\\d{2}))?$",
-    },
-    { type: "integer", minimum: -8.64e15, maximum: 8.64e15 },
-  ],
+/** The shape of an ISO date or datetime (the calendar rules are the parser's). */
+const ISO_DATE: JsonSchema = {
+  type: "string",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}(?:T\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,3})?)?(?:Z|[+-]\\d{2}:\\d{2}))?$",
 };
+const EPOCH_MILLIS: JsonSchema = { type: "integer", minimum: -8.64e15, maximum: 8.64e15 };
+/** Date math (time/date-math.ts), a relative date; its limits on steps and range are the parser's. */
+const DATE_MATH: JsonSchema = { type: "string", pattern: "^now([+-][0-9]{1,9}[yMwdhms])*(/[yMwdhms])?$" };
+
+/** An ISO date or datetime, or epoch milliseconds. */
+const DATE_VALUE: JsonSchema = { anyOf: [ISO_DATE, EPOCH_MILLIS] };
+/** The value of a range test on a date: also date math. */
+const RANGE_DATE_VALUE: JsonSchema = { anyOf: [ISO_DATE, DATE_MATH, EPOCH_MILLIS] };
 
 /** A field name without a catalog: a dotted path without empty or `$` segments, prototype names, leading-zero numbers or NUL. */
 const FIELD_PATH: JsonSchema = {
@@ -59,12 +66,15 @@ const FIELD_PATH: JsonSchema = {
 };
 
 /** What a typed field's value must be for `operator`, item by item for lists. */
-function typedValue(field: ResolvedField, kind: ValueKind): JsonSchema {
+function typedValue(field: ResolvedField, operator: Operator): JsonSchema {
+  const kind: ValueKind = OPERATOR_SPECS[operator].value;
   const one: JsonSchema =
     field.type === "enum"
       ? { enum: field.values }
       : field.type === "date"
-        ? DATE_VALUE
+        ? takesRelative(operator)
+          ? RANGE_DATE_VALUE
+          : DATE_VALUE
         : field.type === "number"
           ? { type: "number" }
           : field.type === "boolean"
@@ -104,15 +114,10 @@ export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
   const field: JsonSchema = resolved.fields
     ? {
         anyOf: [...resolved.fields.values()].map((f) =>
-          fieldShape(
-            { const: f.name },
-            TYPE_OPERATORS[f.type],
-            (operator) => typedValue(f, OPERATOR_SPECS[operator].value),
-            {
-              ...(f.label !== undefined ? { title: f.label } : {}),
-              ...(f.description !== undefined ? { description: f.description } : {}),
-            },
-          ),
+          fieldShape({ const: f.name }, TYPE_OPERATORS[f.type], (operator) => typedValue(f, operator), {
+            ...(f.label !== undefined ? { title: f.label } : {}),
+            ...(f.description !== undefined ? { description: f.description } : {}),
+          }),
         ),
       }
     : fieldShape(FIELD_PATH, OPERATORS, untypedValue);
@@ -123,7 +128,8 @@ export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
     description:
       "A segment condition: a field condition, a topic condition, or $and/$or/$not of conditions. " +
       `The parser also checks what this schema cannot say: at most ${resolved.limits.maxDepth} levels and ${resolved.limits.maxNodes} values, ` +
-      `strings of at most ${maxStringLength} characters, well-formed Unicode, dates' calendar rules, and MongoDB's $regex length.`,
+      `strings of at most ${maxStringLength} characters, well-formed Unicode, dates' calendar rules, ` +
+      `date math's limits (at most ${MAX_STEPS} steps, within ${MAX_SHIFT_YEARS.toLocaleString("en-US")} years of now), and MongoDB's $regex length.`,
     $ref: "#/$defs/condition",
     $defs: {
       condition: { anyOf: [{ $ref: "#/$defs/field" }, { $ref: "#/$defs/topic" }, { $ref: "#/$defs/logical" }] },

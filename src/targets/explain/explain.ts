@@ -1,14 +1,17 @@
 /**
  * AST → one English sentence, for a segment preview or an audit log. It speaks the user's
  * words, which every node keeps as its origin: field names as written (catalog names, not
- * storage paths), operands as given (a date as the user wrote it), topic ids. Structure
- * stays unambiguous: where `and` and `or` mix, the inner part is bracketed, and a negated
- * part is bracketed unless it is a single test.
+ * storage paths), operands as given (a date as the user wrote it, date math in words:
+ * dates.ts), topic ids. Structure stays unambiguous: where `and` and `or` mix, the inner
+ * part is bracketed, and a negated part is bracketed unless it is a single test.
  */
 import { fold, type Node, type Origin } from "../../language/ast.js";
 import type { ListItem, Scalar } from "../../language/condition.js";
 import { operatorLabel, type WordedType } from "../../language/words.js";
 import { OPERATOR_SPECS } from "../../language/operators.js";
+import { takesRelative } from "../../language/relative.js";
+import { parseDateMath } from "../../time/date-math.js";
+import { relativeWords } from "./dates.js";
 
 /** A part of the sentence, and how it is built (so that a parent knows whether to bracket it). */
 interface Part {
@@ -36,6 +39,11 @@ function fieldTest(origin: Extract<Origin, { from: "field" }>, type: WordedType)
   const { field, operator, value } = origin;
   const name = word(field);
   if (operator === "exists") return `${name} ${value === true ? "is set" : "is not set"}`;
+  if (type === "date" && takesRelative(operator) && typeof value === "string") {
+    // Date math, which the parser has checked: said in words rather than as written.
+    const math = parseDateMath(value);
+    if (math !== undefined && !("problem" in math)) return `${name} ${relativeWords(operator, math)}`;
+  }
   if (OPERATOR_SPECS[operator].value === "list")
     return `${name} ${operatorLabel(operator, type)} ${list(value as readonly ListItem[], "or")}`;
   return `${name} ${operatorLabel(operator, type)} ${word(value as Scalar)}`;
