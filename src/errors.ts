@@ -166,6 +166,8 @@ export interface IssueDataOf {
   readonly invalid_value:
     /** The value does not suit the operator. */
     | ({ readonly reason: "leaf" } & LeafData & Expected)
+    /** Date math (`"now-7d"`) compared with a field that is not a date (with a catalog). */
+    | ({ readonly reason: "relative_field"; readonly field: string; readonly type: string } & Received)
     /** A relative date (`"now-7d"`) with an operator that takes none (`eq`, `ne`, `in`, `nin`: an instant to the millisecond is not what is meant). */
     | ({ readonly reason: "relative_operator"; readonly field: string; readonly operator: string } & Received)
     /** With a catalog: the value does not suit the field's type (`enum`: `allowed`, `suggestions`; `number`: `suggestions` holds the number a numeric string spells). */

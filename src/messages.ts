@@ -203,6 +203,8 @@ export const CORE = {
   unknown_operator: (i) => `unknown operator ${i.received}${meant(i.suggestions)} (expected one of ${list(i.allowed)})`,
   invalid_value: {
     leaf: (i) => mustBe(leaf(i), i.expected, i.received),
+    relative_field: (i) =>
+      `field ${JSON.stringify(i.field)} is a ${i.type}, not a date: ${i.received} is date math, which only a date field compares with`,
     relative_operator: (i) =>
       `field ${JSON.stringify(i.field)} is a date: "${i.operator}" does not take a relative date such as ${i.received} (an instant to the millisecond is not what is meant); use gt, gte, lt or lte, e.g. "gte" with "now-7d/d"`,
     field_type: (i) => {
@@ -284,9 +286,9 @@ export const CORE = {
   invalid_date: (i) => `field ${JSON.stringify(i.field)} is a date: ${i.received} is not a date: ${dateProblemText(i)}`,
   foreign_condition: {
     options: () =>
-      "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than the ones given here; compile it with these options, or pass it where it was compiled",
+      "this condition was compiled with other options (catalog, topics, mongoVersion, jitless or timeZone) than the ones given here; compile it with these options, or pass it where it was compiled",
     call: () =>
-      "this condition was compiled with other options (catalog, topics, mongoVersion or jitless) than another compiled condition of this call; compile them with the same options, or pass the raw conditions with options",
+      "this condition was compiled with other options (catalog, topics, mongoVersion, jitless or timeZone) than another compiled condition of this call; compile them with the same options, or pass the raw conditions with options",
   },
 } satisfies Chapter;
 

@@ -202,7 +202,8 @@ export function instantOf(value: unknown): number | undefined {
       return undefined;
     }
   }
-  return typeof t === "number" && Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? t : undefined;
+  // Whole milliseconds, as a Date keeps them (truncated): every target then resolves at the same instant.
+  return typeof t === "number" && Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? Math.trunc(t) + 0 : undefined;
 }
 
 /** `options.now` as a clock, or undefined when it is neither an instant nor a function. */

@@ -75,6 +75,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
   invalid_value: {
     leaf: { reason: "leaf", key: "value", operator: "in", expected: "a non-empty list", received: '"US"' },
     relative_operator: { reason: "relative_operator", field: "createdAt", operator: "eq", received: '"now-1d"' },
+    relative_field: { reason: "relative_field", field: "plan", type: "string", received: '"now-1d"' },
     field_type: { reason: "field_type", field: "age", type: "number", received: '"5"', suggestions: ["5"] },
     text_length: { reason: "text_length", key: "name", size: 0, maximum: 100, trimmed: true },
     segment_field: { reason: "segment_field", key: "id", expected: "a non-empty string", received: '""' },

@@ -402,6 +402,11 @@ describe("refusals", () => {
     expect(compileCondition({ field: "plan", operator: "eq", value: "now-1d" }, { fields: CATALOG }).relative).toBe(
       false,
     );
+    expect(issue({ field: "plan", operator: "gte", value: "now-1d" })?.[0]?.slice(0, 3)).toEqual([
+      "invalid_value",
+      ["value"],
+      "relative_field",
+    ]);
     // Without a catalog nothing is a date: the text is text.
     expect(toMongoFilter({ field: "d", operator: "gte", value: "now-1d" })).toEqual({ d: { $gte: "now-1d" } });
   });
@@ -529,6 +534,65 @@ describe("the clock", () => {
       },
     ) as SegmentPreview;
     expect([preview.before, preview.after, preview.left]).toEqual([2, 1, ["2024-01-04"]]);
+  });
+
+  it("review cases: a nested call that throws leaves the outer instant; fractional instants are whole milliseconds; an index drops cells no segment reads", () => {
+    const at = Date.UTC(2024, 0, 10);
+    const compiled = compileCondition(
+      {
+        $and: [
+          { field: "plan", operator: "eq", value: "pro" },
+          { field: "joined", operator: "gte", value: "now-1d" },
+        ],
+      },
+      { fields: CATALOG },
+    );
+    const bad = {
+      get p(): string {
+        throw new Error("no");
+      },
+    };
+    const doc = {
+      get p(): string {
+        try {
+          compiled.matchesAt(bad, 8e15);
+        } catch {
+          // the nested call failed; the outer one goes on at its own instant
+        }
+        return "pro";
+      },
+      d: new Date(at - 3_600_000),
+    };
+    expect(compiled.matchesAt(doc, at)).toBe(true);
+    // 1000.5 is the millisecond 1000 everywhere: the predicate agrees with the filter's Date.
+    const now = compileCondition({ field: "joined", operator: "gte", value: "now" }, { fields: CATALOG });
+    expect(now.matchesAt({ d: new Date(1000) }, 1000.5)).toBe(true);
+    expect(now.filterAt(1000.5)).toEqual({ d: { $gte: new Date(1000) } });
+    // Replacing a relative segment with an absolute one: the index reads no clock any more.
+    let reads = 0;
+    const index = createSegmatch({
+      fields: CATALOG,
+      now: () => {
+        reads++;
+        return at;
+      },
+    }).createSegmentIndex();
+    index.set("s", { field: "joined", operator: "gte", value: "now-1d" });
+    index.match({});
+    expect(reads).toBe(1);
+    index.set("s", { field: "plan", operator: "eq", value: "pro" });
+    index.match({});
+    expect(reads).toBe(1);
+  });
+
+  it("an engine's clock dates the lifecycle's timestamps, and counts at the same reading", () => {
+    const at = Date.UTC(2024, 0, 10);
+    const engine = createSegmatch({ fields: CATALOG, now: at });
+    const created = engine.createSegment(
+      { name: "Week", conditions: { field: "joined", operator: "gte", value: "now-7d" } },
+      { id: "w", contacts: [{ d: new Date(at - DAY) }] },
+    ) as Segment;
+    expect([created.createdAt, created.memberCount]).toEqual(["2024-01-10T00:00:00.000Z", 1]);
   });
 
   it("a document's getter that asks about another instant does not change the outer answer", () => {

@@ -97,6 +97,20 @@ export function checkTyped(
   });
   switch (field.type) {
     case "string":
+      // Date math where a range test meets a text field: a relative date on a field that is not a date.
+      if (typeof value === "string" && operator !== undefined && Object.hasOwn(RELATIVE_TESTS, operator)) {
+        const math = parseDateMath(value);
+        if (math !== undefined && !("problem" in math))
+          return {
+            issue: {
+              code: "invalid_value",
+              reason: "relative_field",
+              field: field.name,
+              type: field.type,
+              received: describe(value),
+            },
+          };
+      }
       return typeof value === "string" ? { ok: value } : refused();
     case "number": {
       if (typeof value === "number") return { ok: value };

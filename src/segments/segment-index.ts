@@ -17,6 +17,7 @@ import { ConditionError, describe, issue } from "../errors.js";
 import type { TopicLayout } from "../language/topics.js";
 import { lowerTopics, subscribedIds } from "../targets/topics.js";
 import { relativeLeaves } from "../targets/predicate/matcher.js";
+import type { Clocked } from "../targets/predicate/clocked.js";
 import { nextChange, type RelativeLeaf } from "../targets/predicate/next-change.js";
 import { instantArgument } from "../compile.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
@@ -116,8 +117,9 @@ interface Entry {
   readonly predicate: (doc: Record<string, unknown>) => boolean;
   readonly pool: SharedLeaves;
   readonly slots: readonly number[];
-  /** The leaves that compare with a relative date (none for most segments). */
+  /** The leaves that compare with a relative date (none for most segments), and the pool's cells they read. */
   readonly relative: readonly RelativeLeaf[];
+  readonly cells: readonly Clocked[];
 }
 
 /** Where and how a group of segments reads topics, with the segments reading each topic id. */
@@ -193,12 +195,12 @@ class Index implements SegmentIndex {
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots, root } = pool.add(lowerTopics(ast, call.options), call.options.zone);
+    const { predicate, slots, root, cells } = pool.add(lowerTopics(ast, call.options), call.options.zone);
     // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
     if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
     const relative = pool.clocked ? relativeLeaves(root) : [];
-    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, relative };
+    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, relative, cells };
     this.#segments.set(id, entry);
     for (const p of fields) {
       const dot = p.indexOf(".");
@@ -265,8 +267,9 @@ class Index implements SegmentIndex {
   }
 
   #unlink(entry: Entry): void {
-    const { fields, topics, storage, pool, slots } = entry;
+    const { fields, topics, storage, pool, slots, cells } = entry;
     pool.release(slots);
+    pool.releaseCells(cells);
     for (const p of fields) {
       const root = p.split(".")[0] as string;
       const paths = this.#byRoot.get(root);

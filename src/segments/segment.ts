@@ -210,9 +210,9 @@ function readSegment(s: Record<string, unknown>, ctx: Context): Segment {
   return { ...(s as unknown as Segment), conditions };
 }
 
-/** The time of a change, ISO-8601: `now` (epoch milliseconds, read once from the call's clock), or the system clock. */
-function iso(now: number | undefined): string {
-  return new Date(now ?? Date.now()).toISOString();
+/** The time of a change, ISO-8601, from one reading of the call's clock (epoch milliseconds). */
+function iso(now: number): string {
+  return new Date(now).toISOString();
 }
 
 /** A call's clock, as `options.now` takes it: an instant (a Date, epoch milliseconds) or a function giving one. */
@@ -307,12 +307,12 @@ function withCount<T>(
   conditions: Condition,
   contacts: Contacts | undefined,
   ctx: Context,
-  now: number | undefined,
+  now: number,
   make: (count: number | null) => T,
 ): T | Promise<T> {
   if (contacts === undefined) return make(null);
-  // Relative dates are counted at the call's `now`, the instant its timestamps say.
-  const counted = countMembers(now === undefined ? ctx : ctx.at(now), conditions, contacts);
+  // Relative dates are counted at the instant the timestamps say.
+  const counted = countMembers(ctx.at(now), conditions, contacts);
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
@@ -327,8 +327,10 @@ export function createSegment(
   // A compiled condition in the body brings its options to a call without options of its own.
   const call = ctx.call(input.conditions);
   const valid = validateBody(input, call, ["name", "conditions"]);
-  const at = iso(now);
-  return withCount(valid.conditions!, contacts, call, now, (memberCount) =>
+  // One reading of the clock (the call's `now`, or the options' clock) for the timestamps and the count.
+  const instant = now ?? call.options.clock();
+  const at = iso(instant);
+  return withCount(valid.conditions!, contacts, call, instant, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
       id: id as string,
@@ -367,7 +369,8 @@ function update(
   ctx: Context,
 ): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
-  const updatedAt = iso(now);
+  const instant = now ?? ctx.options.clock();
+  const updatedAt = iso(instant);
   const next = (memberCount: number | null): SegmentUpdate =>
     Object.freeze({
       segment: Object.freeze({
@@ -383,7 +386,7 @@ function update(
       conditionsChanged,
     });
   if (!conditionsChanged) return next(segment.memberCount);
-  return withCount(valid.conditions!, contacts, ctx, now, next);
+  return withCount(valid.conditions!, contacts, ctx, instant, next);
 }
 
 /**
@@ -434,14 +437,9 @@ export function previewSegmentUpdate(
   const old = readSegment(stored, call);
   const valid = validateBody(input, call, []);
   sourceKind(contacts);
-  const updated = update(old, valid, now, undefined, call) as SegmentUpdate;
-  const diff = diffMembership(
-    now === undefined ? call : call.at(now),
-    old.conditions,
-    updated.segment.conditions,
-    contacts,
-    { id },
-  );
+  const instant = now ?? call.options.clock();
+  const updated = update(old, valid, instant, undefined, call) as SegmentUpdate;
+  const diff = diffMembership(call.at(instant), old.conditions, updated.segment.conditions, contacts, { id });
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),

@@ -96,9 +96,9 @@ export function bindClock(
 
 /**
  * Runs `predicate` on `doc` with every cell set to the instant `at`, and puts back the
- * values it found. A call made while another runs (a document's getter that asks the same
- * predicate about another instant) so leaves the outer call's values as they were; a call
- * that throws leaves its own, which the next call sets again before it reads them.
+ * values it found, even when the predicate throws: a call made while another runs (a
+ * document's getter that asks the same predicate about another instant) leaves the outer
+ * call's values as they were.
  */
 export function atClock(
   cells: readonly Clocked[],
@@ -108,16 +108,20 @@ export function atClock(
     return (at, predicate, doc) => {
       const saved = cell.value;
       cell.set(at);
-      const answer = predicate(doc);
-      cell.value = saved;
-      return answer;
+      try {
+        return predicate(doc);
+      } finally {
+        cell.value = saved;
+      }
     };
   }
   return (at, predicate, doc) => {
     const saved = cells.map((cell) => cell.value);
     for (const cell of cells) cell.set(at);
-    const answer = predicate(doc);
-    cells.forEach((cell, i) => (cell.value = saved[i]!));
-    return answer;
+    try {
+      return predicate(doc);
+    } finally {
+      cells.forEach((cell, i) => (cell.value = saved[i]!));
+    }
   };
 }

@@ -113,9 +113,11 @@ export function toMatcher(root: Node, options: MatcherOptions, relative: boolean
       fast = (d) => {
         const saved = cell.value;
         cell.set(clock());
-        const answer = inner(d);
-        cell.value = saved;
-        return answer;
+        try {
+          return inner(d);
+        } finally {
+          cell.value = saved;
+        }
       };
     } else fast = (d) => matchesAt(d, clock());
     return fast(doc);

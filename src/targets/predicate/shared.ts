@@ -33,8 +33,22 @@ export class SharedLeaves {
 
   constructor(private readonly sem: Semantics) {}
 
-  /** The relative dates of the pool's conditions, one cell per distinct one (kept while the pool lives). */
+  /** The relative dates of the pool's conditions, one cell per distinct one, and how many conditions hold each. */
   private readonly cells = new Map<string, Clocked>();
+  private readonly cellUses = new Map<Clocked, number>();
+
+  /** Gives back the cells of a condition that is no longer registered: a cell no condition holds is dropped. */
+  releaseCells(cells: readonly Clocked[]): void {
+    for (const cell of cells) {
+      const uses = (this.cellUses.get(cell) ?? 1) - 1;
+      if (uses > 0) {
+        this.cellUses.set(cell, uses);
+        continue;
+      }
+      this.cellUses.delete(cell);
+      for (const [key, held] of this.cells) if (held === cell) this.cells.delete(key);
+    }
+  }
 
   /** Whether a condition of the pool has a relative date: then its passes need an instant ({@link setClock}). */
   get clocked(): boolean {
@@ -114,9 +128,11 @@ export class SharedLeaves {
    * Registers a condition and returns its predicate over documents, valid within a pass
    * (after {@link begin}), and the slots it holds, to give back with {@link release}.
    */
-  add(lowered: Node, zone?: Zone): { predicate: DocPredicate; slots: number[]; root: Node } {
+  add(lowered: Node, zone?: Zone): { predicate: DocPredicate; slots: number[]; root: Node; cells: readonly Clocked[] } {
     // Relative dates become the pool's cells (one per distinct one), set by setClock before a pass.
-    const root = zone === undefined ? lowered : bindClock(lowered, zone, this.cells).root;
+    const bound = zone === undefined ? { root: lowered, cells: [] } : bindClock(lowered, zone, this.cells);
+    const root = bound.root;
+    for (const cell of bound.cells) this.cellUses.set(cell, (this.cellUses.get(cell) ?? 0) + 1);
     const slots: number[] = [];
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
@@ -142,7 +158,7 @@ export class SharedLeaves {
       or: (_n, children) => any(children),
       not: (_n, child) => (doc) => !child(doc),
     });
-    return { predicate, slots, root };
+    return { predicate, slots, root, cells: bound.cells };
   }
 
   /** The test of a slot, built once, on first use. */
