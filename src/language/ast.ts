@@ -176,6 +176,46 @@ export function fold<T>(n: Node, f: Fold<T>): T {
   }
 }
 
+/**
+ * The tree with some of its leaves and topic nodes replaced (each handler returns the node
+ * itself to keep it): the one rewrite that lowers topics, resolves or binds relative dates.
+ * Every subtree in which nothing is replaced comes back as it is, so a tree without the
+ * nodes asked about costs one walk and no allocation.
+ */
+export function rewrite(
+  root: Node,
+  replace: { readonly leaf?: (n: LeafNode) => Node; readonly topic?: (n: TopicNode) => Node },
+): Node {
+  const walk = (n: Node): Node => {
+    switch (n.kind) {
+      case "leaf":
+        return replace.leaf ? replace.leaf(n) : n;
+      case "topic":
+        return replace.topic ? replace.topic(n) : n;
+      case "elemMatch": {
+        const where = walk(n.where);
+        return where === n.where ? n : node.elemMatch(n.path, where, n.origin);
+      }
+      case "not": {
+        const child = walk(n.child);
+        return child === n.child ? n : node.not(child, n.origin);
+      }
+      case "and":
+      case "or": {
+        let children: Node[] | undefined;
+        n.children.forEach((c, i) => {
+          const next = walk(c);
+          if (next !== c) (children ??= [...n.children])[i] = next;
+        });
+        return children === undefined ? n : node[n.kind](children, n.origin);
+      }
+      default:
+        return assertNever(n, "condition node");
+    }
+  };
+  return walk(root);
+}
+
 /** What a condition reads: the document paths of its field tests, and the ids of its topic tests, each once. */
 export function reads(root: Node): { fields: string[]; topics: string[] } {
   const fields = new Set<string>();

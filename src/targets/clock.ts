@@ -4,8 +4,7 @@
  * options, to a Date or to epoch milliseconds as its field stores dates. The predicate
  * resolves them at each call instead (predicate/clocked.ts).
  */
-import { node, type Node } from "../language/ast.js";
-import type { Operand } from "../language/operators.js";
+import { node, rewrite, type Node } from "../language/ast.js";
 import { RelativeDate } from "../language/relative.js";
 import { assertNever } from "../language/never.js";
 import { resolve } from "../time/date-math.js";
@@ -38,34 +37,8 @@ export function resolvedAt(value: RelativeDate, at: number, zone: Zone): Date | 
 
 /** The tree with every relative date resolved at `at`; a tree without one comes back as it is. */
 export function atInstant(root: Node, at: number, zone: Zone): Node {
-  const lower = (n: Node): Node => {
-    switch (n.kind) {
-      case "leaf": {
-        const value: Operand = n.value;
-        return value instanceof RelativeDate ? node.leaf(n.field, n.test, resolvedAt(value, at, zone), n.origin) : n;
-      }
-      case "topic":
-        return n;
-      case "elemMatch": {
-        const where = lower(n.where);
-        return where === n.where ? n : node.elemMatch(n.path, where, n.origin);
-      }
-      case "not": {
-        const child = lower(n.child);
-        return child === n.child ? n : node.not(child, n.origin);
-      }
-      case "and":
-      case "or": {
-        let children: Node[] | undefined;
-        n.children.forEach((c, i) => {
-          const lowered = lower(c);
-          if (lowered !== c) (children ??= [...n.children])[i] = lowered;
-        });
-        return children === undefined ? n : node[n.kind](children, n.origin);
-      }
-      default:
-        return assertNever(n, "condition node");
-    }
-  };
-  return lower(root);
+  return rewrite(root, {
+    leaf: (n) =>
+      n.value instanceof RelativeDate ? node.leaf(n.field, n.test, resolvedAt(n.value, at, zone), n.origin) : n,
+  });
 }

@@ -10,7 +10,7 @@
  *
  * The SQL target lowers topic nodes for its own storage (a column or a join table).
  */
-import { fieldRef, node, type Node, type Origin, type Path, type TopicNode } from "../language/ast.js";
+import { fieldRef, node, rewrite, type Node, type Origin, type Path, type TopicNode } from "../language/ast.js";
 import { assertNever } from "../language/never.js";
 import { SUBSCRIBED, type TopicLayout } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
@@ -46,31 +46,9 @@ function lowerTopic(n: TopicNode, path: Path, layout: TopicLayout): Node {
  */
 export function lowerTopics(root: Node, options: TopicStorage): Node {
   let path: Path | undefined;
-  const lower = (n: Node): Node => {
-    switch (n.kind) {
-      case "leaf":
-      case "elemMatch":
-        return n;
-      case "topic":
-        return lowerTopic(n, (path ??= Object.freeze(options.topicsPath.split("."))), options.topicsLayout);
-      case "not": {
-        const child = lower(n.child);
-        return child === n.child ? n : node.not(child, n.origin);
-      }
-      case "and":
-      case "or": {
-        let children: Node[] | undefined;
-        n.children.forEach((c, i) => {
-          const lowered = lower(c);
-          if (lowered !== c) (children ??= [...n.children])[i] = lowered;
-        });
-        return children === undefined ? n : node[n.kind](children, n.origin);
-      }
-      default:
-        return assertNever(n, "condition node");
-    }
-  };
-  return lower(root);
+  return rewrite(root, {
+    topic: (n) => lowerTopic(n, (path ??= Object.freeze(options.topicsPath.split("."))), options.topicsLayout),
+  });
 }
 
 /** The handler of a fold over a lowered tree (the document targets' own folds): a topic node there is a bug. */

@@ -4,10 +4,9 @@
  * keeps the piece of clock its value moves in (time/date-math.ts `piece`), so a moving clock
  * costs a comparison and an addition per call, not a resolution.
  */
-import { node, type Node } from "../../language/ast.js";
+import { node, rewrite, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import { RelativeDate } from "../../language/relative.js";
-import { assertNever } from "../../language/never.js";
 import { piece, valueIn, type Piece } from "../../time/date-math.js";
 import type { Zone } from "../../time/zone.js";
 
@@ -57,40 +56,16 @@ export function bindClock(
   cells: Map<string, Clocked> = new Map(),
 ): { readonly root: Node; readonly cells: readonly Clocked[] } {
   const used = new Set<Clocked>();
-  const bind = (n: Node): Node => {
-    switch (n.kind) {
-      case "leaf": {
-        if (!(n.value instanceof RelativeDate)) return n;
-        const key = `${n.value.text} ${n.value.up} ${n.value.storage} ${zone.name}`;
-        let cell = cells.get(key);
-        if (cell === undefined) cells.set(key, (cell = new Clocked(n.value, zone)));
-        used.add(cell);
-        return node.leaf(n.field, n.test, cell as unknown as Operand, n.origin);
-      }
-      case "topic":
-        return n;
-      case "elemMatch": {
-        const where = bind(n.where);
-        return where === n.where ? n : node.elemMatch(n.path, where, n.origin);
-      }
-      case "not": {
-        const child = bind(n.child);
-        return child === n.child ? n : node.not(child, n.origin);
-      }
-      case "and":
-      case "or": {
-        let children: Node[] | undefined;
-        n.children.forEach((c, i) => {
-          const bound = bind(c);
-          if (bound !== c) (children ??= [...n.children])[i] = bound;
-        });
-        return children === undefined ? n : node[n.kind](children, n.origin);
-      }
-      default:
-        return assertNever(n, "condition node");
-    }
-  };
-  const bound = bind(root);
+  const bound = rewrite(root, {
+    leaf: (n) => {
+      if (!(n.value instanceof RelativeDate)) return n;
+      const key = `${n.value.text} ${n.value.up} ${n.value.storage} ${zone.name}`;
+      let cell = cells.get(key);
+      if (cell === undefined) cells.set(key, (cell = new Clocked(n.value, zone)));
+      used.add(cell);
+      return node.leaf(n.field, n.test, cell as unknown as Operand, n.origin);
+    },
+  });
   return { root: bound, cells: [...used] };
 }
 
