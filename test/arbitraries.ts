@@ -279,3 +279,19 @@ export const recordsDocArb: fc.Arbitrary<Record<string, unknown>> = fc
     else delete copy.topics;
     return copy;
   });
+
+/** Date math as the language takes it: up to `maxSteps` steps of 0…`maxAmount` units, and maybe a rounding unit. */
+export function dateMathArb(maxAmount = 3, maxSteps = 2): fc.Arbitrary<string> {
+  const unit = fc.constantFrom("y", "M", "w", "d", "h", "m", "s");
+  return fc
+    .tuple(
+      fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: maxAmount }), unit), {
+        maxLength: maxSteps,
+      }),
+      fc.option(unit, { nil: undefined }),
+    )
+    .map(
+      ([steps, round]) =>
+        `now${steps.map(([s, n, u]) => `${s}${n}${u}`).join("")}${round === undefined ? "" : `/${round}`}`,
+    );
+}

@@ -25,7 +25,7 @@ import type { SqlDialect } from "../src/targets/sql/dialect.js";
 import { readSql } from "../src/targets/sql/options.js";
 import { postgres } from "../src/targets/sql/postgres.js";
 import { toSqlExpression } from "../src/targets/sql/sql.js";
-import { typedFieldArb } from "./arbitraries.js";
+import { dateMathArb, typedFieldArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 import { runs } from "./fc-setup.js";
 
@@ -621,16 +621,7 @@ describe("relative dates on a real PostgreSQL, at an instant", () => {
     Date.UTC(2024, 9, 5, 15, 45),
   ];
   const ZONES = ["UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe"] as const;
-  const unitArb = fc.constantFrom("y", "M", "w", "d", "h", "m", "s");
-  const mathArb = fc
-    .tuple(
-      fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 3 }), unitArb), { maxLength: 2 }),
-      fc.option(unitArb, { nil: undefined }),
-    )
-    .map(
-      ([steps, round]) =>
-        `now${steps.map(([sign, n, unit]) => `${sign}${n}${unit}`).join("")}${round === undefined ? "" : `/${round}`}`,
-    );
+  const mathArb = dateMathArb();
   const relativeLeafArb = fc.record({
     field: fc.constantFrom("joined", "seen"),
     operator: fc.constantFrom("gt", "gte", "lt", "lte"),

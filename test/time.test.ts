@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { parseDateMath, piece, reach, resolve, valueIn, type DateMath, type Unit } from "../src/time/date-math.js";
 import { DAY, HOUR, zone } from "../src/time/zone.js";
 import { runs } from "./fc-setup.js";
+import { dateMathArb } from "./arbitraries.js";
 
 const ZONES = [
   "UTC",
@@ -99,16 +100,7 @@ const instantArb = (tz: string): fc.Arbitrary<number> => {
     fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
   );
 };
-const unitArb = fc.constantFrom<Unit>("y", "M", "w", "d", "h", "m", "s");
-const mathArb: fc.Arbitrary<string> = fc
-  .tuple(
-    fc.array(fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 40 }), unitArb), { maxLength: 3 }),
-    fc.option(unitArb, { nil: undefined }),
-  )
-  .map(
-    ([steps, round]) =>
-      `now${steps.map(([sign, n, u]) => `${sign}${n}${u}`).join("")}${round === undefined ? "" : `/${round}`}`,
-  );
+const mathArb: fc.Arbitrary<string> = dateMathArb(40, 3);
 
 const parsed = (text: string): DateMath => {
   const math = parseDateMath(text);
