@@ -18,7 +18,7 @@ import type { TopicLayout } from "../language/topics.js";
 import { lowerTopics, subscribedIds } from "../targets/topics.js";
 import { relativeLeaves } from "../targets/predicate/matcher.js";
 import type { Clocked } from "../targets/predicate/clocked.js";
-import { nextChange, type RelativeLeaf } from "../targets/predicate/next-change.js";
+import { nextChange, planLeaves, type LeafPlan } from "../targets/predicate/next-change.js";
 import { instantArgument } from "../compile.js";
 import { asDocument, field, preparePath, type PreparedPath } from "../runtime/path.js";
 import type { ConditionInput } from "./membership.js";
@@ -117,9 +117,17 @@ interface Entry {
   readonly predicate: (doc: Record<string, unknown>) => boolean;
   readonly pool: SharedLeaves;
   readonly slots: readonly number[];
-  /** The leaves that compare with a relative date (none for most segments), and the pool's cells they read. */
-  readonly relative: readonly RelativeLeaf[];
+  /** The leaves that compare with a relative date (none for most segments), the pool's cells they read, and their slots. */
+  readonly relative: readonly LeafPlan[];
   readonly cells: readonly Clocked[];
+  readonly clockedSlots: readonly number[];
+}
+
+/** The segments as flat arrays, in registration order (for match), and those with relative dates (for nextChange). */
+interface Flat {
+  readonly ids: string[];
+  readonly predicates: ((doc: Record<string, unknown>) => boolean)[];
+  readonly relative: Entry[];
 }
 
 /** Where and how a group of segments reads topics, with the segments reading each topic id. */
@@ -165,7 +173,7 @@ class Index implements SegmentIndex {
   /** Leaves shared by all segments, one pool per server version (an index without options may hold conditions compiled for another). */
   readonly #pools = new Map<Semantics, SharedLeaves>();
   /** The segments as two flat arrays, in registration order, for match(); rebuilt after a change. */
-  #flat: { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } | undefined;
+  #flat: Flat | undefined;
 
   constructor(ctx: Context) {
     this.#ctx = ctx;
@@ -195,12 +203,24 @@ class Index implements SegmentIndex {
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots, root, cells } = pool.add(lowerTopics(ast, call.options), call.options.zone);
+    const { predicate, slots, clockedSlots, root, cells } = pool.add(lowerTopics(ast, call.options), call.options.zone);
     // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
     if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
-    const relative = pool.clocked ? relativeLeaves(root) : [];
-    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, relative, cells };
+    const relative = cells.length > 0 ? planLeaves(relativeLeaves(root)) : [];
+    const entry: Entry = {
+      id,
+      mark: 0,
+      fields,
+      topics,
+      storage,
+      predicate,
+      pool,
+      slots,
+      relative,
+      cells,
+      clockedSlots,
+    };
     this.#segments.set(id, entry);
     for (const p of fields) {
       const dot = p.indexOf(".");
@@ -255,15 +275,17 @@ class Index implements SegmentIndex {
     return storage;
   }
 
-  #flatten(): { readonly ids: string[]; readonly predicates: ((doc: Record<string, unknown>) => boolean)[] } {
+  #flatten(): Flat {
     if (this.#flat) return this.#flat;
     const ids: string[] = [];
     const predicates: ((doc: Record<string, unknown>) => boolean)[] = [];
+    const relative: Entry[] = [];
     for (const [id, entry] of this.#segments) {
       ids.push(id);
       predicates.push(entry.predicate);
+      if (entry.relative.length > 0) relative.push(entry);
     }
-    return (this.#flat = { ids, predicates });
+    return (this.#flat = { ids, predicates, relative });
   }
 
   #unlink(entry: Entry): void {
@@ -300,17 +322,27 @@ class Index implements SegmentIndex {
   }
 
   nextChange(contact: unknown, at?: Date | number): Date | null {
-    const leaves = [...this.#segments.values()].flatMap((entry) => entry.relative);
-    if (leaves.length === 0) return null;
+    const { relative } = this.#flatten();
+    if (relative.length === 0) return null;
     const t0 = at === undefined ? (this.#clock ?? this.#ctx.options.clock)() : instantArgument(at, "at");
-    const t = nextChange(
-      leaves,
-      contact,
-      t0,
-      (t) => this.#inPasses(() => this.#matchAll(contact), t).join("\u0000"),
-      (x, y) => x === y,
-    );
-    return t === null ? null : new Date(t);
+    const doc = asDocument(contact);
+    if (doc === undefined) return null; // no fields: nothing a relative date compares with
+    // Segment by segment, in one pass: the leaves without a relative date are evaluated once for all, and a
+    // segment is searched only up to the earliest change found so far.
+    const answerAt = ({ cells, clockedSlots, pool, predicate }: Entry, t: number): boolean => {
+      for (const cell of cells) cell.set(t);
+      pool.forget(clockedSlots);
+      return predicate(doc);
+    };
+    const t = this.#inPasses(() => {
+      let best = Infinity;
+      for (const entry of relative) {
+        const found = nextChange(entry.relative, doc, t0, answerAt, entry, best);
+        if (found !== null && found < best) best = found;
+      }
+      return best;
+    }, t0);
+    return t === Infinity ? null : new Date(t);
   }
 
   #inPasses<T>(run: () => T, instant?: number): T {

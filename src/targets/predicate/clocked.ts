@@ -7,13 +7,18 @@
 import { node, rewrite, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import { RelativeDate } from "../../language/relative.js";
-import { piece, valueIn, type Piece } from "../../time/date-math.js";
+import { piece, type Piece } from "../../time/date-math.js";
 import type { Zone } from "../../time/zone.js";
 
 export class Clocked {
   /** The resolved instant, epoch milliseconds (NaN before the first call: no value compares with it). */
   value = Number.NaN;
+  /** The piece kept, and its fields again as plain numbers, read by {@link set} on every call. */
   #piece: Piece | undefined;
+  private from = 0;
+  private until = Number.NEGATIVE_INFINITY;
+  private base = Number.NaN;
+  private slope = 0;
 
   constructor(
     readonly relative: RelativeDate,
@@ -27,8 +32,7 @@ export class Clocked {
 
   /** Sets the value at the instant `at`. */
   set(at: number): void {
-    const p = this.#piece;
-    if (p !== undefined && at >= p.from && at < p.until) this.value = valueIn(p, at);
+    if (at >= this.from && at < this.until) this.value = this.base + this.slope * (at - this.from);
     else this.value = this.pieceAt(at).value;
   }
 
@@ -36,7 +40,12 @@ export class Clocked {
   pieceAt(at: number): Piece {
     const p = this.#piece;
     if (p !== undefined && at >= p.from && at < p.until) return p;
-    return (this.#piece = piece(this.relative.math, at, this.zone, this.relative.up));
+    const q = (this.#piece = piece(this.relative.math, at, this.zone, this.relative.up));
+    this.from = q.from;
+    this.until = q.until;
+    this.base = q.value;
+    this.slope = q.slope;
+    return q;
   }
 
   /** What shared evaluation dedupes a leaf by: the date math, its rounding, its storage and zone. */

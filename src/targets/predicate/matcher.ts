@@ -12,25 +12,35 @@ import { generateMatcher } from "./codegen.js";
 import { interpretMatcher, type Predicate } from "./closures.js";
 import { optimize } from "./optimize.js";
 import { atClock, bindClock, Clocked } from "./clocked.js";
-import { nextChange, type RelativeLeaf } from "./next-change.js";
-import { fold } from "../../language/ast.js";
-import { preparePath } from "../../runtime/path.js";
+import { nextChange, planLeaves, type LeafPlan, type RelativeLeaf } from "./next-change.js";
+import { asDocument, preparePath } from "../../runtime/path.js";
 import { unlowered } from "../topics.js";
 
-/** The leaves of a bound tree that compare with a relative date (none sit inside an element match). */
+/**
+ * The leaves of a bound tree that compare with a relative date (none sit inside an element
+ * match), each with whether it sits under an odd number of negations.
+ */
 export function relativeLeaves(root: Node): RelativeLeaf[] {
   const out: RelativeLeaf[] = [];
-  const nothing = () => undefined;
-  fold<void>(root, {
-    leaf: (n) => {
-      if (n.value instanceof Clocked) out.push({ path: preparePath(n.field.path), test: n.test, cell: n.value });
-    },
-    topic: unlowered,
-    elemMatch: nothing,
-    and: nothing,
-    or: nothing,
-    not: nothing,
-  });
+  const walk = (n: Node, negated: boolean): void => {
+    switch (n.kind) {
+      case "leaf":
+        if (n.value instanceof Clocked)
+          out.push({ path: preparePath(n.field.path), test: n.test, cell: n.value, negated });
+        return;
+      case "topic":
+        return unlowered(n);
+      case "and":
+      case "or":
+        for (const c of n.children) walk(c, negated);
+        return;
+      case "not":
+        return walk(n.child, !negated);
+      default:
+        return;
+    }
+  };
+  walk(root, false);
   return out;
 }
 
@@ -83,44 +93,36 @@ export function toMatcher(root: Node, options: MatcherOptions, relative: boolean
   };
   const inner: Predicate = (doc) => (generated !== undefined ? generated(doc) : cold(doc));
   if (!relative) return { matches: inner, matchesAt: (doc) => inner(doc), nextChange: () => null };
+  // With one relative date (the common case) the cell is set inline; with more, by atClock.
+  let one: Clocked | undefined;
   let run: ((at: number, predicate: Predicate, doc: unknown) => boolean) | undefined;
-  const matchesAt = (doc: unknown, at: number): boolean => {
+  const slow = (doc: unknown, at: number): boolean => {
     if (run === undefined) {
       if (closures === undefined) build();
       run = atClock(cells);
+      if (cells.length === 1) one = cells[0];
     }
     return run(at, inner, doc);
   };
+  const matchesAt = (doc: unknown, at: number): boolean => {
+    const cell = one;
+    if (cell === undefined) return slow(doc, at);
+    const saved = cell.value;
+    cell.set(at);
+    try {
+      return generated !== undefined ? generated(doc) : cold(doc);
+    } finally {
+      cell.value = saved;
+    }
+  };
   const clock = options.clock;
-  let leaves: readonly RelativeLeaf[] | undefined;
+  let plans: readonly LeafPlan[] | undefined;
   const nextChangeOf = (doc: unknown, at: number): number | null => {
+    const d = asDocument(doc);
+    if (d === undefined) return null; // no fields: nothing a relative date compares with
     if (closures === undefined) build();
-    leaves ??= relativeLeaves(node as Node);
-    return nextChange(
-      leaves,
-      doc,
-      at,
-      (t) => matchesAt(doc, t),
-      (a, b) => a === b,
-    );
+    plans ??= planLeaves(relativeLeaves(node as Node));
+    return nextChange(plans, d, at, matchesAt, doc);
   };
-  // At the clock: with one relative date (the common case), the cell is set inline, one call fewer per document.
-  let fast: Predicate | undefined;
-  const first = (doc: unknown): boolean => {
-    if (closures === undefined) build();
-    if (cells.length === 1) {
-      const cell = cells[0]!;
-      fast = (d) => {
-        const saved = cell.value;
-        cell.set(clock());
-        try {
-          return inner(d);
-        } finally {
-          cell.value = saved;
-        }
-      };
-    } else fast = (d) => matchesAt(d, clock());
-    return fast(doc);
-  };
-  return { matches: (doc) => (fast !== undefined ? fast(doc) : first(doc)), matchesAt, nextChange: nextChangeOf };
+  return { matches: (doc) => matchesAt(doc, clock()), matchesAt, nextChange: nextChangeOf };
 }

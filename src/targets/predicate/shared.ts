@@ -13,7 +13,7 @@ import { unlowered } from "../topics.js";
 import { fold, nodeKey, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { all, any, buildClosures } from "./closures.js";
-import { bindClock, type Clocked } from "./clocked.js";
+import { bindClock, Clocked } from "./clocked.js";
 import type { Zone } from "../../time/zone.js";
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
@@ -69,6 +69,11 @@ export class SharedLeaves {
   restoreClock(saved: readonly number[]): void {
     let i = 0;
     for (const cell of this.cells.values()) if (i < saved.length) cell.value = saved[i++]!;
+  }
+
+  /** Forgets the answers of `slots` in the current pass (the relative ones, when the clock moved within it). */
+  forget(slots: readonly number[]): void {
+    for (const slot of slots) this.stamps[slot] = 0;
   }
 
   /** Distinct leaves held. */
@@ -128,15 +133,20 @@ export class SharedLeaves {
    * Registers a condition and returns its predicate over documents, valid within a pass
    * (after {@link begin}), and the slots it holds, to give back with {@link release}.
    */
-  add(lowered: Node, zone?: Zone): { predicate: DocPredicate; slots: number[]; root: Node; cells: readonly Clocked[] } {
+  add(
+    lowered: Node,
+    zone?: Zone,
+  ): { predicate: DocPredicate; slots: number[]; clockedSlots: number[]; root: Node; cells: readonly Clocked[] } {
     // Relative dates become the pool's cells (one per distinct one), set by setClock before a pass.
     const bound = zone === undefined ? { root: lowered, cells: [] } : bindClock(lowered, zone, this.cells);
     const root = bound.root;
     for (const cell of bound.cells) this.cellUses.set(cell, (this.cellUses.get(cell) ?? 0) + 1);
     const slots: number[] = [];
+    const clockedSlots: number[] = [];
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
       slots.push(i);
+      if (n.kind === "leaf" && n.value instanceof Clocked) clockedSlots.push(i);
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the closure reads the pool's current arrays (they grow)
       const pool = this;
       let test: DocPredicate | undefined;
@@ -158,7 +168,7 @@ export class SharedLeaves {
       or: (_n, children) => any(children),
       not: (_n, child) => (doc) => !child(doc),
     });
-    return { predicate, slots, root, cells: bound.cells };
+    return { predicate, slots, clockedSlots, root, cells: bound.cells };
   }
 
   /** The test of a slot, built once, on first use. */
