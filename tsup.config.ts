@@ -6,8 +6,11 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
+    // The core, and the platform's entry point (segmatch/kibamail) as a second file that shares the core's chunks.
+    entry: { index: "src/index.ts", kibamail: "src/kibamail/index.ts" },
     format: ["esm", "cjs"],
+    // CommonJS too: one copy of the core for both entry points (one ConditionError class, one brand of compiled conditions).
+    splitting: true,
     dts: true,
     clean: true,
     sourcemap: false,
@@ -27,6 +30,7 @@ export default defineConfig([
         name: "library-external",
         setup(build) {
           build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: "./index.js", external: true }));
+          build.onResolve({ filter: /^\.\.\/kibamail\/index\.js$/ }, () => ({ path: "./kibamail.js", external: true }));
         },
       },
     ],

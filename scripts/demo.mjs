@@ -14,6 +14,7 @@ import {
   toSql,
   updateSegment,
 } from "../dist/index.js";
+import { impactReport } from "../dist/kibamail.js";
 import { sampleContacts } from "./sample-contacts.mjs";
 
 const CONTACTS = [...sampleContacts(100_000, 42)];
@@ -261,6 +262,46 @@ for (const segment of SEGMENTS) {
     `  PostgreSQL counts ${rows[0].n.toLocaleString("en-US")}; in memory ${inMemory.toLocaleString("en-US")}: ${rows[0].n === inMemory ? "agree" : "DISAGREE"}\n`,
   );
 }
+// ── Before switching: the platform's stored segments, read as it runs them today ─────────
+// Its validator stores lenient forms, and its SQL gives some conditions other members than
+// their documented meaning; impactReport counts, in the same database, who would move.
+const STORED = [
+  { id: "seg_subscribed", name: "Subscribed", conditions: { field: "status", operator: "eq", value: "SUBSCRIBED" } },
+  { id: "seg_nigeria", name: "Nigeria", conditions: { field: "country", operator: "in", value: "NG" } },
+  { id: "seg_not_lagos", name: "Not in Lagos", conditions: { field: "city", operator: "ne", value: "Lagos" } },
+  {
+    id: "seg_pro_or_kenya",
+    name: "Pro, or in Kenya",
+    conditions: {
+      $and: [{ field: "Plan", operator: "eq", value: "pro" }],
+      $or: [{ field: "country", operator: "eq", value: "KE" }],
+    },
+  },
+  { id: "seg_ada", name: "Ada's addresses", conditions: { field: "email", operator: "contains", value: "ada_" } },
+];
+const report = await impactReport(STORED, {
+  properties: [
+    { name: "Plan", type: "STRING", slot: "propertyString0" },
+    { name: "Lifetime value", type: "NUMBER", slot: "propertyFloat0" },
+    { name: "Orders", type: "NUMBER", slot: "propertyFloat1" },
+  ],
+  db,
+});
+console.log("■ Migration report: the platform's stored segments, today's members against the documented meaning");
+for (const s of report.segments) {
+  const head = `  ${s.name}: ${s.status.replace("_", " ")}`;
+  if (s.status === "unreadable") console.log(`${head} (${s.issues[0].message})`);
+  else if (s.status === "changes_members")
+    console.log(
+      `${head}: ${s.members.toLocaleString("en-US")} today, +${s.entering.toLocaleString("en-US")} / -${s.leaving.toLocaleString("en-US")} read as documented (${s.changes.map((c) => c.change).join(", ")})`,
+    );
+  else if (s.status === "normalised")
+    console.log(
+      `${head}: ${s.members.toLocaleString("en-US")} members either way (${s.changes.map((c) => c.change).join(", ")})`,
+    );
+  else if (s.status === "unchanged") console.log(`${head}: ${s.members.toLocaleString("en-US")} members`);
+}
+console.log(`  ${JSON.stringify(report.summary)}`);
 await db.close();
 if (disagreements > 0) {
   console.error(`${disagreements} segment(s) counted differently in PostgreSQL and in memory`);

@@ -50,7 +50,7 @@ export type ConditionIssueCode =
   | "invalid_catalog"
   /** With a catalog: the field is not in it (or, lifting a MongoDB filter, no field is stored at the path). */
   | "unknown_field"
-  /** A part of a MongoDB filter that `fromMongoQuery` cannot lift without changing its meaning. */
+  /** A part of a MongoDB filter that `fromMongoQuery` cannot lift without changing its meaning, or of a stored platform condition that `liftStoredCondition` cannot. */
   | "not_liftable"
   /** With a catalog: the operator does not apply to the field's type (e.g. `contains` on a number). */
   | "invalid_operator"
@@ -94,6 +94,55 @@ export type DateProblem =
   | "date_math_steps"
   /** Date math moving more than 10,000 years from now. */
   | "date_math_range";
+
+/** Why a platform contact property (`catalogFromProperties`) is refused. */
+export type PropertyProblem =
+  /** The list, or one property, is not an object. */
+  | "not_object"
+  /** The name is not 1–100 letters, digits, `_`, spaces and hyphens, trimmed. */
+  | "name"
+  /** The platform takes the name, but no document path can name it (`007`, `constructor`). */
+  | "name_path"
+  /** Not DATE, NUMBER or STRING. */
+  | "type"
+  /** Not a slot column (`propertyFloat0`…`34`, `propertyString0`…`49`). */
+  | "slot"
+  /** A Float slot for a STRING property, or a String slot for a DATE or NUMBER one. */
+  | "slot_type"
+  | "duplicate_name"
+  | "duplicate_slot";
+
+/** Why the platform cannot run a stored condition today: its query fails. */
+export type PlatformFailure =
+  /** Neither a field condition (`field`, `operator`, `value`), nor topics, nor logical keys. */
+  | "shape"
+  /** Logical keys, none of them set. */
+  | "logical"
+  /** `$and`/`$or` that is not a list. */
+  | "list"
+  /** Topic ids that are not a list of strings, or no topic list set. */
+  | "topics"
+  /** A field that is neither built-in nor a property of the workspace. */
+  | "field"
+  /** An operator the platform does not know. */
+  | "operator"
+  /** An operator the column's type does not take (`contains` on a number, `gt` on the status). */
+  | "operator_type"
+  /** A value the column's type does not take (`expected`). */
+  | "value"
+  /** A LIKE pattern ending in its escape character, `\`. */
+  | "like_escape";
+
+/** Why a stored condition's members have no condition of the language, though the platform selects them. */
+export type Inexpressible =
+  /** `_` in a string test: any one character, in LIKE. */
+  | "like_underscore"
+  /** `%` between two literals in a string test. */
+  | "like_gap"
+  /** A datetime with more than millisecond precision. */
+  | "datetime"
+  /** A DATE property compared with a fraction of a millisecond, or beyond a Date's range. */
+  | "epoch";
 
 /** Why a name cannot be an SQL identifier (`options.sql`). */
 export type IdentifierProblem = "empty" | "malformed" | "too_long";
@@ -257,8 +306,6 @@ export interface IssueDataOf {
       }
     /** `sql.columns` names a field (`field`) the catalog lacks. */
     | { readonly reason: "sql_unknown_field"; readonly field: string }
-    /** `sql.topics` does not match `topics.layout`. */
-    | { readonly reason: "sql_layout" }
     /** toSql without a catalog, or without `options.sql` (`option`). */
     | { readonly reason: "sql_needs"; readonly option: "fields" | "sql" };
   readonly invalid_catalog:
@@ -277,7 +324,9 @@ export interface IssueDataOf {
     | { readonly reason: "not_applicable"; readonly key: "values" | "storage"; readonly type: string }
     | ({ readonly reason: "storage"; readonly allowed: readonly string[] } & Received)
     /** `label` or `description` (`key`). */
-    | { readonly reason: "text"; readonly key: string; readonly maximum: number };
+    | { readonly reason: "text"; readonly key: string; readonly maximum: number }
+    /** catalogFromProperties: a platform contact property the platform would not hold. */
+    | ({ readonly reason: "property"; readonly problem: PropertyProblem } & Received);
   readonly unknown_field:
     /** A condition's field: `allowed` for catalogs of up to 100 fields, `known` the catalog's first 20 names (for a hint when none is near). */
     | ({
@@ -310,7 +359,16 @@ export interface IssueDataOf {
     /** A plain-literal `$regex` written otherwise than segmatch writes `operator` of `literal`: as `pattern`. */
     | { readonly reason: "regex_form"; readonly operator: string; readonly literal: string; readonly pattern: string }
     /** At the topics path, with a catalog: anything but the records layout's topic test. */
-    | { readonly reason: "topics_path" };
+    | { readonly reason: "topics_path" }
+    /** liftStoredCondition: the platform's query fails on this today (`fails`; `expected` for a value, `type` for an operator). */
+    | ({
+        readonly reason: "platform_fails";
+        readonly fails: PlatformFailure;
+        readonly expected?: string;
+        readonly type?: string;
+      } & Received)
+    /** liftStoredCondition: the platform selects members no condition of the language selects (`what`). */
+    | ({ readonly reason: "inexpressible"; readonly what: Inexpressible } & Received);
   readonly invalid_operator: {
     readonly field: string;
     readonly type: string;

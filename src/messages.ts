@@ -10,7 +10,10 @@ import type {
   DateProblem,
   FieldPathProblem,
   IdentifierProblem,
+  Inexpressible,
   IssueContent,
+  PlatformFailure,
+  PropertyProblem,
 } from "./errors.js";
 import { END_OF_STRING } from "./language/regex.js";
 
@@ -334,6 +337,55 @@ export const LIFT = {
   },
 } satisfies Chapter;
 
+const PROPERTY_PROBLEMS: { readonly [P in PropertyProblem]: string } = {
+  not_object: "properties must be a list of { name, type, slot }",
+  name: "a property name is 1–100 letters, digits, _, spaces and hyphens, with no space at either end",
+  name_path:
+    "no document path can name this property (a digits-only name with a leading zero, or __proto__, constructor, prototype)",
+  type: "a property type is DATE, NUMBER or STRING",
+  slot: "a slot is a column of the contacts table: propertyFloat0 to propertyFloat34, or propertyString0 to propertyString49",
+  slot_type: "DATE and NUMBER properties live in propertyFloat slots, STRING properties in propertyString slots",
+  duplicate_name: "two properties have this name",
+  duplicate_slot: "two properties share this slot",
+};
+
+const FAILURES: {
+  readonly [F in PlatformFailure]: (i: { received: string; expected?: string; type?: string }) => string;
+} = {
+  shape: (i) => `${i.received} is neither a field condition, nor topics, nor $and/$or/$not`,
+  logical: () => "none of $and, $or and $not is set",
+  list: (i) => `a list of conditions was expected, not ${i.received}`,
+  topics: (i) => `topic ids must be a list of strings, not ${i.received}`,
+  field: (i) => `${i.received} is neither a built-in contact field nor a property of the workspace`,
+  operator: (i) => `${i.received} is not an operator`,
+  operator_type: (i) => `${i.received} does not apply to a ${i.type} field`,
+  value: (i) => `${i.expected ?? "another value"} was expected, not ${i.received}`,
+  like_escape: () => "the pattern ends with LIKE's escape character, \\, which PostgreSQL refuses",
+};
+
+const INEXPRESSIBLE: { readonly [W in Inexpressible]: string } = {
+  like_underscore:
+    "the platform runs this as a LIKE pattern in which _ matches any one character; no condition of the language says that",
+  like_gap:
+    "the platform runs this as a LIKE pattern with % between two literals (one, then later the other); no condition of the language says that",
+  datetime: "a datetime finer than a millisecond, which a condition cannot say",
+  epoch:
+    "a date property compared with a fraction of a millisecond (or beyond a Date's range), which a condition cannot say",
+};
+
+/** The sentences of the platform's entry point (`segmatch/kibamail`). */
+export const PLATFORM = {
+  invalid_catalog: {
+    property: (i) => `${PROPERTY_PROBLEMS[i.problem] ?? "the property is refused"} (got ${i.received})`,
+  },
+  not_liftable: {
+    platform_fails: (i) =>
+      `the platform cannot run this today, its query fails: ${(own(FAILURES, i.fails) ?? (() => i.received))(i)}`,
+    inexpressible: (i) =>
+      `${own(INEXPRESSIBLE, i.what) ?? "no condition of the language selects these members"} (${i.received})`,
+  },
+} satisfies Chapter;
+
 /** The sentences of the segment functions (bodies, stored segments, counts and diffs). */
 export const SEGMENTS = {
   invalid_type: {
@@ -368,8 +420,6 @@ export const SQL = {
         ? "toSql needs a field catalog (options.fields): SQL columns are typed"
         : "toSql needs options.sql: { table, id, columns?, topics, paramOffset? }",
     sql_unknown_field: (i) => `${JSON.stringify(i.field)} is not a field of the catalog`,
-    sql_layout: () =>
-      'sql.topics must match topics.layout: { column } for "ids", { table, contactId, topicId, status } for "records"',
   },
 } satisfies Chapter;
 
@@ -386,7 +436,8 @@ const everySentence = (): { readonly [C in ConditionIssueCode]: Sentence<Of<C>> 
   too_many_items: { ...CORE.too_many_items, ...SEGMENTS.too_many_items, ...SQL.too_many_items },
   invalid_options: { ...CORE.invalid_options, ...SQL.invalid_options },
   unknown_field: { ...CORE.unknown_field, ...LIFT.unknown_field },
-  not_liftable: LIFT.not_liftable,
+  invalid_catalog: { ...CORE.invalid_catalog, ...PLATFORM.invalid_catalog },
+  not_liftable: { ...LIFT.not_liftable, ...PLATFORM.not_liftable },
   duplicate_id: SEGMENTS.duplicate_id,
 });
 let MESSAGES: Chapter | undefined;

@@ -130,7 +130,6 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
     topics_path: { reason: "topics_path", problem: "empty_segment", name: "a..b" },
     sql_identifier: { reason: "sql_identifier", option: "sql.table", identifier: "too_long", maximum: 63 },
     sql_unknown_field: { reason: "sql_unknown_field", field: "nope" },
-    sql_layout: { reason: "sql_layout" },
     sql_needs: { reason: "sql_needs", option: "fields" },
   },
   invalid_catalog: {
@@ -147,6 +146,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
     not_applicable: { reason: "not_applicable", key: "storage", type: "number" },
     storage: { reason: "storage", allowed: ["date", "epochMillis"], received: '"x"' },
     text: { reason: "text", key: "label", maximum: 1000 },
+    property: { reason: "property", problem: "slot_type", received: '"propertyFloat3"' },
   },
   unknown_field: {
     catalog: { reason: "catalog", received: '"contry"', suggestions: ["country"], known: ["country"] },
@@ -165,6 +165,8 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
     regex_whole: { reason: "regex_whole" },
     regex_form: { reason: "regex_form", operator: "contains", literal: "a", pattern: "a" },
     topics_path: { reason: "topics_path" },
+    platform_fails: { reason: "platform_fails", fails: "operator_type", type: "number", received: '"contains"' },
+    inexpressible: { reason: "inexpressible", what: "like_underscore", received: '"a_b"' },
   },
   invalid_operator: { "": { field: "status", type: "enum", received: '"gt"', allowed: ["eq"] } },
   invalid_date: { "": { field: "createdAt", problem: "no_day", part: "2023-02-29", received: '"2023-02-29"' } },

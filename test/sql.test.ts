@@ -28,48 +28,10 @@ import { toSqlExpression } from "../src/targets/sql/sql.js";
 import { dateMathArb, typedFieldArb } from "./arbitraries.js";
 import { reference } from "./reference/deviations.js";
 import { runs } from "./fc-setup.js";
+import { openDb, type Db } from "./db.js";
 
 const RUNS = runs(2_000);
 const SEED = fc.readConfigureGlobal().seed;
-
-interface Db {
-  query(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  exec(text: string): Promise<void>;
-  close(): Promise<void>;
-  readonly name: string;
-}
-
-async function openDb(): Promise<Db> {
-  const url = process.env.SEGMATCH_PG_URL;
-  if (url) {
-    const { default: pg } = await import("pg");
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const schema = `segmatch_test_${process.pid}`;
-    await client.query(
-      `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`,
-    );
-    return {
-      name: `PostgreSQL at SEGMATCH_PG_URL (${(await client.query("SHOW server_version")).rows[0].server_version})`,
-      query: async (text, values) => ({ rows: (await client.query(text, values as unknown[])).rows }),
-      exec: async (text) => void (await client.query(text)),
-      close: async () => {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.end();
-      },
-    };
-  }
-  const { PGlite } = await import("@electric-sql/pglite");
-  const db = new PGlite();
-  return {
-    name: `PGlite (${(await db.query<{ v: string }>("SELECT version() AS v")).rows[0]!.v.split(" ").slice(0, 2).join(" ")})`,
-    query: async (text, values) => ({
-      rows: (await db.query<Record<string, unknown>>(text, values as unknown[])).rows,
-    }),
-    exec: async (text) => void (await db.exec(text)),
-    close: () => db.close(),
-  };
-}
 
 /** The platform's layout: built-in columns, numbered property slots, and topics as an array or a join table. */
 const CATALOG = defineFields({
@@ -317,12 +279,10 @@ describe("toSql on a real PostgreSQL", () => {
     expect(() => toSql({ field: "country", operator: "eq", value: "US" }, { fields: CATALOG })).toThrow(
       /needs options.sql/,
     );
-    expect(() =>
-      toSql(
-        { field: "country", operator: "eq", value: "US" },
-        { fields: CATALOG, topics: { layout: "records" }, sql: SQL_IDS },
-      ),
-    ).toThrow(/must match topics.layout/);
+    // How documents keep topics (topics.layout) and how the database does (sql.topics) are independent: both mean "subscribed".
+    expect(
+      toSql({ subscribedToTopic: ["t1"] }, { fields: CATALOG, topics: { layout: "records" }, sql: SQL_IDS }).text,
+    ).toBe(toSql({ subscribedToTopic: ["t1"] }, { fields: CATALOG, sql: SQL_IDS }).text);
   });
 
   /** The traps of condition-to-SQL code, each on the server: condition, rows (r0, r1…), the ids MongoDB's semantics select. */

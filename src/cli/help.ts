@@ -34,6 +34,9 @@ Commands:
   count <condition.json> <contacts>     print how many contacts match
   diff <before.json> <after.json> <contacts>
                                         print the ids that enter and leave, and the count after
+  impact <segments.ndjson> <properties.json> --database <url> | --pglite <dir> [--workspace <id>]
+                                        the platform's stored segments read as it runs them today
+                                        and as documented: which would change members, how many
 
 Flags:
   --fields contact|none|<catalog.json>  the field names (default contact: the built-in catalog;

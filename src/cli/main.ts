@@ -39,13 +39,14 @@ import { assertNever } from "../language/never.js";
 import { dateProblemText, meant } from "../messages.js";
 import { closest } from "../suggest.js";
 import { stringify } from "./ejson.js";
+import { impact } from "./impact.js";
 import { helpText } from "./help.js";
 import { ContactReader, nameOf, readJson, UsageError, type Skipped } from "./input.js";
 
 /** Set by the build (tsup.config.ts) from package.json. */
 declare const __SEGMATCH_VERSION__: string | undefined;
 
-interface Io {
+export interface Io {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream;
@@ -59,10 +60,21 @@ const COMMANDS = {
   "from-mongo": ["<filter.json>"],
   count: ["<condition.json>", "<contacts>"],
   diff: ["<before.json>", "<after.json>", "<contacts>"],
+  impact: ["<segments.ndjson>", "<properties.json>"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 type Command = keyof typeof COMMANDS;
 const isCommand = (name: string): name is Command => Object.hasOwn(COMMANDS, name);
-const VALUE_FLAGS = ["fields", "topics-layout", "topics-path", "mongo-version", "now", "time-zone"] as const;
+const VALUE_FLAGS = [
+  "fields",
+  "topics-layout",
+  "topics-path",
+  "mongo-version",
+  "now",
+  "time-zone",
+  "database",
+  "pglite",
+  "workspace",
+] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 const LAYOUTS = ["ids", "records"] as const satisfies readonly TopicLayout[];
 const HELP_HINT = 'Run "segmatch --help" for usage.';
@@ -294,6 +306,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         "standard input (-) can be read once only: give the catalog, the conditions or the contacts as a file",
       );
     unknownFieldHint = !flags.has("fields");
+    for (const flag of ["database", "pglite", "workspace"] as const)
+      if (flags.has(flag) && command !== "impact") throw new UsageError(`--${flag} applies to impact only`);
     const engine = engineFrom(flags, io);
     const [first, second, third] = files as [string, string | undefined, string | undefined];
     switch (command) {
@@ -334,6 +348,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         );
         return reportSkipped(contacts, "left out of the diff", io);
       }
+      case "impact":
+        return await impact(first, second!, flags, io);
       default:
         return assertNever(command, "command");
     }

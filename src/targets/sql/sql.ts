@@ -150,10 +150,6 @@ function quoted(dialect: SqlDialect, name: string): string {
   return q.quoted;
 }
 
-function layoutMismatch(): ConditionError {
-  return new ConditionError([issue(["options", "sql", "topics"], { code: "invalid_options", reason: "sql_layout" })]);
-}
-
 function combine(children: readonly Part[], op: "AND" | "OR"): Part {
   if (children.length === 1) return children[0] as Part;
   return { sql: `(${children.map((c) => c.sql).join(` ${op} `)})`, nullable: children.some((c) => c.nullable) };
@@ -168,7 +164,6 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
     issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
   const columns = new Map<string, string>();
   if (resolved.sql && resolved.fields) {
-    if ("column" in resolved.sql.topics !== (resolved.topicsLayout === "ids")) issues.push(...layoutMismatch().issues);
     for (const name of Object.keys(resolved.sql.columnNames)) {
       if (!resolved.fields.has(name))
         issues.push(

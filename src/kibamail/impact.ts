@@ -1,0 +1,198 @@
+/**
+ * The report a platform engineer runs before switching to segmatch: for each stored
+ * segment, whether it reads as it is stored (`unchanged`), reads with changes that keep its
+ * members (`normalised`), would change members if read with the documented meaning instead
+ * of today's (`changes_members`: how many would enter and leave), or cannot be read
+ * (`unreadable`: why). Members are counted by the contacts' own database through `toSql`,
+ * one query per segment; the function takes any `query(text, values)` (node-postgres'
+ * `client.query`, PGlite's `db.query`), so the library itself needs no driver.
+ */
+import { ConditionError, describe, isConditionError, issue, readArgument, type ConditionIssue } from "../errors.js";
+import { toSql } from "../functions.js";
+import { quotePostgresIdentifier } from "../targets/sql/postgres.js";
+import { catalogFromProperties, type PlatformOptions } from "./properties.js";
+import { liftStoredCondition, type StoredChange } from "./lift.js";
+import type { Condition } from "../language/condition.js";
+
+/** A stored segment: the platform's `Segment` row (`conditions` is null for a static segment). */
+export interface StoredSegment {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly conditions: unknown;
+}
+
+/** A database to count in: anything with node-postgres' `query(text, values)`. */
+export interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ readonly rows: readonly Record<string, unknown>[] }>;
+}
+
+export interface ImpactOptions {
+  /** The workspace's custom properties (`{ name, type, slot }`). */
+  readonly properties: unknown;
+  readonly db: Queryable;
+  /** Counts only this workspace's contacts (`"workspaceId" = …`); default: every row of `contacts`. */
+  readonly workspaceId?: string | undefined;
+  /** The contacts table's name or a schema-qualified one; default `contacts`. */
+  readonly table?: string | undefined;
+}
+
+export type SegmentImpact =
+  | {
+      readonly id: string;
+      readonly name?: string;
+      readonly status: "unchanged";
+      readonly members: number;
+      readonly notes: readonly StoredChange[];
+    }
+  | {
+      readonly id: string;
+      readonly name?: string;
+      readonly status: "normalised";
+      readonly members: number;
+      readonly changes: readonly StoredChange[];
+    }
+  | {
+      readonly id: string;
+      readonly name?: string;
+      readonly status: "changes_members";
+      readonly members: number;
+      /** Contacts the documented meaning selects and today's reading does not. */
+      readonly entering: number;
+      /** Contacts today's reading selects and the documented meaning does not. */
+      readonly leaving: number;
+      readonly changes: readonly StoredChange[];
+    }
+  | { readonly id: string; readonly name?: string; readonly status: "static" }
+  | {
+      readonly id: string;
+      readonly name?: string;
+      readonly status: "unreadable";
+      readonly issues: readonly ConditionIssue[];
+    };
+
+export interface ImpactReport {
+  readonly segments: readonly SegmentImpact[];
+  readonly summary: {
+    readonly unchanged: number;
+    readonly normalised: number;
+    readonly changesMembers: number;
+    readonly unreadable: number;
+    readonly static: number;
+    /** Segments whose members today depend on LIKE wildcards in a string test (`%`, `\`), read as the platform runs them. */
+    readonly likePatterns: number;
+    /** Segments with a string range, compared today by the database's collation. */
+    readonly collation: number;
+  };
+}
+
+/** The same JSON value, whatever the order of its keys (a stored row's keys come back in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
+}
+
+/**
+ * The impact of switching, segment by segment. A segment that cannot be read is reported,
+ * not thrown; bad arguments are a ConditionError.
+ */
+export async function impactReport(segments: Iterable<StoredSegment>, options: ImpactOptions): Promise<ImpactReport> {
+  const list = readArgument(["segments"], () => [...segments]);
+  const db = options?.db;
+  if (typeof db?.query !== "function")
+    throw new ConditionError([
+      issue(["options", "db"], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "body",
+        expected: "a database with query(text, values)",
+        received: describe(db),
+      }),
+    ]);
+  const platform: PlatformOptions = catalogFromProperties(options.properties);
+  const table = options.table ?? "contacts";
+  const quoted = quotePostgresIdentifier(table);
+  if ("problem" in quoted)
+    throw new ConditionError([
+      issue(["options", "table"], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "body",
+        expected: "a table name",
+        received: describe(table),
+      }),
+    ]);
+  const out: SegmentImpact[] = [];
+  let likePatterns = 0;
+  let collation = 0;
+  for (const [i, segment] of list.entries()) {
+    const s = readArgument(["segments", i], () => ({
+      id: segment.id,
+      name: segment.name,
+      conditions: segment.conditions,
+    }));
+    const id = typeof s.id === "string" ? s.id : String(i);
+    const named = typeof s.name === "string" ? { name: s.name } : {};
+    if (s.conditions === null || s.conditions === undefined) {
+      out.push({ id, ...named, status: "static" });
+      continue;
+    }
+    let today: { condition: Condition; changes: readonly StoredChange[] };
+    let documented: { condition: Condition };
+    try {
+      today = liftStoredCondition(s.conditions, { platform });
+      documented = liftStoredCondition(s.conditions, { platform, reading: "documented" });
+    } catch (error) {
+      if (!isConditionError(error)) throw error;
+      out.push({ id, ...named, status: "unreadable", issues: error.issues });
+      continue;
+    }
+    if (today.changes.some((c) => c.change === "like_pattern")) likePatterns++;
+    if (today.changes.some((c) => c.change === "collation")) collation++;
+    const a = toSql(today.condition, { ...platform, sql: { ...platform.sql, table } });
+    const b = toSql(documented.condition, {
+      ...platform,
+      sql: { ...platform.sql, table, paramOffset: a.values.length },
+    });
+    const values = [...a.values, ...b.values];
+    const scope =
+      options.workspaceId === undefined ? "" : ` WHERE "workspaceId" = $${values.push(options.workspaceId)}`;
+    const { rows } = await db.query(
+      `SELECT count(*) FILTER (WHERE (${a.text}) IS TRUE) AS members,
+              count(*) FILTER (WHERE (${b.text}) IS TRUE AND (${a.text}) IS NOT TRUE) AS entering,
+              count(*) FILTER (WHERE (${a.text}) IS TRUE AND (${b.text}) IS NOT TRUE) AS leaving
+       FROM ${quoted.quoted}${scope}`,
+      values,
+    );
+    const members = Number(rows[0]?.members ?? 0);
+    const entering = Number(rows[0]?.entering ?? 0);
+    const leaving = Number(rows[0]?.leaving ?? 0);
+    const form = today.changes.filter((c) => c.change !== "collation");
+    if (entering + leaving > 0)
+      out.push({ id, ...named, status: "changes_members", members, entering, leaving, changes: today.changes });
+    else if (form.length === 0 && sameJson(today.condition, s.conditions))
+      out.push({ id, ...named, status: "unchanged", members, notes: today.changes });
+    else out.push({ id, ...named, status: "normalised", members, changes: today.changes });
+  }
+  const count = (status: SegmentImpact["status"]) => out.filter((x) => x.status === status).length;
+  return {
+    segments: out,
+    summary: {
+      unchanged: count("unchanged"),
+      normalised: count("normalised"),
+      changesMembers: count("changes_members"),
+      unreadable: count("unreadable"),
+      static: count("static"),
+      likePatterns,
+      collation,
+    },
+  };
+}
