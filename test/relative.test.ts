@@ -556,6 +556,21 @@ describe("the clock", () => {
     expect([preview.before, preview.after, preview.left]).toEqual([2, 1, ["2024-01-04"]]);
   });
 
+  it("review cases (nextChange rework): values out of the clock's reach never change; a non-numeric object compares with nothing; the clock's end", () => {
+    const at = Date.UTC(2024, 0, 10);
+    const stamp = compileCondition({ field: "stamp", operator: "gt", value: "now-30d" }, { fields: CATALOG });
+    // A nanosecond timestamp, or a number past a Date's range: the relative date never reaches it.
+    for (const e of [1.7e18, 9e15, 10n ** 20n]) expect(stamp.nextChange({ e }, at)).toBeNull();
+    expect(stamp.nextChange({ e: Object.create(null) }, at)).toBeNull();
+    expect(stamp.matchesAt({ e: Object.create(null) }, at)).toBe(false);
+    // At the end of a Date's range the clock stands still: the answer there does not depend on earlier calls.
+    const fresh = compileCondition({ field: "joined", operator: "gt", value: "now" }, { fields: CATALOG });
+    const used = compileCondition({ field: "joined", operator: "gt", value: "now" }, { fields: CATALOG });
+    const doc = { d: new Date(8.64e15) };
+    used.matchesAt(doc, at);
+    expect(used.matchesAt(doc, 8.64e15)).toBe(fresh.matchesAt(doc, 8.64e15));
+  });
+
   it("review cases: a nested call that throws leaves the outer instant; fractional instants are whole milliseconds; an index drops cells no segment reads", () => {
     const at = Date.UTC(2024, 0, 10);
     const compiled = compileCondition(
