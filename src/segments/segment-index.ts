@@ -117,8 +117,13 @@ interface Entry {
   readonly predicate: (doc: Record<string, unknown>) => boolean;
   readonly pool: SharedLeaves;
   readonly slots: readonly number[];
-  /** The leaves that compare with a relative date (none for most segments), the pool's cells they read, and their slots. */
-  readonly relative: readonly LeafPlan[];
+  /** For a segment with relative dates (undefined for most): what nextChange needs. */
+  readonly timed: Timed | undefined;
+}
+
+/** A segment's relative dates: the leaves that compare with one, the pool's cells they read, and their slots. */
+interface Timed {
+  readonly plans: readonly LeafPlan[];
   readonly cells: readonly Clocked[];
   readonly clockedSlots: readonly number[];
 }
@@ -207,20 +212,8 @@ class Index implements SegmentIndex {
     // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
     if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
-    const relative = cells.length > 0 ? planLeaves(relativeLeaves(root)) : [];
-    const entry: Entry = {
-      id,
-      mark: 0,
-      fields,
-      topics,
-      storage,
-      predicate,
-      pool,
-      slots,
-      relative,
-      cells,
-      clockedSlots,
-    };
+    const timed = cells.length > 0 ? { plans: planLeaves(relativeLeaves(root)), cells, clockedSlots } : undefined;
+    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, timed };
     this.#segments.set(id, entry);
     for (const p of fields) {
       const dot = p.indexOf(".");
@@ -283,15 +276,15 @@ class Index implements SegmentIndex {
     for (const [id, entry] of this.#segments) {
       ids.push(id);
       predicates.push(entry.predicate);
-      if (entry.relative.length > 0) relative.push(entry);
+      if (entry.timed !== undefined) relative.push(entry);
     }
     return (this.#flat = { ids, predicates, relative });
   }
 
   #unlink(entry: Entry): void {
-    const { fields, topics, storage, pool, slots, cells } = entry;
+    const { fields, topics, storage, pool, slots, timed } = entry;
     pool.release(slots);
-    pool.releaseCells(cells);
+    if (timed !== undefined) pool.releaseCells(timed.cells);
     for (const p of fields) {
       const root = p.split(".")[0] as string;
       const paths = this.#byRoot.get(root);
@@ -329,15 +322,15 @@ class Index implements SegmentIndex {
     if (doc === undefined) return null; // no fields: nothing a relative date compares with
     // Segment by segment, in one pass: the leaves without a relative date are evaluated once for all, and a
     // segment is searched only up to the earliest change found so far.
-    const answerAt = ({ cells, clockedSlots, pool, predicate }: Entry, t: number): boolean => {
-      for (const cell of cells) cell.set(t);
-      pool.forget(clockedSlots);
+    const answerAt = ({ timed, pool, predicate }: Entry, t: number): boolean => {
+      for (const cell of timed!.cells) cell.set(t);
+      pool.forget(timed!.clockedSlots);
       return predicate(doc);
     };
     const t = this.#inPasses(() => {
       let best = Infinity;
       for (const entry of relative) {
-        const found = nextChange(entry.relative, doc, t0, answerAt, entry, best);
+        const found = nextChange(entry.timed!.plans, doc, t0, answerAt, entry, best);
         if (found !== null && found < best) best = found;
       }
       return best;

@@ -250,13 +250,15 @@ export const valueIn = (p: Piece, t: number): number => (p.slope === 1 ? p.value
  */
 export function piece(math: DateMath, now: number, zone: Zone, up: boolean): Piece {
   let x = safe(now);
-  // A clock at the very ends of a Date's range: one millisecond at a time.
-  if (x !== now) return { from: now, until: now + 1, value: resolve(math, now, zone, up), slope: 0 };
+  // A clock at the very ends of a Date's range, where `resolve` holds it at ±SAFE: the value stands still until the clock comes back inside.
+  if (x !== now) return { from: now, until: now > 0 ? Infinity : -SAFE, value: resolve(math, now, zone, up), slope: 0 };
   let until = Infinity;
   // Every bound is an instant at which `x`, moving in step with the clock, reaches a change: found as `x`'s distance to it, from `now`.
   const bound = (distance: number) => {
     if (distance > 0 && now + distance < until) until = now + distance;
   };
+  // Past SAFE, `resolve` stops the clock there (see safe): the piece ends where that starts.
+  bound(SAFE + 1 - now);
   for (const s of math.steps) {
     if (EXACT[s.unit] !== undefined || s.amount === 0) {
       x = clamp(step(x, s, zone));

@@ -9,12 +9,13 @@
  * the least. So the leaf's answer is a function of R alone, and it flips only where R
  * crosses K. Within a piece of clock (time/date-math.ts) R moves with the clock or stands
  * still, so each crossing is one subtraction; pieces end where R may jump. The condition is
- * evaluated only at instants where some leaf's answer flips (and at `at`, when it first
- * must be), so the result is exact: the same answer at every instant strictly between `at`
- * and the result, a different one at it.
+ * evaluated only at instants where some leaf's answer flips in a direction that can change
+ * the condition's (and at `at`, when it first must be), so the result is exact: the same
+ * answer at every instant strictly between `at` and the result, a different one at it.
  *
  * Values of other numeric types (a bigint, a Long, a Decimal128) compare approximately
- * here: their neighbours are candidates too, and the condition is evaluated at each.
+ * here: their neighbours are candidates too, and while a leaf holds one, the condition is
+ * evaluated at every candidate.
  */
 import type { LeafTest } from "../../language/operators.js";
 import {
@@ -27,7 +28,8 @@ import {
   type Piece,
 } from "../../time/date-math.js";
 import { dateTime } from "../../runtime/bson.js";
-import { mayBeOtherNumeric } from "../../runtime/numbers.js";
+import { MAX_INSTANT } from "../../time/zone.js";
+import { compareNumeric, mayBeOtherNumeric } from "../../runtime/numbers.js";
 import { anyAtPath, field, type PreparedPath } from "../../runtime/path.js";
 import type { Clocked } from "./clocked.js";
 
@@ -76,7 +78,9 @@ function thresholdOf(x: unknown, plan: LeafPlan): number {
     if (!(x instanceof Date)) return Number.NaN;
     v = dateTime(x);
   } else if (typeof x === "number") v = x;
-  else if (mayBeOtherNumeric(x)) v = typeof x === "bigint" ? Number(x) : Number(String(x));
+  // Another numeric BSON type (a bigint, a Long, a Decimal128…), by its nearest double; anything else compares with no number.
+  else if (mayBeOtherNumeric(x) && !Number.isNaN(compareNumeric(x, 0)))
+    v = typeof x === "bigint" ? Number(x) : Number(String(x));
   else return Number.NaN;
   if (!Number.isFinite(v)) return Number.NaN;
   // R < v is R <= ceil(v) - 1; R <= v is R <= floor(v); R > v is R >= floor(v) + 1; R >= v is R >= ceil(v).
@@ -224,7 +228,8 @@ export function nextChange<S>(
       if (ahead > l.last + 1) ahead = l.last + 1;
       if (ahead < next) next = ahead;
     }
-    if (next >= before) return null;
+    // Past a Date's range the clock cannot be: no change there.
+    if (next >= before || next > MAX_INSTANT) return null;
     t = next;
     // Which way the leaves that flip here push the answer: a leaf that rises (or, negated, falls) can only make it true.
     let up = rough;

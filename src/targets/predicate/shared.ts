@@ -17,6 +17,7 @@ import { bindClock, Clocked } from "./clocked.js";
 import type { Zone } from "../../time/zone.js";
 
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
+const NONE: readonly number[] = Object.freeze([]);
 
 export class SharedLeaves {
   private readonly slotOf = new Map<string, number>();
@@ -136,17 +137,23 @@ export class SharedLeaves {
   add(
     lowered: Node,
     zone?: Zone,
-  ): { predicate: DocPredicate; slots: number[]; clockedSlots: number[]; root: Node; cells: readonly Clocked[] } {
+  ): {
+    predicate: DocPredicate;
+    slots: number[];
+    clockedSlots: readonly number[];
+    root: Node;
+    cells: readonly Clocked[];
+  } {
     // Relative dates become the pool's cells (one per distinct one), set by setClock before a pass.
     const bound = zone === undefined ? { root: lowered, cells: [] } : bindClock(lowered, zone, this.cells);
     const root = bound.root;
     for (const cell of bound.cells) this.cellUses.set(cell, (this.cellUses.get(cell) ?? 0) + 1);
     const slots: number[] = [];
-    const clockedSlots: number[] = [];
+    let clockedSlots: number[] | undefined;
     const slot = (n: Node): DocPredicate => {
       const i = this.acquire(n);
       slots.push(i);
-      if (n.kind === "leaf" && n.value instanceof Clocked) clockedSlots.push(i);
+      if (n.kind === "leaf" && n.value instanceof Clocked) (clockedSlots ??= []).push(i);
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the closure reads the pool's current arrays (they grow)
       const pool = this;
       let test: DocPredicate | undefined;
@@ -168,7 +175,7 @@ export class SharedLeaves {
       or: (_n, children) => any(children),
       not: (_n, child) => (doc) => !child(doc),
     });
-    return { predicate, slots, clockedSlots, root, cells: bound.cells };
+    return { predicate, slots, clockedSlots: clockedSlots ?? NONE, root, cells: bound.cells };
   }
 
   /** The test of a slot, built once, on first use. */
