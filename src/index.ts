@@ -50,10 +50,13 @@ export type {
   FieldPathProblem,
   FlattenedConditionError,
   IdentifierProblem,
+  Inexpressible,
   IssueBase,
   IssueContent,
   IssueData,
   IssueDataOf,
+  PlatformFailure,
+  PropertyProblem,
 } from "./errors.js";
 export { issueMessage } from "./messages.js";
 export { OPERATORS } from "./language/condition.js";

@@ -887,3 +887,45 @@ describe("review cases: nothing wrong in silence", () => {
     expect(out.stderr).not.toContain("did you mean");
   });
 });
+
+describe("segmatch impact: the platform's stored segments before the switch", () => {
+  it("reads each segment as the platform runs it and as documented, counting members in a PGlite folder", async () => {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const data = join(dir, "pgdata");
+    const db = new PGlite(data);
+    await db.exec(`
+      CREATE TABLE contacts (id text PRIMARY KEY, "workspaceId" text, email text NOT NULL, city text, status text NOT NULL,
+                             "propertyString0" text);
+      CREATE TABLE contact_topics (id text, "contactId" text, "topicId" text, status text);
+      INSERT INTO contacts VALUES ('c1', 'w1', 'a@x', 'Lagos', 'SUBSCRIBED', 'pro'), ('c2', 'w1', 'b@x', NULL, 'SUBSCRIBED', NULL),
+                                  ('c3', 'w1', 'c@x', 'Paris', 'BOUNCED', 'free'), ('c4', 'w2', 'd@x', NULL, 'SUBSCRIBED', NULL);
+    `);
+    await db.close();
+    const segments = file(
+      "segments.ndjson",
+      ndjson(
+        { id: "s1", name: "Subscribed", conditions: { field: "status", operator: "eq", value: "SUBSCRIBED" } },
+        { id: "s2", conditions: { field: "city", operator: "ne", value: "Lagos" } },
+        { id: "s3", conditions: { field: "Plan", operator: "contains", value: "p_o" } },
+      ),
+    );
+    const properties = file("properties.json", [{ name: "Plan", type: "STRING", slot: "propertyString0" }]);
+    const out = segmatch(["impact", segments, properties, "--pglite", data, "--workspace", "w1"]);
+    expect(out.stdout).toBe(
+      [
+        "s1 (Subscribed): unchanged, 2 members",
+        "s2: read as documented, 1 contact would enter and 0 contacts leave (1 member today)",
+        '    (root): ne on "city": a contact with no value is not selected, as the platform\'s SQL (three-valued logic) does; the documented meaning would select it',
+        "s3: cannot be read",
+        '    value: the platform runs this as a LIKE pattern in which _ matches any one character; no condition of the language says that ("p_o")',
+        "",
+        "3 segments: 1 unchanged, 0 normalised, 1 would change members read as documented, 1 cannot be read; 0 depend on LIKE patterns, 0 on the collation",
+        "",
+      ].join("\n"),
+    );
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe("");
+    expectUsageError(segmatch(["impact", segments, properties]), "give --database <url> or --pglite <dir>");
+    expectUsageError(segmatch(["count", segments, properties, "--pglite", data]), "--pglite applies to impact only");
+  }, 60_000);
+});

@@ -34,9 +34,8 @@ Commands:
   count <condition.json> <contacts>     print how many contacts match
   diff <before.json> <after.json> <contacts>
                                         print the ids that enter and leave, and the count after
-  impact <segments.ndjson> <properties.json> --database <url> | --pglite <dir> [--workspace <id>]
-                                        the platform's stored segments read as it runs them today
-                                        and as documented: which would change members, how many
+  impact <segments.ndjson> <properties.json> --pglite <dir>|--database <url> [--workspace <id>]
+                                        stored platform segments: who moves if read as documented
 
 Flags:
   --fields contact|none|<catalog.json>  the field names (default contact: the built-in catalog;
@@ -65,9 +64,8 @@ A catalog file gives each field its type, and its path when that is not its name
    "joined": {"type": "date", "path": "meta.joined"}}
   types: string number boolean date enum; a date may add "storage": "epochMillis"
 
-Contacts: one document per line (mongoexport's default) or one JSON array (--jsonArray), UTF-8
-  or UTF-16, streamed; Extended JSON values ({"$date": …}, {"$oid": …}, {"$numberDecimal": …})
-  are compared as MongoDB compares them. Lines that are not documents are skipped and reported.
+Contacts: one document per line or one JSON array (--jsonArray), UTF-8 or UTF-16, streamed; Extended
+  JSON ({"$date": …}, {"$oid": …}, {"$numberDecimal": …}) compared as MongoDB does; others reported.
 
 Example:
   $ cat recent.json
@@ -79,7 +77,6 @@ Example:
   $ segmatch count recent.json contacts.ndjson
   28861
 
-Exit codes: 0 done; 1 an invalid condition, a refused filter, or contacts that are not
-  documents (the result is printed, the lines reported); 2 a usage error (an unknown command or
-  flag, a file that cannot be read or is not JSON).`;
+Exit codes: 0 done; 1 an invalid condition, a refused filter, contacts that are not documents or a
+  segment impact cannot read (the rest is printed); 2 a usage error (a bad command, flag or file).`;
 }
