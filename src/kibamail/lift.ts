@@ -483,15 +483,16 @@ class Lifter {
       }
     } else items = [value];
     const converted: (string | number)[] = [];
+    const problems: [ConditionPath, IssueInput][] = [];
     for (const [i, item] of items.entries()) {
       const at = list && Array.isArray(value) ? [...valuePath, i] : valuePath;
       const problem = this.valueProblem(field, item);
-      if (problem !== undefined) {
-        this.issues.push(issue(at, problem));
-        return pair(true);
-      }
-      converted.push(item as string | number);
+      if (problem === undefined) converted.push(item as string | number);
+      else problems.push([at, problem]);
     }
+    // The item the platform's query fails on, before one the language cannot say: the query never runs.
+    const [at, problem] = problems.find(([, p]) => "fails" in p) ?? problems[0] ?? [];
+    if (problem !== undefined) return this.refuse(at!, problem);
     // Nullable columns: a comparison there is unknown where the field has no value.
     const unknownWhereEmpty = this.platform && field.nullable;
     const exists = leaf("exists", true);
