@@ -393,7 +393,10 @@ export type ArgumentName =
   | "text"
   | "path"
   | "path_key"
-  | "instant";
+  | "instant"
+  | "error"
+  | "options"
+  | "database";
 
 /** What every issue has. */
 export interface IssueBase {

@@ -126,6 +126,9 @@ const ARGUMENT: { readonly [A in Extract<Of<"invalid_type">, { readonly reason: 
   path: "a path",
   path_key: "each key of a path",
   instant: "an instant",
+  error: "the error",
+  options: "the options",
+  database: "the database",
 };
 
 const SHAPES = {

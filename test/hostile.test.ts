@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as segmatch from "../src/index.js";
+import * as kibamail from "../src/kibamail/index.js";
 import {
   compileCondition,
   ConditionError,
@@ -286,6 +287,25 @@ const CALLS: Record<string, Call> = {
   "engine.explainCondition": { args: () => [US], run: (a) => ENGINE.explainCondition(a) },
   "engine.fromMongoQuery": { args: () => [{ country: "US" }], run: (a) => ENGINE.fromMongoQuery(a) },
   "engine.describeFields": { args: () => [], run: () => ENGINE.describeFields() },
+  catalogFromProperties: {
+    args: () => [[{ name: "Plan", type: "STRING", slot: "propertyString0" }]],
+    run: (a) => kibamail.catalogFromProperties(a),
+  },
+  liftStoredCondition: {
+    args: () => [US, { properties: [{ name: "Plan", type: "STRING", slot: "propertyString0" }] }],
+    run: (a, b) => kibamail.liftStoredCondition(a, b as never),
+  },
+  toPlatformError: {
+    args: () => [new ConditionError([]), { requestId: "req_0123456789abcdef01234567" }],
+    run: (a, b) => kibamail.toPlatformError(a, b as never),
+  },
+  impactReport: {
+    args: () => [
+      [{ id: "s1", conditions: US }],
+      { properties: [], db: { query: async () => ({ rows: [{ members: 1, entering: 0, leaving: 0 }] }) } },
+    ],
+    run: (a, b) => kibamail.impactReport(a as never, b as never),
+  },
   updateSegment: {
     args: () => [SEGMENT, { name: "y" }, { now: NOW }],
     run: (a, b, c) => updateSegment(a as never, b as never, c as never),
@@ -331,7 +351,7 @@ function expectConditionError(error: unknown, where: string): void {
 
 describe("every export refuses hostile arguments with a ConditionError, and changes nothing", () => {
   it("covers every exported function", () => {
-    const functions = Object.entries(segmatch)
+    const functions = [...Object.entries(segmatch), ...Object.entries(kibamail)]
       .filter(([, v]) => typeof v === "function")
       .map(([k]) => k);
     for (const name of functions)

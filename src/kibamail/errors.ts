@@ -14,10 +14,11 @@ import {
   describe,
   isConditionError,
   issue,
+  readArgument,
+  type ArgumentName,
   type ConditionIssue,
   type ConditionPath,
 } from "../errors.js";
-import { readArgument } from "../errors.js";
 import { ownValues } from "../runtime/plain.js";
 
 /** One field's problem, as the platform writes it. */
@@ -68,9 +69,10 @@ function fieldCode(issue: ConditionIssue): PlatformFieldCode {
   }
 }
 
-const argumentIssue = (path: ConditionPath, expected: string, value: unknown) =>
+/** A ConditionError for an argument of the platform's functions that is not what it must be. */
+export const badArgument = (path: ConditionPath, argument: ArgumentName, expected: string, value: unknown) =>
   new ConditionError([
-    issue(path, { code: "invalid_type", reason: "argument", argument: "body", expected, received: describe(value) }),
+    issue(path, { code: "invalid_type", reason: "argument", argument, expected, received: describe(value) }),
   ]);
 
 /**
@@ -78,14 +80,15 @@ const argumentIssue = (path: ConditionPath, expected: string, value: unknown) =>
  * ConditionError, or options without a request id, is refused with a ConditionError.
  */
 export function toPlatformError(error: unknown, options: PlatformErrorOptions): PlatformError {
-  if (!isConditionError(error)) throw argumentIssue(["error"], "a ConditionError", error);
+  if (!isConditionError(error)) throw badArgument(["error"], "error", "a ConditionError", error);
   const given = readArgument(["options"], () => ownValues(options));
+  if (given === undefined) throw badArgument(["options"], "options", "an object { requestId, prefix? }", options);
   const requestId = given?.requestId;
   if (typeof requestId !== "string" || requestId === "")
-    throw argumentIssue(["options", "requestId"], "the request's id, a non-empty string", requestId);
+    throw badArgument(["options", "requestId"], "options", "the request's id, a non-empty string", requestId);
   const prefix = given?.prefix ?? [];
   if (!Array.isArray(prefix) || !prefix.every((k) => typeof k === "string" || typeof k === "number"))
-    throw argumentIssue(["options", "prefix"], "a path: a list of keys and indexes", prefix);
+    throw badArgument(["options", "prefix"], "options", "a path: a list of keys and indexes", prefix);
   const validationErrors = error.issues.map((i) => ({
     field: [...(prefix as ConditionPath), ...i.path].join("."),
     code: fieldCode(i),

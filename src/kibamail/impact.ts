@@ -7,7 +7,9 @@
  * one query per segment; the function takes any `query(text, values)` (node-postgres'
  * `client.query`, PGlite's `db.query`), so the library itself needs no driver.
  */
-import { ConditionError, describe, isConditionError, issue, readArgument, type ConditionIssue } from "../errors.js";
+import { isConditionError, readArgument, type ConditionIssue } from "../errors.js";
+import { ownValues } from "../runtime/plain.js";
+import { badArgument } from "./errors.js";
 import { toSql } from "../functions.js";
 import { quotePostgresIdentifier } from "../targets/sql/postgres.js";
 import { catalogFromProperties, type PlatformOptions } from "./properties.js";
@@ -105,31 +107,22 @@ function sameJson(a: unknown, b: unknown): boolean {
  * not thrown; bad arguments are a ConditionError.
  */
 export async function impactReport(segments: Iterable<StoredSegment>, options: ImpactOptions): Promise<ImpactReport> {
-  const list = readArgument(["segments"], () => [...segments]);
-  const db = options?.db;
-  if (typeof db?.query !== "function")
-    throw new ConditionError([
-      issue(["options", "db"], {
-        code: "invalid_type",
-        reason: "argument",
-        argument: "body",
-        expected: "a database with query(text, values)",
-        received: describe(db),
-      }),
-    ]);
-  const platform: PlatformOptions = catalogFromProperties(options.properties);
-  const table = options.table ?? "contacts";
+  const given = readArgument(["options"], () => ownValues(options));
+  if (given === undefined)
+    throw badArgument(["options"], "options", "an object { properties, db, workspaceId?, table? }", options);
+  const list = readArgument(["segments"], () => (isIterable(segments) ? [...segments] : undefined));
+  if (list === undefined) throw badArgument(["segments"], "segments", "a list of stored segments", segments);
+  const db = given.db as Queryable | undefined;
+  if (typeof db !== "object" || db === null || typeof readArgument(["options", "db"], () => db.query) !== "function")
+    throw badArgument(["options", "db"], "database", "a database with query(text, values)", db);
+  const workspaceId = given.workspaceId;
+  if (workspaceId !== undefined && typeof workspaceId !== "string")
+    throw badArgument(["options", "workspaceId"], "options", "a workspace id, a string", workspaceId);
+  const platform: PlatformOptions = catalogFromProperties(given.properties);
+  const table = given.table ?? "contacts";
+  if (typeof table !== "string") throw badArgument(["options", "table"], "options", "a table name", table);
   const quoted = quotePostgresIdentifier(table);
-  if ("problem" in quoted)
-    throw new ConditionError([
-      issue(["options", "table"], {
-        code: "invalid_type",
-        reason: "argument",
-        argument: "body",
-        expected: "a table name",
-        received: describe(table),
-      }),
-    ]);
+  if ("problem" in quoted) throw badArgument(["options", "table"], "options", "a table name", table);
   const out: SegmentImpact[] = [];
   let likePatterns = 0;
   let collation = 0;
@@ -196,3 +189,6 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
     },
   };
 }
+
+const isIterable = (x: unknown): x is Iterable<unknown> =>
+  typeof x === "object" && x !== null && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";

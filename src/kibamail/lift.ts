@@ -30,18 +30,21 @@ import {
   ConditionError,
   describe,
   issue as coreIssue,
+  readArgument,
   type ConditionIssue,
   type ConditionPath,
   type IssueInput,
 } from "../errors.js";
-import type { Condition } from "../language/condition.js";
+import { OPERATORS, type Condition } from "../language/condition.js";
 import { PLATFORM } from "../messages.js";
 import { DEFAULT_LIMITS } from "../options.js";
 import { snapshot, type Snapshot } from "../parse/snapshot.js";
 import { parseIsoDate } from "../catalog/dates.js";
-import { catalogFromProperties, NOT_NULL_FIELDS, type PlatformOptions } from "./properties.js";
+import { catalogFromProperties, isPlatformOptions, NOT_NULL_FIELDS, type PlatformOptions } from "./properties.js";
 import { resolveOptions } from "../options.js";
 import { parse } from "../parse/parse.js";
+import { ownValues } from "../runtime/plain.js";
+import { badArgument } from "./errors.js";
 
 const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, PLATFORM);
 
@@ -122,20 +125,8 @@ const ENUM_KINDS: ReadonlySet<string> = new Set(["eq", "ne", "in", "nin", "exist
 const TEXT_OPS: ReadonlySet<string> = new Set(["contains", "startsWith", "endsWith"]);
 const RANGE_OPS: ReadonlySet<string> = new Set(["gt", "gte", "lt", "lte"]);
 const COMPLEMENT: Readonly<Record<string, string>> = { gt: "lte", gte: "lt", lt: "gte", lte: "gt" };
-const OPERATOR_NAMES = [
-  "eq",
-  "ne",
-  "gt",
-  "gte",
-  "lt",
-  "lte",
-  "in",
-  "nin",
-  "contains",
-  "startsWith",
-  "endsWith",
-  "exists",
-];
+/** The platform's operators: the language's twelve. */
+const OPERATOR_NAMES: readonly string[] = OPERATORS;
 /** A datetime as Prisma reads one (RFC 3339: seconds and an offset required). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -144,8 +135,12 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d
  * cannot run or the language cannot say, each at its path in the stored condition.
  */
 export function liftStoredCondition(stored: unknown, options: LiftOptions = {}): LiftedCondition {
-  const platform = options.platform ?? catalogFromProperties(options.properties ?? []);
-  const reading: Reading = options.reading ?? "platform";
+  const given = readArgument(["options"], () => ownValues(options));
+  if (given === undefined) throw badArgument(["options"], "options", "an object { properties, reading? }", options);
+  const reading = given.reading ?? "platform";
+  if (reading !== "platform" && reading !== "documented")
+    throw badArgument(["options", "reading"], "options", '"platform" or "documented"', reading);
+  const platform = isPlatformOptions(given.platform) ? given.platform : catalogFromProperties(given.properties ?? []);
   const snap = snapshot(stored, DEFAULT_LIMITS);
   if ("issues" in snap) throw new ConditionError(snap.issues);
   const fields = fieldsOf(platform);

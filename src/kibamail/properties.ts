@@ -44,6 +44,11 @@ export interface PlatformOptions {
 export const BUILT_IN_FIELDS: readonly string[] = Object.keys(contactFields);
 export const NOT_NULL_FIELDS: ReadonlySet<string> = new Set(["email", "status", "createdAt", "updatedAt"]);
 
+/** The options this module made: the only ones `liftStoredCondition` takes as `platform` (anything else could be anything). */
+const MADE = new WeakSet<object>();
+export const isPlatformOptions = (x: unknown): x is PlatformOptions =>
+  typeof x === "object" && x !== null && MADE.has(x);
+
 const NAME = /^[a-zA-Z0-9_\s-]{1,100}$/;
 const SLOT = /^property(Float|String)(\d{1,2})$/;
 const SLOTS = { Float: 35, String: 50 } as const;
@@ -127,7 +132,7 @@ export function catalogFromProperties(properties: unknown): PlatformOptions {
   if (issues.length > 0) throw new ConditionError(issues);
   const fields = defineFields(contactFields, custom);
   for (const builtIn of BUILT_IN_FIELDS) if (!(builtIn in columns)) columns[builtIn] = builtIn;
-  return Object.freeze({
+  const options: PlatformOptions = Object.freeze({
     fields,
     topics: Object.freeze({ path: "topics", layout: "ids" }),
     sql: Object.freeze({
@@ -137,4 +142,6 @@ export function catalogFromProperties(properties: unknown): PlatformOptions {
       topics: Object.freeze({ table: "contact_topics", contactId: "contactId", topicId: "topicId", status: "status" }),
     }),
   });
+  MADE.add(options);
+  return options;
 }
