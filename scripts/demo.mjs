@@ -267,7 +267,11 @@ for (const segment of SEGMENTS) {
 // their documented meaning; impactReport counts, in the same database, who would move.
 const STORED = [
   { id: "seg_subscribed", name: "Subscribed", conditions: { field: "status", operator: "eq", value: "SUBSCRIBED" } },
-  { id: "seg_nigeria", name: "Nigeria", conditions: { field: "country", operator: "in", value: "NG" } },
+  {
+    id: "seg_nigeria",
+    name: "Nigeria",
+    conditions: { field: "country", operator: "eq", value: "NG", note: "West Africa" },
+  },
   { id: "seg_not_lagos", name: "Not in Lagos", conditions: { field: "city", operator: "ne", value: "Lagos" } },
   {
     id: "seg_pro_or_kenya",

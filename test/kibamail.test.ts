@@ -140,7 +140,8 @@ const COLUMN_OF: Record<string, { column: string; kind: "string" | "enum" | "dat
   createdAt: { column: "createdAt", kind: "datetime" },
   updatedAt: { column: "updatedAt", kind: "datetime" },
 };
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** What chrono's RFC 3339 parser (Prisma's DateTime input) takes: a full date and time with an offset, T and Z in either case. */
+const DATETIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * The SQL a stored condition becomes on the platform: conditionsToPrismaWhere's cases, and
@@ -196,7 +197,7 @@ function fieldSql(field: unknown, operator: unknown, value: unknown): string {
         if (typeof v !== "string" || !(STATUSES as readonly string[]).includes(v)) throw new PlatformFails("value");
         return `${quote(v)}::"ContactStatus"`;
       case "datetime":
-        if (typeof v !== "string" || !RFC3339.test(v)) throw new PlatformFails("value");
+        if (typeof v !== "string" || !DATETIME.test(v)) throw new PlatformFails("value");
         return `(${quote(v)}::timestamptz AT TIME ZONE 'UTC')`;
       case "float":
         if (typeof v !== "number") throw new PlatformFails("value");
@@ -204,11 +205,17 @@ function fieldSql(field: unknown, operator: unknown, value: unknown): string {
     }
   };
   const ordered = target.kind !== "enum";
+  // Prisma refuses null on a required field (`email`, `status`, `createdAt`, `updatedAt` are required).
+  const required = property === undefined && ["email", "status", "createdAt", "updatedAt"].includes(field as string);
+  const isNull = (not: boolean) => {
+    if (required) throw new PlatformFails("null on a required field");
+    return `${col} IS ${not ? "NOT " : ""}NULL`;
+  };
   switch (operator) {
     case "eq":
-      return value === null ? `${col} IS NULL` : `${col} = ${literal(value)}`;
+      return value === null ? isNull(false) : `${col} = ${literal(value)}`;
     case "ne":
-      return value === null ? `${col} IS NOT NULL` : `${col} <> ${literal(value)}`;
+      return value === null ? isNull(true) : `${col} <> ${literal(value)}`;
     case "gt":
     case "gte":
     case "lt":
@@ -219,7 +226,9 @@ function fieldSql(field: unknown, operator: unknown, value: unknown): string {
     }
     case "in":
     case "nin": {
-      const items = Array.isArray(value) ? value : [value];
+      // Prisma 5 removed the "array shortcut": in/notIn take a list only.
+      if (!Array.isArray(value)) throw new PlatformFails("value");
+      const items = value;
       if (items.length === 0) return operator === "in" ? "FALSE" : "TRUE";
       return `${col} ${operator === "in" ? "IN" : "NOT IN"} (${items.map(literal).join(", ")})`;
     }
@@ -231,7 +240,7 @@ function fieldSql(field: unknown, operator: unknown, value: unknown): string {
       return `${col} LIKE ${quote(pattern)}`;
     }
     case "exists":
-      return value === true ? `${col} IS NOT NULL` : `${col} IS NULL`;
+      return isNull(value === true);
     default:
       throw new PlatformFails("operator");
   }
@@ -504,7 +513,6 @@ describe("each lenient form, lifted with its change", () => {
       [],
     ],
     ["$not over exists keeps its form", { $not: plan("exists", true) }, { $not: plan("exists", true) }, []],
-    ["in with one scalar", plan("in", "pro"), plan("in", ["pro"]), ["value:listed"]],
     ["in: [] selects no one", plan("in", []), NO_ONE, ["value:empty_list"]],
     ["nin: [] selects everyone", plan("nin", []), EVERYONE, ["value:empty_list"]],
     ["$and: [] selects everyone", { $and: [] }, EVERYONE, ["$and:empty_list"]],
@@ -610,6 +618,35 @@ describe("what the platform cannot run, or the language cannot say, is refused a
       ["value"],
     ],
     ["a string for a number", { field: "Age", operator: "eq", value: "4" }, "platform_fails", "value", ["value"]],
+    ["in with one scalar (Prisma 5 takes lists only)", plan("in", "pro"), "platform_fails", "value", ["value"]],
+    [
+      "exists on a field that is never empty",
+      { field: "email", operator: "exists", value: true },
+      "platform_fails",
+      "value",
+      ["value"],
+    ],
+    [
+      "eq null on a field that is never empty",
+      { field: "status", operator: "eq", value: null },
+      "platform_fails",
+      "value",
+      ["value"],
+    ],
+    [
+      "a 30th of February",
+      { field: "createdAt", operator: "gt", value: "2024-02-30T00:00:00Z" },
+      "platform_fails",
+      "value",
+      ["value"],
+    ],
+    [
+      "a datetime finer than a millisecond",
+      { field: "createdAt", operator: "gt", value: "2024-01-01T00:00:00.0005Z" },
+      "inexpressible",
+      "datetime",
+      ["value"],
+    ],
     ["an unknown field", { field: "nope", operator: "eq", value: "a" }, "platform_fails", "field", ["field"]],
     [
       "an unknown operator",
@@ -662,7 +699,7 @@ describe("the documented reading: two-valued, every logical key, literal strings
       $and: [{ $and: [plan("eq", "a")] }, { $or: [plan("eq", "b")] }],
     });
     expect(documented(plan("contains", "a_b")).condition).toEqual(plan("contains", "a_b"));
-    expect(documented(plan("in", "pro")).condition).toEqual(plan("in", ["pro"]));
+    expect(documented(plan("in", ["pro"])).condition).toEqual(plan("in", ["pro"]));
   });
 });
 
@@ -845,7 +882,7 @@ describe("impactReport: each stored segment read both ways, its members counted 
     const report = await impactReport(
       [
         { id: "s1", name: "Subscribed", conditions: { field: "status", operator: "eq", value: "SUBSCRIBED" } },
-        { id: "s2", conditions: { field: "Plan", operator: "in", value: "pro" } },
+        { id: "s2", conditions: { field: "Plan", operator: "in", value: ["pro"], note: "pro plans" } },
         { id: "s3", conditions: { field: "Plan", operator: "ne", value: "pro" } },
         { id: "s4", conditions: { field: "Plan", operator: "contains", value: "a_b" } },
         { id: "s5", conditions: null },
@@ -871,6 +908,7 @@ describe("impactReport: each stored segment read both ways, its members counted 
       normalised: 1,
       changesMembers: 2,
       unreadable: 1,
+      documentedUnreadable: 0,
       static: 1,
       likePatterns: 0,
       collation: 0,
@@ -925,5 +963,94 @@ describe("a guard combined with a segment holds in every target", () => {
       "UNSUBSCRIBED",
       "UNSUBSCRIBED",
     ]);
+  });
+});
+
+describe("review cases: hostile databases and options, documented readings that fail, odd names", () => {
+  const refusalOf = async (run: () => unknown) => {
+    try {
+      await run();
+    } catch (error) {
+      if (error instanceof ConditionError) return error.issues.map((i) => `${i.path.join(".")}:${i.code}`);
+      throw error;
+    }
+    return [];
+  };
+  const segments = [{ id: "s1", conditions: { field: "status", operator: "eq", value: "SUBSCRIBED" } }];
+  it("a database that throws, or answers odd rows, is a ConditionError about options.db", async () => {
+    const throwing = { query: async () => Promise.reject(new Error("connection lost")) };
+    expect(await refusalOf(() => impactReport(segments, { properties: [], db: throwing }))).toEqual([
+      "options.db:unreadable_input",
+    ]);
+    for (const rows of [[], [{}], [{ members: "x", entering: 0, leaving: 0 }], "rows"])
+      expect(
+        await refusalOf(() =>
+          impactReport(segments, { properties: [], db: { query: async () => ({ rows }) } as never }),
+        ),
+      ).toEqual(["options.db:invalid_type"]);
+    // Counts as PostgreSQL's bigint comes back (a string through node-postgres) are read.
+    const report = await impactReport(segments, {
+      properties: [],
+      db: { query: async () => ({ rows: [{ members: "7", entering: "0", leaving: "0" }] }) },
+    });
+    expect(report.segments[0]).toMatchObject({ status: "unchanged", members: 7 });
+  });
+  it("a segment that runs today but whose ignored key cannot be read as documented", async () => {
+    await load([{ ...ROW, city: "Lagos" }]);
+    const report = await impactReport(
+      [
+        {
+          id: "s",
+          conditions: {
+            $and: [{ field: "city", operator: "eq", value: "Lagos" }],
+            $or: [{ field: "Nope", operator: "eq", value: "x" }],
+          },
+        },
+      ],
+      { properties: PROPERTIES, db },
+    );
+    expect(report.segments[0]).toMatchObject({ status: "documented_unreadable", members: 1 });
+    expect(report.summary.documentedUnreadable).toBe(1);
+  });
+  it("toPlatformError refuses a prefix with holes; the lift refuses options not made by catalogFromProperties; values are named as given", async () => {
+    const error = new ConditionError([]);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(await refusalOf(() => toPlatformError(error, { requestId: "r", prefix: [, "a"] as never }))).toEqual([
+      "options.prefix:invalid_type",
+    ]);
+    expect(await refusalOf(() => liftStoredCondition(plan("eq", "a"), { platform: { ...PLATFORM } } as never))).toEqual(
+      ["options.platform:invalid_type"],
+    );
+    const big = await (async () => {
+      try {
+        lift(plan("eq", 10n));
+      } catch (e) {
+        if (e instanceof ConditionError) return e.issues[0]!.message;
+      }
+      return "";
+    })();
+    expect(big).not.toContain("Opaque");
+    expect(big).toContain("bigint");
+  });
+  it("datetimes as chrono reads them (t and z in either case); a property named like its own slot is a property", () => {
+    expect(lift({ field: "createdAt", operator: "gt", value: "2024-01-01t00:00:00z" }).condition).toMatchObject({
+      field: "createdAt",
+    });
+    const odd = liftStoredCondition(
+      { field: "propertyFloat3", operator: "gt", value: 5 },
+      { properties: [{ name: "propertyFloat3", type: "DATE", slot: "propertyFloat3" }] },
+    );
+    expect(odd.condition).toEqual({ field: "propertyFloat3", operator: "gt", value: 5 });
+  });
+  it("a stored condition deep or wide inside the limits lifts; the limits can be raised", () => {
+    let deep: unknown = plan("ne", "a");
+    for (let i = 0; i < 31; i++) deep = { $or: [deep] };
+    expect(() => lift(deep)).not.toThrow();
+    const wide = { $or: Array.from({ length: 2_400 }, (_, i) => plan("ne", `v${i}`)) };
+    expect(() => lift(wide)).not.toThrow();
+    let deeper: unknown = plan("eq", "a");
+    for (let i = 0; i < 40; i++) deeper = { $and: [deeper] };
+    expect(() => lift(deeper)).toThrow(ConditionError);
+    expect(() => liftStoredCondition(deeper, { properties: PROPERTIES, limits: { maxDepth: 46 } })).not.toThrow();
   });
 });

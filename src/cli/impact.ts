@@ -6,7 +6,7 @@
  * folder) through `@electric-sql/pglite`. Neither driver is a dependency of segmatch: the
  * command loads the one it is asked for, and says how to install it when it is missing.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { formatPath } from "../index.js";
 import { impactReport, type Queryable, type SegmentImpact, type StoredSegment } from "../kibamail/index.js";
 import { nameOf, readJson, UsageError } from "./input.js";
@@ -45,6 +45,7 @@ async function open(flags: ReadonlyMap<string, string>): Promise<Database> {
       dir: string,
     ) => Database & { query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
   };
+  if (!existsSync(dir!)) throw new UsageError(`--pglite ${dir}: no such PGlite data folder`);
   const db = new PGlite(dir!);
   return { query: (text, values) => db.query(text, values?.map(arrayLiteral)), close: () => db.close() };
 }
@@ -86,11 +87,13 @@ function line(s: SegmentImpact): string {
   const name = `${s.id}${s.name === undefined ? "" : ` (${s.name})`}`;
   switch (s.status) {
     case "unchanged":
-      return `${name}: unchanged, ${plural(s.members, "member")}`;
+      return `${name}: unchanged, ${plural(s.members, "member")}${s.notes.length > 0 ? `\n${notes(s.notes)}` : ""}`;
     case "normalised":
       return `${name}: normalised, ${plural(s.members, "member")}, the same\n${notes(s.changes)}`;
     case "changes_members":
       return `${name}: read as documented, ${plural(s.entering, "contact")} would enter and ${plural(s.leaving, "contact")} leave (${plural(s.members, "member")} today)\n${notes(s.changes)}`;
+    case "documented_unreadable":
+      return `${name}: runs today (${plural(s.members, "member")}); read as documented it cannot be read\n${s.issues.map((i) => `    ${formatPath(i.path)}: ${i.message}`).join("\n")}`;
     case "static":
       return `${name}: static (no conditions)`;
     case "unreadable":
@@ -122,12 +125,13 @@ export async function impact(
       ...(workspaceId === undefined ? {} : { workspaceId }),
     });
     for (const s of report.segments) io.stdout.write(`${line(s)}\n`);
-    const { unchanged, normalised, changesMembers, unreadable, likePatterns, collation } = report.summary;
+    const { unchanged, normalised, changesMembers, unreadable, documentedUnreadable, likePatterns, collation } =
+      report.summary;
     io.stdout.write(
       `\n${plural(report.segments.length, "segment")}: ${unchanged} unchanged, ${normalised} normalised, ${changesMembers} would change members read as documented, ${unreadable} cannot be read` +
-        `${report.summary.static > 0 ? `, ${report.summary.static} static` : ""}; ${likePatterns} depend on LIKE patterns, ${collation} on the collation\n`,
+        `${documentedUnreadable > 0 ? `, ${documentedUnreadable} cannot be read as documented` : ""}${report.summary.static > 0 ? `, ${report.summary.static} static` : ""}; ${likePatterns} depend on LIKE patterns, ${collation} on the collation\n`,
     );
-    return unreadable > 0 ? 1 : 0;
+    return unreadable + documentedUnreadable > 0 ? 1 : 0;
   } finally {
     await db.close();
   }

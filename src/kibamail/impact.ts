@@ -7,7 +7,14 @@
  * one query per segment; the function takes any `query(text, values)` (node-postgres'
  * `client.query`, PGlite's `db.query`), so the library itself needs no driver.
  */
-import { isConditionError, readArgument, type ConditionIssue } from "../errors.js";
+import {
+  ConditionError,
+  isConditionError,
+  issue,
+  readArgument,
+  thrownMessage,
+  type ConditionIssue,
+} from "../errors.js";
 import { ownValues } from "../runtime/plain.js";
 import { badArgument } from "./errors.js";
 import { toSql } from "../functions.js";
@@ -34,7 +41,7 @@ export interface ImpactOptions {
   readonly db: Queryable;
   /** Counts only this workspace's contacts (`"workspaceId" = …`); default: every row of `contacts`. */
   readonly workspaceId?: string | undefined;
-  /** The contacts table's name or a schema-qualified one; default `contacts`. */
+  /** The contacts table's name (one identifier; set the search path for another schema); default `contacts`. */
   readonly table?: string | undefined;
 }
 
@@ -64,6 +71,15 @@ export type SegmentImpact =
       readonly leaving: number;
       readonly changes: readonly StoredChange[];
     }
+  | {
+      readonly id: string;
+      readonly name?: string;
+      /** Runs today (members counted); read as documented, it cannot be read (`issues`). */
+      readonly status: "documented_unreadable";
+      readonly members: number;
+      readonly changes: readonly StoredChange[];
+      readonly issues: readonly ConditionIssue[];
+    }
   | { readonly id: string; readonly name?: string; readonly status: "static" }
   | {
       readonly id: string;
@@ -79,6 +95,8 @@ export interface ImpactReport {
     readonly normalised: number;
     readonly changesMembers: number;
     readonly unreadable: number;
+    /** Segments that run today but whose documented reading cannot be read (a key the platform ignores holds what no one can run). */
+    readonly documentedUnreadable: number;
     readonly static: number;
     /** Segments whose members today depend on LIKE wildcards in a string test (`%`, `\`), read as the platform runs them. */
     readonly likePatterns: number;
@@ -110,8 +128,19 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
   const given = readArgument(["options"], () => ownValues(options));
   if (given === undefined)
     throw badArgument(["options"], "options", "an object { properties, db, workspaceId?, table? }", options);
-  const list = readArgument(["segments"], () => (isIterable(segments) ? [...segments] : undefined));
+  const list = readArgument(["segments"], () =>
+    isIterable(segments) ? firstOf(segments, MAX_SEGMENTS + 1) : undefined,
+  );
   if (list === undefined) throw badArgument(["segments"], "segments", "a list of stored segments", segments);
+  if (list.length > MAX_SEGMENTS)
+    throw new ConditionError([
+      issue(["segments"], {
+        code: "too_many_items",
+        reason: "segments",
+        maximum: MAX_SEGMENTS,
+        limit: "segmentsPerCall",
+      }),
+    ]);
   const db = given.db as Queryable | undefined;
   if (typeof db !== "object" || db === null || typeof readArgument(["options", "db"], () => db.query) !== "function")
     throw badArgument(["options", "db"], "database", "a database with query(text, values)", db);
@@ -139,10 +168,8 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
       continue;
     }
     let today: { condition: Condition; changes: readonly StoredChange[] };
-    let documented: { condition: Condition };
     try {
       today = liftStoredCondition(s.conditions, { platform });
-      documented = liftStoredCondition(s.conditions, { platform, reading: "documented" });
     } catch (error) {
       if (!isConditionError(error)) throw error;
       out.push({ id, ...named, status: "unreadable", issues: error.issues });
@@ -151,25 +178,42 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
     if (today.changes.some((c) => c.change === "like_pattern")) likePatterns++;
     if (today.changes.some((c) => c.change === "collation")) collation++;
     const a = toSql(today.condition, { ...platform, sql: { ...platform.sql, table } });
-    const b = toSql(documented.condition, {
-      ...platform,
-      sql: { ...platform.sql, table, paramOffset: a.values.length },
-    });
-    const values = [...a.values, ...b.values];
-    const scope =
-      options.workspaceId === undefined ? "" : ` WHERE "workspaceId" = $${values.push(options.workspaceId)}`;
-    const { rows } = await db.query(
+    let documented: { condition: Condition } | undefined;
+    let documentedIssues: readonly ConditionIssue[] = [];
+    try {
+      documented = liftStoredCondition(s.conditions, { platform, reading: "documented" });
+    } catch (error) {
+      if (!isConditionError(error)) throw error;
+      documentedIssues = error.issues;
+    }
+    const b =
+      documented === undefined
+        ? undefined
+        : toSql(documented.condition, { ...platform, sql: { ...platform.sql, table, paramOffset: a.values.length } });
+    const values = [...a.values, ...(b?.values ?? [])];
+    const scope = workspaceId === undefined ? "" : ` WHERE "workspaceId" = $${values.push(workspaceId)}`;
+    const moved = b === undefined ? "0" : `(${b.text}) IS TRUE AND (${a.text}) IS NOT TRUE`;
+    const kept = b === undefined ? "0" : `(${a.text}) IS TRUE AND (${b.text}) IS NOT TRUE`;
+    const rows = await countIn(
+      db,
       `SELECT count(*) FILTER (WHERE (${a.text}) IS TRUE) AS members,
-              count(*) FILTER (WHERE (${b.text}) IS TRUE AND (${a.text}) IS NOT TRUE) AS entering,
-              count(*) FILTER (WHERE (${a.text}) IS TRUE AND (${b.text}) IS NOT TRUE) AS leaving
+              count(*) FILTER (WHERE ${moved === "0" ? "FALSE" : moved}) AS entering,
+              count(*) FILTER (WHERE ${kept === "0" ? "FALSE" : kept}) AS leaving
        FROM ${quoted.quoted}${scope}`,
       values,
     );
-    const members = Number(rows[0]?.members ?? 0);
-    const entering = Number(rows[0]?.entering ?? 0);
-    const leaving = Number(rows[0]?.leaving ?? 0);
+    const { members, entering, leaving } = rows;
     const form = today.changes.filter((c) => c.change !== "collation");
-    if (entering + leaving > 0)
+    if (documented === undefined)
+      out.push({
+        id,
+        ...named,
+        status: "documented_unreadable",
+        members,
+        changes: today.changes,
+        issues: documentedIssues,
+      });
+    else if (entering + leaving > 0)
       out.push({ id, ...named, status: "changes_members", members, entering, leaving, changes: today.changes });
     else if (form.length === 0 && sameJson(today.condition, s.conditions))
       out.push({ id, ...named, status: "unchanged", members, notes: today.changes });
@@ -183,6 +227,7 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
       normalised: count("normalised"),
       changesMembers: count("changes_members"),
       unreadable: count("unreadable"),
+      documentedUnreadable: count("documented_unreadable"),
       static: count("static"),
       likePatterns,
       collation,
@@ -192,3 +237,42 @@ export async function impactReport(segments: Iterable<StoredSegment>, options: I
 
 const isIterable = (x: unknown): x is Iterable<unknown> =>
   typeof x === "object" && x !== null && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function";
+
+/** At most `n` items of an iterable (an endless one stops there). */
+function firstOf<T>(items: Iterable<T>, n: number): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    out.push(item);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** Segments per report, as per call of the segment functions. */
+const MAX_SEGMENTS = 1_000_000;
+
+/** The three counts of one segment, from the caller's database; what it throws or returns otherwise is a ConditionError about it. */
+async function countIn(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<{ members: number; entering: number; leaving: number }> {
+  let rows: unknown;
+  try {
+    rows = (await db.query(text, values)).rows;
+  } catch (error) {
+    throw new ConditionError([
+      issue(["options", "db"], { code: "unreadable_input", reason: "argument", thrown: thrownMessage(error) }),
+    ]);
+  }
+  const row = readArgument(["options", "db"], () => (Array.isArray(rows) ? ownValues(rows[0]) : undefined));
+  const count = (x: unknown) =>
+    typeof x === "bigint" ? Number(x) : typeof x === "string" && /^\d+$/.test(x) ? Number(x) : x;
+  const counts = row && { members: count(row.members), entering: count(row.entering), leaving: count(row.leaving) };
+  if (
+    counts === undefined ||
+    !Object.values(counts).every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0)
+  )
+    throw badArgument(["options", "db"], "database", "rows with the counts members, entering and leaving", rows);
+  return counts as { members: number; entering: number; leaving: number };
+}

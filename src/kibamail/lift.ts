@@ -37,10 +37,16 @@ import {
 } from "../errors.js";
 import { OPERATORS, type Condition } from "../language/condition.js";
 import { PLATFORM } from "../messages.js";
-import { DEFAULT_LIMITS } from "../options.js";
-import { snapshot, type Snapshot } from "../parse/snapshot.js";
+import { MAX_DEPTH_CEILING, type ConditionLimits } from "../options.js";
+import { Opaque, snapshot, type Snapshot } from "../parse/snapshot.js";
 import { parseIsoDate } from "../catalog/dates.js";
-import { catalogFromProperties, isPlatformOptions, NOT_NULL_FIELDS, type PlatformOptions } from "./properties.js";
+import {
+  BUILT_IN_FIELDS,
+  catalogFromProperties,
+  isPlatformOptions,
+  NOT_NULL_FIELDS,
+  type PlatformOptions,
+} from "./properties.js";
 import { resolveOptions } from "../options.js";
 import { parse } from "../parse/parse.js";
 import { ownValues } from "../runtime/plain.js";
@@ -53,8 +59,6 @@ export type Reading = "platform" | "documented";
 
 /** What the lift changed, where in the stored condition, and why (messages.ts words it). */
 export type ChangeKind =
-  /** `in`/`nin` with one scalar: listed. */
-  | "listed"
   /** `in: []` selects no one, `nin: []` everyone (and `$and: []` everyone, `$or: []` no one): the constant folded away. */
   | "empty_list"
   /** `exists` with a value other than `true` or `false`: read as the platform reads it, "is empty". */
@@ -71,6 +75,8 @@ export type ChangeKind =
   | "empty_topic_id"
   /** `%`, `_` or `\` in a string test: read as the LIKE pattern the platform runs. */
   | "like_pattern"
+  /** A datetime with a lower-case `t` or `z` (which the platform reads): written in capitals, as the language reads datetimes. */
+  | "datetime_case"
   /** A string range: the platform compares by the database's collation, segmatch by code point. */
   | "collation";
 
@@ -87,6 +93,8 @@ export interface LiftedCondition {
 }
 
 export interface LiftOptions {
+  /** Bounds on the stored condition (`maxDepth`, `maxNodes`…), as `options.limits` of any call; default the defaults. */
+  readonly limits?: Partial<ConditionLimits>;
   /** The workspace's custom properties (`{ name, type, slot }`), or the options `catalogFromProperties` made. */
   readonly properties?: unknown;
   readonly platform?: PlatformOptions;
@@ -95,7 +103,6 @@ export interface LiftOptions {
 
 /** Words for each change, at the stored value it concerns. */
 const CHANGE_WORDS: { readonly [K in ChangeKind]: (detail: string) => string } = {
-  listed: (d) => `the platform reads ${d} as a list of one`,
   empty_list: (d) => d,
   exists_value: (d) => `the platform reads exists ${d} as "is empty" (only true means "is set")`,
   null_value: (d) => `${d} with null is ${d === "eq" ? '"is empty" (exists false)' : '"is set" (exists true)'}`,
@@ -105,6 +112,7 @@ const CHANGE_WORDS: { readonly [K in ChangeKind]: (detail: string) => string } =
     `${d}: a contact with no value is not selected, as the platform's SQL (three-valued logic) does; the documented meaning would select it`,
   empty_topic_id: () => `an empty topic id names no topic`,
   like_pattern: (d) => `the platform runs this as the SQL LIKE pattern ${d} (%, _ and \\ are wildcards and escapes)`,
+  datetime_case: () => "written with a capital T and Z, as the language reads datetimes",
   collation: () =>
     "the platform compares strings by the database's collation, segmatch by code point: members can differ for letters of different case or outside ASCII",
 };
@@ -127,8 +135,8 @@ const RANGE_OPS: ReadonlySet<string> = new Set(["gt", "gte", "lt", "lte"]);
 const COMPLEMENT: Readonly<Record<string, string>> = { gt: "lte", gte: "lt", lt: "gte", lte: "gt" };
 /** The platform's operators: the language's twelve. */
 const OPERATOR_NAMES: readonly string[] = OPERATORS;
-/** A datetime as Prisma reads one (RFC 3339: seconds and an offset required). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** A datetime as Prisma reads one (chrono's RFC 3339: seconds and an offset required, `T` and `Z` in either case). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * Lifts a stored condition, or throws a {@link ConditionError} with every part the platform
@@ -140,8 +148,14 @@ export function liftStoredCondition(stored: unknown, options: LiftOptions = {}):
   const reading = given.reading ?? "platform";
   if (reading !== "platform" && reading !== "documented")
     throw badArgument(["options", "reading"], "options", '"platform" or "documented"', reading);
-  const platform = isPlatformOptions(given.platform) ? given.platform : catalogFromProperties(given.properties ?? []);
-  const snap = snapshot(stored, DEFAULT_LIMITS);
+  if (given.platform !== undefined && !isPlatformOptions(given.platform))
+    throw badArgument(["options", "platform"], "options", "the options catalogFromProperties returned", given.platform);
+  const platform = given.platform ?? catalogFromProperties(given.properties ?? []);
+  // The platform sets no limit on a stored condition; these bound the work (options.limits raises them, as for any call).
+  const limits = resolveOptions(
+    given.limits === undefined ? undefined : { limits: given.limits as ConditionLimits },
+  ).limits;
+  const snap = snapshot(stored, limits);
   if ("issues" in snap) throw new ConditionError(snap.issues);
   const fields = fieldsOf(platform);
   const lifter = new Lifter(fields, reading);
@@ -149,7 +163,9 @@ export function liftStoredCondition(stored: unknown, options: LiftOptions = {}):
   if (lifter.issues.length > 0) throw new ConditionError(lifter.issues);
   const condition = constant(root.t());
   // The lift writes only conditions of the language; checked, so that a gap in it is a clear error, not a wrong answer.
-  const checked = parse(condition, resolveOptions({ fields: platform.fields }));
+  // A lifted condition is at most one level deeper (a guard's $and) and holds at most three nodes per stored one.
+  const room = { ...limits, maxDepth: MAX_DEPTH_CEILING, maxNodes: 3 * limits.maxNodes + 4 };
+  const checked = parse(condition, resolveOptions({ fields: platform.fields, limits: room }));
   if (!checked.ok) throw new ConditionError(checked.issues);
   return Object.freeze({ condition: checked.parsed.condition, changes: Object.freeze(lifter.changes) });
 }
@@ -160,7 +176,8 @@ function fieldsOf(platform: PlatformOptions): Map<string, Field> {
   const columns = platform.sql.columns ?? {};
   for (const [name, spec] of Object.entries(platform.fields)) {
     const column = columns[name] ?? name;
-    const builtIn = column === name;
+    // A built-in field in its own column (a property named like one lives in its slot).
+    const builtIn = BUILT_IN_FIELDS.includes(name) && column === name;
     const type = spec.type as Field["type"];
     const kind =
       type === "enum"
@@ -299,7 +316,7 @@ class Lifter {
         code: "not_liftable",
         reason: "platform_fails",
         fails: "shape",
-        received: describe(c),
+        received: shown(c),
       });
     if ("field" in c && "operator" in c && "value" in c) {
       this.extra(c, path, ["field", "operator", "value"]);
@@ -310,7 +327,7 @@ class Lifter {
       return this.topics(c, path);
     }
     if ("$and" in c || "$or" in c || "$not" in c) return this.logical(c, path);
-    return this.refuse(path, { code: "not_liftable", reason: "platform_fails", fails: "shape", received: describe(c) });
+    return this.refuse(path, { code: "not_liftable", reason: "platform_fails", fails: "shape", received: shown(c) });
   }
 
   /** Keys beside a shape's: logical keys the platform never evaluates there, and keys of no shape (dropped by its validator). */
@@ -345,7 +362,7 @@ class Lifter {
         code: "not_liftable",
         reason: "platform_fails",
         fails: "logical",
-        received: describe(c),
+        received: shown(c),
       });
     // Today only the first counts; the documented meaning has them all hold.
     const used = this.platform ? keys.slice(0, 1) : keys;
@@ -372,7 +389,7 @@ class Lifter {
         code: "not_liftable",
         reason: "platform_fails",
         fails: "list",
-        received: describe(value),
+        received: shown(value),
       });
     const list = value as readonly Snapshot[];
     if (list.length === 0)
@@ -406,7 +423,7 @@ class Lifter {
           code: "not_liftable",
           reason: "platform_fails",
           fails: "topics",
-          received: describe(value),
+          received: shown(value),
         });
       const given = value as readonly string[];
       const ids = [...new Set(given.filter((id) => id !== ""))];
@@ -433,7 +450,7 @@ class Lifter {
         code: "not_liftable",
         reason: "platform_fails",
         fails: "topics",
-        received: describe(c),
+        received: shown(c),
       });
     if (parts.length === 1) return parts[0]!;
     const [a, b] = [parts[0]!.t(), parts[1]!.t()];
@@ -449,19 +466,22 @@ class Lifter {
     const fails = (at: string, f: string, detail: Record<string, unknown> = {}) =>
       this.refuse([...path, at], { code: "not_liftable", reason: "platform_fails", fails: f, ...detail } as IssueInput);
     const field = typeof name === "string" ? this.fields.get(name) : undefined;
-    if (field === undefined) return fails("field", "field", { received: describe(name) });
+    if (field === undefined) return fails("field", "field", { received: shown(name) });
     if (typeof operator !== "string" || !OPERATOR_NAMES.includes(operator))
-      return fails("operator", "operator", { received: describe(operator) });
+      return fails("operator", "operator", { received: shown(operator) });
     const valuePath = [...path, "value"];
     const leaf = (op: string, v: unknown): Condition => ({ field: field.name, operator: op, value: v }) as Condition;
-    if (operator === "exists") {
+    if (operator === "exists" || (value === null && (operator === "eq" || operator === "ne"))) {
+      // IS NULL / IS NOT NULL: Prisma refuses null on a required field, so on email, status, createdAt and updatedAt the query fails.
+      if (!field.nullable)
+        return fails("value", "value", { expected: "a value (the field is never empty)", received: shown(value) });
+      if (operator !== "exists") {
+        this.change(valuePath, "null_value", operator);
+        return pair(leaf("exists", operator === "ne"));
+      }
       if (value === true) return pair(leaf("exists", true));
       if (value !== false) this.change(valuePath, "exists_value", JSON.stringify(value));
       return pair(leaf("exists", false));
-    }
-    if (value === null && (operator === "eq" || operator === "ne")) {
-      this.change(valuePath, "null_value", operator);
-      return pair(leaf("exists", operator === "ne"));
     }
     // What Prisma refuses for the column's type, the platform cannot run.
     if (field.kind === "enum" && !ENUM_KINDS.has(operator))
@@ -469,21 +489,19 @@ class Lifter {
     if ((field.kind === "datetime" || field.kind === "float") && TEXT_OPS.has(operator))
       return fails("operator", "operator_type", { received: operator, type: field.type });
     const list = operator === "in" || operator === "nin";
-    let items: readonly Snapshot[];
-    if (list) {
-      if (Array.isArray(value)) items = value as readonly Snapshot[];
-      else {
-        this.change(valuePath, "listed", `${operator} ${describe(value)}`);
-        items = [value];
-      }
-    } else items = [value];
+    // Prisma 5 and later take only a list for in/notIn (its "array shortcuts" were removed): a scalar fails.
+    if (list && !Array.isArray(value)) return fails("value", "value", { expected: "a list", received: shown(value) });
+    const items: readonly Snapshot[] = list ? (value as readonly Snapshot[]) : [value];
     const converted: (string | number)[] = [];
     const problems: [ConditionPath, IssueInput][] = [];
     for (const [i, item] of items.entries()) {
       const at = list && Array.isArray(value) ? [...valuePath, i] : valuePath;
       const problem = this.valueProblem(field, item);
-      if (problem === undefined) converted.push(item as string | number);
-      else problems.push([at, problem]);
+      if (problem !== undefined) problems.push([at, problem]);
+      else if (field.kind === "datetime" && item !== (item as string).toUpperCase()) {
+        this.change(at, "datetime_case");
+        converted.push((item as string).toUpperCase());
+      } else converted.push(item as string | number);
     }
     // The item the platform's query fails on, before one the language cannot say: the query never runs.
     const [at, problem] = problems.find(([, p]) => "fails" in p) ?? problems[0] ?? [];
@@ -547,7 +565,7 @@ class Lifter {
         reason: "platform_fails",
         fails: "value",
         expected,
-        received: describe(v),
+        received: shown(v),
       }) as IssueInput;
     switch (field.kind) {
       case "string":
@@ -558,20 +576,17 @@ class Lifter {
           : fails(`one of ${field.values!.join(", ")}`);
       case "datetime": {
         if (typeof v !== "string" || !RFC3339.test(v)) return fails("an RFC 3339 datetime with an offset");
-        const parsed = parseIsoDate(v);
-        if ("problem" in parsed)
-          return {
-            code: "not_liftable",
-            reason: "inexpressible",
-            what: "datetime",
-            received: describe(v),
-          } as IssueInput;
-        return undefined;
+        const parsed = parseIsoDate(v.toUpperCase());
+        if (!("problem" in parsed)) return undefined;
+        // Finer than a millisecond: a condition cannot say it. Anything else (a 30th of February, hour 25) Prisma refuses.
+        return parsed.problem === "too_precise"
+          ? ({ code: "not_liftable", reason: "inexpressible", what: "datetime", received: shown(v) } as IssueInput)
+          : fails("a real date and time");
       }
       case "float":
         if (typeof v !== "number") return fails("a number");
         if (field.epoch && (!Number.isInteger(v) || Math.abs(v) > 8.64e15))
-          return { code: "not_liftable", reason: "inexpressible", what: "epoch", received: describe(v) } as IssueInput;
+          return { code: "not_liftable", reason: "inexpressible", what: "epoch", received: shown(v) } as IssueInput;
         return undefined;
     }
   }
@@ -585,7 +600,7 @@ class Lifter {
     const pattern = (operator === "startsWith" ? "" : "%") + value + (operator === "endsWith" ? "" : "%");
     const inexpressible = (what: string) => {
       this.issues.push(
-        issue(path, { code: "not_liftable", reason: "inexpressible", what, received: describe(value) } as IssueInput),
+        issue(path, { code: "not_liftable", reason: "inexpressible", what, received: shown(value) } as IssueInput),
       );
       return undefined;
     };
@@ -603,7 +618,7 @@ class Lifter {
               code: "not_liftable",
               reason: "platform_fails",
               fails: "like_escape",
-              received: describe(value),
+              received: shown(value),
             } as IssueInput),
           );
           return undefined;
@@ -639,3 +654,6 @@ type Like = "any" | { readonly operator: "contains" | "startsWith" | "endsWith" 
 /** JavaScript truthiness, as the platform's `if (condition.$and)` reads a key. */
 const truthy = (x: Snapshot): boolean =>
   !(x === null || x === false || x === 0 || x === "" || (typeof x === "number" && Number.isNaN(x)));
+
+/** A value in words: a non-JSON value as itself, not as the snapshot's wrapper. */
+const shown = (x: Snapshot): string => describe(x instanceof Opaque ? x.value : x);
