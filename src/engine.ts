@@ -72,6 +72,7 @@ export interface Segmatch {
     after: unknown,
     options?: Between,
   ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
+  countMembersManySql(segments: SegmentConditions): SqlExpression & { readonly ids: readonly string[] };
   createSegmentIndex(): SegmentIndex;
   createSegment<C extends Contacts | undefined = undefined>(
     body: SegmentBody | unknown,
@@ -134,6 +135,7 @@ class Engine implements Segmatch {
     membership.membershipChangeFilters(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
   readonly membershipChangeSql = (before: unknown, after: unknown, options?: Between) =>
     membership.membershipChangeSql(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
+  readonly countMembersManySql = (segments: SegmentConditions) => membership.countMembersManySql(this.#ctx, segments);
   readonly createSegmentIndex = (): SegmentIndex => index.createSegmentIndex(this.#ctx);
   readonly createSegment = <C extends Contacts | undefined = undefined>(
     body: unknown,

@@ -160,6 +160,17 @@ export function membershipChangeFilters(
   return membership.membershipChangeFilters(Context.of(conditions), before, after, own);
 }
 
+/**
+ * Every segment's member count in one PostgreSQL statement (one scan of `sql.table`): the
+ * count of `ids[i]` is the result's column `"i"`. Needs a catalog and `options.sql`.
+ */
+export function countMembersManySql(
+  segments: SegmentConditions,
+  options?: ConditionOptions,
+): SqlExpression & { readonly ids: readonly string[] } {
+  return membership.countMembersManySql(Context.of(options), segments);
+}
+
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
 export function membershipChangeSql(
   before: unknown,

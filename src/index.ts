@@ -8,6 +8,7 @@ export {
   conditionJsonSchema,
   countMembers,
   countMembersMany,
+  countMembersManySql,
   createSegment,
   createSegmentIndex,
   describeFields,

@@ -276,6 +276,10 @@ const CALLS: Record<string, Call> = {
   describeFields: { args: () => [{ fields: contactFields }], run: (a) => describeFields(a as never) },
   conditionJsonSchema: { args: () => [{ fields: contactFields }], run: (a) => conditionJsonSchema(a as never) },
   toSql: { args: () => [US, SQL_OPTIONS], run: (a, b) => toSql(a, b as never) },
+  countMembersManySql: {
+    args: () => [{ us: US, news: NEWS }, SQL_OPTIONS],
+    run: (a, b) => segmatch.countMembersManySql(a as never, b as never),
+  },
   membershipChangeSql: { args: () => [US, NEWS, SQL_OPTIONS], run: (a, b, c) => membershipChangeSql(a, b, c as never) },
   "engine.conditionJsonSchema": { args: () => [], run: () => ENGINE.conditionJsonSchema() },
   isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },

@@ -12,6 +12,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   compileCondition,
+  countMembersManySql,
   defineFields,
   membershipChangeSql,
   MONGO_VERSIONS,
@@ -264,6 +265,30 @@ describe("toSql on a real PostgreSQL", () => {
               .map(([id]) => id)
               .sort(),
           );
+        },
+      ),
+      { numRuns: Math.max(1, Math.floor(RUNS / 4)) },
+    );
+  }, 600_000);
+
+  it("countMembersManySql counts every segment in one statement, as matches does each", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(conditionArb, { minLength: 1, maxLength: 8 }),
+        fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+        async (conditions, rows) => {
+          await load(rows);
+          const options = { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, table: "contacts" } };
+          const segments = Object.fromEntries(conditions.map((c, i) => [`seg ${i}`, c]));
+          const many = countMembersManySql(segments, options);
+          expect(many.ids).toEqual(Object.keys(segments));
+          // One statement, one scan: every count in one row.
+          const row = (await db.query(many.text, many.values)).rows[0]!;
+          const docs = rows.map((r, i) => documentOf(`r${i}`, r, "records"));
+          many.ids.forEach((id, i) => {
+            const matches = compileCondition(segments[id]!, OPTIONS_RECORDS).matches;
+            expect(Number(row[String(i)]), id).toBe(docs.filter((d) => matches(d)).length);
+          });
         },
       ),
       { numRuns: Math.max(1, Math.floor(RUNS / 4)) },

@@ -23,7 +23,7 @@ import {
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
-import { changeSqlExpressions, type SqlExpression } from "../targets/sql/sql.js";
+import { changeSqlExpressions, countManySqlExpression, type SqlExpression } from "../targets/sql/sql.js";
 import { pass, sourceKind, type Contacts } from "./contacts.js";
 import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
 
@@ -363,6 +363,33 @@ export function membershipChangeFilters(
  * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
  * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
  */
+/**
+ * Every segment's member count in one PostgreSQL statement, one scan of the contacts table:
+ * `{ text, values, ids }`, the count of `ids[i]` in the result's column `"i"`. Relative dates
+ * resolve at one reading of the clock for all of them.
+ */
+export function countMembersManySql(
+  ctx: Context,
+  segments: SegmentConditions,
+): SqlExpression & { readonly ids: readonly string[] } {
+  const entries = entriesOf(segments);
+  const call = ctx.call(...entries.map(([, condition]) => condition));
+  const issues: ConditionIssue[] = [];
+  const roots: Node[] = [];
+  for (const [id, condition] of entries) {
+    try {
+      roots.push(call.ast(condition, ["segments", id]));
+    } catch (error) {
+      if (!(error instanceof ConditionError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0) throw new ConditionError(issues);
+  const at = roots.some(isRelative) ? call.options.clock() : undefined;
+  const sql = countManySqlExpression(roots, call.options, undefined, at);
+  return Object.freeze({ text: sql.text, values: sql.values, ids: Object.freeze(entries.map(([id]) => id)) });
+}
+
 export function membershipChangeSql(
   ctx: Context,
   before: unknown,

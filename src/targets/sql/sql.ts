@@ -25,7 +25,7 @@ import {
   type ConditionPath,
 } from "../../errors.js";
 import { SQL } from "../../messages.js";
-import { fold, type LeafNode, type Node, type TopicNode } from "../../language/ast.js";
+import { nodeKey, fold, type LeafNode, type Node, type TopicNode } from "../../language/ast.js";
 import { SUBSCRIBED } from "../../language/topics.js";
 import { RelativeDate } from "../../language/relative.js";
 import { atInstant } from "../clock.js";
@@ -84,10 +84,31 @@ class SqlBuilder implements SqlWriter {
   }
   private readonly constants = new Map<string, string>();
 
+  /**
+   * With `shared`, each distinct leaf and topic test is written once, as a column of a row
+   * subquery (its select list), and every condition reads that column: many conditions over
+   * one scan evaluate a test they share once per row.
+   */
+  shared: { readonly columns: string[]; readonly parts: Map<string, Part>; readonly row: string } | undefined;
+
+  private once(n: Node, make: () => Part): Part {
+    const shared = this.shared;
+    if (shared === undefined) return make();
+    const key = nodeKey(n);
+    let part = shared.parts.get(key);
+    if (part === undefined) {
+      const made = make();
+      const column = quoted(this.dialect, `l${shared.columns.length}`);
+      shared.columns.push(`${made.sql} AS ${column}`);
+      shared.parts.set(key, (part = { sql: `${shared.row}.${column}`, nullable: made.nullable }));
+    }
+    return part;
+  }
+
   build(root: Node): string {
     return fold<Part>(root, {
-      leaf: (n) => this.leaf(n),
-      topic: (n) => this.topic(n),
+      leaf: (n) => this.once(n, () => this.leaf(n)),
+      topic: (n) => this.once(n, () => this.topic(n)),
       elemMatch: () => {
         throw new Error(
           "segmatch: an element match reached SQL (no condition of the language is one; topic tests come as topic nodes)",
@@ -239,6 +260,33 @@ function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[]
  * expressions: `entering` holds for rows that match `after` and not `before`, `leaving` the
  * reverse (each with its own placeholders from `paramOffset + 1`).
  */
+/**
+ * One statement that counts every condition of `roots` in a single scan of the contacts
+ * table (`sql.table` names it): `SELECT count(*) FILTER (WHERE …) AS "0", … FROM table`, the
+ * i-th count in the column named `i`, every parameter numbered once across them.
+ */
+export function countManySqlExpression(
+  roots: readonly Node[],
+  resolved: ResolvedOptions,
+  dialect: SqlDialect = postgres,
+  at?: number,
+): SqlExpression {
+  const options = checked(resolved, dialect);
+  const builder = new SqlBuilder(options);
+  // Each test the segments share is evaluated once per row: a column of a row subquery that
+  // OFFSET 0 keeps from being folded back into the counts.
+  const row = quoted(dialect, "segmatch_row");
+  builder.shared = { columns: [], parts: new Map(), row };
+  const counts = roots.map((root, i) => {
+    const where = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
+    return `count(*) FILTER (WHERE ${where}) AS ${quoted(dialect, String(i))}`;
+  });
+  if (counts.length === 0) counts.push("count(*) AS total");
+  const columns = builder.shared.columns.length > 0 ? builder.shared.columns.join(", ") : "1 AS one";
+  const text = `SELECT ${counts.join(", ")} FROM (SELECT ${columns} FROM ${options.sql.table} OFFSET 0) AS ${row}`;
+  return Object.freeze({ text, values: withinProtocol(builder.values, options) });
+}
+
 export function changeSqlExpressions(
   before: Node,
   after: Node,
