@@ -13,6 +13,7 @@ import * as op from "./operations.js";
 import type { ConditionOptions } from "./options.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import * as membership from "./segments/membership.js";
+import type { MembersPageSql } from "./segments/membership.js";
 import type {
   Between,
   EngineDiffOptions,
@@ -73,6 +74,10 @@ export interface Segmatch {
     options?: Between,
   ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   countMembersManySql(segments: SegmentConditions): SqlExpression & { readonly ids: readonly string[] };
+  membersPageSql(
+    condition: unknown,
+    page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
+  ): MembersPageSql;
   createSegmentIndex(): SegmentIndex;
   createSegment<C extends Contacts | undefined = undefined>(
     body: SegmentBody | unknown,
@@ -136,6 +141,10 @@ class Engine implements Segmatch {
   readonly membershipChangeSql = (before: unknown, after: unknown, options?: Between) =>
     membership.membershipChangeSql(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
   readonly countMembersManySql = (segments: SegmentConditions) => membership.countMembersManySql(this.#ctx, segments);
+  readonly membersPageSql = (
+    condition: unknown,
+    page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
+  ): MembersPageSql => membership.membersPageSql(this.#ctx, condition, page);
   readonly createSegmentIndex = (): SegmentIndex => index.createSegmentIndex(this.#ctx);
   readonly createSegment = <C extends Contacts | undefined = undefined>(
     body: unknown,

@@ -396,7 +396,8 @@ export type ArgumentName =
   | "instant"
   | "error"
   | "options"
-  | "database";
+  | "database"
+  | "page";
 
 /** What every issue has. */
 export interface IssueBase {

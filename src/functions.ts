@@ -171,6 +171,18 @@ export function countMembersManySql(
   return membership.countMembersManySql(Context.of(options), segments);
 }
 
+/**
+ * A page of a condition's members in PostgreSQL (keyset on `sql.id`, newest first; `limit`
+ * 1–100, default 20; `after` or `before` an id), and `read(rows)` for the page and `hasMore`.
+ */
+export function membersPageSql(
+  condition: unknown,
+  options?: ConditionOptions,
+  page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
+): membership.MembersPageSql {
+  return membership.membersPageSql(Context.of(options), condition, page);
+}
+
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
 export function membershipChangeSql(
   before: unknown,

@@ -129,6 +129,7 @@ const ARGUMENT: { readonly [A in Extract<Of<"invalid_type">, { readonly reason: 
   error: "the error",
   options: "the options",
   database: "the database",
+  page: "the page",
 };
 
 const SHAPES = {

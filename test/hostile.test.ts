@@ -276,6 +276,10 @@ const CALLS: Record<string, Call> = {
   describeFields: { args: () => [{ fields: contactFields }], run: (a) => describeFields(a as never) },
   conditionJsonSchema: { args: () => [{ fields: contactFields }], run: (a) => conditionJsonSchema(a as never) },
   toSql: { args: () => [US, SQL_OPTIONS], run: (a, b) => toSql(a, b as never) },
+  membersPageSql: {
+    args: () => [US, SQL_OPTIONS, { limit: 10, after: "c1" }],
+    run: (a, b, c) => segmatch.membersPageSql(a, b as never, c as never),
+  },
   countMembersManySql: {
     args: () => [{ us: US, news: NEWS }, SQL_OPTIONS],
     run: (a, b) => segmatch.countMembersManySql(a as never, b as never),

@@ -12,8 +12,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   compileCondition,
+  ConditionError,
   countMembersManySql,
   defineFields,
+  membersPageSql,
   membershipChangeSql,
   MONGO_VERSIONS,
   toSql,
@@ -294,6 +296,108 @@ describe("toSql on a real PostgreSQL", () => {
       { numRuns: Math.max(1, Math.floor(RUNS / 4)) },
     );
   }, 600_000);
+
+  it("membersPageSql walks every member once, in order, forward and backward, while rows come and go between pages", async () => {
+    const options = { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, table: "contacts" } };
+    await fc.assert(
+      fc.asyncProperty(
+        conditionArb,
+        fc.array(rowArb, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.nat(40), rowArb), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        fc.boolean(),
+        async (condition, rows, steps, backward) => {
+          await load(rows);
+          const ids = rows.map((_, i) => `r${String(i).padStart(2, "0")}`);
+          await db.exec(
+            `UPDATE contacts SET id = 'r' || lpad(substr(id, 2), 2, '0'); UPDATE contact_topics SET "contactId" = 'r' || lpad(substr("contactId", 2), 2, '0');`,
+          );
+          const matches = compileCondition(condition, OPTIONS_RECORDS).matches;
+          const present = new Set(ids);
+          const member = new Map(rows.map((r, i) => [ids[i]!, matches(documentOf(ids[i]!, r, "records"))]));
+          // Members that exist, and match, all walk long: each must be seen exactly once.
+          const throughout = new Set(ids.filter((id) => member.get(id)));
+          const seen: string[] = [];
+          // Backward from the oldest end: a cursor below every id.
+          let cursor: string | undefined = backward ? "0" : undefined;
+          // Walk to the end; the generated steps set each page's limit and what changes after it (then nothing does).
+          for (let i = 0; i < 200; i++) {
+            const [limit, insert, n, row] = steps[i % steps.length]!;
+            const page = membersPageSql(
+              condition,
+              options,
+              backward
+                ? { limit, before: cursor ?? "" }
+                : { limit, ...(cursor === undefined ? {} : { after: cursor }) },
+            );
+            const result = page.read((await db.query(page.text, page.values)).rows as { id: string }[]);
+            const got = result.rows.map((r) => r.id);
+            expect(got.length).toBeLessThanOrEqual(limit);
+            seen.push(...(backward ? [...got].reverse() : got));
+            if (!result.hasMore || got.length === 0) break;
+            cursor = backward ? got[0] : got.at(-1);
+            if (i >= steps.length) continue;
+            // Between pages, a contact arrives or leaves.
+            const id = `r${String(n).padStart(2, "0")}`;
+            if (insert && !present.has(id)) {
+              await db.query(`INSERT INTO contacts (id, email, country, status) VALUES ($1, $2, $3, $4)`, [
+                id,
+                row.email,
+                row.country,
+                row.status,
+              ]);
+              present.add(id);
+            } else if (!insert && present.has(id)) {
+              await db.query(`DELETE FROM contacts WHERE id = $1`, [id]);
+              present.delete(id);
+              throughout.delete(id);
+            }
+          }
+          // No id twice, strictly in order, and every member that was there throughout seen.
+          expect(new Set(seen).size).toBe(seen.length);
+          const order = [...seen].sort();
+          expect(seen).toEqual(backward ? order : order.reverse());
+          for (const id of throughout) expect(seen, `${id} was a member throughout`).toContain(id);
+        },
+      ),
+      { numRuns: Math.max(1, Math.floor(RUNS / 8)) },
+    );
+  }, 600_000);
+
+  it("membersPageSql takes the platform's list rules and refuses anything else at its page option", () => {
+    const options = { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, table: "contacts" } };
+    const us = { field: "country", operator: "eq", value: "US" } as const;
+    expect(membersPageSql(us, options)).toMatchObject({
+      text: 'SELECT * FROM "contacts" WHERE ("contacts"."country" = $1) ORDER BY "contacts"."id" DESC LIMIT $2',
+      values: ["US", 21],
+    });
+    expect(
+      membersPageSql(us, options, { limit: 2, before: "c9" }).read([{ id: "a" }, { id: "b" }, { id: "c" }]),
+    ).toEqual({
+      rows: [{ id: "b" }, { id: "a" }],
+      hasMore: true,
+    });
+    const refused = (page: unknown) => {
+      try {
+        membersPageSql(us, options, page as never);
+      } catch (error) {
+        if (error instanceof ConditionError) return error.issues.map((i) => i.path.join("."));
+      }
+      return [];
+    };
+    expect([0, 101, 1.5, "20"].map((limit) => refused({ limit }))).toEqual([
+      ["page.limit"],
+      ["page.limit"],
+      ["page.limit"],
+      ["page.limit"],
+    ]);
+    expect(refused({ after: "a", before: "b" })).toEqual(["page.before"]);
+    expect(refused({ after: "" })).toEqual(["page.after"]);
+    expect(refused({ cursor: "a" })).toEqual(["page.cursor"]);
+    expect(refused(5)).toEqual(["page"]);
+  });
 
   it("numbers placeholders from paramOffset, quotes identifiers, and refuses what it cannot use", () => {
     const out = toSql(

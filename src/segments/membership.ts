@@ -23,9 +23,14 @@ import {
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
-import { changeSqlExpressions, countManySqlExpression, type SqlExpression } from "../targets/sql/sql.js";
+import {
+  changeSqlExpressions,
+  countManySqlExpression,
+  pageSqlExpression,
+  type SqlExpression,
+} from "../targets/sql/sql.js";
 import { pass, sourceKind, type Contacts } from "./contacts.js";
-import { EMPTY_DOC, isPlainObject } from "../runtime/plain.js";
+import { EMPTY_DOC, isPlainObject, ownValues } from "../runtime/plain.js";
 
 /** An issue of this module, its message from its chapter of the sentences. */
 const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, SEGMENTS);
@@ -388,6 +393,61 @@ export function countMembersManySql(
   const at = roots.some(isRelative) ? call.options.clock() : undefined;
   const sql = countManySqlExpression(roots, call.options, undefined, at);
   return Object.freeze({ text: sql.text, values: sql.values, ids: Object.freeze(entries.map(([id]) => id)) });
+}
+
+/** A page of a condition's members in PostgreSQL, and how to read its rows (see {@link membersPageSql}). */
+export interface MembersPageSql extends SqlExpression {
+  /** The page's rows (at most `limit`, newest id first) and whether there are more in its direction. */
+  read<R>(rows: readonly R[]): { readonly rows: R[]; readonly hasMore: boolean };
+}
+
+/**
+ * A page of members by keyset pagination on the id column, with the platform's list rules:
+ * `limit` 1–100 (default 20), `after` or `before` an id, newest id first. Anything else is a
+ * ConditionError at `["page", …]`.
+ */
+export function membersPageSql(ctx: Context, condition: unknown, page?: unknown): MembersPageSql {
+  const given = readArgument(["page"], () => (page === undefined ? {} : ownValues(page)));
+  const bad = (path: string[], expected: string, received: unknown) =>
+    new ConditionError([
+      issue(["page", ...path], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "page",
+        expected,
+        received: describe(received),
+      }),
+    ]);
+  if (given === undefined) throw bad([], "an object { limit?, after?, before? }", page);
+  for (const key of Object.keys(given))
+    if (!["limit", "after", "before"].includes(key)) throw bad([key], "one of limit, after, before", key);
+  const limit = given.limit ?? 20;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw bad(["limit"], "a whole number from 1 to 100", limit);
+  for (const key of ["after", "before"] as const)
+    if (given[key] !== undefined && (typeof given[key] !== "string" || given[key] === ""))
+      throw bad([key], "an id, a non-empty string", given[key]);
+  if (given.after !== undefined && given.before !== undefined)
+    throw bad(["before"], "after or before, not both", given.before);
+  const call = ctx.call(condition);
+  const ast = call.ast(condition);
+  const at = isRelative(ast) ? call.options.clock() : undefined;
+  const before = given.before as string | undefined;
+  const sql = pageSqlExpression(
+    ast,
+    call.options,
+    { limit, after: given.after as string | undefined, before },
+    undefined,
+    at,
+  );
+  return Object.freeze({
+    text: sql.text,
+    values: sql.values,
+    read: <R>(rows: readonly R[]) => {
+      const kept = rows.slice(0, limit);
+      return { rows: before === undefined ? kept : kept.reverse(), hasMore: rows.length > limit };
+    },
+  });
 }
 
 export function membershipChangeSql(

@@ -287,6 +287,38 @@ export function countManySqlExpression(
   return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
+/** A page of members, as the platform lists them: newest id first, `after` an id (older ones), `before` an id (newer ones). */
+export interface MembersPage {
+  readonly limit: number;
+  readonly after?: string | undefined;
+  readonly before?: string | undefined;
+}
+
+/**
+ * One page of the rows a condition selects, by keyset on the id column: `limit + 1` rows (the
+ * one more tells whether there are more), in the platform's order (id descending); `before`
+ * reads them ascending from the cursor, to be reversed.
+ */
+export function pageSqlExpression(
+  root: Node,
+  resolved: ResolvedOptions,
+  page: MembersPage,
+  dialect: SqlDialect = postgres,
+  at?: number,
+): SqlExpression {
+  const options = checked(resolved, dialect);
+  const builder = new SqlBuilder(options);
+  const where = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
+  const { table, id } = options.sql;
+  const key = `${table}.${id}`;
+  const cursor = page.after ?? page.before;
+  const after =
+    cursor === undefined ? "" : ` AND ${key} ${page.before === undefined ? "<" : ">"} ${builder.param(cursor)}`;
+  const order = page.before === undefined ? "DESC" : "ASC";
+  const text = `SELECT * FROM ${table} WHERE (${where})${after} ORDER BY ${key} ${order} LIMIT ${builder.param(page.limit + 1)}`;
+  return Object.freeze({ text, values: withinProtocol(builder.values, options) });
+}
+
 export function changeSqlExpressions(
   before: Node,
   after: Node,
