@@ -225,6 +225,10 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   return { dialect, sql: resolved.sql!, fields: resolved.fields!, columns };
 }
 
+/** A tree with its relative dates resolved at `at` (as it is when there is no instant). */
+const rootAt = (root: Node, resolved: ResolvedOptions, at: number | undefined): Node =>
+  at === undefined ? root : atInstant(root, at, resolved.zone);
+
 /** The expression for a parsed condition, in `dialect` (PostgreSQL unless told); needs the catalog and `options.sql`. */
 export function toSqlExpression(
   root: Node,
@@ -234,7 +238,7 @@ export function toSqlExpression(
 ): SqlExpression {
   const options = checked(resolved, dialect);
   const builder = new SqlBuilder(options);
-  const text = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
+  const text = builder.build(rootAt(root, resolved, at));
   return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
@@ -278,7 +282,7 @@ export function countManySqlExpression(
   const row = quoted(dialect, "segmatch_row");
   builder.shared = { columns: [], parts: new Map(), row };
   const counts = roots.map((root, i) => {
-    const where = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
+    const where = builder.build(rootAt(root, resolved, at));
     return `count(*) FILTER (WHERE ${where}) AS ${quoted(dialect, String(i))}`;
   });
   if (counts.length === 0) counts.push("count(*) AS total");
@@ -308,7 +312,7 @@ export function pageSqlExpression(
 ): SqlExpression {
   const options = checked(resolved, dialect);
   const builder = new SqlBuilder(options);
-  const where = builder.build(at === undefined ? root : atInstant(root, at, resolved.zone));
+  const where = builder.build(rootAt(root, resolved, at));
   const { table, id } = options.sql;
   const key = `${table}.${id}`;
   const cursor = page.after ?? page.before;
