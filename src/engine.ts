@@ -13,7 +13,7 @@ import * as op from "./operations.js";
 import type { ConditionOptions } from "./options.js";
 import type { ContactOf, Contacts, Counted } from "./segments/contacts.js";
 import * as membership from "./segments/membership.js";
-import type { MembersPageSql } from "./segments/membership.js";
+import type { CountManyPipeline, MembersPageSql } from "./segments/membership.js";
 import type {
   Between,
   EngineDiffOptions,
@@ -74,6 +74,7 @@ export interface Segmatch {
     options?: Between,
   ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   countMembersManySql(segments: SegmentConditions): SqlExpression & { readonly ids: readonly string[] };
+  countMembersManyPipeline(segments: SegmentConditions): CountManyPipeline;
   membersPageSql(
     condition: unknown,
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
@@ -141,6 +142,8 @@ class Engine implements Segmatch {
   readonly membershipChangeSql = (before: unknown, after: unknown, options?: Between) =>
     membership.membershipChangeSql(this.#ctx, before, after, ownOptions(options, ["from", "to"]));
   readonly countMembersManySql = (segments: SegmentConditions) => membership.countMembersManySql(this.#ctx, segments);
+  readonly countMembersManyPipeline = (segments: SegmentConditions): CountManyPipeline =>
+    membership.countMembersManyPipeline(this.#ctx, segments);
   readonly membersPageSql = (
     condition: unknown,
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },

@@ -172,6 +172,17 @@ export function countMembersManySql(
 }
 
 /**
+ * Every segment's member count in one MongoDB aggregation (one pass over the collection,
+ * each count what `countDocuments` would answer): `{ pipeline, ids, read(result) }`.
+ */
+export function countMembersManyPipeline(
+  segments: SegmentConditions,
+  options?: ConditionOptions,
+): membership.CountManyPipeline {
+  return membership.countMembersManyPipeline(Context.of(options), segments);
+}
+
+/**
  * A page of a condition's members in PostgreSQL (keyset on `sql.id`, newest first; `limit`
  * 1–100, default 20; `after` or `before` an id), and `read(rows)` for the page and `hasMore`.
  */

@@ -9,6 +9,7 @@ export {
   countMembers,
   countMembersMany,
   countMembersManySql,
+  countMembersManyPipeline,
   membersPageSql,
   createSegment,
   createSegmentIndex,
@@ -79,6 +80,7 @@ export type { SqlExpression } from "./targets/sql/sql.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";
 export type { MongoFilter } from "./targets/mongo/filter.js";
+export type { MongoPipeline } from "./targets/mongo/pipeline.js";
 export { contactFields, defineFields, FIELD_TYPES } from "./catalog/catalog.js";
 export type { DateStorage, FieldCatalog, FieldSpec, FieldType } from "./catalog/catalog.js";
 export type { FieldDescription, OperatorDescription } from "./catalog/describe.js";
@@ -86,6 +88,7 @@ export type { TopicLayout } from "./options.js";
 export type {
   Between,
   ContactId,
+  CountManyPipeline,
   DiffOptions,
   MembersPageSql,
   MembershipChangeFilters,

@@ -4,11 +4,11 @@
  * answers are checked on every evaluator tier (tiers.ts), generated code included.
  */
 import fc from "fast-check";
-import { Query } from "mingo";
+import { Aggregator, Query } from "mingo";
 import { describe, expect, it } from "vitest";
 import { compileCondition, type Condition } from "../src/index.js";
 import { docArb, PATHS, STRINGS, NUMBERS } from "./arbitraries.js";
-import { DEVIATIONS, deviationsFor } from "./reference/deviations.js";
+import { DEVIATIONS, deviationsFor, referenceAggregate } from "./reference/deviations.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { runs } from "./fc-setup.js";
 import { expectAllTiers, itRanEveryTier, TIERS } from "./tiers.js";
@@ -135,3 +135,15 @@ describe("the MongoDB rule agrees with mingo wherever no deviation is recorded",
 });
 
 itRanEveryTier([...TIERS]);
+
+describe("stage deviation count-of-nothing", () => {
+  const pipeline = [{ $match: { a: 5 } }, { $count: "n" }];
+  it("is real: mingo counts an empty input as {n: 0}", () => {
+    expect(new Aggregator(pipeline).run([{ a: 1 }])).toEqual([{ n: 0 }]);
+  });
+  it("the reference answers as MongoDB: no document, inside $facet too", () => {
+    expect(referenceAggregate(pipeline, [{ a: 1 }])).toEqual([]);
+    expect(referenceAggregate(pipeline, [{ a: 5 }, { a: 5 }])).toEqual([{ n: 2 }]);
+    expect(referenceAggregate([{ $facet: { x: pipeline } }], [{ a: 1 }])).toEqual([{ x: [] }]);
+  });
+});

@@ -284,6 +284,14 @@ const CALLS: Record<string, Call> = {
     args: () => [{ us: US, news: NEWS }, SQL_OPTIONS],
     run: (a, b) => segmatch.countMembersManySql(a as never, b as never),
   },
+  countMembersManyPipeline: {
+    args: () => [{ us: US, news: NEWS }, undefined],
+    run: (a, b) => segmatch.countMembersManyPipeline(a as never, b as never),
+  },
+  "countMembersManyPipeline.read": {
+    args: () => [[{ s0: 1, s1: 2 }]],
+    run: (a) => segmatch.countMembersManyPipeline({ us: US, news: NEWS }).read(a),
+  },
   membershipChangeSql: { args: () => [US, NEWS, SQL_OPTIONS], run: (a, b, c) => membershipChangeSql(a, b, c as never) },
   "engine.conditionJsonSchema": { args: () => [], run: () => ENGINE.conditionJsonSchema() },
   isConditionError: { args: () => [new ConditionError([])], run: (a) => isConditionError(a), neverThrows: true },

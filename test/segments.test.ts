@@ -9,7 +9,9 @@ import {
   ConditionError,
   countMembers,
   countMembersMany,
+  countMembersManyPipeline,
   createSegment,
+  createSegmatch,
   createSegmentIndex,
   diffMembership,
   membershipChangeFilters,
@@ -19,7 +21,7 @@ import {
   type Segment,
 } from "../src/index.js";
 import { conditionArb, docArb, recordsDocArb, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
-import { reference } from "./reference/deviations.js";
+import { reference, referenceAggregate } from "./reference/deviations.js";
 import { refusal } from "./refusal.js";
 import { runs } from "./fc-setup.js";
 
@@ -152,6 +154,70 @@ describe("membershipChangeFilters", () => {
       entering: { $and: [{ status: { $eq: "SUBSCRIBED" } }, { $nor: [{ country: { $eq: "US" } }] }] },
       leaving: { $and: [{ country: { $eq: "US" } }, { $nor: [{ status: { $eq: "SUBSCRIBED" } }] }] },
     });
+  });
+});
+
+describe("countMembersManyPipeline", () => {
+  const RICH = { field: "score", operator: "gte", value: 50 } as const;
+  it("is one $facet of each segment's $match and $count, and a $project of the counts (0 for none)", () => {
+    const many = countMembersManyPipeline({ us: US, "a.$b": SUBSCRIBED });
+    expect(many.ids).toEqual(["us", "a.$b"]);
+    expect(many.pipeline).toEqual([
+      {
+        $facet: {
+          s0: [{ $match: { country: { $eq: "US" } } }, { $count: "n" }],
+          s1: [{ $match: { status: { $eq: "SUBSCRIBED" } } }, { $count: "n" }],
+        },
+      },
+      {
+        $project: {
+          s0: { $ifNull: [{ $arrayElemAt: ["$s0.n", 0] }, 0] },
+          s1: { $ifNull: [{ $arrayElemAt: ["$s1.n", 0] }, 0] },
+        },
+      },
+    ]);
+    expect(many.read(referenceAggregate(many.pipeline, CONTACTS))).toEqual({ us: 3, "a.$b": 2 });
+    expect(many.read(referenceAggregate(many.pipeline, []))).toEqual({ us: 0, "a.$b": 0 });
+    expect(Object.isFrozen(many.pipeline) && Object.isFrozen(many.pipeline[0])).toBe(true);
+  });
+
+  it("reads counts as the driver gives them (a number, a Long, a bigint) and refuses any other result at result", () => {
+    const many = countMembersManyPipeline({ us: US, rich: RICH });
+    const long = { toNumber: () => 7 };
+    expect(many.read([{ s0: 3, s1: long }])).toEqual({ us: 3, rich: 7 });
+    expect(many.read([{ s0: 0n, s1: 2 }])).toEqual({ us: 0, rich: 2 });
+    for (const bad of [[], [{ s0: 1 }], [{ s0: 1, s1: -1 }], [{ s0: 1, s1: 1.5 }], [{ s0: 1, s1: 1 }, {}], {}, null]) {
+      expect(
+        refusal(() => many.read(bad)),
+        JSON.stringify(bad),
+      ).toEqual([["invalid_type", ["result"]]]);
+    }
+    const throwing = {
+      toNumber: () => {
+        throw new Error("boom");
+      },
+    };
+    expect(refusal(() => many.read([{ s0: 1, s1: throwing }]))).toEqual([["unreadable_input", ["result"]]]);
+    expect(countMembersManyPipeline({}).read("anything")).toEqual({});
+    expect(countMembersManyPipeline({}).pipeline).toEqual([{ $limit: 1 }, { $project: { _id: 1 } }]);
+  });
+
+  it("resolves every relative date at one reading of the clock, and refuses bad segments at their ids", () => {
+    let reads = 0;
+    const clock = () => (reads++, Date.UTC(2026, 0, 10));
+    const recent = { field: "createdAt", operator: "gte", value: "now-7d" } as const;
+    const many = countMembersManyPipeline({ a: recent, b: recent, us: US }, { fields: TEST_CATALOG, now: clock });
+    expect(reads).toBe(1);
+    const facet = many.pipeline[0]!.$facet as Record<string, unknown[]>;
+    expect(facet.s0![0]).toEqual({ $match: { createdAt: { $gte: new Date(Date.UTC(2026, 0, 3)) } } });
+    expect(facet.s1![0]).toEqual(facet.s0![0]);
+    expect(
+      refusal(() => countMembersManyPipeline({ ok: US, bad: { field: "country", operator: "nope", value: 1 } })),
+    ).toEqual([["unknown_operator", ["segments", "bad", "operator"]]]);
+    const engine = createSegmatch({ fields: TEST_CATALOG });
+    expect(engine.countMembersManyPipeline({ rich: RICH }).pipeline).toEqual(
+      countMembersManyPipeline({ rich: RICH }, { fields: TEST_CATALOG }).pipeline,
+    );
   });
 });
 

@@ -23,6 +23,7 @@ import {
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { MongoFilter } from "../targets/mongo/filter.js";
+import { countField, countManyPipeline, type MongoPipeline } from "../targets/mongo/pipeline.js";
 import {
   changeSqlExpressions,
   countManySqlExpression,
@@ -364,11 +365,6 @@ export function membershipChangeFilters(
 }
 
 /**
- * The SQL counterpart of {@link membershipChangeFilters}: `{ entering, leaving }` as
- * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
- * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
- */
-/**
  * Every segment's member count in one PostgreSQL statement, one scan of the contacts table:
  * `{ text, values, ids }`, the count of `ids[i]` in the result's column `"i"`. Relative dates
  * resolve at one reading of the clock for all of them.
@@ -393,6 +389,73 @@ export function countMembersManySql(
   const at = roots.some(isRelative) ? call.options.clock() : undefined;
   const sql = countManySqlExpression(roots, call.options, undefined, at);
   return Object.freeze({ text: sql.text, values: sql.values, ids: Object.freeze(entries.map(([id]) => id)) });
+}
+
+/** Every segment's count in one MongoDB aggregation (see {@link countMembersManyPipeline}). */
+export interface CountManyPipeline {
+  /** The aggregation, for `collection.aggregate(pipeline)`; put your own `$match` (a workspace, say) in front of it. */
+  readonly pipeline: MongoPipeline;
+  /** The segments' ids, in the order of the pipeline's counts. */
+  readonly ids: readonly string[];
+  /** The counts by segment id, from what the aggregation returned (its one document, as `toArray()` gives it). */
+  read(result: unknown): Record<string, number>;
+}
+
+/**
+ * Every segment's member count in one MongoDB aggregation, one pass over the collection:
+ * each segment's filter is a `$match` in its own `$facet` sub-pipeline, so each count is what
+ * `countDocuments(filter)` would answer. Relative dates resolve at one reading of the clock.
+ */
+export function countMembersManyPipeline(ctx: Context, segments: SegmentConditions): CountManyPipeline {
+  const entries = entriesOf(segments);
+  const call = ctx.call(...entries.map(([, condition]) => condition));
+  const issues: ConditionIssue[] = [];
+  const compiled: CompiledCondition[] = [];
+  for (const [id, condition] of entries) {
+    try {
+      compiled.push(call.compiled(condition, ["segments", id]));
+    } catch (error) {
+      if (!(error instanceof ConditionError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length > 0) throw new ConditionError(issues);
+  const at = clockOnce(call.options.clock);
+  const pipeline = countManyPipeline(compiled.map((c) => (c.relative ? c.filterAt(at()) : c.filter)));
+  const ids = Object.freeze(entries.map(([id]) => id));
+  return Object.freeze({ pipeline, ids, read: (result: unknown) => readCounts(ids, result) });
+}
+
+/** The counts of `ids` from the pipeline's result: one document with a whole number ≥ 0 per segment. */
+function readCounts(ids: readonly string[], result: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (ids.length === 0) return out;
+  const doc = readArgument(["result"], () =>
+    Array.isArray(result) && result.length === 1 ? ownValues(result[0]) : undefined,
+  );
+  const counts = ids.map((_, i) => {
+    const n: unknown = doc?.[countField(i)];
+    // A Long when the driver does not promote it, a bigint from a BSON codec that reads int64 so.
+    if (typeof n === "bigint") return Number(n);
+    if (typeof n === "object" && n !== null && typeof (n as { toNumber?: unknown }).toNumber === "function")
+      return readArgument(["result"], () => (n as { toNumber(): unknown }).toNumber());
+    return n;
+  });
+  if (!counts.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0))
+    throw new ConditionError([
+      issue(["result"], {
+        code: "invalid_type",
+        reason: "argument",
+        argument: "database",
+        expected: `the aggregation's result: one document with a count for each of ${countField(0)}…${countField(ids.length - 1)}`,
+        received: describe(result),
+      }),
+    ]);
+  // defineProperty: an id may be "__proto__".
+  ids.forEach((id, i) =>
+    Object.defineProperty(out, id, { value: counts[i], enumerable: true, writable: true, configurable: true }),
+  );
+  return out;
 }
 
 /** A page of a condition's members in PostgreSQL, and how to read its rows (see {@link membersPageSql}). */
@@ -450,6 +513,11 @@ export function membersPageSql(ctx: Context, condition: unknown, page?: unknown)
   });
 }
 
+/**
+ * The SQL counterpart of {@link membershipChangeFilters}: `{ entering, leaving }` as
+ * PostgreSQL expressions (`{ text, values }`), so a server can count or list the contacts
+ * that enter or leave a segment inside PostgreSQL. Needs a catalog and `options.sql`.
+ */
 export function membershipChangeSql(
   ctx: Context,
   before: unknown,

@@ -4,7 +4,7 @@
  * MongoDB answers differently; for those inputs the reference answer comes from
  * mongo-rule.ts, which states MongoDB's rule directly, and never from mingo.
  */
-import { Query } from "mingo";
+import { Aggregator, Query } from "mingo";
 import { candidates, compareByCodePoint, MISSING, mongoLeafMatches, type Version } from "./mongo-rule.js";
 
 export interface Leaf {
@@ -176,6 +176,46 @@ export function reference(filter: Record<string, unknown>, doc: unknown, version
       });
     });
   return { matches: evaluate(filter), deviations: [...hit] };
+}
+
+/**
+ * Departures in aggregation stages, beyond the query leaves above. Each rewrites a stage into
+ * the form MongoDB documents as equivalent, on which mingo answers as MongoDB does.
+ */
+export const STAGE_DEVIATIONS = [
+  {
+    id: "count-of-nothing",
+    reason:
+      "MongoDB's $count stage is $group {_id: null, n: {$sum: 1}} then $project {_id: 0}, and so returns no document when its " +
+      "input is empty ('If the input dataset is empty, $count doesn't return a result', the $count page; SERVER-80458). " +
+      "mingo returns {n: 0}.",
+    rewrite: (stage: Record<string, unknown>): Record<string, unknown>[] | undefined =>
+      typeof stage.$count === "string"
+        ? [{ $group: { _id: null, [stage.$count]: { $sum: 1 } } }, { $project: { _id: 0 } }]
+        : undefined,
+  },
+] as const;
+
+/** What MongoDB returns for `pipeline` over `docs`: mingo, with the stages above rewritten (inside `$facet` too). */
+export function referenceAggregate(pipeline: readonly unknown[], docs: readonly unknown[]): Record<string, unknown>[] {
+  const rewrite = (stages: readonly unknown[]): Record<string, unknown>[] =>
+    stages.flatMap((stage) => {
+      const s = stage as Record<string, unknown>;
+      for (const d of STAGE_DEVIATIONS) {
+        const out = d.rewrite(s);
+        if (out) return out;
+      }
+      if (s.$facet !== undefined)
+        return [
+          {
+            $facet: Object.fromEntries(
+              Object.entries(s.$facet as Record<string, unknown[]>).map(([k, sub]) => [k, rewrite(sub)]),
+            ),
+          },
+        ];
+      return [s];
+    });
+  return new Aggregator(rewrite(pipeline)).run(docs as Record<string, unknown>[]) as Record<string, unknown>[];
 }
 
 export { MISSING };
