@@ -25,8 +25,12 @@ import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
 import type {
+  CountMembersIn,
+  DatabasePreview,
   EngineCreateOptions,
+  EngineDatabasePreviewOptions,
   EnginePreviewOptions,
+  MemberQueries,
   EngineUpdateOptions,
   Segment,
   SegmentBody,
@@ -36,7 +40,12 @@ import type {
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
 
-export type { EngineCreateOptions, EnginePreviewOptions, EngineUpdateOptions } from "./segments/segment.js";
+export type {
+  EngineCreateOptions,
+  EngineDatabasePreviewOptions,
+  EnginePreviewOptions,
+  EngineUpdateOptions,
+} from "./segments/segment.js";
 export type { EngineDiffOptions } from "./segments/membership.js";
 
 /** The whole API with the options of {@link createSegmatch}: each method is the free function of the same name. */
@@ -80,15 +89,30 @@ export interface Segmatch {
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
   ): MembersPageSql;
   createSegmentIndex(): SegmentIndex;
+  createSegment(
+    body: SegmentBody | unknown,
+    options: EngineCreateOptions & { readonly count: CountMembersIn; readonly contacts?: undefined },
+  ): Promise<Segment>;
   createSegment<C extends Contacts | undefined = undefined>(
     body: SegmentBody | unknown,
-    options: EngineCreateOptions & { readonly contacts?: C | undefined },
+    options: EngineCreateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
   ): Counted<C, Segment>;
+  updateSegment(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    options: EngineUpdateOptions & { readonly count: CountMembersIn; readonly contacts?: undefined },
+  ): Promise<SegmentUpdate>;
   updateSegment<C extends Contacts | undefined = undefined>(
     segment: Segment,
     body: SegmentBody | unknown,
-    options?: EngineUpdateOptions & { readonly contacts?: C | undefined },
+    options?: EngineUpdateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
   ): Counted<C, SegmentUpdate>;
+  previewSegmentUpdate(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    database: MemberQueries,
+    options?: EngineDatabasePreviewOptions,
+  ): Promise<DatabasePreview>;
   previewSegmentUpdate<C extends Contacts>(
     segment: Segment,
     body: SegmentBody | unknown,
@@ -149,29 +173,32 @@ class Engine implements Segmatch {
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
   ): MembersPageSql => membership.membersPageSql(this.#ctx, condition, page);
   readonly createSegmentIndex = (): SegmentIndex => index.createSegmentIndex(this.#ctx);
-  readonly createSegment = <C extends Contacts | undefined = undefined>(
-    body: unknown,
-    options: EngineCreateOptions & { readonly contacts?: C | undefined },
-  ) => lifecycle.createSegment(this.#ctx, body, ownOptions(options, ["id", "now", "contacts"])) as Counted<C, Segment>;
-  readonly updateSegment = <C extends Contacts | undefined = undefined>(
+  readonly createSegment = ((body: unknown, options: EngineCreateOptions) =>
+    lifecycle.createSegment(
+      this.#ctx,
+      body,
+      ownOptions(options, ["id", "now", "contacts", "count"]),
+    )) as Segmatch["createSegment"];
+  readonly updateSegment = ((segment: Segment, body: unknown, options?: EngineUpdateOptions) =>
+    lifecycle.updateSegment(
+      this.#ctx,
+      segment,
+      body,
+      ownOptions(options, ["now", "contacts", "count"]),
+    )) as Segmatch["updateSegment"];
+  readonly previewSegmentUpdate = ((
     segment: Segment,
     body: unknown,
-    options?: EngineUpdateOptions & { readonly contacts?: C | undefined },
+    contacts: Contacts | MemberQueries,
+    options?: EnginePreviewOptions | EngineDatabasePreviewOptions,
   ) =>
-    lifecycle.updateSegment(this.#ctx, segment, body, ownOptions(options, ["now", "contacts"])) as Counted<
-      C,
-      SegmentUpdate
-    >;
-  readonly previewSegmentUpdate = <C extends Contacts>(
-    segment: Segment,
-    body: unknown,
-    contacts: C,
-    options?: EnginePreviewOptions<ContactOf<C>>,
-  ) =>
-    lifecycle.previewSegmentUpdate(this.#ctx, segment, body, contacts, ownOptions(options, ["now", "id"])) as Counted<
-      C,
-      SegmentPreview
-    >;
+    lifecycle.previewSegmentUpdate(
+      this.#ctx,
+      segment,
+      body,
+      contacts,
+      ownOptions(options, ["now", "id", "limit"]),
+    )) as Segmatch["previewSegmentUpdate"];
 }
 
 /** An engine: the options are checked and resolved once, here. */

@@ -24,7 +24,11 @@ import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
 import type {
+  CountMembersIn,
   CreateOptions,
+  DatabasePreview,
+  DatabasePreviewOptions,
+  MemberQueries,
   PreviewOptions,
   Segment,
   SegmentBody,
@@ -209,35 +213,69 @@ export function createSegmentIndex(options?: ConditionOptions): SegmentIndex {
   return index.createSegmentIndex(Context.of(options));
 }
 
-/** Validates a create body and returns the complete segment. */
+/**
+ * Validates a create body and returns the complete segment: `memberCount` counted from
+ * `options.contacts`, or by `options.count` where the contacts are (then a promise), or `null`.
+ */
+export function createSegment(
+  body: SegmentBody | unknown,
+  options: CreateOptions & { readonly count: CountMembersIn; readonly contacts?: undefined },
+): Promise<Segment>;
 export function createSegment<C extends Contacts | undefined = undefined>(
   body: SegmentBody | unknown,
-  options: CreateOptions & { readonly contacts?: C | undefined },
-): Counted<C, Segment> {
-  const { own, conditions } = splitOptions(options, ["id", "now", "contacts"]);
-  return lifecycle.createSegment(Context.of(conditions), body, own) as Counted<C, Segment>;
+  options: CreateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
+): Counted<C, Segment>;
+export function createSegment(body: unknown, options: CreateOptions): Segment | Promise<Segment> {
+  const { own, conditions } = splitOptions(options, ["id", "now", "contacts", "count"]);
+  return lifecycle.createSegment(Context.of(conditions), body, own);
 }
 
-/** A partial update: only the fields sent change; `memberCount` is recounted when the conditions changed and contacts are given, else `null`. */
+/**
+ * A partial update: only the fields sent change; when the conditions changed, `memberCount` is
+ * recounted from `contacts` or by `count` (then a promise), else it becomes `null`.
+ */
+export function updateSegment(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  options: UpdateOptions & { readonly count: CountMembersIn; readonly contacts?: undefined },
+): Promise<SegmentUpdate>;
 export function updateSegment<C extends Contacts | undefined = undefined>(
   segment: Segment,
   body: SegmentBody | unknown,
-  options?: UpdateOptions & { readonly contacts?: C | undefined },
-): Counted<C, SegmentUpdate> {
-  const { own, conditions } = splitOptions(options, ["now", "contacts"]);
-  return lifecycle.updateSegment(Context.of(conditions), segment, body, own) as Counted<C, SegmentUpdate>;
+  options?: UpdateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
+): Counted<C, SegmentUpdate>;
+export function updateSegment(
+  segment: Segment,
+  body: unknown,
+  options?: UpdateOptions,
+): SegmentUpdate | Promise<SegmentUpdate> {
+  const { own, conditions } = splitOptions(options, ["now", "contacts", "count"]);
+  return lifecycle.updateSegment(Context.of(conditions), segment, body, own);
 }
 
-/** New conditions tried before saving, in one pass over the contacts; changes nothing. */
+/**
+ * New conditions tried before saving, changing nothing: in one pass over the contacts, or
+ * counted in their database by `{ count, list? }` (a promise: the counts before and after, and
+ * with `list` the first `limit` entering and leaving ids).
+ */
+export function previewSegmentUpdate(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  database: MemberQueries,
+  options?: DatabasePreviewOptions,
+): Promise<DatabasePreview>;
 export function previewSegmentUpdate<C extends Contacts>(
   segment: Segment,
   body: SegmentBody | unknown,
   contacts: C,
   options?: PreviewOptions<ContactOf<C>>,
-): Counted<C, SegmentPreview> {
-  const { own, conditions } = splitOptions(options, ["now", "id"]);
-  return lifecycle.previewSegmentUpdate(Context.of(conditions), segment, body, contacts, own) as Counted<
-    C,
-    SegmentPreview
-  >;
+): Counted<C, SegmentPreview>;
+export function previewSegmentUpdate(
+  segment: Segment,
+  body: unknown,
+  contacts: Contacts | MemberQueries,
+  options?: PreviewOptions | DatabasePreviewOptions,
+): SegmentPreview | Promise<SegmentPreview> | Promise<DatabasePreview> {
+  const { own, conditions } = splitOptions(options, ["now", "id", "limit"]);
+  return lifecycle.previewSegmentUpdate(Context.of(conditions), segment, body, contacts, own);
 }

@@ -37,6 +37,7 @@ export type {
 export { createSegmatch } from "./engine.js";
 export type {
   EngineCreateOptions,
+  EngineDatabasePreviewOptions,
   EngineDiffOptions,
   EnginePreviewOptions,
   EngineUpdateOptions,
@@ -98,7 +99,12 @@ export type {
 export type { Contacts } from "./segments/contacts.js";
 export type { SegmentIndex } from "./segments/segment-index.js";
 export type {
+  CountMembersIn,
   CreateOptions,
+  DatabasePreview,
+  DatabasePreviewOptions,
+  ListMembersIn,
+  MemberQueries,
   PreviewOptions,
   Segment,
   SegmentBody,

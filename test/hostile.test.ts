@@ -288,6 +288,21 @@ const CALLS: Record<string, Call> = {
     args: () => [{ us: US, news: NEWS }, undefined],
     run: (a, b) => segmatch.countMembersManyPipeline(a as never, b as never),
   },
+  "createSegment (count)": {
+    args: () => [
+      { name: "x", conditions: US },
+      { id: "s", now: NOW, count: () => 1 },
+    ],
+    run: (a, b) => segmatch.createSegment(a as never, b as never),
+  },
+  "updateSegment (count)": {
+    args: () => [SEGMENT, { conditions: NEWS }, { now: NOW, count: () => 1 }],
+    run: (a, b, c) => segmatch.updateSegment(a as never, b as never, c as never),
+  },
+  "previewSegmentUpdate (database)": {
+    args: () => [SEGMENT, { conditions: NEWS }, { count: () => 1, list: () => ["a"] }, { now: NOW, limit: 5 }],
+    run: (a, b, c, d) => segmatch.previewSegmentUpdate(a as never, b as never, c as never, d as never),
+  },
   "countMembersManyPipeline.read": {
     args: () => [[{ s0: 1, s1: 2 }]],
     run: (a) => segmatch.countMembersManyPipeline({ us: US, news: NEWS }).read(a),

@@ -17,6 +17,7 @@ import {
   membershipChangeFilters,
   previewSegmentUpdate,
   updateSegment,
+  type CompiledCondition,
   type Condition,
   type Segment,
 } from "../src/index.js";
@@ -437,6 +438,238 @@ describe("segment lifecycle", () => {
       preview,
     );
     expect(created.conditions).toEqual(US);
+  });
+});
+
+describe("the lifecycle counted where the contacts are", () => {
+  const t0 = new Date("2026-01-01T00:00:00.000Z");
+  const t1 = new Date("2026-02-01T00:00:00.000Z");
+  /** A database over `docs`: each count is a filter over them, as a database would run it; answers sync or async. */
+  const database = (docs: readonly Record<string, unknown>[], async: boolean) => {
+    const calls: string[] = [];
+    const later = <T>(x: T) => (async ? Promise.resolve(x) : x);
+    return {
+      calls,
+      count: (compiled: CompiledCondition, at: Date) => {
+        calls.push(`count ${at.toISOString()}`);
+        return later(docs.filter((d) => compiled.matchesAt(d, at)).length);
+      },
+      list: (compiled: CompiledCondition, limit: number, at: Date) => {
+        calls.push(`list ${limit}`);
+        return later(
+          docs
+            .filter((d) => compiled.matchesAt(d, at))
+            .slice(0, limit)
+            .map((d) => String(d._id ?? d.id)),
+        );
+      },
+    };
+  };
+
+  it("create, update and preview answer what they answer over the contacts themselves (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        conditionArb,
+        conditionArb,
+        fc.array(docArb, { maxLength: 8 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 4 }),
+        async (before, after, raw, async, limit) => {
+          const docs = raw.map((d, i) => ({ ...d, _id: `c${i}` }));
+          const db = database(docs, async);
+          const made = await createSegment({ name: "s", conditions: before }, { id: "s", now: t0, count: db.count });
+          expect(made).toEqual(createSegment({ name: "s", conditions: before }, { id: "s", now: t0, contacts: docs }));
+          const updated = await updateSegment(made, { conditions: after }, { now: t1, count: db.count });
+          expect(updated).toEqual(updateSegment(made, { conditions: after }, { now: t1, contacts: docs }));
+          const preview = await previewSegmentUpdate(made, { conditions: after }, db, { now: t1, limit });
+          const whole = previewSegmentUpdate(made, { conditions: after }, docs, { now: t1 });
+          expect(preview).toEqual({
+            segment: whole.segment,
+            before: whole.before,
+            after: whole.after,
+            // The first `limit` in the database's order (here, the documents').
+            entered: whole.entered.slice(0, limit),
+            left: whole.left.slice(0, limit),
+          });
+        },
+      ),
+      { numRuns: runs(1_000) },
+    );
+  });
+
+  it("gives the count the call's instant, counts only what changed, and returns a promise even for a sync count", async () => {
+    const db = database(CONTACTS, false);
+    const made = createSegment({ name: "US", conditions: US }, { id: "s", now: t0, count: db.count });
+    expect(made).toBeInstanceOf(Promise);
+    const segment = await made;
+    expect(segment.memberCount).toBe(3);
+    expect(db.calls).toEqual(["count 2026-01-01T00:00:00.000Z"]);
+    const renamed = updateSegment(segment, { name: "United States" }, { now: t1, count: db.count });
+    expect(renamed).toBeInstanceOf(Promise);
+    expect((await renamed).segment.memberCount).toBe(3);
+    expect(db.calls).toHaveLength(1);
+    const preview = await previewSegmentUpdate(segment, { conditions: SUBSCRIBED }, db, { now: t1 });
+    expect(preview).toEqual({
+      segment: { ...segment, conditions: SUBSCRIBED, memberCount: 2, updatedAt: "2026-02-01T00:00:00.000Z" },
+      before: 3,
+      after: 2,
+      entered: ["c"],
+      left: ["b", "d"],
+    });
+    expect(db.calls.slice(1)).toEqual([
+      "count 2026-02-01T00:00:00.000Z",
+      "count 2026-02-01T00:00:00.000Z",
+      "list 20",
+      "list 20",
+    ]);
+    // Without list: counts only. Without a change of conditions: one count, nothing listed.
+    expect(await previewSegmentUpdate(segment, { conditions: SUBSCRIBED }, { count: db.count }, { now: t1 })).toEqual({
+      segment: preview.segment,
+      before: 3,
+      after: 2,
+    });
+    expect(await previewSegmentUpdate(segment, { name: "x" }, db, { now: t1 })).toMatchObject({
+      before: 3,
+      after: 3,
+      entered: [],
+      left: [],
+    });
+    // Relative dates: the count gets the instant its timestamps say.
+    const recent = { field: "createdAt", operator: "gte", value: "now-7d" } as const;
+    const at: string[] = [];
+    const dated = await createSegment(
+      { name: "new", conditions: recent },
+      {
+        id: "r",
+        now: t1,
+        fields: TEST_CATALOG,
+        count: (compiled, instant) => (at.push(JSON.stringify(compiled.filterAt(instant))), 0),
+      },
+    );
+    expect(at).toEqual(['{"createdAt":{"$gte":"2026-01-25T00:00:00.000Z"}}']);
+    expect(dated.memberCount).toBe(0);
+    // A bigint or a string of digits, as drivers give int8.
+    expect(
+      (await createSegment({ name: "x", conditions: US }, { id: "x", count: () => 5n as never })).memberCount,
+    ).toBe(5);
+    expect(
+      (await createSegment({ name: "x", conditions: US }, { id: "x", count: () => "7" as never })).memberCount,
+    ).toBe(7);
+    // A repository's methods, called on it.
+    class Repository {
+      readonly docs = CONTACTS;
+      count(compiled: CompiledCondition) {
+        return this.docs.filter(compiled.matches).length;
+      }
+    }
+    expect(
+      await previewSegmentUpdate(segment, { conditions: SUBSCRIBED }, new Repository(), { now: t1 }),
+    ).toMatchObject({
+      before: 3,
+      after: 2,
+    });
+    const engine = createSegmatch();
+    expect(
+      await engine.previewSegmentUpdate(segment, { conditions: SUBSCRIBED }, db, { now: t1, limit: 1 }),
+    ).toMatchObject({
+      entered: ["c"],
+      left: ["b"],
+    });
+    expect((await engine.createSegment({ name: "US", conditions: US }, { id: "s", count: db.count })).memberCount).toBe(
+      3,
+    );
+  });
+
+  it("refuses a bad count, list or limit with a ConditionError at its option, before or after asking the database", async () => {
+    const segment = createSegment({ name: "US", conditions: US }, { id: "s", now: t0 });
+    const body = { name: "x", conditions: US };
+    const refused = async (run: () => unknown) => {
+      try {
+        await run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConditionError);
+        return (error as ConditionError).issues.map((i) => [i.code, i.path]);
+      }
+      throw new Error("accepted");
+    };
+    expect(await refused(() => createSegment(body, { id: "s", count: 3 as never }))).toEqual([
+      ["invalid_options", ["options", "count"]],
+    ]);
+    expect(await refused(() => createSegment(body, { id: "s", count: () => 1, contacts: [] as never }))).toEqual([
+      ["invalid_options", ["options", "count"]],
+    ]);
+    for (const bad of [-1, 1.5, Number.NaN, "x", "-1", null, undefined, {}, 2 ** 53])
+      expect(await refused(() => createSegment(body, { id: "s", count: () => bad as never })), String(bad)).toEqual([
+        ["invalid_type", ["options", "count"]],
+      ]);
+    expect(
+      await refused(() =>
+        createSegment(body, {
+          id: "s",
+          count: () => {
+            throw new Error("connection reset");
+          },
+        }),
+      ),
+    ).toEqual([["unreadable_input", ["options", "count"]]]);
+    expect(
+      await refused(() => createSegment(body, { id: "s", count: () => Promise.reject(new Error("timeout")) })),
+    ).toEqual([["unreadable_input", ["options", "count"]]]);
+    expect(
+      await refused(() =>
+        updateSegment(segment, { conditions: SUBSCRIBED }, { count: () => Promise.reject(new Error("down")) }),
+      ),
+    ).toEqual([["unreadable_input", ["options", "count"]]]);
+    // A ConditionError the count raises (toSql refusing a condition, say) is its own.
+    const own = new ConditionError([{ code: "invalid_type", path: ["x"], message: "m" } as never]);
+    expect(
+      await refused(() =>
+        createSegment(body, {
+          id: "s",
+          count: () => {
+            throw own;
+          },
+        }),
+      ),
+    ).toEqual([["invalid_type", ["x"]]]);
+    const db = database(CONTACTS, true);
+    const change = { conditions: SUBSCRIBED };
+    for (const limit of [0, 101, 1.5, "5"])
+      expect(await refused(() => previewSegmentUpdate(segment, change, db, { limit: limit as never }))).toEqual([
+        ["invalid_options", ["options", "limit"]],
+      ]);
+    expect(await refused(() => previewSegmentUpdate(segment, change, CONTACTS, { limit: 5 } as never))).toEqual([
+      ["invalid_options", ["options", "limit"]],
+    ]);
+    expect(await refused(() => previewSegmentUpdate(segment, change, db, { id: () => "x" } as never))).toEqual([
+      ["invalid_options", ["options", "id"]],
+    ]);
+    expect(await refused(() => previewSegmentUpdate(segment, change, { count: 1 } as never))).toEqual([
+      ["invalid_type", ["contacts", "count"]],
+    ]);
+    expect(await refused(() => previewSegmentUpdate(segment, change, { count: db.count, list: "x" } as never))).toEqual(
+      [["invalid_type", ["contacts", "list"]]],
+    );
+    expect(
+      await refused(() =>
+        previewSegmentUpdate(segment, change, { count: db.count, list: () => ["a", "b", "c"] }, { limit: 2 }),
+      ),
+    ).toEqual([["invalid_type", ["contacts", "list"]]]);
+    expect(
+      await refused(() => previewSegmentUpdate(segment, change, { count: db.count, list: () => [{}] as never })),
+    ).toEqual([["invalid_type", ["contacts", "list"]]]);
+    expect(
+      await refused(() => previewSegmentUpdate(segment, change, { count: () => Promise.reject(new Error("x")) })),
+    ).toEqual([["unreadable_input", ["contacts", "count"]]]);
+  });
+
+  it("lists the entering and leaving of segments at the deepest conditions the limits allow", async () => {
+    let deep: Condition = US;
+    for (let i = 1; i < 32; i++) deep = { $not: deep } as Condition;
+    const segment = createSegment({ name: "deep", conditions: deep }, { id: "d", now: t0 });
+    const preview = await previewSegmentUpdate(segment, { conditions: US }, database(CONTACTS, false), { now: t1 });
+    expect(preview).toMatchObject({ before: 2, after: 3 });
+    expect(preview.entered).toEqual(["a", "b", "d"]);
   });
 });
 

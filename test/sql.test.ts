@@ -14,11 +14,15 @@ import {
   compileCondition,
   ConditionError,
   countMembersManySql,
+  createSegment,
   defineFields,
   membersPageSql,
   membershipChangeSql,
   MONGO_VERSIONS,
+  previewSegmentUpdate,
   toSql,
+  updateSegment,
+  type CompiledCondition,
   type Condition,
   type ConditionOptions,
 } from "../src/index.js";
@@ -360,6 +364,55 @@ describe("toSql on a real PostgreSQL", () => {
           const order = [...seen].sort();
           expect(seen).toEqual(backward ? order : order.reverse());
           for (const id of throughout) expect(seen, `${id} was a member throughout`).toContain(id);
+        },
+      ),
+      { numRuns: Math.max(1, Math.floor(RUNS / 8)) },
+    );
+  }, 600_000);
+
+  it("the lifecycle counted and listed in PostgreSQL answers what it answers over the documents", async () => {
+    const options = { ...OPTIONS_RECORDS, sql: { ...SQL_RECORDS, table: "contacts" } };
+    // What a server writes: a count through toSql, a page of ids through membersPageSql, both at the call's instant.
+    const count = async (compiled: CompiledCondition, at: Date) => {
+      const where = toSql(compiled, { ...options, now: at });
+      return Number(
+        (await db.query(`SELECT count(*) AS n FROM contacts WHERE ${where.text}`, where.values)).rows[0]!.n,
+      );
+    };
+    const list = async (compiled: CompiledCondition, limit: number, at: Date) => {
+      const page = membersPageSql(compiled, { ...options, now: at }, { limit });
+      return page.read((await db.query(page.text, page.values)).rows).rows.map((r) => r.id as string);
+    };
+    const now = new Date("2026-03-01T00:00:00.000Z");
+    await fc.assert(
+      fc.asyncProperty(
+        conditionArb,
+        conditionArb,
+        fc.array(rowArb, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (before, after, rows, limit) => {
+          await load(rows);
+          const docs = rows.map((r, i) => documentOf(`r${i}`, r, "records"));
+          const made = await createSegment({ name: "s", conditions: before }, { ...options, id: "s", now, count });
+          expect(made.memberCount).toBe(docs.filter(compileCondition(before, options).matches).length);
+          const updated = await updateSegment(made, { conditions: after }, { ...options, now, count });
+          expect(updated).toEqual(updateSegment(made, { conditions: after }, { ...options, now, contacts: docs }));
+          const preview = await previewSegmentUpdate(
+            made,
+            { conditions: after },
+            { count, list },
+            { ...options, now, limit },
+          );
+          const whole = previewSegmentUpdate(made, { conditions: after }, docs, { ...options, now });
+          // membersPageSql lists the newest id first.
+          const newest = (ids: readonly string[]) => [...ids].sort().reverse().slice(0, limit);
+          expect(preview).toEqual({
+            segment: whole.segment,
+            before: whole.before,
+            after: whole.after,
+            entered: newest(whole.entered),
+            left: newest(whole.left),
+          });
         },
       ),
       { numRuns: Math.max(1, Math.floor(RUNS / 8)) },

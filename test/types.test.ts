@@ -28,9 +28,13 @@ import {
   toPredicate,
   toSql,
   updateSegment,
+  type CompiledCondition,
   type Condition,
   type ConditionOptions,
+  type DatabasePreview,
   type FlattenedConditionError,
+  type Segment,
+  type SegmentUpdate,
   type SqlExpression,
 } from "../src/index.js";
 
@@ -124,6 +128,29 @@ describe("typed entry points", () => {
       previewSegmentUpdate(segment, change, contacts, { id: (c: unknown) => String((c as { email: string }).email) })
         .left,
     ).toEqual(["a@x.io"]);
+  });
+
+  it("type a counting function's lifecycle as promises, and a database preview as DatabasePreview", async () => {
+    const us = { field: "country", operator: "eq", value: "US" } as const;
+    const count = (compiled: CompiledCondition) => (compiled.relative ? 0 : 1);
+    const made = createSegment({ name: "US", conditions: us }, { id: "s", count });
+    assertType<Equal<typeof made, Promise<Segment>>>();
+    const segment = await made;
+    const updated = updateSegment(segment, { name: "x" }, { count });
+    assertType<Equal<typeof updated, Promise<SegmentUpdate>>>();
+    const plain = updateSegment(segment, { name: "x" });
+    assertType<Equal<typeof plain, SegmentUpdate>>();
+    const preview = previewSegmentUpdate(segment, { conditions: us }, { count, list: () => ["a"] }, { limit: 5 });
+    assertType<Equal<typeof preview, Promise<DatabasePreview>>>();
+    const engine = createSegmatch();
+    const viaEngine = engine.previewSegmentUpdate(segment, { conditions: us }, { count });
+    assertType<Equal<typeof viaEngine, Promise<DatabasePreview>>>();
+    expect(await preview).toMatchObject({ before: 1, after: 1, entered: [], left: [] });
+    expect((await engine.createSegment({ name: "US", conditions: us }, { id: "s", count })).memberCount).toBe(1);
+    // @ts-expect-error contacts and count, not both
+    expect(() => createSegment({ name: "US", conditions: us }, { id: "s", count, contacts: [] })).toThrow(
+      "options.count: count must be left out when contacts are given (contacts or count, not both), not a function",
+    );
   });
 
   it("safeParseCondition's result destructures as zod's does: { data, error } on both branches", () => {

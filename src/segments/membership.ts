@@ -491,7 +491,7 @@ export function membersPageSql(ctx: Context, condition: unknown, page?: unknown)
     if (given[key] !== undefined && (typeof given[key] !== "string" || given[key] === ""))
       throw bad([key], "an id, a non-empty string", given[key]);
   if (given.after !== undefined && given.before !== undefined)
-    throw bad(["before"], "after or before, not both", given.before);
+    throw bad(["before"], "left out when after is given (after or before, not both)", given.before);
   const call = ctx.call(condition);
   const ast = call.ast(condition);
   const at = isRelative(ast) ? call.options.clock() : undefined;

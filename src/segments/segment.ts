@@ -15,12 +15,14 @@ import {
   type ConditionIssue,
   type ConditionPath,
   type IssueInput,
+  thrownMessage,
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { Condition } from "../language/condition.js";
+import type { CompiledCondition } from "../compile.js";
 import { parseIsoDate } from "../catalog/dates.js";
 import type { Context } from "../context.js";
-import { clockOf, type ConditionOptions } from "../options.js";
+import { clockOf, MAX_DEPTH_CEILING, type ConditionOptions } from "../options.js";
 import { choices } from "../suggest.js";
 import { sourceKind, type Contacts } from "./contacts.js";
 import { contactIdOption, countMembers, diffMembership } from "./membership.js";
@@ -218,6 +220,25 @@ function iso(now: number): string {
 /** A call's clock, as `options.now` takes it: an instant (a Date, epoch milliseconds) or a function giving one. */
 type Clock = Date | number | (() => Date | number);
 
+/**
+ * Counts a condition's members where the contacts are, given the condition compiled at the
+ * call's instant and that instant: a PostgreSQL count through `toSql(compiled, { …, now: at })`,
+ * a MongoDB `countDocuments(compiled.filterAt(at))`. It answers a whole number ≥ 0 (a bigint or
+ * a string of digits, as drivers give int8, is read as one).
+ */
+export type CountMembersIn = (compiled: CompiledCondition, at: Date) => number | Promise<number>;
+/** Lists the ids of at most `limit` of a condition's members where the contacts are (`membersPageSql`, a `find` with a limit). */
+export type ListMembersIn = (
+  compiled: CompiledCondition,
+  limit: number,
+  at: Date,
+) => readonly (string | number | bigint)[] | Promise<readonly (string | number | bigint)[]>;
+/** Where a preview counts (and, with `list`, lists) members: the contacts' database. */
+export interface MemberQueries {
+  readonly count: CountMembersIn;
+  readonly list?: ListMembersIn | undefined;
+}
+
 /** A lifecycle call's own options on an engine (its condition options are the engine's); `Contact` is what the source holds. */
 export interface EngineCreateOptions {
   readonly id: string;
@@ -225,31 +246,45 @@ export interface EngineCreateOptions {
   readonly now?: Clock | undefined;
   /** When given, `memberCount` is counted from them; otherwise it is `null`. */
   readonly contacts?: Contacts | undefined;
+  /** When given (instead of `contacts`), `memberCount` is what it answers, and the call returns a promise. */
+  readonly count?: CountMembersIn | undefined;
 }
 export interface EngineUpdateOptions {
   readonly now?: Clock | undefined;
   /** When the conditions change and contacts are given, `memberCount` is recounted. */
   readonly contacts?: Contacts | undefined;
+  /** When given (instead of `contacts`), the call returns a promise, and a change of conditions is recounted by it. */
+  readonly count?: CountMembersIn | undefined;
 }
 export interface EnginePreviewOptions<Contact = unknown> {
   readonly now?: Clock | undefined;
   readonly id?: ((contact: Contact) => string) | undefined;
 }
+/** A preview's own options when it counts in a database: how many entering and leaving ids `list` is asked for. */
+export interface EngineDatabasePreviewOptions {
+  readonly now?: Clock | undefined;
+  /** 1–100, default 20. */
+  readonly limit?: number | undefined;
+}
 /** The free functions' options: the call's own, and the condition options. */
 export interface CreateOptions extends EngineCreateOptions, ConditionOptions {}
 export interface UpdateOptions extends EngineUpdateOptions, ConditionOptions {}
 export interface PreviewOptions<Contact = unknown> extends EnginePreviewOptions<Contact>, ConditionOptions {}
+export interface DatabasePreviewOptions extends EngineDatabasePreviewOptions, ConditionOptions {}
 
 interface LifecycleOptions {
   readonly id: unknown;
   /** `options.now` as epoch milliseconds, read once through Date's own method. */
   readonly now: number | undefined;
   readonly contacts: Contacts | undefined;
+  readonly count: CountMembersIn | undefined;
 }
 
-/** Checks a lifecycle call's own options (already read once, condition options split off): `now`, `contacts` and (for create) `id`. */
+/** Checks a lifecycle call's own options (already read once, condition options split off): `now`, `contacts` or `count`, and (for create) `id`. */
 function readLifecycleOptions(
-  options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined,
+  options:
+    | { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown; readonly count?: unknown }
+    | undefined,
   required: boolean,
 ): LifecycleOptions {
   if (options === undefined && required) {
@@ -296,20 +331,93 @@ function readLifecycleOptions(
       );
     else now = clock();
   }
+  if (read.count !== undefined && typeof read.count !== "function")
+    issues.push(badOption("count", "a function from a compiled condition to its member count", read.count));
+  else if (read.count !== undefined && read.contacts !== undefined)
+    issues.push(badOption("count", "left out when contacts are given (contacts or count, not both)", read.count));
   if (issues.length > 0) throw new ConditionError(issues);
   const contacts = read.contacts as Contacts | undefined;
   if (contacts !== undefined) sourceKind(contacts, ["options", "contacts"]);
-  return { id: read.id, now, contacts };
+  return { id: read.id, now, contacts, count: read.count as CountMembersIn | undefined };
 }
 
-/** Sync when there are no contacts or a sync source; a promise for an async source. */
+function badOption(option: string, expected: string, received: unknown): ConditionIssue {
+  return issue(["options", option], {
+    code: "invalid_options",
+    reason: "option_value",
+    option,
+    expected,
+    received: describe(received),
+  });
+}
+
+/** What a caller's database function gave, awaited; what it throws (other than a ConditionError) is a ConditionError at `at`. */
+async function answer(at: ConditionPath, ask: () => unknown): Promise<unknown> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (error instanceof ConditionError) throw error;
+    throw new ConditionError([
+      issue(at, { code: "unreadable_input", reason: "argument", thrown: thrownMessage(error) }),
+    ]);
+  }
+}
+
+function badAnswer(at: ConditionPath, expected: string, received: unknown): ConditionError {
+  return new ConditionError([
+    issue(at, {
+      code: "invalid_type",
+      reason: "argument",
+      argument: "database",
+      expected,
+      received: describe(received),
+    }),
+  ]);
+}
+
+/** A member count from `count`, for `conditions` at the instant `now`: a whole number ≥ 0. */
+async function countIn(
+  count: CountMembersIn,
+  compiled: CompiledCondition,
+  now: number,
+  at: ConditionPath,
+): Promise<number> {
+  const n = await answer(at, () => count(compiled, new Date(now)));
+  const value = typeof n === "bigint" || (typeof n === "string" && /^\d{1,16}$/.test(n)) ? Number(n) : n;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
+    throw badAnswer(at, "a member count (a whole number ≥ 0)", n);
+  return value;
+}
+
+/** At most `limit` member ids from `list`, as strings. */
+async function listIn(
+  list: ListMembersIn,
+  compiled: CompiledCondition,
+  limit: number,
+  now: number,
+  at: ConditionPath,
+): Promise<string[]> {
+  const ids = await answer(at, () => list(compiled, limit, new Date(now)));
+  const out = readArgument(at, () =>
+    Array.isArray(ids) && ids.length <= limit && ids.every((id) => ["string", "number", "bigint"].includes(typeof id))
+      ? ids.map(String)
+      : undefined,
+  );
+  if (out === undefined) throw badAnswer(at, `at most ${limit} ids (strings or numbers)`, ids);
+  return out;
+}
+
+/** Sync when there are no contacts or a sync source; a promise for an async source or a `count` function. */
 function withCount<T>(
   conditions: Condition,
-  contacts: Contacts | undefined,
+  source: { readonly contacts: Contacts | undefined; readonly count: CountMembersIn | undefined },
   ctx: Context,
   now: number,
   make: (count: number | null) => T,
 ): T | Promise<T> {
+  const { contacts, count } = source;
+  if (count !== undefined)
+    return countIn(count, ctx.at(now).compiled(conditions), now, ["options", "count"]).then(make);
   if (contacts === undefined) return make(null);
   // Relative dates are counted at the instant the timestamps say.
   const counted = countMembers(ctx.at(now), conditions, contacts);
@@ -320,9 +428,11 @@ function withCount<T>(
 export function createSegment(
   ctx: Context,
   body: unknown,
-  options: { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown } | undefined,
+  options:
+    | { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown; readonly count?: unknown }
+    | undefined,
 ): Segment | Promise<Segment> {
-  const { id, now, contacts } = readLifecycleOptions(options, true);
+  const { id, now, contacts, count } = readLifecycleOptions(options, true);
   const input = readBody(body);
   // A compiled condition in the body brings its options to a call without options of its own.
   const call = ctx.call(input.conditions);
@@ -330,7 +440,7 @@ export function createSegment(
   // One reading of the clock (the call's `now`, or the options' clock) for the timestamps and the count.
   const instant = now ?? call.options.clock();
   const at = iso(instant);
-  return withCount(valid.conditions!, contacts, call, instant, (memberCount) =>
+  return withCount(valid.conditions!, { contacts, count }, call, instant, (memberCount) =>
     Object.freeze({
       object: "segment" as const,
       id: id as string,
@@ -365,7 +475,7 @@ function update(
   segment: Segment,
   valid: Validated,
   now: number | undefined,
-  contacts: Contacts | undefined,
+  source: { readonly contacts: Contacts | undefined; readonly count: CountMembersIn | undefined },
   ctx: Context,
 ): SegmentUpdate | Promise<SegmentUpdate> {
   const conditionsChanged = valid.conditions !== undefined && !sameValue(valid.conditions, segment.conditions);
@@ -385,8 +495,9 @@ function update(
       }),
       conditionsChanged,
     });
-  if (!conditionsChanged) return next(segment.memberCount);
-  return withCount(valid.conditions!, contacts, ctx, instant, next);
+  // With a count function the call is always a promise, whether or not it counts.
+  if (!conditionsChanged) return source.count ? Promise.resolve(next(segment.memberCount)) : next(segment.memberCount);
+  return withCount(valid.conditions!, source, ctx, instant, next);
 }
 
 /**
@@ -398,16 +509,16 @@ export function updateSegment(
   ctx: Context,
   segment: unknown,
   body: unknown,
-  options: { readonly now?: unknown; readonly contacts?: unknown } | undefined,
+  options: { readonly now?: unknown; readonly contacts?: unknown; readonly count?: unknown } | undefined,
 ): SegmentUpdate | Promise<SegmentUpdate> {
-  const { now, contacts } = readLifecycleOptions(options, false);
+  const { now, contacts, count } = readLifecycleOptions(options, false);
   const stored = readStored(segment);
   const input = readBody(body);
   // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
   const call = ctx.call(input.conditions, stored.conditions);
   const old = readSegment(stored, call);
   const valid = validateBody(input, call, []);
-  return update(old, valid, now, contacts, call);
+  return update(old, valid, now, { contacts, count }, call);
 }
 
 export interface SegmentPreview {
@@ -420,26 +531,49 @@ export interface SegmentPreview {
   readonly left: string[];
 }
 
-/** Tests new conditions before saving, in one pass over the contacts; changes nothing. */
+/** A preview counted in a database: the counts before and after, and on request the first entering and leaving ids. */
+export interface DatabasePreview {
+  /** The segment as it would be saved, counted by `count`. */
+  readonly segment: Segment;
+  /** Members under the current conditions, and under the new ones. */
+  readonly before: number;
+  readonly after: number;
+  /** With `list`: at most `limit` ids of contacts that would enter (as `list` orders them). */
+  readonly entered?: readonly string[];
+  /** With `list`: at most `limit` ids of contacts that would leave. */
+  readonly left?: readonly string[];
+}
+
+/** Whether a preview's third argument is a database's `{ count, list? }` rather than contacts. */
+function isMemberQueries(value: unknown): boolean {
+  return readArgument(
+    ["contacts"],
+    () =>
+      typeof value === "object" &&
+      value !== null &&
+      !(Symbol.iterator in value) &&
+      !(Symbol.asyncIterator in value) &&
+      "count" in value,
+  );
+}
+
+/** Tests new conditions before saving, in one pass over the contacts (or counted in their database); changes nothing. */
 export function previewSegmentUpdate(
   ctx: Context,
   segment: unknown,
   body: unknown,
-  contacts: Contacts,
-  options: { readonly now?: unknown; readonly id?: unknown } | undefined,
-): SegmentPreview | Promise<SegmentPreview> {
+  contacts: Contacts | MemberQueries,
+  options: { readonly now?: unknown; readonly id?: unknown; readonly limit?: unknown } | undefined,
+): SegmentPreview | Promise<SegmentPreview> | Promise<DatabasePreview> {
+  if (isMemberQueries(contacts)) return previewInDatabase(ctx, segment, body, contacts, options);
+  if (options?.limit !== undefined)
+    throw new ConditionError([badOption("limit", "no limit: contacts are diffed whole", options.limit)]);
   const id = contactIdOption(options);
-  const { now } = readLifecycleOptions({ now: options?.now }, false);
-  const stored = readStored(segment);
-  const input = readBody(body);
-  // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
-  const call = ctx.call(input.conditions, stored.conditions);
-  const old = readSegment(stored, call);
-  const valid = validateBody(input, call, []);
+  const { call, old, updated, instant } = previewed(ctx, segment, body, options?.now);
   sourceKind(contacts);
-  const instant = now ?? call.options.clock();
-  const updated = update(old, valid, instant, undefined, call) as SegmentUpdate;
-  const diff = diffMembership(call.at(instant), old.conditions, updated.segment.conditions, contacts, { id });
+  const diff = diffMembership(call.at(instant), old.conditions, updated.segment.conditions, contacts as Contacts, {
+    id,
+  });
   const make = (d: { entered: string[]; left: string[]; count: number }): SegmentPreview =>
     Object.freeze({
       segment: Object.freeze({ ...updated.segment, memberCount: d.count }),
@@ -449,4 +583,84 @@ export function previewSegmentUpdate(
       left: d.left,
     });
   return diff instanceof Promise ? diff.then(make) : make(diff);
+}
+
+const NO_SOURCE = { contacts: undefined, count: undefined } as const;
+
+/** A preview's arguments read and checked, and the segment as the update would save it (uncounted) at one reading of the clock. */
+function previewed(
+  ctx: Context,
+  segment: unknown,
+  body: unknown,
+  nowOption: unknown,
+): { call: Context; old: Segment; updated: SegmentUpdate; instant: number } {
+  const { now } = readLifecycleOptions({ now: nowOption }, false);
+  const stored = readStored(segment);
+  const input = readBody(body);
+  // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
+  const call = ctx.call(input.conditions, stored.conditions);
+  const old = readSegment(stored, call);
+  const valid = validateBody(input, call, []);
+  const instant = now ?? call.options.clock();
+  return { call, old, updated: update(old, valid, instant, NO_SOURCE, call) as SegmentUpdate, instant };
+}
+
+/** The preview of {@link previewSegmentUpdate} with a database's `{ count, list? }`. */
+function previewInDatabase(
+  ctx: Context,
+  segment: unknown,
+  body: unknown,
+  database: unknown,
+  options: { readonly now?: unknown; readonly id?: unknown; readonly limit?: unknown } | undefined,
+): Promise<DatabasePreview> {
+  // count and list are read once each, own or inherited (a repository's methods), and called on their object.
+  const read = readArgument(["contacts"], () => {
+    const db = database as { count?: unknown; list?: unknown };
+    return { count: db.count, list: db.list };
+  });
+  const issues: ConditionIssue[] = [];
+  for (const key of ["count", "list"] as const)
+    if (typeof read[key] !== "function" && (key === "count" || read[key] !== undefined))
+      issues.push(
+        issue(["contacts", key], {
+          code: "invalid_type",
+          reason: "argument",
+          argument: "database",
+          expected: "a function",
+          received: describe(read[key]),
+        }),
+      );
+  if (options?.id !== undefined) issues.push(badOption("id", "no id: the database lists ids", options.id));
+  const limit = options?.limit ?? 20;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 100)
+    issues.push(badOption("limit", "a whole number from 1 to 100", limit));
+  if (issues.length > 0) throw new ConditionError(issues);
+  const count: CountMembersIn = (compiled, at) => (read.count as CountMembersIn).call(database, compiled, at);
+  const list: ListMembersIn | undefined =
+    read.list === undefined
+      ? undefined
+      : (compiled, limit, at) => (read.list as ListMembersIn).call(database, compiled, limit, at);
+  const { call, old, updated, instant } = previewed(ctx, segment, body, options?.now);
+  const { segment: next, conditionsChanged } = updated;
+  const at = call.at(instant);
+  // The entering and leaving conditions are the two trees combined: room above the limits for the two levels they add.
+  const limits = at.options.limits;
+  const room = at.with({
+    maxDepth: Math.min(limits.maxDepth + 2, MAX_DEPTH_CEILING),
+    maxNodes: 2 * limits.maxNodes + 4,
+  });
+  const run = async (): Promise<DatabasePreview> => {
+    const before = await countIn(count, at.compiled(old.conditions), instant, ["contacts", "count"]);
+    const after = conditionsChanged
+      ? await countIn(count, at.compiled(next.conditions), instant, ["contacts", "count"])
+      : before;
+    const out = { segment: Object.freeze({ ...next, memberCount: after }), before, after };
+    if (list === undefined) return Object.freeze(out);
+    const ids = async (condition: Condition) =>
+      conditionsChanged ? listIn(list, room.compiled(condition), limit as number, instant, ["contacts", "list"]) : [];
+    const entered = await ids({ $and: [next.conditions, { $not: old.conditions }] } as Condition);
+    const left = await ids({ $and: [old.conditions, { $not: next.conditions }] } as Condition);
+    return Object.freeze({ ...out, entered: Object.freeze(entered), left: Object.freeze(left) });
+  };
+  return run();
 }
