@@ -24,6 +24,7 @@ import type {
 import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
+import * as membersTable from "./segments/members-table.js";
 import type {
   CountMembersIn,
   DatabasePreview,
@@ -84,6 +85,20 @@ export interface Segmatch {
   ): { readonly entering: SqlExpression; readonly leaving: SqlExpression };
   countMembersManySql(segments: SegmentConditions): SqlExpression & { readonly ids: readonly string[] };
   countMembersManyPipeline(segments: SegmentConditions): CountManyPipeline;
+  segmentMembersSql(
+    segmentId: string,
+    condition: unknown,
+    members?: membersTable.MembersTableOptions,
+  ): membersTable.SegmentMembersSql;
+  contactMembershipsSql(
+    segments: SegmentConditions,
+    contactIds: readonly string[],
+    members?: membersTable.MembersTableOptions,
+  ): membersTable.ContactMembershipsSql;
+  membersLockSql(
+    change: "conditions" | { readonly contacts: readonly string[] },
+    members?: membersTable.MembersTableOptions,
+  ): SqlExpression;
   membersPageSql(
     condition: unknown,
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
@@ -168,6 +183,17 @@ class Engine implements Segmatch {
   readonly countMembersManySql = (segments: SegmentConditions) => membership.countMembersManySql(this.#ctx, segments);
   readonly countMembersManyPipeline = (segments: SegmentConditions): CountManyPipeline =>
     membership.countMembersManyPipeline(this.#ctx, segments);
+  readonly segmentMembersSql = (segmentId: string, condition: unknown, members?: membersTable.MembersTableOptions) =>
+    membersTable.segmentMembersSql(this.#ctx, segmentId, condition, members);
+  readonly contactMembershipsSql = (
+    segments: SegmentConditions,
+    contactIds: readonly string[],
+    members?: membersTable.MembersTableOptions,
+  ) => membersTable.contactMembershipsSql(this.#ctx, segments, contactIds, members);
+  readonly membersLockSql = (
+    change: "conditions" | { readonly contacts: readonly string[] },
+    members?: membersTable.MembersTableOptions,
+  ): SqlExpression => membersTable.membersLockSql(change, members);
   readonly membersPageSql = (
     condition: unknown,
     page?: { readonly limit?: number; readonly after?: string; readonly before?: string },

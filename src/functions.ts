@@ -23,6 +23,7 @@ import type {
 import * as index from "./segments/segment-index.js";
 import type { SegmentIndex } from "./segments/segment-index.js";
 import * as lifecycle from "./segments/segment.js";
+import * as membersTable from "./segments/members-table.js";
 import type {
   CountMembersIn,
   CreateOptions,
@@ -196,6 +197,47 @@ export function membersPageSql(
   page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
 ): membership.MembersPageSql {
   return membership.membersPageSql(Context.of(options), condition, page);
+}
+
+/**
+ * After a segment's condition changed: the PostgreSQL statement that makes the members table
+ * (default `segment_members (segment_id, contact_id)`) hold exactly the contacts the condition
+ * selects for it, returning who entered and left (after `membersLockSql("conditions")` in the
+ * same transaction). Needs a catalog and `options.sql`.
+ */
+export function segmentMembersSql(
+  segmentId: string,
+  condition: unknown,
+  options?: ConditionOptions,
+  members?: membersTable.MembersTableOptions,
+): membersTable.SegmentMembersSql {
+  return membersTable.segmentMembersSql(Context.of(options), segmentId, condition, members);
+}
+
+/**
+ * The advisory locks a members statement needs, first in its transaction: `"conditions"` before
+ * `segmentMembersSql`, `{ contacts }` before reading the conditions for `contactMembershipsSql`.
+ */
+export function membersLockSql(
+  change: "conditions" | { readonly contacts: readonly string[] },
+  members?: membersTable.MembersTableOptions,
+): SqlExpression {
+  return membersTable.membersLockSql(change, members);
+}
+
+/**
+ * After contacts changed: the PostgreSQL statement that re-evaluates them against every
+ * segment given and makes their rows of the members table match, returning the memberships
+ * that began and ended (after `membersLockSql({ contacts })` and then reading the
+ * conditions, in the same transaction).
+ */
+export function contactMembershipsSql(
+  segments: SegmentConditions,
+  contactIds: readonly string[],
+  options?: ConditionOptions,
+  members?: membersTable.MembersTableOptions,
+): membersTable.ContactMembershipsSql {
+  return membersTable.contactMembershipsSql(Context.of(options), segments, contactIds, members);
 }
 
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */

@@ -10,7 +10,10 @@ export {
   countMembersMany,
   countMembersManySql,
   countMembersManyPipeline,
+  contactMembershipsSql,
+  membersLockSql,
   membersPageSql,
+  segmentMembersSql,
   createSegment,
   createSegmentIndex,
   describeFields,
@@ -97,6 +100,12 @@ export type {
   SegmentConditions,
 } from "./segments/membership.js";
 export type { Contacts } from "./segments/contacts.js";
+export type {
+  ContactMembershipsSql,
+  Membership,
+  MembersTableOptions,
+  SegmentMembersSql,
+} from "./segments/members-table.js";
 export type { SegmentIndex } from "./segments/segment-index.js";
 export type {
   CountMembersIn,

@@ -52,3 +52,35 @@ function arrayLiteral(value: unknown): unknown {
   const item = (x: unknown) => (x === null ? "NULL" : `"${String(x).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
   return `{${value.map(item).join(",")}}`;
 }
+
+/**
+ * Several connections to the server at SEGMATCH_PG_URL, in one schema of their own (dropped on
+ * close): for tests of concurrent clients. Undefined without a server (PGlite has one connection).
+ */
+export async function openClients(n: number): Promise<{ clients: Db[]; close(): Promise<void> } | undefined> {
+  const url = process.env.SEGMATCH_PG_URL;
+  if (!url) return undefined;
+  const { default: pg } = await import("pg");
+  const schema = `segmatch_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const raw: InstanceType<typeof pg.Client>[] = [];
+  for (let i = 0; i < n; i++) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    if (i === 0) await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path TO ${schema}`);
+    raw.push(client);
+  }
+  const version = (await raw[0]!.query("SHOW server_version")).rows[0].server_version as string;
+  return {
+    clients: raw.map((client, i) => ({
+      name: `PostgreSQL ${version} at SEGMATCH_PG_URL, connection ${i + 1} of ${n}`,
+      query: async (text, values) => ({ rows: (await client.query(text, values as unknown[])).rows }),
+      exec: async (text) => void (await client.query(text)),
+      close: async () => void (await client.end()),
+    })),
+    close: async () => {
+      await raw[0]!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      for (const client of raw) await client.end();
+    },
+  };
+}

@@ -288,6 +288,22 @@ const CALLS: Record<string, Call> = {
     args: () => [{ us: US, news: NEWS }, undefined],
     run: (a, b) => segmatch.countMembersManyPipeline(a as never, b as never),
   },
+  segmentMembersSql: {
+    args: () => ["s1", US, SQL_OPTIONS, { table: "segment_members" }],
+    run: (a, b, c, d) => segmatch.segmentMembersSql(a as never, b, c as never, d as never),
+  },
+  contactMembershipsSql: {
+    args: () => [{ us: US, news: NEWS }, ["c1"], SQL_OPTIONS, undefined],
+    run: (a, b, c, d) => segmatch.contactMembershipsSql(a as never, b as never, c as never, d as never),
+  },
+  membersLockSql: {
+    args: () => [{ contacts: ["c1"] }, { scope: { column: "workspaceId", value: "w" } }],
+    run: (a, b) => segmatch.membersLockSql(a as never, b as never),
+  },
+  "segmentMembersSql.read": {
+    args: () => [[{ change: "entered", contact: "c1" }]],
+    run: (a) => segmatch.segmentMembersSql("s1", US, SQL_OPTIONS as never).read(a),
+  },
   "createSegment (count)": {
     args: () => [
       { name: "x", conditions: US },

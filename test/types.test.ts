@@ -138,13 +138,16 @@ describe("typed entry points", () => {
     const segment = await made;
     const updated = updateSegment(segment, { name: "x" }, { count });
     assertType<Equal<typeof updated, Promise<SegmentUpdate>>>();
+    expect((await updated).segment.name).toBe("x");
     const plain = updateSegment(segment, { name: "x" });
     assertType<Equal<typeof plain, SegmentUpdate>>();
+    expect(plain.conditionsChanged).toBe(false);
     const preview = previewSegmentUpdate(segment, { conditions: us }, { count, list: () => ["a"] }, { limit: 5 });
     assertType<Equal<typeof preview, Promise<DatabasePreview>>>();
     const engine = createSegmatch();
     const viaEngine = engine.previewSegmentUpdate(segment, { conditions: us }, { count });
     assertType<Equal<typeof viaEngine, Promise<DatabasePreview>>>();
+    expect(await viaEngine).toEqual({ segment: expect.objectContaining({ memberCount: 1 }), before: 1, after: 1 });
     expect(await preview).toMatchObject({ before: 1, after: 1, entered: [], left: [] });
     expect((await engine.createSegment({ name: "US", conditions: us }, { id: "s", count })).memberCount).toBe(1);
     // @ts-expect-error contacts and count, not both

@@ -121,7 +121,7 @@ export type SegmentConditions =
 const MAX_SEGMENTS = 1_000_000;
 
 /** The [id, condition] pairs of `segments`, read once; ids must be distinct strings. */
-function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
+export function entriesOf(segments: SegmentConditions): [string, ConditionInput][] {
   const entries = readArgument(["segments"], (): [unknown, unknown][] => {
     if (typeof segments !== "object" || segments === null) {
       throw new ConditionError([
@@ -374,8 +374,21 @@ export function countMembersManySql(
   segments: SegmentConditions,
 ): SqlExpression & { readonly ids: readonly string[] } {
   const entries = entriesOf(segments);
+  const { call, roots, at } = segmentTrees(ctx, entries);
+  const sql = countManySqlExpression(roots, call.options, undefined, at);
+  return Object.freeze({ text: sql.text, values: sql.values, ids: Object.freeze(entries.map(([id]) => id)) });
+}
+
+/**
+ * The segments' trees in one call's context, every refusal at its id (with `issues` found
+ * before), and one reading of the clock when some tree has a relative date.
+ */
+export function segmentTrees(
+  ctx: Context,
+  entries: readonly (readonly [string, ConditionInput])[],
+  issues: ConditionIssue[] = [],
+): { call: Context; roots: Node[]; at: number | undefined } {
   const call = ctx.call(...entries.map(([, condition]) => condition));
-  const issues: ConditionIssue[] = [];
   const roots: Node[] = [];
   for (const [id, condition] of entries) {
     try {
@@ -386,9 +399,7 @@ export function countMembersManySql(
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  const at = roots.some(isRelative) ? call.options.clock() : undefined;
-  const sql = countManySqlExpression(roots, call.options, undefined, at);
-  return Object.freeze({ text: sql.text, values: sql.values, ids: Object.freeze(entries.map(([id]) => id)) });
+  return { call, roots, at: roots.some(isRelative) ? call.options.clock() : undefined };
 }
 
 /** Every segment's count in one MongoDB aggregation (see {@link countMembersManyPipeline}). */

@@ -225,6 +225,12 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   return { dialect, sql: resolved.sql!, fields: resolved.fields!, columns };
 }
 
+/** The checked options of a whole statement: its placeholders number from `$1`, whatever `sql.paramOffset` says (it is for expressions set in a statement of the caller's). */
+function statement(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
+  const options = checked(resolved, dialect);
+  return options.sql.paramOffset === 0 ? options : { ...options, sql: { ...options.sql, paramOffset: 0 } };
+}
+
 /** A tree with its relative dates resolved at `at` (as it is when there is no instant). */
 const rootAt = (root: Node, resolved: ResolvedOptions, at: number | undefined): Node =>
   at === undefined ? root : atInstant(root, at, resolved.zone);
@@ -260,11 +266,6 @@ function withinProtocol(values: unknown[], { sql, dialect }: Checked): unknown[]
 }
 
 /**
- * The contacts that enter and leave a segment when its condition changes, as two
- * expressions: `entering` holds for rows that match `after` and not `before`, `leaving` the
- * reverse (each with its own placeholders from `paramOffset + 1`).
- */
-/**
  * One statement that counts every condition of `roots` in a single scan of the contacts
  * table (`sql.table` names it): `SELECT count(*) FILTER (WHERE …) AS "0", … FROM table`, the
  * i-th count in the column named `i`, every parameter numbered once across them.
@@ -275,7 +276,7 @@ export function countManySqlExpression(
   dialect: SqlDialect = postgres,
   at?: number,
 ): SqlExpression {
-  const options = checked(resolved, dialect);
+  const options = statement(resolved, dialect);
   const builder = new SqlBuilder(options);
   // Each test the segments share is evaluated once per row: a column of a row subquery that
   // OFFSET 0 keeps from being folded back into the counts.
@@ -310,7 +311,7 @@ export function pageSqlExpression(
   dialect: SqlDialect = postgres,
   at?: number,
 ): SqlExpression {
-  const options = checked(resolved, dialect);
+  const options = statement(resolved, dialect);
   const builder = new SqlBuilder(options);
   const where = builder.build(rootAt(root, resolved, at));
   const { table, id } = options.sql;
@@ -323,6 +324,11 @@ export function pageSqlExpression(
   return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
+/**
+ * The contacts that enter and leave a segment when its condition changes, as two
+ * expressions: `entering` holds for rows that match `after` and not `before`, `leaving` the
+ * reverse (each with its own placeholders from `paramOffset + 1`).
+ */
 export function changeSqlExpressions(
   before: Node,
   after: Node,
@@ -344,4 +350,139 @@ export function changeSqlExpressions(
     });
   };
   return Object.freeze({ entering: one(after, before), leaving: one(before, after) });
+}
+
+/**
+ * Where a segment's members are kept: the table and its segment and contact columns (quoted;
+ * a unique key on the two), and, when the contacts table holds several workspaces, the
+ * column and value of the one the segments belong to.
+ */
+export interface MembersTable {
+  readonly table: string;
+  readonly segment: string;
+  readonly contact: string;
+  readonly scope?: { readonly column: string; readonly value: string } | undefined;
+}
+
+/** The library's names in a members statement, quoted once. */
+function memberNames(dialect: SqlDialect) {
+  const q = (name: string) => quoted(dialect, name);
+  return {
+    now: q("segmatch_now"),
+    row: q("segmatch_row"),
+    values: q("segmatch_values"),
+    should: q("segmatch_should"),
+    entered: q("segmatch_entered"),
+    left: q("segmatch_left"),
+    segment: q("segment"),
+    contact: q("contact"),
+    member: q("member"),
+    change: q("change"),
+  };
+}
+
+/** `AND table.column = $n` when the contacts are scoped to one workspace. */
+function scoped(builder: SqlBuilder, table: string, members: MembersTable): string {
+  return members.scope ? ` AND ${table}.${members.scope.column} = ${builder.param(members.scope.value)}` : "";
+}
+
+/** The namespaces of segmatch's advisory locks (the first key of PostgreSQL's two-key form). */
+const MEMBERS_LOCK = "hashtext('segmatch.members')";
+const CONTACT_LOCK = "hashtext('segmatch.contact')";
+/** Contacts share this many locks (by a hash of their id), so that a batch holds a bounded number. */
+export const CONTACT_STRIPES = 32;
+
+/**
+ * After a segment's condition changed: one statement that inserts the rows the condition
+ * selects and the members table lacks, and deletes the segment's rows the condition no
+ * longer selects, returning each as `(change, contact)` with change `entered` or `left`.
+ * Its lock ({@link membersLockSql}, exclusive on the segment) comes first, in the same transaction.
+ */
+export function segmentMembersSqlExpressions(
+  root: Node,
+  resolved: ResolvedOptions,
+  segmentId: string,
+  members: MembersTable,
+  dialect: SqlDialect = postgres,
+  at?: number,
+): SqlExpression {
+  const options = statement(resolved, dialect);
+  const builder = new SqlBuilder(options);
+  const n = memberNames(dialect);
+  const { table, id } = options.sql;
+  const where = builder.build(rootAt(root, resolved, at));
+  const segment = builder.param(segmentId);
+  const scope = scoped(builder, table, members);
+  const { table: m, segment: s, contact: c } = members;
+  const text =
+    `WITH ${n.now} AS (SELECT ${table}.${id} AS ${n.contact} FROM ${table} WHERE (${where})${scope}), ` +
+    `${n.entered} AS (INSERT INTO ${m} (${s}, ${c}) SELECT ${segment}, ${n.contact} FROM ${n.now} ON CONFLICT DO NOTHING RETURNING ${c} AS ${n.contact}), ` +
+    `${n.left} AS (DELETE FROM ${m} WHERE ${m}.${s} = ${segment} AND NOT EXISTS (SELECT 1 FROM ${n.now} WHERE ${n.now}.${n.contact} = ${m}.${c}) RETURNING ${m}.${c} AS ${n.contact}) ` +
+    `SELECT 'entered' AS ${n.change}, ${n.contact} FROM ${n.entered} UNION ALL SELECT 'left', ${n.contact} FROM ${n.left}`;
+  return Object.freeze({ text, values: withinProtocol(builder.values, options) });
+}
+
+/**
+ * After contacts changed: one statement that re-evaluates the contacts `contactIds` against
+ * every segment of `roots` (ids `segmentIds`), each test they share once per contact, and
+ * inserts and deletes their rows of the members table to match, returning each as
+ * `(change, segment, contact)`. A contact that no longer exists leaves every segment. Its
+ * lock ({@link membersLockSql}, shared on the segments and exclusive on the contacts) comes
+ * first, before the segments' conditions are read.
+ */
+export function contactMembershipsSqlExpressions(
+  roots: readonly Node[],
+  segmentIds: readonly string[],
+  contactIds: readonly string[],
+  resolved: ResolvedOptions,
+  members: MembersTable,
+  dialect: SqlDialect = postgres,
+  at?: number,
+): SqlExpression {
+  const options = statement(resolved, dialect);
+  const builder = new SqlBuilder(options);
+  const n = memberNames(dialect);
+  builder.shared = { columns: [], parts: new Map(), row: n.row };
+  const { table, id } = options.sql;
+  const { table: m, segment: s, contact: c } = members;
+  const ids = builder.param([...contactIds]);
+  const wheres = roots.map((root) => builder.build(rootAt(root, resolved, at)));
+  const rows = wheres.map((where, i) => `(${builder.param(segmentIds[i])}, ${where})`);
+  const scope = scoped(builder, table, members);
+  const columns = [`${table}.${id} AS ${n.contact}`, ...builder.shared.columns].join(", ");
+  const should =
+    rows.length === 0
+      ? `SELECT NULL AS ${n.segment}, NULL AS ${n.contact} WHERE false`
+      : `SELECT ${n.values}.${n.segment}, ${n.row}.${n.contact} FROM (SELECT ${columns} FROM ${table} WHERE ${table}.${id} = ANY(${ids})${scope} OFFSET 0) AS ${n.row} ` +
+        `CROSS JOIN LATERAL (VALUES ${rows.join(", ")}) AS ${n.values} (${n.segment}, ${n.member}) WHERE ${n.values}.${n.member}`;
+  const segments = builder.param([...segmentIds]);
+  const text =
+    `WITH ${n.should} AS (${should}), ` +
+    `${n.entered} AS (INSERT INTO ${m} (${s}, ${c}) SELECT ${n.segment}, ${n.contact} FROM ${n.should} ON CONFLICT DO NOTHING RETURNING ${s} AS ${n.segment}, ${c} AS ${n.contact}), ` +
+    `${n.left} AS (DELETE FROM ${m} WHERE ${m}.${c} = ANY(${ids}) AND ${m}.${s} = ANY(${segments}) AND NOT EXISTS (SELECT 1 FROM ${n.should} WHERE ${n.should}.${n.segment} = ${m}.${s} AND ${n.should}.${n.contact} = ${m}.${c}) RETURNING ${m}.${s} AS ${n.segment}, ${m}.${c} AS ${n.contact}) ` +
+    `SELECT 'entered' AS ${n.change}, ${n.segment}, ${n.contact} FROM ${n.entered} UNION ALL SELECT 'left', ${n.segment}, ${n.contact} FROM ${n.left}`;
+  return Object.freeze({ text, values: withinProtocol(builder.values, options) });
+}
+
+/**
+ * Advisory locks for a members statement, held to the end of the transaction, on the members
+ * table (`key` names it and its scope): exclusive for a change of conditions; shared, and
+ * exclusive on the contacts' stripes, for a re-evaluation of contacts. The table's lock
+ * before the stripes, the stripes in one order, so that no two transactions wait on each
+ * other in a cycle; at most {@link CONTACT_STRIPES} + 1 locks.
+ */
+export function membersLockSqlExpression(
+  key: string,
+  contacts: readonly string[] | undefined,
+  dialect: SqlDialect = postgres,
+): SqlExpression {
+  const p = (i: number) => dialect.placeholder(i);
+  if (contacts === undefined)
+    return Object.freeze({ text: `SELECT pg_advisory_xact_lock(${MEMBERS_LOCK}, hashtext(${p(1)}))`, values: [key] });
+  const lock = quoted(dialect, "segmatch_lock");
+  const text =
+    `SELECT count(*)::int AS ${quoted(dialect, "locks")} FROM (SELECT CASE WHEN ${lock}.kind = 0 THEN pg_advisory_xact_lock_shared(${MEMBERS_LOCK}, ${lock}.key)::text ` +
+    `ELSE pg_advisory_xact_lock(${CONTACT_LOCK}, ${lock}.key)::text END FROM (SELECT 0 AS kind, hashtext(${p(1)}) AS key ` +
+    `UNION SELECT 1, abs(hashtext(x) % ${CONTACT_STRIPES}) FROM unnest(${p(2)}::text[]) AS x ORDER BY 1, 2) AS ${lock}) AS ${lock}`;
+  return Object.freeze({ text, values: [key, [...contacts]] });
 }
