@@ -46,12 +46,6 @@ export class Context {
     return new Context(Object.freeze({ ...this.options, clock: () => at }), this.given, this.adopted);
   }
 
-  /** The same context with some limits raised (a condition the library combines from checked ones needs room for its own levels). */
-  with(limits: Partial<ResolvedOptions["limits"]>): Context {
-    const raised = Object.freeze({ ...this.options.limits, ...limits });
-    return new Context(Object.freeze({ ...this.options, limits: raised }), this.given, this.adopted);
-  }
-
   /** The context of one call whose condition arguments are `conditions` (see the rule above). */
   call(...conditions: readonly unknown[]): Context {
     if (this.given) return this;

@@ -112,6 +112,7 @@ export interface Segmatch {
     body: SegmentBody | unknown,
     options: EngineCreateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
   ): Counted<C, Segment>;
+  createSegment(body: SegmentBody | unknown, options: EngineCreateOptions): Segment | Promise<Segment>;
   updateSegment(
     segment: Segment,
     body: SegmentBody | unknown,
@@ -122,6 +123,11 @@ export interface Segmatch {
     body: SegmentBody | unknown,
     options?: EngineUpdateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
   ): Counted<C, SegmentUpdate>;
+  updateSegment(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    options?: EngineUpdateOptions,
+  ): SegmentUpdate | Promise<SegmentUpdate>;
   previewSegmentUpdate(
     segment: Segment,
     body: SegmentBody | unknown,
@@ -134,6 +140,12 @@ export interface Segmatch {
     contacts: C,
     options?: EnginePreviewOptions<ContactOf<C>>,
   ): Counted<C, SegmentPreview>;
+  previewSegmentUpdate(
+    segment: Segment,
+    body: SegmentBody | unknown,
+    contacts: Contacts | MemberQueries,
+    options?: EnginePreviewOptions | EngineDatabasePreviewOptions,
+  ): SegmentPreview | Promise<SegmentPreview> | Promise<DatabasePreview>;
 }
 
 /** Methods are fields holding arrow functions, so that `const { compileCondition } = engine` works too. */

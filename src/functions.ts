@@ -267,6 +267,7 @@ export function createSegment<C extends Contacts | undefined = undefined>(
   body: SegmentBody | unknown,
   options: CreateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
 ): Counted<C, Segment>;
+export function createSegment(body: SegmentBody | unknown, options: CreateOptions): Segment | Promise<Segment>;
 export function createSegment(body: unknown, options: CreateOptions): Segment | Promise<Segment> {
   const { own, conditions } = splitOptions(options, ["id", "now", "contacts", "count"]);
   return lifecycle.createSegment(Context.of(conditions), body, own);
@@ -286,6 +287,11 @@ export function updateSegment<C extends Contacts | undefined = undefined>(
   body: SegmentBody | unknown,
   options?: UpdateOptions & { readonly contacts?: C | undefined; readonly count?: undefined },
 ): Counted<C, SegmentUpdate>;
+export function updateSegment(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  options?: UpdateOptions,
+): SegmentUpdate | Promise<SegmentUpdate>;
 export function updateSegment(
   segment: Segment,
   body: unknown,
@@ -312,6 +318,12 @@ export function previewSegmentUpdate<C extends Contacts>(
   contacts: C,
   options?: PreviewOptions<ContactOf<C>>,
 ): Counted<C, SegmentPreview>;
+export function previewSegmentUpdate(
+  segment: Segment,
+  body: SegmentBody | unknown,
+  contacts: Contacts | MemberQueries,
+  options?: PreviewOptions | DatabasePreviewOptions,
+): SegmentPreview | Promise<SegmentPreview> | Promise<DatabasePreview>;
 export function previewSegmentUpdate(
   segment: Segment,
   body: unknown,

@@ -187,7 +187,16 @@ describe("countMembersManyPipeline", () => {
     const long = { toNumber: () => 7 };
     expect(many.read([{ s0: 3, s1: long }])).toEqual({ us: 3, rich: 7 });
     expect(many.read([{ s0: 0n, s1: 2 }])).toEqual({ us: 0, rich: 2 });
-    for (const bad of [[], [{ s0: 1 }], [{ s0: 1, s1: -1 }], [{ s0: 1, s1: 1.5 }], [{ s0: 1, s1: 1 }, {}], {}, null]) {
+    for (const bad of [
+      [],
+      [{ s0: 1 }],
+      [{ s0: 1, s1: -1 }],
+      [{ s0: 1, s1: 1.5 }],
+      [{ s0: 1, s1: 2 ** 60 }],
+      [{ s0: 1, s1: 1 }, {}],
+      {},
+      null,
+    ]) {
       expect(
         refusal(() => many.read(bad)),
         JSON.stringify(bad),
@@ -661,6 +670,27 @@ describe("the lifecycle counted where the contacts are", () => {
     expect(
       await refused(() => previewSegmentUpdate(segment, change, { count: () => Promise.reject(new Error("x")) })),
     ).toEqual([["unreadable_input", ["contacts", "count"]]]);
+  });
+
+  it("rejects, rather than throws, when a count makes the call a promise", async () => {
+    const db = database(CONTACTS, false);
+    const segment = createSegment({ name: "US", conditions: US }, { id: "s", now: t0 });
+    const made = createSegment({ name: " ", conditions: US }, { id: "s", count: db.count });
+    expect(made).toBeInstanceOf(Promise);
+    await expect(made).rejects.toMatchObject({ issues: [{ code: "invalid_value", path: ["name"] }] });
+    const updated = updateSegment(segment, { nme: "x" }, { count: db.count });
+    await expect(updated).rejects.toMatchObject({ issues: [{ code: "unknown_key", path: ["nme"] }] });
+    const preview = previewSegmentUpdate(segment, { conditions: US }, db, { limit: 0 });
+    await expect(preview).rejects.toMatchObject({ issues: [{ code: "invalid_options", path: ["options", "limit"] }] });
+  });
+
+  it("lists at the deepest conditions the limits allow, the ceiling too", async () => {
+    const engine = createSegmatch({ limits: { maxDepth: 46 } });
+    let deep: Condition = US;
+    for (let i = 1; i < 46; i++) deep = { $not: deep } as Condition;
+    const segment = engine.createSegment({ name: "deep", conditions: deep }, { id: "d", now: t0 });
+    const preview = await engine.previewSegmentUpdate(segment, { conditions: SUBSCRIBED }, database(CONTACTS, false));
+    expect(preview).toMatchObject({ before: 2, after: 2, entered: ["a"], left: ["e"] });
   });
 
   it("lists the entering and leaving of segments at the deepest conditions the limits allow", async () => {

@@ -110,7 +110,8 @@ function membersTable(value: unknown): MembersTable {
     return "";
   };
   const table = ident(given.table ?? "segment_members", ["table"], true);
-  const segment = ident(given.segment ?? "segment_id", ["segment"], false);
+  const segmentName = (given.segment ?? "segment_id") as string;
+  const segment = ident(segmentName, ["segment"], false);
   const contact = ident(given.contact ?? "contact_id", ["contact"], false);
   let scope: MembersTable["scope"];
   if (given.scope !== undefined) {
@@ -128,7 +129,7 @@ function membersTable(value: unknown): MembersTable {
     else scope = { column: ident(s.column, ["scope", "column"], false), value: s.value };
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  return { table, segment, contact, scope };
+  return { table, segment, segmentName, contact, scope };
 }
 
 /** The statement's rows, as `pg` or PGlite return them: `{ change, contact }` (and `segment`). */
@@ -249,16 +250,17 @@ export function contactMembershipsSql(
 }
 
 /**
- * The advisory locks a members statement needs, to run first in its transaction, on the
- * members table (and scope) of `members`: before `segmentMembersSql`, `"conditions"`
- * (exclusive: one change of conditions at a time); before reading the conditions for
- * `contactMembershipsSql`, `{ contacts }` (shared, so contact writes run side by side, and
- * exclusive on the contacts, by 32 stripes of their ids). Held until the
- * transaction ends.
+ * The advisory locks a members statement needs, held until the transaction ends. Each
+ * transaction takes one, after its own writes: `"conditions"` before `segmentMembersSql` (or
+ * before deleting a segment's rows), exclusive, so one change of conditions at a time and no
+ * contact write meanwhile; `{ contacts }` before reading the conditions for
+ * `contactMembershipsSql`, shared (contact writes run side by side) and exclusive on the
+ * contacts, by 32 stripes of their ids. The lock is the workspace's (`members.scope`'s value),
+ * whatever the members table is called.
  */
 export function membersLockSql(change: unknown, members?: unknown): SqlExpression {
-  const table = membersTable(members);
-  const key = JSON.stringify([table.table, table.scope?.column ?? null, table.scope?.value ?? null]);
+  // The lock is the workspace's (its scope's value), whatever the table is called: two spellings of one table still exclude each other.
+  const key = membersTable(members).scope?.value ?? "";
   if (change === "conditions") return membersLockSqlExpression(key, undefined);
   const expected = '"conditions" or { contacts }';
   const given = readArgument(["change"], () => ownValues(change));

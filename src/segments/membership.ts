@@ -452,7 +452,7 @@ function readCounts(ids: readonly string[], result: unknown): Record<string, num
       return readArgument(["result"], () => (n as { toNumber(): unknown }).toNumber());
     return n;
   });
-  if (!counts.every((n) => typeof n === "number" && Number.isInteger(n) && n >= 0))
+  if (!counts.every((n) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0))
     throw new ConditionError([
       issue(["result"], {
         code: "invalid_type",

@@ -16,13 +16,14 @@ import {
   type ConditionPath,
   type IssueInput,
   thrownMessage,
+  underPath,
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
 import type { Condition } from "../language/condition.js";
-import type { CompiledCondition } from "../compile.js";
+import { compile, type CompiledCondition } from "../compile.js";
 import { parseIsoDate } from "../catalog/dates.js";
 import type { Context } from "../context.js";
-import { clockOf, MAX_DEPTH_CEILING, type ConditionOptions } from "../options.js";
+import { clockOf, type ConditionOptions } from "../options.js";
 import { choices } from "../suggest.js";
 import { sourceKind, type Contacts } from "./contacts.js";
 import { contactIdOption, countMembers, diffMembership } from "./membership.js";
@@ -226,7 +227,10 @@ type Clock = Date | number | (() => Date | number);
  * a MongoDB `countDocuments(compiled.filterAt(at))`. It answers a whole number ≥ 0 (a bigint or
  * a string of digits, as drivers give int8, is read as one).
  */
-export type CountMembersIn = (compiled: CompiledCondition, at: Date) => number | Promise<number>;
+export type CountMembersIn = (
+  compiled: CompiledCondition,
+  at: Date,
+) => number | bigint | string | Promise<number | bigint | string>;
 /** Lists the ids of at most `limit` of a condition's members where the contacts are (`membersPageSql`, a `find` with a limit). */
 export type ListMembersIn = (
   compiled: CompiledCondition,
@@ -399,11 +403,13 @@ async function listIn(
 ): Promise<string[]> {
   const ids = await answer(at, () => list(compiled, limit, new Date(now)));
   const out = readArgument(at, () =>
-    Array.isArray(ids) && ids.length <= limit && ids.every((id) => ["string", "number", "bigint"].includes(typeof id))
+    Array.isArray(ids) &&
+    ids.length <= limit &&
+    ids.every((id) => typeof id === "string" || typeof id === "bigint" || Number.isSafeInteger(id))
       ? ids.map(String)
       : undefined,
   );
-  if (out === undefined) throw badAnswer(at, `at most ${limit} ids (strings or numbers)`, ids);
+  if (out === undefined) throw badAnswer(at, `at most ${limit} ids (strings or whole numbers)`, ids);
   return out;
 }
 
@@ -424,6 +430,16 @@ function withCount<T>(
   return counted instanceof Promise ? counted.then(make) : make(counted);
 }
 
+/** A call typed as a promise (it counts with a `count` function) rejects on bad arguments rather than throwing. */
+function rejecting<T>(promised: boolean, run: () => T | Promise<T>): T | Promise<T> {
+  if (!promised) return run();
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
 /** Validates a create body and returns the complete segment; `options` are the call's own (`id`, `now`, `contacts`). */
 export function createSegment(
   ctx: Context,
@@ -432,26 +448,29 @@ export function createSegment(
     | { readonly id?: unknown; readonly now?: unknown; readonly contacts?: unknown; readonly count?: unknown }
     | undefined,
 ): Segment | Promise<Segment> {
-  const { id, now, contacts, count } = readLifecycleOptions(options, true);
-  const input = readBody(body);
-  // A compiled condition in the body brings its options to a call without options of its own.
-  const call = ctx.call(input.conditions);
-  const valid = validateBody(input, call, ["name", "conditions"]);
-  // One reading of the clock (the call's `now`, or the options' clock) for the timestamps and the count.
-  const instant = now ?? call.options.clock();
-  const at = iso(instant);
-  return withCount(valid.conditions!, { contacts, count }, call, instant, (memberCount) =>
-    Object.freeze({
-      object: "segment" as const,
-      id: id as string,
-      name: valid.name!,
-      description: valid.description ?? null,
-      conditions: valid.conditions!,
-      memberCount,
-      createdAt: at,
-      updatedAt: at,
-    }),
-  );
+  // Its own options were read once into a fresh object: `count` is read again here, safely.
+  return rejecting(typeof options?.count === "function", () => {
+    const { id, now, contacts, count } = readLifecycleOptions(options, true);
+    const input = readBody(body);
+    // A compiled condition in the body brings its options to a call without options of its own.
+    const call = ctx.call(input.conditions);
+    const valid = validateBody(input, call, ["name", "conditions"]);
+    // One reading of the clock (the call's `now`, or the options' clock) for the timestamps and the count.
+    const instant = now ?? call.options.clock();
+    const at = iso(instant);
+    return withCount(valid.conditions!, { contacts, count }, call, instant, (memberCount) =>
+      Object.freeze({
+        object: "segment" as const,
+        id: id as string,
+        name: valid.name!,
+        description: valid.description ?? null,
+        conditions: valid.conditions!,
+        memberCount,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+  });
 }
 
 /** A body's own properties, each read once. */
@@ -511,14 +530,17 @@ export function updateSegment(
   body: unknown,
   options: { readonly now?: unknown; readonly contacts?: unknown; readonly count?: unknown } | undefined,
 ): SegmentUpdate | Promise<SegmentUpdate> {
-  const { now, contacts, count } = readLifecycleOptions(options, false);
-  const stored = readStored(segment);
-  const input = readBody(body);
-  // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
-  const call = ctx.call(input.conditions, stored.conditions);
-  const old = readSegment(stored, call);
-  const valid = validateBody(input, call, []);
-  return update(old, valid, now, { contacts, count }, call);
+  // Its own options were read once into a fresh object: `count` is read again here, safely.
+  return rejecting(typeof options?.count === "function", () => {
+    const { now, contacts, count } = readLifecycleOptions(options, false);
+    const stored = readStored(segment);
+    const input = readBody(body);
+    // Compiled conditions (in the body, or in the stored segment) bring their options to a call without options of its own.
+    const call = ctx.call(input.conditions, stored.conditions);
+    const old = readSegment(stored, call);
+    const valid = validateBody(input, call, []);
+    return update(old, valid, now, { contacts, count }, call);
+  });
 }
 
 export interface SegmentPreview {
@@ -565,7 +587,8 @@ export function previewSegmentUpdate(
   contacts: Contacts | MemberQueries,
   options: { readonly now?: unknown; readonly id?: unknown; readonly limit?: unknown } | undefined,
 ): SegmentPreview | Promise<SegmentPreview> | Promise<DatabasePreview> {
-  if (isMemberQueries(contacts)) return previewInDatabase(ctx, segment, body, contacts, options);
+  if (isMemberQueries(contacts))
+    return rejecting(true, () => previewInDatabase(ctx, segment, body, contacts, options)) as Promise<DatabasePreview>;
   if (options?.limit !== undefined)
     throw new ConditionError([badOption("limit", "no limit: contacts are diffed whole", options.limit)]);
   const id = contactIdOption(options);
@@ -643,12 +666,24 @@ function previewInDatabase(
   const { call, old, updated, instant } = previewed(ctx, segment, body, options?.now);
   const { segment: next, conditionsChanged } = updated;
   const at = call.at(instant);
-  // The entering and leaving conditions are the two trees combined: room above the limits for the two levels they add.
-  const limits = at.options.limits;
-  const room = at.with({
-    maxDepth: Math.min(limits.maxDepth + 2, MAX_DEPTH_CEILING),
-    maxNodes: 2 * limits.maxNodes + 4,
+  // The entering and leaving conditions are the two trees combined, compiled before the database is asked:
+  // room above the limits for the two levels they add (a filter of depth d + 2 stays within MongoDB's 100 levels, see MAX_DEPTH_CEILING).
+  const { limits } = at.options;
+  const room = Object.freeze({
+    ...at.options,
+    limits: Object.freeze({ ...limits, maxDepth: limits.maxDepth + 2, maxNodes: 2 * limits.maxNodes + 4 }),
   });
+  const combined = (a: Condition, b: Condition) => {
+    try {
+      return compile({ $and: [a, { $not: b }] }, room);
+    } catch (error) {
+      throw error instanceof ConditionError ? underPath(error, ["contacts", "list"]) : error;
+    }
+  };
+  const changes =
+    list !== undefined && conditionsChanged
+      ? { entering: combined(next.conditions, old.conditions), leaving: combined(old.conditions, next.conditions) }
+      : undefined;
   const run = async (): Promise<DatabasePreview> => {
     const before = await countIn(count, at.compiled(old.conditions), instant, ["contacts", "count"]);
     const after = conditionsChanged
@@ -656,10 +691,10 @@ function previewInDatabase(
       : before;
     const out = { segment: Object.freeze({ ...next, memberCount: after }), before, after };
     if (list === undefined) return Object.freeze(out);
-    const ids = async (condition: Condition) =>
-      conditionsChanged ? listIn(list, room.compiled(condition), limit as number, instant, ["contacts", "list"]) : [];
-    const entered = await ids({ $and: [next.conditions, { $not: old.conditions }] } as Condition);
-    const left = await ids({ $and: [old.conditions, { $not: next.conditions }] } as Condition);
+    const ids = (compiled: CompiledCondition | undefined) =>
+      compiled ? listIn(list, compiled, limit as number, instant, ["contacts", "list"]) : [];
+    const entered = await ids(changes?.entering);
+    const left = await ids(changes?.leaving);
     return Object.freeze({ ...out, entered: Object.freeze(entered), left: Object.freeze(left) });
   };
   return run();

@@ -89,16 +89,50 @@ class SqlBuilder implements SqlWriter {
    * subquery (its select list), and every condition reads that column: many conditions over
    * one scan evaluate a test they share once per row.
    */
-  shared: { readonly columns: string[]; readonly parts: Map<string, Part>; readonly row: string } | undefined;
+  shared:
+    | {
+        readonly columns: string[];
+        readonly parts: Map<string, Part>;
+        readonly row: string;
+        /** The tests written as columns: all, or those more than one condition has (the others stay inline, where AND and OR can skip them). */
+        readonly many: ReadonlySet<string> | undefined;
+        readonly prefix: string;
+      }
+    | undefined;
+
+  /** Shares, among `roots`, each test two or more of them have (with `all`, every test). */
+  share(roots: readonly Node[], row: string, all: boolean): void {
+    if (all) {
+      this.shared = { columns: [], parts: new Map(), row, many: undefined, prefix: "l" };
+      return;
+    }
+    const seen = new Set<string>();
+    const many = new Set<string>();
+    for (const root of roots) {
+      const own = new Set<string>();
+      const visit = (n: Node) => (own.add(nodeKey(n)), undefined);
+      fold<undefined>(root, {
+        leaf: visit,
+        topic: visit,
+        elemMatch: () => undefined,
+        and: () => undefined,
+        or: () => undefined,
+        not: () => undefined,
+      });
+      for (const key of own) (seen.has(key) ? many : seen).add(key);
+    }
+    this.shared = { columns: [], parts: new Map(), row, many, prefix: "segmatch_l" };
+  }
 
   private once(n: Node, make: () => Part): Part {
     const shared = this.shared;
     if (shared === undefined) return make();
     const key = nodeKey(n);
+    if (shared.many !== undefined && !shared.many.has(key)) return make();
     let part = shared.parts.get(key);
     if (part === undefined) {
       const made = make();
-      const column = quoted(this.dialect, `l${shared.columns.length}`);
+      const column = quoted(this.dialect, `${shared.prefix}${shared.columns.length}`);
       shared.columns.push(`${made.sql} AS ${column}`);
       shared.parts.set(key, (part = { sql: `${shared.row}.${column}`, nullable: made.nullable }));
     }
@@ -279,16 +313,21 @@ export function countManySqlExpression(
   const options = statement(resolved, dialect);
   const builder = new SqlBuilder(options);
   // Each test the segments share is evaluated once per row: a column of a row subquery that
-  // OFFSET 0 keeps from being folded back into the counts.
-  const row = quoted(dialect, "segmatch_row");
-  builder.shared = { columns: [], parts: new Map(), row };
-  const counts = roots.map((root, i) => {
-    const where = builder.build(rootAt(root, resolved, at));
+  // OFFSET 0 keeps from being folded back into the counts. A test only one segment has stays
+  // inline, where AND and OR can skip it: the row subquery carries the table's columns under
+  // the table's own name (`sql.table` is one identifier).
+  const table = options.sql.table;
+  const trees = roots.map((root) => rootAt(root, resolved, at));
+  builder.share(trees, table, false);
+  const counts = trees.map((tree, i) => {
+    const where = builder.build(tree);
     return `count(*) FILTER (WHERE ${where}) AS ${quoted(dialect, String(i))}`;
   });
   if (counts.length === 0) counts.push("count(*) AS total");
-  const columns = builder.shared.columns.length > 0 ? builder.shared.columns.join(", ") : "1 AS one";
-  const text = `SELECT ${counts.join(", ")} FROM (SELECT ${columns} FROM ${options.sql.table} OFFSET 0) AS ${row}`;
+  const shared = builder.shared!.columns;
+  const from =
+    shared.length === 0 ? table : `(SELECT ${[`${table}.*`, ...shared].join(", ")} FROM ${table} OFFSET 0) AS ${table}`;
+  const text = `SELECT ${counts.join(", ")} FROM ${from}`;
   return Object.freeze({ text, values: withinProtocol(builder.values, options) });
 }
 
@@ -360,6 +399,8 @@ export function changeSqlExpressions(
 export interface MembersTable {
   readonly table: string;
   readonly segment: string;
+  /** The segment column's name as it is (unquoted): a segment id takes that column's type through the table's row type. */
+  readonly segmentName: string;
   readonly contact: string;
   readonly scope?: { readonly column: string; readonly value: string } | undefined;
 }
@@ -442,18 +483,21 @@ export function contactMembershipsSqlExpressions(
   const options = statement(resolved, dialect);
   const builder = new SqlBuilder(options);
   const n = memberNames(dialect);
-  builder.shared = { columns: [], parts: new Map(), row: n.row };
+  builder.share([], n.row, true);
   const { table, id } = options.sql;
   const { table: m, segment: s, contact: c } = members;
   const ids = builder.param([...contactIds]);
   const wheres = roots.map((root) => builder.build(rootAt(root, resolved, at)));
   const rows = wheres.map((where, i) => `(${builder.param(segmentIds[i])}, ${where})`);
   const scope = scoped(builder, table, members);
-  const columns = [`${table}.${id} AS ${n.contact}`, ...builder.shared.columns].join(", ");
+  const columns = [`${table}.${id} AS ${n.contact}`, ...builder.shared!.columns].join(", ");
+  // A segment id of the VALUES list is text: the members table's row type gives it its column's type (integer, uuid…).
+  const typed = () =>
+    `(jsonb_populate_record(NULL::${m}, jsonb_build_object(${builder.param(members.segmentName)}::text, ${n.values}.${n.segment}))).${s}`;
   const should =
     rows.length === 0
       ? `SELECT NULL AS ${n.segment}, NULL AS ${n.contact} WHERE false`
-      : `SELECT ${n.values}.${n.segment}, ${n.row}.${n.contact} FROM (SELECT ${columns} FROM ${table} WHERE ${table}.${id} = ANY(${ids})${scope} OFFSET 0) AS ${n.row} ` +
+      : `SELECT ${typed()} AS ${n.segment}, ${n.row}.${n.contact} FROM (SELECT ${columns} FROM ${table} WHERE ${table}.${id} = ANY(${ids})${scope} OFFSET 0) AS ${n.row} ` +
         `CROSS JOIN LATERAL (VALUES ${rows.join(", ")}) AS ${n.values} (${n.segment}, ${n.member}) WHERE ${n.values}.${n.member}`;
   const segments = builder.param([...segmentIds]);
   const text =
@@ -465,11 +509,12 @@ export function contactMembershipsSqlExpressions(
 }
 
 /**
- * Advisory locks for a members statement, held to the end of the transaction, on the members
- * table (`key` names it and its scope): exclusive for a change of conditions; shared, and
- * exclusive on the contacts' stripes, for a re-evaluation of contacts. The table's lock
- * before the stripes, the stripes in one order, so that no two transactions wait on each
- * other in a cycle; at most {@link CONTACT_STRIPES} + 1 locks.
+ * Advisory locks for a members statement, held to the end of the transaction, on a workspace's
+ * members (`key`, its scope's value): exclusive for a change of conditions; shared, and
+ * exclusive on the contacts' stripes, for a re-evaluation of contacts. The workspace's lock
+ * before the stripes, the stripes in one order: transactions that each take one such lock,
+ * after their own writes, never wait on each other in a cycle. At most
+ * {@link CONTACT_STRIPES} + 1 locks.
  */
 export function membersLockSqlExpression(
   key: string,
