@@ -258,6 +258,8 @@ export interface IssueDataOf {
     | ({ readonly reason: "list"; readonly size: number } & Bound)
     /** More segments in one call than `segmentsPerCall`. */
     | ({ readonly reason: "segments" } & Bound)
+    /** More contacts entering or leaving in one diff than `changesPerDiff`. */
+    | ({ readonly reason: "changes" } & Bound)
     /** An SQL expression needs placeholders up to `placeholder` (the `size`th), beyond the database's (`database`) bound. */
     | ({
         readonly reason: "parameters";

@@ -276,7 +276,7 @@ export const CORE = {
     type: (i) => `type must be one of ${list(i.allowed)}`,
     path_type: () => "path must be a string",
     path: (i) => `${fieldPath(i)}${i.defaulted ? '; give this field a "path"' : ""}`,
-    enum_values: () => "an enum needs values: a non-empty list of non-empty strings",
+    enum_values: () => "an enum needs values: a list of 1 to 10000 non-empty strings",
     enum_unique: () => "enum values must be unique",
     not_applicable: (i) =>
       i.key === "values"
@@ -408,6 +408,8 @@ export const SEGMENTS = {
   },
   too_many_items: {
     segments: (i) => `more than ${i.maximum} segments in one call`,
+    changes: (i) =>
+      `more than ${i.maximum} contacts enter or leave in one diff; diff fewer contacts at a time, or count the change in the database (membershipChangeFilters, membershipChangeSql)`,
   },
   duplicate_id: (i) => `segment id ${i.received} is given twice; each id counts once`,
 } satisfies Chapter;

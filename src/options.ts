@@ -265,7 +265,7 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
       });
     else {
       for (const [key, value] of Object.entries(given)) {
-        if (!(key in DEFAULT_LIMITS)) {
+        if (!Object.hasOwn(DEFAULT_LIMITS, key)) {
           unknownKey(["limits"], "limits", key, Object.keys(DEFAULT_LIMITS));
         } else if (value === undefined) {
           // Given as undefined: the default, as when it is left out.

@@ -165,6 +165,16 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     });
   });
 
+  it("JSON nested 100,000 deep is a condition too deep (exit 1), not a stack overflow", () => {
+    const deep = file("deep.json", "[".repeat(100_000) + "]".repeat(100_000));
+    const out = segmatch(["check", deep]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("the condition nests deeper than 32 levels (limits.maxDepth)");
+    expect(out.stderr).toContain("nested deeper than 1000 levels: Extended JSON wrappers are not read");
+    const and = file("and.json", '{"$and":['.repeat(50_000) + "{}" + "]}".repeat(50_000));
+    expect(segmatch(["check", and]).code).toBe(1);
+  });
+
   it("usage errors exit 2 with one line and a hint: no command, unknown command or flag, a missing file, text that is not JSON, the wrong number of files", () => {
     const c = file("c.json", { field: "country", operator: "eq", value: "US" });
     expectUsageError(segmatch([]), "segmatch: no command given: check, filter, explain, from-mongo, count, diff");

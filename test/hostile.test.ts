@@ -765,3 +765,67 @@ describe("review cases: forging, hostile throws, polluted prototypes", () => {
     }
   });
 });
+
+describe("a list of 2^32 - 1 holes (free to make) is refused by its length, before anything walks it", () => {
+  const holes = () => {
+    const big: unknown[] = [];
+    big.length = 2 ** 32 - 1;
+    return big;
+  };
+  const SQL = {
+    fields: { country: { type: "string" } },
+    sql: { table: "c", id: "id", topics: { column: "t" } },
+  } as const;
+  it.each([
+    [
+      "defineFields, an enum's values",
+      () => defineFields({ plan: { type: "enum", values: holes() as never } }),
+      ["base", "plan", "values"],
+    ],
+    [
+      "createSegmatch, an enum's values",
+      () => createSegmatch({ fields: { plan: { type: "enum", values: holes() as never } } }),
+      ["options", "fields", "plan", "values"],
+    ],
+    [
+      "describeFields, an enum's values",
+      () => describeFields({ fields: { plan: { type: "enum", values: holes() as never } } }),
+      ["options", "fields", "plan", "values"],
+    ],
+    ["changeStreamMatch, an $and", () => changeStreamMatch({ $and: holes() } as never), ["$and"]],
+    ["catalogFromProperties", () => kibamail.catalogFromProperties(holes()), ["properties"]],
+    [
+      "toPlatformError, a prefix",
+      () => kibamail.toPlatformError(new ConditionError([]), { requestId: "r", prefix: holes() as never }),
+      ["options", "prefix"],
+    ],
+    [
+      "contactMembershipsSql, the contact ids",
+      () => segmatch.contactMembershipsSql({}, holes() as never, SQL),
+      ["contactIds"],
+    ],
+    [
+      "membersLockSql, the contacts",
+      () => segmatch.membersLockSql({ contacts: holes() as never }),
+      ["change", "contacts"],
+    ],
+  ])("%s", (_name, run, path) => {
+    const started = Date.now();
+    expect(refusal(run).map(([, p]) => p)).toContainEqual(path);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("a ConditionError whose issue has such a path keeps the issue, without the path", () => {
+    const error = new ConditionError([{ code: "invalid_type", path: holes() as never, message: "m" }]);
+    expect(error.issues).toHaveLength(1);
+  });
+});
+
+describe("options are strict everywhere: inherited names are unknown keys too", () => {
+  it.each(["toString", "constructor", "__proto__", "hasOwnProperty", "bogus"])("limits.%s", (key) => {
+    const limits = JSON.parse(`{${JSON.stringify(key)}: 5}`) as never;
+    expect(refusal(() => compileCondition({ field: "a", operator: "eq", value: 1 }, { limits }))).toEqual([
+      ["invalid_options", ["options", "limits", key]],
+    ]);
+  });
+});

@@ -98,6 +98,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
   too_many_items: {
     list: { reason: "list", size: 3, maximum: 2, limit: "maxListLength" },
     segments: { reason: "segments", maximum: 1_000_000, limit: "segmentsPerCall" },
+    changes: { reason: "changes", maximum: 10_000_000, limit: "changesPerDiff" },
     parameters: {
       reason: "parameters",
       size: 70_000,

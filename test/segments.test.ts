@@ -703,6 +703,21 @@ describe("the lifecycle counted where the contacts are", () => {
   });
 });
 
+describe("a diff's bound", () => {
+  it("refuses more than 10,000,000 entering and leaving contacts with a ConditionError, before V8's array limit aborts the process", () => {
+    function* contacts() {
+      for (let i = 0; i <= 10_000_000; i++) yield { a: i % 2 };
+    }
+    const started = Date.now();
+    const zero = { field: "a", operator: "eq", value: 0 } as const;
+    const one = { field: "a", operator: "eq", value: 1 } as const;
+    expect(refusal(() => diffMembership(zero, one, contacts(), { id: () => "x" }))).toEqual([
+      ["too_many_items", ["contacts"]],
+    ]);
+    console.log(`10,000,001 changes refused after ${Date.now() - started} ms`);
+  }, 60_000);
+});
+
 describe("the default contact id", () => {
   it('refuses a contact with neither _id nor id, rather than naming every such contact "undefined"', () => {
     const us = { field: "country", operator: "eq", value: "US" };

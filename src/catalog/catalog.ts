@@ -41,6 +41,8 @@ export interface ResolvedField {
   readonly ref: FieldRef;
 }
 
+/** An enum's values at most (a list's default bound). */
+const MAX_ENUM_VALUES = 10_000;
 const SPEC_KEYS = ["type", "path", "values", "storage", "label", "description"];
 /** Labels and descriptions are for people: short, well-formed text. */
 const MAX_TEXT = 1_000;
@@ -96,7 +98,9 @@ function readCatalog(
           ...choices(key, SPEC_KEYS),
         });
     }
-    if (Array.isArray(spec.values)) spec.values = Array.from(spec.values as unknown[]);
+    // Its length is checked before the copy: a list of 2^32 - 1 holes costs nothing to make and gigabytes to copy.
+    if (Array.isArray(spec.values))
+      spec.values = spec.values.length <= MAX_ENUM_VALUES ? Array.from(spec.values as unknown[]) : null;
     const type = spec.type;
     if (typeof type !== "string" || !(FIELD_TYPES as readonly string[]).includes(type)) {
       bad([name, "type"], { reason: "type", allowed: FIELD_TYPES, received: describe(type) });

@@ -82,6 +82,24 @@ const PCRE_OPTIONS = /^(?!.*(.).*\1)[ilmsux]*$/;
 /** The wrappers bson's EJSON builds a value for, with no check needed beyond theirs. */
 const BSON_WRAPPERS = new Set(["$binary", "$uuid", "$timestamp", "$symbol", "$code", "$minKey", "$maxKey"]);
 
+/** The deepest text whose wrappers are read (far beyond any condition's or document's depth MongoDB accepts). */
+const MAX_REVIVED_DEPTH = 1_000;
+
+/** How deep the text's arrays and objects nest, strings skipped (an upper bound if it is not JSON). */
+function nesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, past escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 /** Stands for `undefined` while JSON.parse runs (a reviver returning undefined deletes the key). */
 const UNDEFINED: unique symbol = Symbol("undefined");
 
@@ -93,6 +111,12 @@ export function parse(text: string, purpose: Purpose): Parsed {
     if (purpose === "input" && notes.length < 10)
       notes.push(`${literal} is beyond 2^53, where a double would round it: it is read as a 64-bit integer`);
   });
+  // JSON.parse reads any depth, but a reviver recurses: text nested deeper than any input can be
+  // is read as plain JSON, for the checks to refuse as too deep (not a stack overflow).
+  if (nesting(exact) > MAX_REVIVED_DEPTH) {
+    notes.push(`nested deeper than ${MAX_REVIVED_DEPTH} levels: Extended JSON wrappers are not read`);
+    return { value: JSON.parse(exact) as unknown, notes };
+  }
   const value: unknown = JSON.parse(exact, (_key, v: unknown) => {
     if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
     const read = readWrapper(v as Record<string, unknown>, purpose);

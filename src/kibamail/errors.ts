@@ -88,7 +88,11 @@ export function toPlatformError(error: unknown, options: PlatformErrorOptions): 
     throw badArgument(["options", "requestId"], "options", "the request's id, a non-empty string", requestId);
   // Read once, holes and all (a hole is no key): a proxy's trap that throws is the argument's problem.
   const prefix = readArgument(["options", "prefix"], () =>
-    given.prefix === undefined ? [] : Array.isArray(given.prefix) ? Array.from(given.prefix as unknown[]) : undefined,
+    given.prefix === undefined
+      ? []
+      : Array.isArray(given.prefix) && given.prefix.length <= 1_000
+        ? Array.from(given.prefix as unknown[])
+        : undefined,
   );
   if (prefix === undefined || !prefix.every((k) => typeof k === "string" || typeof k === "number"))
     throw badArgument(["options", "prefix"], "options", "a path: a list of keys and indexes", prefix);

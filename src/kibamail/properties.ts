@@ -52,6 +52,8 @@ export const isPlatformOptions = (x: unknown): x is PlatformOptions =>
 const NAME = /^[a-zA-Z0-9_\s-]{1,100}$/;
 const SLOT = /^property(Float|String)(\d{1,2})$/;
 const SLOTS = { Float: 35, String: 50 } as const;
+/** Properties per call at most: the platform holds 85 (each its own slot); more is refused before it is read. */
+const MAX_PROPERTIES = 1_000;
 const TYPES = ["DATE", "NUMBER", "STRING"] as const;
 
 const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input, PLATFORM);
@@ -63,7 +65,10 @@ const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input,
  * named like a built-in field replaces it, as the platform's evaluation does.
  */
 export function catalogFromProperties(properties: unknown): PlatformOptions {
-  const list = readArgument(["properties"], () => (Array.isArray(properties) ? Array.from(properties) : undefined));
+  // The length is checked before the copy (a list of holes of any length costs nothing to make).
+  const list = readArgument(["properties"], () =>
+    Array.isArray(properties) && properties.length <= MAX_PROPERTIES ? Array.from(properties) : undefined,
+  );
   if (list === undefined)
     throw new ConditionError([
       issue(["properties"], {

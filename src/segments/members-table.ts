@@ -205,7 +205,7 @@ export function contactMembershipsSql(
   members?: unknown,
 ): ContactMembershipsSql {
   const ids = readArgument(["contactIds"], () =>
-    Array.isArray(contactIds) ? [...(contactIds as unknown[])] : undefined,
+    Array.isArray(contactIds) && contactIds.length <= MAX_CONTACTS ? [...(contactIds as unknown[])] : undefined,
   );
   if (ids === undefined || ids.length > MAX_CONTACTS)
     throw bad(["contactIds"], "contacts", `an array of at most ${MAX_CONTACTS} contact ids`, contactIds);
@@ -267,7 +267,9 @@ export function membersLockSql(change: unknown, members?: unknown): SqlExpressio
   if (given === undefined || Object.keys(given).join(",") !== "contacts")
     throw bad(["change"], "options", expected, change);
   const ids = readArgument(["change", "contacts"], () =>
-    Array.isArray(given.contacts) ? [...(given.contacts as unknown[])] : undefined,
+    Array.isArray(given.contacts) && given.contacts.length <= MAX_CONTACTS
+      ? [...(given.contacts as unknown[])]
+      : undefined,
   );
   if (ids === undefined || ids.length > MAX_CONTACTS)
     throw bad(["change", "contacts"], "contacts", `an array of at most ${MAX_CONTACTS} contact ids`, given.contacts);

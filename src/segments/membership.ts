@@ -75,6 +75,9 @@ const defaultContactId: ContactId = (contact) => {
   );
 };
 
+/** Contacts entering or leaving in one diff at most (its lists of ids stay well inside V8's array bounds). */
+const MAX_CHANGES = 10_000_000;
+
 /** Contacts counted on closures before a many-segment count generates one function for the rest. */
 const BULK_AFTER = 256;
 
@@ -281,7 +284,18 @@ export function diffMembership(
       const a = was(contact);
       const b = is(contact);
       if (b) count++;
-      if (a !== b) (b ? entered : left).push(id(contact));
+      if (a === b) return;
+      // Lists of ids this long end in V8's "invalid size" abort: a ConditionError first.
+      if (entered.length + left.length === MAX_CHANGES)
+        throw new ConditionError([
+          issue(["contacts"], {
+            code: "too_many_items",
+            reason: "changes",
+            maximum: MAX_CHANGES,
+            limit: "changesPerDiff",
+          }),
+        ]);
+      (b ? entered : left).push(id(contact));
     },
     () => ({ entered, left, count }),
   );
