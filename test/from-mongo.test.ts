@@ -15,6 +15,7 @@ import {
   fromMongoQuery,
   MONGO_VERSIONS,
   toMongoFilter,
+  type Condition,
   type ConditionOptions,
 } from "../src/index.js";
 import { escapeRegex, END_OF_STRING } from "../src/language/regex.js";
@@ -45,6 +46,52 @@ describe("round trip: fromMongoQuery(compileCondition(c).filter) compiles to the
     console.log(
       `fromMongoQuery round trip (${_name}): ${lifted} generated filters lifted and compiled back to the same filter`,
     );
+  });
+});
+
+describe("round trip at the limits: a filter this library wrote lifts back, however long its values", () => {
+  // Characters a regex escapes (NUL to four), so a value at maxStringLength writes a longer $regex.
+  const heavy = (min: number) =>
+    fc.string({ unit: fc.constantFrom(".", "\0", "$", "\\", "a", "(", "é"), minLength: min, maxLength: 4_096 });
+  const longArb = fc.oneof(
+    fc.record({
+      field: fc.constantFrom("email", "label"),
+      operator: fc.constantFrom("contains", "startsWith", "endsWith", "eq", "ne"),
+      value: heavy(2_000),
+    }),
+    fc.record({ field: fc.constant("email"), operator: fc.constant("contains"), value: heavy(2_000) }).map((c) => ({
+      $not: c,
+    })),
+    fc.record({
+      field: fc.constant("email"),
+      operator: fc.constantFrom("in", "nin"),
+      value: fc.array(heavy(1_000), { minLength: 1, maxLength: 3 }),
+    }),
+  );
+  it.each([
+    ["ids layout", { fields: TEST_CATALOG }],
+    ["records layout", { fields: TEST_CATALOG, topics: { layout: "records" } }],
+  ] as const)("long strings full of regex syntax and NUL (%s)", (_name, options) => {
+    fc.assert(
+      fc.property(longArb, (condition) => {
+        const filter = compileCondition(condition as Condition, options as ConditionOptions).filter;
+        expect(toMongoFilter(fromMongoQuery(filter, options as ConditionOptions), options as ConditionOptions)).toEqual(
+          filter,
+        );
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+
+  it("an $or of 3,000 topic conditions in the records layout (more filter nodes than condition nodes)", () => {
+    const options: ConditionOptions = { fields: TEST_CATALOG, topics: { layout: "records" } };
+    const condition = {
+      $or: Array.from({ length: 3_000 }, (_, i) =>
+        i % 2 ? { subscribedToTopic: [`t${i}`] } : { notSubscribedToTopic: [`t${i}`] },
+      ),
+    };
+    const filter = compileCondition(condition, options).filter;
+    expect(toMongoFilter(fromMongoQuery(filter, options), options)).toEqual(filter);
   });
 });
 

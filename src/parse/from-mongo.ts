@@ -466,7 +466,17 @@ export function liftMongoQuery(filter: unknown, resolved: ResolvedOptions): Cond
 
 function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   // The boundary guard first: a getter, a proxy or a cycle is refused before anything reads the filter.
-  const snap = snapshot(filter, { ...resolved.limits, maxDepth: Math.max(resolved.limits.maxDepth, 50) });
+  // A filter this library writes from a condition within the limits is larger than it: a $regex
+  // escapes each character in up to four (NUL as \x00) and adds anchors, and a records-layout
+  // topic test is seven values where the condition has three. The lifted condition is checked
+  // against the limits themselves below.
+  const { limits } = resolved;
+  const snap = snapshot(filter, {
+    ...limits,
+    maxDepth: Math.max(limits.maxDepth, 50),
+    maxNodes: 3 * limits.maxNodes,
+    maxStringLength: 4 * limits.maxStringLength + 2,
+  });
   if ("issues" in snap) throw new ConditionError(snap.issues.map((i) => ({ ...i, path: ["filter", ...i.path] })));
   const lift = new Lift(resolved);
   const condition = lift.filter(unwrap(snap.value), ["filter"]);
