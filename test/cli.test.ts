@@ -173,6 +173,15 @@ describe("segmatch check / filter / explain / from-mongo", () => {
     expect(out.stderr).toContain("nested deeper than 1000 levels: Extended JSON wrappers are not read");
     const and = file("and.json", '{"$and":['.repeat(50_000) + "{}" + "]}".repeat(50_000));
     expect(segmatch(["check", and]).code).toBe(1);
+    // A contact that deep is refused: read without its wrappers it would answer otherwise.
+    const c = file("cond.json", { field: "country", operator: "eq", value: "US" });
+    const contacts = file(
+      "deep.ndjson",
+      `{"country":"US"}\n{"country":"US","x":${"[".repeat(2_000)}${"]".repeat(2_000)}}\n`,
+    );
+    const count = segmatch(["count", c, contacts]);
+    expect(count.code).toBe(2);
+    expect(count.stderr).toContain("nested deeper than 1000 levels; MongoDB stores at most 100");
   });
 
   it("usage errors exit 2 with one line and a hint: no command, unknown command or flag, a missing file, text that is not JSON, the wrong number of files", () => {

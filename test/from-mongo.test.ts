@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   compileCondition,
+  ConditionError,
   createSegmatch,
   fromMongoQuery,
   MONGO_VERSIONS,
@@ -22,6 +23,17 @@ import { escapeRegex, END_OF_STRING } from "../src/language/regex.js";
 import { conditionArb, docArb, NUMBERS, PATHS, STRINGS, TEST_CATALOG, typedConditionArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { refusal } from "./refusal.js";
+
+/** The ConditionError `run` throws. */
+function refusalError(run: () => unknown): ConditionError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConditionError);
+    return error as ConditionError;
+  }
+  throw new Error("did not throw");
+}
 import { runs } from "./fc-setup.js";
 import { expectTiers, itRanEveryTier, MANY_RUN_TIERS } from "./tiers.js";
 
@@ -81,6 +93,19 @@ describe("round trip at the limits: a filter this library wrote lifts back, howe
       }),
       { numRuns: runs(200) },
     );
+  });
+
+  it("the longest $regex: an endsWith of 4,096 NULs (four characters each, and the end anchor)", () => {
+    const options: ConditionOptions = { fields: TEST_CATALOG };
+    const condition = { field: "email", operator: "endsWith", value: "\0".repeat(4_096) } as const;
+    const filter = compileCondition(condition, options).filter;
+    expect(toMongoFilter(fromMongoQuery(filter, options), options)).toEqual(filter);
+  });
+
+  it("refuses long values a condition cannot hold after lifting them, naming the lifted condition in brief", () => {
+    const error = refusalError(() => fromMongoQuery({ email: { $in: Array(100).fill("a".repeat(16_000)) } }));
+    expect(error.issues[0]).toMatchObject({ code: "too_long" });
+    expect(String((error.issues[0] as { lifted?: string }).lifted ?? "").length).toBeLessThanOrEqual(200);
   });
 
   it("an $or of 3,000 topic conditions in the records layout (more filter nodes than condition nodes)", () => {

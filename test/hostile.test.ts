@@ -810,9 +810,8 @@ describe("a list of 2^32 - 1 holes (free to make) is refused by its length, befo
       ["change", "contacts"],
     ],
   ])("%s", (_name, run, path) => {
-    const started = Date.now();
+    // Walking 2^32 - 1 holes would take minutes and gigabytes: the test's own timeout catches it.
     expect(refusal(run).map(([, p]) => p)).toContainEqual(path);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("a ConditionError whose issue has such a path keeps the issue, without the path", () => {

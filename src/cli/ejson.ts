@@ -114,6 +114,9 @@ export function parse(text: string, purpose: Purpose): Parsed {
   // JSON.parse reads any depth, but a reviver recurses: text nested deeper than any input can be
   // is read as plain JSON, for the checks to refuse as too deep (not a stack overflow).
   if (nesting(exact) > MAX_REVIVED_DEPTH) {
+    // A contact read without its wrappers would answer otherwise (a $date as an object): refused, as MongoDB stores at most 100 levels.
+    if (purpose === "document")
+      throw new ExtendedJsonError(`nested deeper than ${MAX_REVIVED_DEPTH} levels; MongoDB stores at most 100`);
     notes.push(`nested deeper than ${MAX_REVIVED_DEPTH} levels: Extended JSON wrappers are not read`);
     return { value: JSON.parse(exact) as unknown, notes };
   }

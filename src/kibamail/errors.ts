@@ -95,7 +95,12 @@ export function toPlatformError(error: unknown, options: PlatformErrorOptions): 
         : undefined,
   );
   if (prefix === undefined || !prefix.every((k) => typeof k === "string" || typeof k === "number"))
-    throw badArgument(["options", "prefix"], "options", "a path: a list of keys and indexes", prefix);
+    throw badArgument(
+      ["options", "prefix"],
+      "options",
+      "a path: a list of at most 1000 keys and indexes",
+      given.prefix,
+    );
   const validationErrors = error.issues.map((i) => ({
     field: [...(prefix as ConditionPath), ...i.path].join("."),
     code: fieldCode(i),

@@ -392,7 +392,7 @@ class Lift {
       if (issues.length === 0) {
         const checked = parse(condition, this.options);
         if (checked.ok) return condition;
-        const lifted = JSON.stringify(condition).slice(0, 200);
+        const lifted = preview(condition);
         issues.push(...checked.issues.map((i) => reissue(i, at, { lifted })));
       }
       first ??= issues;
@@ -454,6 +454,21 @@ class Lift {
   }
 }
 
+/** The first 200 characters of a lifted condition's JSON, for a message, without writing the whole of a large one. */
+function preview(condition: unknown): string {
+  let budget = 200;
+  return JSON.stringify(condition, (_key, v: unknown) => {
+    if (budget <= 0) return undefined;
+    if (typeof v === "string") {
+      budget -= Math.min(v.length, 200);
+      return v.length > 200 ? v.slice(0, 200) : v;
+    }
+    if (Array.isArray(v) && v.length > 20) return v.slice(0, 20);
+    budget -= 2;
+    return v;
+  }).slice(0, 200);
+}
+
 /**
  * Lifts a MongoDB filter into the language: a validated condition with exactly the filter's
  * meaning, or a ConditionError listing every part that cannot be lifted, with its path in
@@ -467,7 +482,7 @@ export function liftMongoQuery(filter: unknown, resolved: ResolvedOptions): Cond
 function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   // The boundary guard first: a getter, a proxy or a cycle is refused before anything reads the filter.
   // A filter this library writes from a condition within the limits is larger than it: a $regex
-  // escapes each character in up to four (NUL as \x00) and adds anchors, and a records-layout
+  // escapes each character in up to four (NUL as \x00) and adds an anchor, and a records-layout
   // topic test is seven values where the condition has three. The lifted condition is checked
   // against the limits themselves below.
   const { limits } = resolved;
@@ -475,7 +490,8 @@ function lift(filter: unknown, resolved: ResolvedOptions): Condition {
     ...limits,
     maxDepth: Math.max(limits.maxDepth, 50),
     maxNodes: 3 * limits.maxNodes,
-    maxStringLength: 4 * limits.maxStringLength + 2,
+    // An anchor: "^" or END_OF_STRING.
+    maxStringLength: 4 * limits.maxStringLength + END_OF_STRING.length,
   });
   if ("issues" in snap) throw new ConditionError(snap.issues.map((i) => ({ ...i, path: ["filter", ...i.path] })));
   const lift = new Lift(resolved);
@@ -483,7 +499,7 @@ function lift(filter: unknown, resolved: ResolvedOptions): Condition {
   if (lift.issues.length > 0 || condition === undefined) throw new ConditionError(lift.issues);
   const checked = parse(condition, resolved);
   if (!checked.ok) {
-    const whole = JSON.stringify(condition).slice(0, 200);
+    const whole = preview(condition);
     throw new ConditionError(checked.issues.map((i) => reissue(i, ["condition", ...i.path], { lifted: whole })));
   }
   return checked.parsed.condition;
