@@ -22,7 +22,7 @@ import {
   type ConditionPath,
 } from "../errors.js";
 import { SEGMENTS } from "../messages.js";
-import type { MongoFilter } from "../targets/mongo/filter.js";
+import { toFilter, type MongoFilter } from "../targets/mongo/filter.js";
 import { countField, countManyPipeline, type MongoPipeline } from "../targets/mongo/pipeline.js";
 import {
   changeSqlExpressions,
@@ -433,20 +433,9 @@ export interface CountManyPipeline {
  */
 export function countMembersManyPipeline(ctx: Context, segments: SegmentConditions): CountManyPipeline {
   const entries = entriesOf(segments);
-  const call = ctx.call(...entries.map(([, condition]) => condition));
-  const issues: ConditionIssue[] = [];
-  const compiled: CompiledCondition[] = [];
-  for (const [id, condition] of entries) {
-    try {
-      compiled.push(call.compiled(condition, ["segments", id]));
-    } catch (error) {
-      if (!(error instanceof ConditionError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length > 0) throw new ConditionError(issues);
-  const at = clockOnce(call.options.clock);
-  const pipeline = countManyPipeline(compiled.map((c) => (c.relative ? c.filterAt(at()) : c.filter)));
+  // Each filter as compileCondition writes it (relative dates at one reading of the clock).
+  const { call, roots, at } = segmentTrees(ctx, entries);
+  const pipeline = countManyPipeline(roots.map((root) => toFilter(root, call.options, at)));
   const ids = Object.freeze(entries.map(([id]) => id));
   return Object.freeze({ pipeline, ids, read: (result: unknown) => readCounts(ids, result) });
 }
