@@ -260,6 +260,8 @@ export interface IssueDataOf {
     | ({ readonly reason: "segments" } & Bound)
     /** More contacts entering or leaving in one diff than `changesPerDiff`. */
     | ({ readonly reason: "changes" } & Bound)
+    /** The distinct field paths have more segments together than `maxPathSegments`. */
+    | ({ readonly reason: "path_segments" } & Bound)
     /** An SQL expression needs placeholders up to `placeholder` (the `size`th), beyond the database's (`database`) bound. */
     | ({
         readonly reason: "parameters";
@@ -270,6 +272,8 @@ export interface IssueDataOf {
   readonly too_long:
     /** A string, or a key (`reason: "key"`), of `size` characters; a path of `size` keys (`"path"`). */
     | ({ readonly reason: "string" | "key" | "path"; readonly size: number } & Bound)
+    /** The strings and keys have more characters together than `maxTotalLength` (the issue's path is where the count passed it). */
+    | ({ readonly reason: "total" } & Bound)
     /** The value of `operator` compiles to a `$regex` of `size` bytes. */
     | ({ readonly reason: "regex"; readonly operator: string; readonly size: number } & Bound);
   readonly unreadable_input: {

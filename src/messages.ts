@@ -239,10 +239,12 @@ export const CORE = {
   too_many_nodes: (i) => `the condition has more than ${i.maximum} values (limits.${i.limit})`,
   too_many_items: {
     list: (i) => `list of ${i.size} items is longer than ${i.maximum} (limits.${i.limit})`,
+    path_segments: (i) => `the field paths have more than ${i.maximum} segments together (limits.${i.limit})`,
   },
   too_long: {
     string: (i) => `string of ${i.size} characters is longer than ${i.maximum} (limits.${i.limit})`,
     key: (i) => `key of ${i.size} characters is longer than ${i.maximum} (limits.${i.limit})`,
+    total: (i) => `the strings and keys have more than ${i.maximum} characters together (limits.${i.limit})`,
     path: (i) => `a path of ${i.size} keys is longer than ${i.maximum}`,
     regex: (i) =>
       `the value of "${i.operator}" compiles to a $regex of ${i.size} bytes, longer than MongoDB's limit of ${i.maximum}`,

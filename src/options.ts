@@ -24,6 +24,10 @@ export interface ConditionLimits {
   readonly maxListLength: number;
   /** Characters (UTF-16 code units) of any string: field names, values, topic ids. */
   readonly maxStringLength: number;
+  /** Characters of all strings and keys together: what a condition costs to read grows with them. */
+  readonly maxTotalLength: number;
+  /** Segments of all distinct field paths together (`"a.b"` has 2): what a condition costs to compile grows with them. */
+  readonly maxPathSegments: number;
 }
 
 /** The default limits; `maxDepth` may be raised up to {@link MAX_DEPTH_CEILING}. */
@@ -32,6 +36,8 @@ export const DEFAULT_LIMITS: ConditionLimits = Object.freeze({
   maxNodes: 10_000,
   maxListLength: 10_000,
   maxStringLength: 4_096,
+  maxTotalLength: 1_000_000,
+  maxPathSegments: 25_000,
 });
 
 /**

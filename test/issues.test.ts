@@ -99,6 +99,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
     list: { reason: "list", size: 3, maximum: 2, limit: "maxListLength" },
     segments: { reason: "segments", maximum: 1_000_000, limit: "segmentsPerCall" },
     changes: { reason: "changes", maximum: 10_000_000, limit: "changesPerDiff" },
+    path_segments: { reason: "path_segments", maximum: 25_000, limit: "maxPathSegments" },
     parameters: {
       reason: "parameters",
       size: 70_000,
@@ -112,6 +113,7 @@ const SAMPLES: { readonly [C in ConditionIssueCode]: { readonly [R in Reasons<C>
     string: { reason: "string", size: 5000, maximum: 4096, limit: "maxStringLength" },
     key: { reason: "key", size: 5000, maximum: 4096, limit: "maxStringLength" },
     path: { reason: "path", size: 20_000, maximum: 10_000, limit: "pathKeys" },
+    total: { reason: "total", maximum: 1_000_000, limit: "maxTotalLength" },
     regex: { reason: "regex", operator: "contains", size: 40_000, maximum: 32_764, limit: "mongodb.regexBytes" },
   },
   unreadable_input: { input: { reason: "input", thrown: "no" }, argument: { reason: "argument", thrown: "no" } },

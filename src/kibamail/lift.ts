@@ -163,8 +163,14 @@ export function liftStoredCondition(stored: unknown, options: LiftOptions = {}):
   if (lifter.issues.length > 0) throw new ConditionError(lifter.issues);
   const condition = constant(root.t());
   // The lift writes only conditions of the language; checked, so that a gap in it is a clear error, not a wrong answer.
-  // A lifted condition is at most one level deeper (a guard's $and) and holds at most three nodes per stored one.
-  const room = { ...limits, maxDepth: MAX_DEPTH_CEILING, maxNodes: 3 * limits.maxNodes + 4 };
+  // A lifted condition is at most one level deeper (a guard's $and) and holds at most three nodes per stored one,
+  // each with at most a field's name and a few keys more (its paths are the catalog's, not counted in maxPathSegments).
+  const room = {
+    ...limits,
+    maxDepth: MAX_DEPTH_CEILING,
+    maxNodes: 3 * limits.maxNodes + 4,
+    maxTotalLength: 3 * limits.maxTotalLength + 64 * limits.maxNodes,
+  };
   const checked = parse(condition, resolveOptions({ fields: platform.fields, limits: room }));
   if (!checked.ok) throw new ConditionError(checked.issues);
   return Object.freeze({ condition: checked.parsed.condition, changes: Object.freeze(lifter.changes) });

@@ -223,7 +223,7 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
   const nothing = () => undefined;
   fold<void>(root, {
     leaf: (n) => {
-      fields.add(n.field.path.join("."));
+      fields.add(dottedPath(n.field.path));
     },
     topic: (n) => {
       for (const id of n.ids) topics.add(id);
@@ -243,13 +243,34 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
  * written once (a memo of an immutable value: nothing observable is kept).
  */
 const PATH_KEYS = new WeakMap<Path, string>();
+const DOTTED = new WeakMap<Path, string>();
 
-function pathKey(path: Path): string {
-  // Short paths are cheaper to write again than to look up (a WeakMap entry per path costs the GC).
-  if (path.length <= 8) return JSON.stringify(path);
-  let key = PATH_KEYS.get(path);
-  if (key === undefined) PATH_KEYS.set(path, (key = JSON.stringify(path)));
+/** Written once per long frozen path array, else each time (a WeakMap entry per short path costs the GC more than writing it again). */
+function memo(cache: WeakMap<Path, string>, path: Path, write: (path: Path) => string): string {
+  if (path.length <= 8 || !Object.isFrozen(path)) return write(path);
+  let key = cache.get(path);
+  if (key === undefined) cache.set(path, (key = write(path)));
   return key;
+}
+
+const json = (path: Path) => JSON.stringify(path);
+const dots = (path: Path) => path.join(".");
+
+/** A path's JSON: a key equal for two paths exactly when they are equal. */
+export function pathKey(path: Path): string {
+  return memo(PATH_KEYS, path, json);
+}
+
+/** The path a dotted name stands for, split once and frozen (its dotted form remembered: it is the name). */
+export function splitPath(name: string): Path {
+  const path = Object.freeze(name.split("."));
+  if (path.length > 8) DOTTED.set(path, name);
+  return path;
+}
+
+/** A path as MongoDB writes it, with dots (no segment holds a dot: paths are split at them). */
+export function dottedPath(path: Path): string {
+  return path.length === 1 ? (path[0] as string) : memo(DOTTED, path, dots);
 }
 
 /** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */

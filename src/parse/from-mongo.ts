@@ -492,6 +492,8 @@ function lift(filter: unknown, resolved: ResolvedOptions): Condition {
     maxNodes: 3 * limits.maxNodes,
     // An anchor: "^" or END_OF_STRING.
     maxStringLength: 4 * limits.maxStringLength + END_OF_STRING.length,
+    // The strings four times over, and per value an anchor and operator keys ($regex, $options, $elemMatch…).
+    maxTotalLength: 4 * limits.maxTotalLength + 32 * 3 * limits.maxNodes,
   });
   if ("issues" in snap) throw new ConditionError(snap.issues.map((i) => ({ ...i, path: ["filter", ...i.path] })));
   const lift = new Lift(resolved);

@@ -128,7 +128,8 @@ export function conditionSchema(resolved: ResolvedOptions): JsonSchema {
     description:
       "A segment condition: a field condition, a topic condition, or $and/$or/$not of conditions. " +
       `The parser also checks what this schema cannot say: at most ${resolved.limits.maxDepth} levels and ${resolved.limits.maxNodes} values, ` +
-      `strings of at most ${maxStringLength} characters, well-formed Unicode, dates' calendar rules, ` +
+      `strings of at most ${maxStringLength} characters (${resolved.limits.maxTotalLength} with the keys together), ` +
+      `field paths of at most ${resolved.limits.maxPathSegments} segments together, well-formed Unicode, dates' calendar rules, ` +
       `date math's limits (at most ${MAX_STEPS} steps, within ${MAX_SHIFT_YEARS.toLocaleString("en-US")} years of now), and MongoDB's $regex length.`,
     $ref: "#/$defs/condition",
     $defs: {

@@ -5,7 +5,7 @@
  * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
  */
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
-import { fieldRef, node, type FieldRef, type Node, type Origin } from "../language/ast.js";
+import { fieldRef, node, splitPath, type FieldRef, type Node, type Origin } from "../language/ast.js";
 import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
 import { RelativeDate } from "../language/relative.js";
 import { checkFieldPath, fieldPathRefusal } from "../language/field-path.js";
@@ -38,6 +38,8 @@ export interface LoweringContext {
    * catalog's own.
    */
   readonly paths: Map<string, FieldRef | { readonly problem: string }>;
+  /** Segments of the distinct untyped paths in `paths`, bounded by `limits.maxPathSegments`. */
+  segments: number;
   /** Set when a leaf's value is a relative date. */
   relative: boolean;
 }
@@ -124,9 +126,18 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
     } else {
+      const before = ctx.segments;
       const checked = untypedField(ctx, field as string);
+      const { maxPathSegments } = ctx.options.limits;
       if ("problem" in checked)
         ctx.issues.add([...path, "field"], { code: "invalid_field", ...fieldPathRefusal(field as string)! });
+      else if (ctx.segments > maxPathSegments && before <= maxPathSegments)
+        ctx.issues.add([...path, "field"], {
+          code: "too_many_items",
+          reason: "path_segments",
+          maximum: maxPathSegments,
+          limit: "maxPathSegments",
+        });
     }
   }
   let op: Operator | undefined;
@@ -224,7 +235,9 @@ function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly
   let found = ctx.paths.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, Object.freeze(name.split("."))) : { problem }));
+    found = problem === undefined ? fieldRef(name, splitPath(name)) : { problem };
+    if (!("problem" in found)) ctx.segments += found.path.length;
+    ctx.paths.set(name, found);
   }
   return found;
 }

@@ -21,13 +21,20 @@ export class Opaque {
 /**
  * Snapshots `input` or returns the issues that stop it. JSON depth may reach `2 * maxDepth
  * + 2` (a condition level costs an object and a list); `maxNodes` bounds every JSON value
- * in the input, `maxListLength` every array, `maxStringLength` every string and key.
+ * in the input, `maxListLength` every array, `maxStringLength` every string and key, and
+ * `maxTotalLength` all strings and keys together.
  * Every object and array of the snapshot is frozen as it is completed.
  */
 export function snapshot(input: unknown, limits: ConditionLimits): { value: Snapshot } | { issues: ConditionIssue[] } {
   const maxJsonDepth = 2 * limits.maxDepth + 2;
-  const { maxNodes, maxStringLength, maxListLength } = limits;
+  const { maxNodes, maxStringLength, maxListLength, maxTotalLength } = limits;
   let nodes = 0;
+  /** Characters of the strings and keys copied so far. */
+  let characters = 0;
+  const count = (length: number, last?: string): void => {
+    if ((characters += length) > maxTotalLength)
+      stop({ code: "too_long", reason: "total", maximum: maxTotalLength, limit: "maxTotalLength" }, last);
+  };
   /** The objects and arrays being copied, outermost first (a cycle returns to one of them). */
   const ancestors: object[] = [];
   /** The path of the value being copied. */
@@ -50,6 +57,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
           maximum: maxStringLength,
           limit: "maxStringLength",
         });
+      count(value.length);
       return value;
     }
     if (value === null || typeof value === "number" || typeof value === "boolean") return value;
@@ -81,6 +89,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
             { code: "too_long", reason: "key", size: k.length, maximum: maxStringLength, limit: "maxStringLength" },
             k.slice(0, 40),
           );
+        count(k.length, k.slice(0, 40));
       }
       const fields: Record<string, Snapshot> = {};
       for (const k of keys) {

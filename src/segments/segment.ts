@@ -671,7 +671,13 @@ function previewInDatabase(
   const { limits } = at.options;
   const room = Object.freeze({
     ...at.options,
-    limits: Object.freeze({ ...limits, maxDepth: limits.maxDepth + 2, maxNodes: 2 * limits.maxNodes + 4 }),
+    limits: Object.freeze({
+      ...limits,
+      maxDepth: limits.maxDepth + 2,
+      maxNodes: 2 * limits.maxNodes + 4,
+      maxTotalLength: 2 * limits.maxTotalLength + 16,
+      maxPathSegments: 2 * limits.maxPathSegments,
+    }),
   });
   const combined = (a: Condition, b: Condition) => {
     try {

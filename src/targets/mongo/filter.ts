@@ -10,7 +10,7 @@
  * (`notSubscribedToTopic` in the records layout: `{p: {$not: {$elemMatch: {topicId: {$in: [...]}}}}}`)
  * five more levels.
  */
-import { fold, type Node } from "../../language/ast.js";
+import { dottedPath, fold, type Node } from "../../language/ast.js";
 import type { Operand } from "../../language/operators.js";
 import { lowerTopics, unlowered, type TopicStorage } from "../topics.js";
 import { atInstant } from "../clock.js";
@@ -56,17 +56,17 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
       throw new Error("segmatch: a relative date reached the filter without an instant");
     const leaf = MONGO_LEAVES[n.test];
     const value = bson(n.value);
-    if (!negate) return { path: n.field.path.join("."), expression: freeze(leaf.positive(value)) };
+    if (!negate) return { path: dottedPath(n.field.path), expression: freeze(leaf.positive(value)) };
     // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
     return {
-      path: n.field.path.join("."),
+      path: dottedPath(n.field.path),
       expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }),
     };
   }
   if (n.kind === "elemMatch") {
     const match = freeze({ $elemMatch: filterOf(n.where) });
     // `$not` of `$elemMatch` also holds where the field is missing or holds no matching element.
-    return { path: n.path.join("."), expression: negate ? freeze({ $not: match }) : match };
+    return { path: dottedPath(n.path), expression: negate ? freeze({ $not: match }) : match };
   }
   return undefined;
 }

@@ -7,7 +7,7 @@
  *   operands are merged (an `in` list holds nothing else), so a wide `$or` of `eq`s costs
  *   one Set lookup, as a careful hand-written function does it.
  */
-import { fold, node, type LeafNode, type Node } from "../../language/ast.js";
+import { fold, node, pathKey, type LeafNode, type Node } from "../../language/ast.js";
 import { unlowered } from "../topics.js";
 
 export function optimize(root: Node): Node {
@@ -21,18 +21,21 @@ export function optimize(root: Node): Node {
       const groups = new Map<string, LeafNode[]>();
       for (const c of children) {
         if (c.kind === "leaf" && c.test === "eq" && (typeof c.value === "string" || typeof c.value === "number")) {
-          const key = JSON.stringify(c.field.path);
-          groups.set(key, [...(groups.get(key) ?? []), c]);
+          const key = pathKey(c.field.path);
+          const group = groups.get(key);
+          if (group === undefined) groups.set(key, [c]);
+          else group.push(c);
         }
       }
       if (![...groups.values()].some((g) => g.length > 1))
         return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
       const out: Node[] = [];
       const done = new Set<string>();
+      const merged = new Set<Node>([...groups.values()].flat());
       for (const c of children) {
-        const key = c.kind === "leaf" ? JSON.stringify(c.field.path) : undefined;
+        const key = c.kind === "leaf" ? pathKey(c.field.path) : undefined;
         const group = key === undefined ? undefined : groups.get(key);
-        if (c.kind !== "leaf" || key === undefined || group === undefined || group.length < 2 || !group.includes(c)) {
+        if (c.kind !== "leaf" || key === undefined || group === undefined || group.length < 2 || !merged.has(c)) {
           out.push(c);
           continue;
         }

@@ -6,7 +6,7 @@
  * shared read costs an array, which a few property reads do not.
  */
 import { unlowered } from "../topics.js";
-import { fold, type Node } from "../../language/ast.js";
+import { dottedPath, fold, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { PathValues, preparePath, type Clock, type PreparedPath } from "../../runtime/path.js";
 
@@ -25,7 +25,7 @@ export class EvaluationPaths {
 
   #key(path: readonly string[]): string {
     let key = this.#keys.get(path);
-    if (key === undefined) this.#keys.set(path, (key = path.length === 1 ? (path[0] as string) : path.join(".")));
+    if (key === undefined) this.#keys.set(path, (key = dottedPath(path)));
     return key;
   }
 
