@@ -184,7 +184,8 @@ for (const { name, condition, docs } of CASES) {
     peak = Math.max(peak, process.memoryUsage().heapUsed / 2 ** 20 - before, during - before);
     kept = Math.max(kept, heapMB() - before);
     if (compiled.matches(docs[0]) !== compiled.matches(docs[0])) throw new Error("unstable answer");
-    if (index.match(docs[0]).includes("s") !== compiled.matches(docs[0])) throw new Error("index and predicate disagree");
+    if (index.match(docs[0]).includes("s") !== compiled.matches(docs[0]))
+      throw new Error("index and predicate disagree");
   }
   const row = { input: name };
   const over = [];

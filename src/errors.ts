@@ -145,7 +145,8 @@ export type Inexpressible =
   | "epoch";
 
 /** Why a name cannot be an SQL identifier (`options.sql`). */
-export type IdentifierProblem = "empty" | "malformed" | "too_long";
+/** `qualified`: a table name with more than one dot, or a list of other than one or two names. */
+export type IdentifierProblem = "empty" | "malformed" | "too_long" | "qualified";
 
 /** Where a leaf's problem is: `field`, `value` (of `operator`), `subscribedToTopic`, `$and`… */
 export interface LeafData {

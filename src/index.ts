@@ -79,7 +79,7 @@ export type {
 } from "./language/condition.js";
 export { DEFAULT_LIMITS, MAX_DEPTH_CEILING } from "./options.js";
 export type { ConditionLimits, ConditionOptions, TopicOptions } from "./options.js";
-export type { SqlOptions } from "./targets/sql/options.js";
+export type { SqlOptions, TableName } from "./targets/sql/options.js";
 export type { SqlExpression } from "./targets/sql/sql.js";
 export { DEFAULT_MONGO_VERSION, MONGO_VERSIONS } from "./language/versions.js";
 export type { MongoVersion } from "./language/versions.js";

@@ -199,7 +199,10 @@ describe("generated source grows linearly with the input", () => {
     try {
       const path = Array.from({ length: 2_048 }, (_, i) => `s${i % 10}`).join(".");
       const condition = { $or: Array.from({ length: 250 }, (_, i) => ({ field: path, operator: "eq", value: i })) };
-      const ast = parsedAst(condition, resolveOptions({ limits: { maxStringLength: 20_000 } }));
+      const ast = parsedAst(
+        condition,
+        resolveOptions({ limits: { maxStringLength: 20_000, maxTotalLength: 2_000_000 } }),
+      );
       generateMatcher(ast, sem, interpretMatcher(ast, sem));
       const source = String(spy.mock.calls.at(-1)!.at(-1));
       // Per leaf a few lines, and the path's constants once: far below leaves × segments (512,000 lines).

@@ -118,6 +118,19 @@ describe("round trip at the limits: a filter this library wrote lifts back, howe
     const filter = compileCondition(condition, options).filter;
     expect(toMongoFilter(fromMongoQuery(filter, options), options)).toEqual(filter);
   });
+
+  it("a condition near maxTotalLength whose every character escapes in the $regex (and one over it, refused)", () => {
+    // 240 contains of 4,096 dots: 983,040 characters of values, each written as "\\." in the filter.
+    const condition = (n: number) => ({
+      $or: Array.from({ length: n }, (_, i) => ({ field: `f${i}`, operator: "contains", value: ".".repeat(4_096) })),
+    });
+    const filter = toMongoFilter(condition(240));
+    expect(JSON.stringify(filter).length).toBeGreaterThan(2_000_000);
+    expect(toMongoFilter(fromMongoQuery(filter))).toEqual(filter);
+    // A filter whose condition is over the limit lifts, and the lifted condition is refused by it.
+    const over = toMongoFilter(condition(245), { limits: { maxTotalLength: 2_000_000 } });
+    expect(() => fromMongoQuery(over)).toThrow(/more than 1000000 characters together \(limits.maxTotalLength\)/);
+  });
 });
 
 /** A test of one path in MongoDB's syntax, the way people write filters (shorthand, RegExp, $not, several operators). */

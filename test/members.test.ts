@@ -374,6 +374,16 @@ describe("a members table kept exact on one connection", () => {
     expect(refusal(() => membersLockSql("conditions", { table: "a\0b" }))).toEqual([
       ["invalid_options", ["members", "table"]],
     ]);
+    // A table name: one dot is schema.table; more is refused; a list gives names that hold dots.
+    expect(refusal(() => segmentMembersSql("s", us, OPTIONS, { table: "a.b.c" }))).toEqual([
+      ["invalid_options", ["members", "table"]],
+    ]);
+    expect(segmentMembersSql("s", us, OPTIONS, { table: ["crm.eu", "members"] }).text).toContain(
+      'INSERT INTO "crm.eu"."members" ("segment_id", "contact_id")',
+    );
+    expect(segmentMembersSql("s", us, OPTIONS, { table: ["crm.members"] }).text).toContain(
+      'INSERT INTO "crm.members" ("segment_id", "contact_id")',
+    );
     expect(() => membersLockSql(undefined as never)).toThrow(ConditionError);
   });
 });

@@ -6,10 +6,12 @@ import { describe, expect, it } from "vitest";
 import {
   ConditionError,
   compileCondition,
+  defineFields,
   parseCondition,
   safeParseCondition,
   toMongoFilter,
   toPredicate,
+  type FieldCatalog,
 } from "../src/index.js";
 
 function issuesOf(input: unknown, options?: Parameters<typeof parseCondition>[1]) {
@@ -245,5 +247,70 @@ describe("size issues carry their bound", () => {
       { limits: { maxStringLength: 20_000 } },
     ).error?.issues[0];
     expect(regex ? [regex.code, regex.limit] : undefined).toEqual(["too_long", "mongodb.regexBytes"]);
+  });
+});
+
+describe("totals: what a condition costs grows with its characters and its path segments, each bounded", () => {
+  const refusal = (input: unknown, limits: Record<string, number>, fields?: FieldCatalog) => {
+    const r = safeParseCondition(input, { limits, fields });
+    return r.error?.issues.map((i) => ({ code: i.code, path: i.path, message: i.message, limit: i.limit }));
+  };
+
+  it("maxTotalLength counts every key and string, and names where the count passed it", () => {
+    // Keys field (5) + operator (8) + value (5), then "ab" (2), "eq" (2), "xyz" (3): 25.
+    const leaf = { field: "ab", operator: "eq", value: "xyz" };
+    expect(refusal(leaf, { maxTotalLength: 25 })).toBeUndefined();
+    expect(refusal(leaf, { maxTotalLength: 24 })).toEqual([
+      {
+        code: "too_long",
+        path: ["value"],
+        message: "the strings and keys have more than 24 characters together (limits.maxTotalLength)",
+        limit: "maxTotalLength",
+      },
+    ]);
+    // Keys are counted before their values: a long key passes it at the key.
+    expect(refusal({ $and: [leaf], ["k".repeat(30)]: 1 }, { maxTotalLength: 30 })?.[0]?.path).toEqual(["k".repeat(30)]);
+  });
+
+  it("the default refuses an in list of 10,000 strings of 4,096 characters, and takes one of 9,995 of 100", () => {
+    const strings = (n: number, length: number) => Array.from({ length: n }, (_, i) => `${i}`.padEnd(length, "x"));
+    expect(refusal({ field: "a", operator: "in", value: strings(10_000, 4_096) }, {})?.[0]).toMatchObject({
+      code: "too_long",
+      path: ["value", 244],
+      limit: "maxTotalLength",
+    });
+    expect(refusal({ field: "a", operator: "in", value: strings(9_995, 100) }, {})).toBeUndefined();
+  });
+
+  it("maxPathSegments counts each distinct untyped path once", () => {
+    const or = (...fields: string[]) => ({ $or: fields.map((field, i) => ({ field, operator: "eq", value: i })) });
+    // a.b.c (3) twice counts once, a.b.d (3): 6.
+    expect(refusal(or("a.b.c", "a.b.c", "a.b.d"), { maxPathSegments: 6 })).toBeUndefined();
+    expect(refusal(or("a.b.c", "a.b.c", "a.b.d", "x"), { maxPathSegments: 6 })).toEqual([
+      {
+        code: "too_many_items",
+        path: ["$or", 3, "field"],
+        message: "the field paths have more than 6 segments together (limits.maxPathSegments)",
+        limit: "maxPathSegments",
+      },
+    ]);
+    // Reported once, where the count passed the bound.
+    expect(refusal(or("a.b", "c.d", "e.f", "g.h"), { maxPathSegments: 3 })?.map((i) => i.path)).toEqual([
+      ["$or", 1, "field"],
+    ]);
+    // A catalog's paths are the catalog's: not counted.
+    const fields = defineFields({ deep: { type: "number", path: "p.q.r.s" } });
+    expect(refusal(or("deep", "deep"), { maxPathSegments: 1 }, fields)).toBeUndefined();
+  });
+
+  it("the default takes 2,499 leaves on distinct 10-segment paths and refuses an 11th segment each", () => {
+    const paths = (segments: number) =>
+      Array.from({ length: 2_499 }, (_, i) => [...Array.from({ length: segments - 1 }, () => "s"), `${i}`].join("."));
+    const or = (fields: string[]) => ({ $or: fields.map((field, i) => ({ field, operator: "eq", value: i })) });
+    expect(refusal(or(paths(10)), {})).toBeUndefined();
+    expect(refusal(or(paths(11)), {})?.[0]).toMatchObject({
+      code: "too_many_items",
+      path: ["$or", Math.floor(25_000 / 11), "field"],
+    });
   });
 });

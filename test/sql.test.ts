@@ -473,6 +473,40 @@ describe("toSql on a real PostgreSQL", () => {
     ).toBe(toSql({ subscribedToTopic: ["t1"] }, { fields: CATALOG, sql: SQL_IDS }).text);
   });
 
+  it("names a join table as a name, schema.name at its one dot, or a list of names that may hold dots", () => {
+    const from = (table: unknown) => {
+      const options = { fields: CATALOG, sql: { ...SQL_RECORDS, topics: { ...SQL_RECORDS.topics, table } } } as never;
+      return /FROM ("[^ ]*") /.exec(toSql({ subscribedToTopic: ["t1"] }, options).text)?.[1];
+    };
+    expect(from("contact_topics")).toBe('"contact_topics"');
+    expect(from("crm.topics")).toBe('"crm"."topics"');
+    expect(from(["crm.eu", "topic.subs"])).toBe('"crm.eu"."topic.subs"');
+    expect(from(["a.b"])).toBe('"a.b"');
+    const refused = (table: unknown) => {
+      try {
+        from(table);
+      } catch (error) {
+        if (!(error instanceof ConditionError)) throw error;
+        return error.issues.map((i) => [i.path.join("."), i.message]);
+      }
+      return undefined;
+    };
+    const says = (problem: string) => [["options.sql.topics.table", `sql.topics.table ${problem}`]];
+    const qualified = says(
+      'must be "table", "schema.table" (one dot), or a list ["schema", "table"] whose names may hold dots',
+    );
+    expect(refused("a.b.c")).toEqual(qualified);
+    expect(refused(["a", "b", "c"])).toEqual(qualified);
+    expect(refused([])).toEqual(qualified);
+    expect(refused(["a", ""])).toEqual(says("must be a non-empty string"));
+    expect(refused("crm.")).toEqual(says("must be a non-empty string"));
+    // Refused by their length or dots before anything copies them: 2^24 characters, 2^20 dots.
+    expect(refused("a".repeat(2 ** 24))).toEqual(
+      says("must be at most 63 bytes (the database truncates longer names)"),
+    );
+    expect(refused("a.".repeat(2 ** 20))).toEqual(qualified);
+  });
+
   /** The traps of condition-to-SQL code, each on the server: condition, rows (r0, r1…), the ids MongoDB's semantics select. */
   const TRAPS: [string, Condition, Row[], string[], ConditionOptions?][] = [
     [

@@ -19,6 +19,7 @@ import { SEGMENTS } from "../messages.js";
 import { ownValues } from "../runtime/plain.js";
 import { isRelative } from "../targets/clock.js";
 import { quotePostgresIdentifier } from "../targets/sql/postgres.js";
+import { quoteTable, type TableName } from "../targets/sql/options.js";
 import {
   contactMembershipsSqlExpressions,
   membersLockSqlExpression,
@@ -32,8 +33,8 @@ const issue = (path: ConditionPath, input: IssueInput) => coreIssue(path, input,
 
 /** Where members are kept (default `segment_members (segment_id, contact_id)`), and the workspace of the contacts. */
 export interface MembersTableOptions {
-  /** The members table, `name` or `schema.name`. Default `segment_members`. */
-  readonly table?: string | undefined;
+  /** The members table: `name`, `schema.name`, or a list `[schema, name]` whose names may hold dots (see {@link TableName}). Default `segment_members`. */
+  readonly table?: TableName | undefined;
   /** Its segment id column. Default `segment_id`. */
   readonly segment?: string | undefined;
   /** Its contact id column. Default `contact_id`. */
@@ -93,18 +94,16 @@ function membersTable(value: unknown): MembersTable {
           received: describe(key),
         }),
       );
-  const ident = (v: unknown, path: string[], dotted: boolean): string => {
-    const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
-    const quoted = parts.map((p) => quotePostgresIdentifier(p));
-    const problem = quoted.find((q) => "problem" in q);
-    if (problem === undefined) return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
+  const ident = (v: unknown, path: string[], table: boolean): string => {
+    const quoted = table ? quoteTable(v, quotePostgresIdentifier) : quotePostgresIdentifier(v);
+    if (!("problem" in quoted)) return quoted.quoted;
     issues.push(
       issue(["members", ...path], {
         code: "invalid_options",
         reason: "sql_identifier",
         option: ["members", ...path].join("."),
-        identifier: problem.problem,
-        ...(problem.maximum === undefined ? {} : { maximum: problem.maximum }),
+        identifier: quoted.problem,
+        ...(quoted.maximum === undefined ? {} : { maximum: quoted.maximum }),
       }),
     );
     return "";

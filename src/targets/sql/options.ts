@@ -6,8 +6,40 @@
 import type { SqlDialect } from "./dialect.js";
 import { quotePostgresIdentifier } from "./postgres.js";
 import { ownValues } from "../../runtime/plain.js";
-import { describe, type IssueDataFor } from "../../errors.js";
+import { describe, type IdentifierProblem, type IssueDataFor } from "../../errors.js";
 import { choices } from "../../suggest.js";
+
+/**
+ * A table's name: a string is one name, or `schema.table` at its one dot (a string with more
+ * dots is refused); a list of one or two strings gives the names as they are, dots and all
+ * (`["my.schema", "topics"]`).
+ */
+export type TableName = string | readonly [table: string] | readonly [schema: string, table: string];
+
+/** A {@link TableName} checked and quoted, each name with the dialect's rule. */
+export function quoteTable(
+  value: unknown,
+  quote: SqlDialect["quoteIdentifier"],
+): { readonly quoted: string } | { readonly problem: IdentifierProblem; readonly maximum?: number } {
+  let names: readonly unknown[] = [value];
+  if (typeof value === "string") {
+    // Cut at its dots without splitting: a name is refused by its length before anything copies it.
+    const dot = value.indexOf(".");
+    if (dot !== -1 && value.indexOf(".", dot + 1) !== -1) return { problem: "qualified" };
+    if (dot !== -1) names = [value.slice(0, dot), value.slice(dot + 1)];
+  } else if (Array.isArray(value)) {
+    const list = value as readonly unknown[];
+    if (list.length !== 1 && list.length !== 2) return { problem: "qualified" };
+    names = list.length === 1 ? [list[0]] : [list[0], list[1]];
+  }
+  const quoted: string[] = [];
+  for (const name of names) {
+    const q = quote(name);
+    if ("problem" in q) return q;
+    quoted.push(q.quoted);
+  }
+  return { quoted: quoted.join(".") };
+}
 
 /**
  * How the contacts are stored in PostgreSQL, for `toSql`: the contacts table's name or alias
@@ -21,7 +53,7 @@ export interface SqlOptions {
   readonly columns?: { readonly [field: string]: string } | undefined;
   readonly topics:
     | { readonly column: string }
-    | { readonly table: string; readonly contactId: string; readonly topicId: string; readonly status: string };
+    | { readonly table: TableName; readonly contactId: string; readonly topicId: string; readonly status: string };
   /** The first placeholder is `$(paramOffset + 1)`. Default 0. */
   readonly paramOffset?: number | undefined;
 }
@@ -80,20 +112,18 @@ export function readSql(
     });
   for (const key of Object.keys(sql))
     if (!SQL_OPTION_KEYS.includes(key)) unknownKey(["sql"], "sql", key, SQL_OPTION_KEYS);
-  const ident = (v: unknown, path: (string | number)[], dotted = false): string | undefined => {
-    const parts = dotted && typeof v === "string" && v.split(".").length === 2 ? v.split(".") : [v];
-    const quoted = parts.map((p) => quoteIdentifier(p));
-    const problem = quoted.find((q) => "problem" in q);
-    if (problem) {
+  const ident = (v: unknown, path: (string | number)[], table = false): string | undefined => {
+    const quoted = table ? quoteTable(v, quoteIdentifier) : quoteIdentifier(v);
+    if ("problem" in quoted) {
       bad(["sql", ...path], {
         reason: "sql_identifier",
         option: ["sql", ...path].join("."),
-        identifier: problem.problem,
-        ...(problem.maximum === undefined ? {} : { maximum: problem.maximum }),
+        identifier: quoted.problem,
+        ...(quoted.maximum === undefined ? {} : { maximum: quoted.maximum }),
       });
       return undefined;
     }
-    return quoted.map((q) => (q as { quoted: string }).quoted).join(".");
+    return quoted.quoted;
   };
   const table = ident(sql.table, ["table"]);
   const id = ident(sql.id, ["id"]);

@@ -30,6 +30,8 @@ export function quotePostgresIdentifier(
   name: unknown,
 ): { quoted: string } | { problem: IdentifierProblem; maximum?: number } {
   if (typeof name !== "string" || name === "") return { problem: "empty" };
+  // Each UTF-16 unit is at least one UTF-8 byte: a longer string is refused before it is read.
+  if (name.length > MAX_IDENTIFIER_BYTES) return { problem: "too_long", maximum: MAX_IDENTIFIER_BYTES };
   if (name.includes("\0") || !name.isWellFormed()) return { problem: "malformed" };
   if (new TextEncoder().encode(name).length > MAX_IDENTIFIER_BYTES)
     return { problem: "too_long", maximum: MAX_IDENTIFIER_BYTES };
