@@ -556,18 +556,21 @@ const MAX_ISSUES = 10_000;
 const FALLBACK_ISSUE: ConditionIssue = Object.freeze(issue([], { code: "invalid_type", reason: "not_an_issue" }));
 /** An issue has a few data fields; a caller's object with more is not one. */
 const MAX_DATA_KEYS = 32;
+/** Path keys copied over all the issues of one error (10,000 issues 100 keys deep; 10,000 of 10,000 keys would be 100 million): beyond them an issue is not copied. */
+const MAX_TOTAL_PATH_KEYS = 1_000_000;
 
 /**
  * A frozen copy of one issue as given, or undefined when it is not one (read defensively: a
  * caller may construct the error): its code, path and message, and every data field that is
  * a string, a number, a boolean or a short list of strings.
  */
-function copyIssue(given: unknown): ConditionIssue | undefined {
+function copyIssue(given: unknown, keysLeft: { n: number }): ConditionIssue | undefined {
   try {
     if (typeof given !== "object" || given === null) return undefined;
     const { code, path, message } = given as Record<string, unknown>;
     if (typeof code !== "string" || typeof message !== "string" || !Array.isArray(path) || path.length > MAX_PATH_KEYS)
       return undefined;
+    if ((keysLeft.n -= path.length) < 0) return undefined;
     const keys = Array.from(path as unknown[]);
     if (!keys.every((k) => typeof k === "string" || typeof k === "number")) return undefined;
     const copy: Record<string, unknown> = { code, path: Object.freeze(keys), message };
@@ -604,7 +607,8 @@ export class ConditionError extends Error {
     try {
       // Read defensively and at most MAX_ISSUES items: a caller may hand anything to the constructor.
       const n = Array.isArray(issues) ? Math.min(issues.length, MAX_ISSUES) : 0;
-      for (let i = 0; i < n; i++) list.push(copyIssue((issues as readonly unknown[])[i]) ?? FALLBACK_ISSUE);
+      const keysLeft = { n: MAX_TOTAL_PATH_KEYS };
+      for (let i = 0; i < n; i++) list.push(copyIssue((issues as readonly unknown[])[i], keysLeft) ?? FALLBACK_ISSUE);
     } catch {
       list.length = 0;
     }

@@ -67,7 +67,9 @@ const mustBe = (subject: string, expected: string, received: string | undefined)
 const logicalList = (i: { readonly key: string; readonly received: string }): string =>
   `${i.key} must be a non-empty list of conditions, not ${i.received}${i.received === "an object" ? ` (wrap a single condition in a list: {"${i.key}": [ … ]})` : ""}`;
 
-const FIELD_PATH: { readonly [P in FieldPathProblem]: (name: string, segment: string | undefined) => string } = {
+const FIELD_PATH: {
+  readonly [P in FieldPathProblem]: (name: string, segment: string | undefined, maximum: number | undefined) => string;
+} = {
   empty: () => "field name must not be empty",
   nul: () => "field name must not contain a NUL character",
   lone_surrogate: () => "field name must be well-formed Unicode (it has a lone surrogate)",
@@ -77,12 +79,15 @@ const FIELD_PATH: { readonly [P in FieldPathProblem]: (name: string, segment: st
   reserved_segment: (name, segment) => `field name "${name}" uses the reserved segment "${segment}"`,
   leading_zero: (name, segment) =>
     `field name "${name}" has the segment "${segment}", a number with a leading zero, which MongoDB may read as an array position or as a key`,
+  too_long: (name, _segment, maximum) => `field name "${name}" is longer than ${maximum} characters`,
 };
 const fieldPath = (i: {
   readonly problem: FieldPathProblem;
   readonly name: string;
   readonly segment?: string;
-}): string => (own(FIELD_PATH, i.problem) ?? (() => `field name "${i.name}" is not a usable path`))(i.name, i.segment);
+  readonly maximum?: number;
+}): string =>
+  (own(FIELD_PATH, i.problem) ?? (() => `field name "${i.name}" is not a usable path`))(i.name, i.segment, i.maximum);
 
 const DATE: { readonly [P in DateProblem]: (part: string) => string } = {
   needs_offset: () => "a datetime needs an offset: add Z (UTC) or ±HH:MM",
@@ -272,14 +277,14 @@ export const CORE = {
     unreadable: (i) => `the catalog could not be read: ${i.thrown}`,
     not_object: () =>
       "a field catalog must be an object mapping field names to { type, path?, values?, storage?, label?, description? }",
-    field_name: () => "a field name must be non-empty, well-formed text without NUL",
+    field_name: () => "a field name must be non-empty, well-formed text without NUL, of at most 4096 characters",
     spec_not_object: (i) =>
       `field ${JSON.stringify(i.field)} must be described by an object { type, path?, values?, storage?, label?, description? }`,
     unknown_key: (i) => `unknown key ${unknown(i)}`,
     type: (i) => `type must be one of ${list(i.allowed)}`,
     path_type: () => "path must be a string",
     path: (i) => `${fieldPath(i)}${i.defaulted ? '; give this field a "path"' : ""}`,
-    enum_values: () => "an enum needs values: a list of 1 to 10000 non-empty strings",
+    enum_values: () => "an enum needs values: a list of 1 to 10000 non-empty strings of at most 4096 characters",
     enum_unique: () => "enum values must be unique",
     not_applicable: (i) =>
       i.key === "values"
@@ -345,7 +350,7 @@ export const LIFT = {
 } satisfies Chapter;
 
 const PROPERTY_PROBLEMS: { readonly [P in PropertyProblem]: string } = {
-  not_object: "properties must be a list of { name, type, slot }",
+  not_object: "properties must be a list of at most 1000 { name, type, slot }",
   name: "a property name is 1–100 letters, digits, _, spaces and hyphens, with no space at either end",
   name_path:
     "no document path can name this property (a digits-only name with a leading zero, or __proto__, constructor, prototype)",

@@ -401,7 +401,7 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     given,
   });
   // The topic path obeys the same rules as any field path.
-  const pathProblem = fieldPathRefusal(topicsPath);
+  const pathProblem = fieldPathRefusal(topicsPath, limits.maxStringLength);
   if (pathProblem) bad(["topics", "path"], { reason: "topics_path", ...pathProblem });
   if (issues.length > 0) throw new ConditionError(issues);
   return resolved;

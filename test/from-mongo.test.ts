@@ -119,6 +119,28 @@ describe("round trip at the limits: a filter this library wrote lifts back, howe
     expect(toMongoFilter(fromMongoQuery(filter, options), options)).toEqual(filter);
   });
 
+  it("a RegExp's source is bounded as a $regex string is: by length, and all of them together", () => {
+    const codes = (filter: unknown) => {
+      try {
+        fromMongoQuery(filter);
+      } catch (error) {
+        return (error as ConditionError).issues.map((i) => [i.code, i.path, i.limit]);
+      }
+      return undefined;
+    };
+    expect(codes({ a: new RegExp(`^${"x".repeat(4 * 4_096 + 2)}`) })).toEqual([
+      ["too_long", ["filter", "a"], "maxStringLength"],
+    ]);
+    // 300 sources of 16,000 characters (4,000 NULs, each written \\x00): the 251st passes 4 × maxTotalLength.
+    const many = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [`f${i}`, new RegExp("\\x00".repeat(4_000))]),
+    );
+    const issues = codes(many)!;
+    expect(issues[0]).toEqual(["too_long", ["filter", "f250"], "maxTotalLength"]);
+    expect(issues.every(([code, , limit]) => code === "too_long" && limit === "maxTotalLength")).toBe(true);
+    expect(codes(Object.fromEntries(Object.entries(many).slice(0, 200)))).toBeUndefined();
+  });
+
   it("a condition near maxTotalLength whose every character escapes in the $regex (and one over it, refused)", () => {
     // 240 contains of 4,096 dots: 983,040 characters of values, each written as "\\." in the filter.
     const condition = (n: number) => ({

@@ -38,6 +38,7 @@ import {
   type Segment,
   type SegmentIndex,
 } from "../src/index.js";
+import { sameValue } from "../src/segments/segment-index.js";
 import { refusal } from "./refusal.js";
 
 const US = { field: "country", operator: "eq", value: "US" };
@@ -817,6 +818,83 @@ describe("a list of 2^32 - 1 holes (free to make) is refused by its length, befo
   it("a ConditionError whose issue has such a path keeps the issue, without the path", () => {
     const error = new ConditionError([{ code: "invalid_type", path: holes() as never, message: "m" }]);
     expect(error.issues).toHaveLength(1);
+  });
+  it("the index compares two such lists as different (a safe answer) without walking them", () => {
+    expect(sameValue(holes(), holes())).toBe(false);
+    expect(sameValue({ a: [1, { b: [2] }] }, { a: [1, { b: [2] }] })).toBe(true);
+    // Equal values count against the budget too: a million equal elements, then different.
+    const many = () => Array.from({ length: 1_000_001 }, () => 1);
+    expect(sameValue(many(), many())).toBe(false);
+    expect(sameValue(many().slice(1_000), many().slice(1_000))).toBe(true);
+  });
+});
+
+describe("bounded however it is called: error paths, forged errors, catalog strings, SQL names", () => {
+  it("a ConditionError copies at most 1,000,000 path keys over its issues; the rest become the fallback issue", () => {
+    const path = Array.from({ length: 10_000 }, (_, i) => i);
+    const error = new ConditionError(
+      Array.from({ length: 150 }, () => ({ code: "invalid_type" as const, path, message: "m" })),
+    );
+    expect(error.issues).toHaveLength(150);
+    expect(error.issues[99]!.path).toHaveLength(10_000);
+    expect(error.issues[100]).toMatchObject({ code: "invalid_type", path: [] });
+    expect(error.issues[100]!.message).not.toBe("m");
+  });
+
+  it("toPlatformError copies a branded object's issues through the constructor (the brand can be forged)", () => {
+    const forged = Object.defineProperty({}, Symbol.for("segmatch.ConditionError"), { value: true });
+    Object.defineProperty(forged, "issues", {
+      get() {
+        throw new Error("boom");
+      },
+    });
+    expect(refusal(() => kibamail.toPlatformError(forged, { requestId: "r" }))).toEqual([
+      ["unreadable_input", ["error"]],
+    ]);
+    const odd = Object.defineProperty(
+      { issues: [{ code: "x", path: [1, {}], message: "m" }, 5] },
+      Symbol.for("segmatch.ConditionError"),
+      {
+        value: true,
+      },
+    );
+    const body = kibamail.toPlatformError(odd, { requestId: "r" }).body.error;
+    expect(body.validationErrors.map((e) => e.field)).toEqual(["", ""]);
+  });
+
+  it("a segment's name and a time zone are refused by their length before they are read", () => {
+    const huge = " ".repeat(2 ** 26) + "x";
+    expect(
+      refusal(() =>
+        segmatch.createSegment(
+          { name: huge, conditions: { field: "a", operator: "eq", value: 1 } },
+          { id: "s", now: 0 },
+        ),
+      ),
+    ).toEqual([["invalid_value", ["name"]]]);
+    expect(refusal(() => compileCondition({ field: "a", operator: "eq", value: 1 }, { timeZone: huge }))).toEqual([
+      ["invalid_options", ["options", "timeZone"]],
+    ]);
+  });
+
+  it("catalog names, paths and enum values, and topics.path, are refused by their length before they are split", () => {
+    const long = "a.".repeat(2 ** 22) + "a";
+    expect(refusal(() => defineFields({ f: { type: "string", path: long } }))).toEqual([
+      ["invalid_catalog", ["base", "f", "path"]],
+    ]);
+    expect(refusal(() => defineFields({ [long]: { type: "string" } })).map(([code]) => code)).toEqual([
+      "invalid_catalog",
+    ]);
+    expect(refusal(() => defineFields({ plan: { type: "enum", values: ["a", "x".repeat(4_097)] as never } }))).toEqual([
+      ["invalid_catalog", ["base", "plan", "values"]],
+    ]);
+    expect(defineFields({ plan: { type: "enum", values: ["a", "x".repeat(4_096)] } }).plan).toBeDefined();
+    expect(refusal(() => compileCondition({ subscribedToTopic: ["t"] }, { topics: { path: long } }))).toEqual([
+      ["invalid_options", ["options", "topics", "path"]],
+    ]);
+    expect(() => compileCondition({ subscribedToTopic: ["t"] }, { topics: { path: long } })).toThrow(
+      /is longer than 4096 characters/,
+    );
   });
 });
 

@@ -43,6 +43,8 @@ export interface ResolvedField {
 
 /** An enum's values at most (a list's default bound). */
 const MAX_ENUM_VALUES = 10_000;
+/** The longest name, path or enum value (as the default `limits.maxStringLength`): each is read before it is split or hashed. */
+const MAX_NAME = 4_096;
 const SPEC_KEYS = ["type", "path", "values", "storage", "label", "description"];
 /** Labels and descriptions are for people: short, well-formed text. */
 const MAX_TEXT = 1_000;
@@ -81,7 +83,7 @@ function readCatalog(
   for (const name of Object.keys(catalog)) {
     // Each entry, and each key of it, is read once: a getter cannot pass the check with one value and be used with another.
     const given: unknown = catalog[name];
-    if (name === "" || !name.isWellFormed() || name.includes("\0")) {
+    if (name === "" || name.length > MAX_NAME || !name.isWellFormed() || name.includes("\0")) {
       bad([name], { reason: "field_name" });
       continue;
     }
@@ -109,7 +111,7 @@ function readCatalog(
     const path = spec.path ?? name;
     if (typeof path !== "string") bad([name, "path"], { reason: "path_type" });
     else {
-      const problem = fieldPathRefusal(path);
+      const problem = fieldPathRefusal(path, MAX_NAME);
       if (problem) bad([name, "path"], { reason: "path", ...problem, defaulted: spec.path === undefined });
     }
     let values: string[] | undefined;
@@ -118,7 +120,7 @@ function readCatalog(
       if (
         !Array.isArray(v) ||
         v.length === 0 ||
-        !v.every((x): x is string => typeof x === "string" && x !== "" && x.isWellFormed())
+        !v.every((x): x is string => typeof x === "string" && x !== "" && x.length <= MAX_NAME && x.isWellFormed())
       ) {
         bad([name, "values"], { reason: "enum_values" });
       } else if (new Set(v).size !== v.length) bad([name, "values"], { reason: "enum_unique" });
@@ -137,7 +139,7 @@ function readCatalog(
         bad([name, key], { reason: "text", key, maximum: MAX_TEXT });
       else text[key] = v;
     }
-    if (typeof path === "string") {
+    if (typeof path === "string" && issues.length === 0) {
       const ref = fieldRef(name, splitPath(path), type as FieldType, storage as DateStorage);
       fields.set(
         name,

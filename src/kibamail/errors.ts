@@ -101,7 +101,9 @@ export function toPlatformError(error: unknown, options: PlatformErrorOptions): 
       "a path: a list of at most 1000 keys and indexes",
       given.prefix,
     );
-  const validationErrors = error.issues.map((i) => ({
+  // Copied through the constructor, which reads defensively and bounds what it keeps: the brand can be forged.
+  const issues = readArgument(["error"], () => new ConditionError(error.issues).issues);
+  const validationErrors = issues.map((i) => ({
     field: [...(prefix as ConditionPath), ...i.path].join("."),
     code: fieldCode(i),
     message: i.message,

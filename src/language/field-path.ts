@@ -12,7 +12,9 @@ export type FieldPathProblem =
   /** `__proto__`, `constructor` or `prototype`. */
   | "reserved_segment"
   /** A digits-only segment with a leading zero (`items.01`). */
-  | "leading_zero";
+  | "leading_zero"
+  /** A catalog's path or `topics.path` longer than its bound (a condition's names are bounded by `limits.maxStringLength`). */
+  | "too_long";
 
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -23,6 +25,8 @@ export interface FieldPathData {
   readonly name: string;
   /** The segment at fault, for `reserved_segment` and `leading_zero` (cut to 200 characters). */
   readonly segment?: string;
+  /** For `too_long`: the most characters allowed. */
+  readonly maximum?: number;
 }
 
 /**
@@ -37,10 +41,11 @@ export function checkFieldPath(name: string): FieldPathProblem | undefined {
 }
 
 /** {@link checkFieldPath} with the name and the segment at fault, for an issue. */
-export function fieldPathRefusal(name: string): FieldPathData | undefined {
+export function fieldPathRefusal(name: string, maxLength = Infinity): FieldPathData | undefined {
+  const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+  if (name.length > maxLength) return { problem: "too_long", name: cut(name), maximum: maxLength };
   const refusal = refusalOf(name);
   if (refusal === undefined) return undefined;
-  const cut = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
   return refusal.segment === undefined
     ? { problem: refusal.problem, name: cut(refusal.name) }
     : { problem: refusal.problem, name: cut(refusal.name), segment: cut(refusal.segment) };

@@ -130,6 +130,8 @@ function liftRegex(
 /** Lifts one filter, collecting an issue for every part it cannot lift. */
 class Lift {
   readonly issues: ConditionIssue[] = [];
+  /** Characters of the RegExp sources read so far. */
+  private sources = 0;
   /** Storage path → the catalog fields stored there, in catalog order. */
   private readonly byPath = new Map<string, ResolvedField[]>();
   constructor(private readonly options: ResolvedOptions) {
@@ -294,6 +296,27 @@ class Lift {
   }
 
   private regex(key: string, pattern: string, flags: string, at: ConditionPath): Condition | undefined {
+    // A RegExp's source was not in the boundary copy: bounded here, as a $regex string is there, before it is read.
+    const { maxStringLength, maxTotalLength } = this.options.limits;
+    const longest = 4 * maxStringLength + END_OF_STRING.length;
+    if (pattern.length > longest) {
+      this.issues.push(
+        issue(at, {
+          code: "too_long",
+          reason: "string",
+          size: pattern.length,
+          maximum: longest,
+          limit: "maxStringLength",
+        }),
+      );
+      return undefined;
+    }
+    if ((this.sources += pattern.length) > 4 * maxTotalLength) {
+      this.issues.push(
+        issue(at, { code: "too_long", reason: "total", maximum: 4 * maxTotalLength, limit: "maxTotalLength" }),
+      );
+      return undefined;
+    }
     if (pattern.includes("\0")) return this.refuse(at, { reason: "regex_nul" });
     const lifted = liftRegex(pattern, flags);
     if ("problem" in lifted) return this.refuse(at, lifted.problem);

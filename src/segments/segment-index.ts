@@ -63,8 +63,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 function same(a: unknown, b: unknown, depth: number, budget: { left: number }): boolean {
+  // Every value compared counts, equal ones too: two arrays of 2^32 - 1 holes are equal element by element.
+  if (--budget.left < 0) return false;
   if (Object.is(a, b)) return true;
-  if (depth > MAX_COMPARED_DEPTH || --budget.left < 0) return false;
+  if (depth > MAX_COMPARED_DEPTH) return false;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
     // -0 and 0 are the same number to every comparison the language makes; NaN equals NaN above.
     return typeof a === "number" && typeof b === "number" && a === b;
@@ -72,7 +74,7 @@ function same(a: unknown, b: unknown, depth: number, budget: { left: number }): 
   if (a instanceof Date || b instanceof Date)
     return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length || a.length > budget.left) return false;
     for (let i = 0; i < a.length; i++) if (!same(a[i], b[i], depth + 1, budget)) return false;
     return true;
   }

@@ -120,6 +120,18 @@ function text(
     });
     return undefined;
   }
+  // A character is at most two UTF-16 units: far longer text is refused before it is read (trimmed spaces included).
+  if (value.length > 2 * max + 1_000) {
+    issues.add(at, {
+      code: "invalid_value",
+      reason: "text_length",
+      key: label,
+      size: value.length,
+      maximum: max,
+      trimmed: trim,
+    });
+    return undefined;
+  }
   if (!value.isWellFormed()) {
     issues.add(at, { code: "invalid_string", key: label });
     return undefined;

@@ -233,6 +233,8 @@ const ZONES = new Map<string, Zone>();
 export function zone(name: string): Zone | undefined {
   const known = ZONES.get(name);
   if (known) return known;
+  // The longest IANA name has 32 characters: a longer one is refused before ICU reads it.
+  if (name.length > 64) return undefined;
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat("en-US", {
