@@ -401,7 +401,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     given,
   });
   // The topic path obeys the same rules as any field path.
-  const pathProblem = fieldPathRefusal(topicsPath, limits.maxStringLength);
+  // A fixed bound, as a catalog path's: configuration, not a condition (a low maxStringLength must not refuse "topics").
+  const pathProblem = fieldPathRefusal(topicsPath, 4_096);
   if (pathProblem) bad(["topics", "path"], { reason: "topics_path", ...pathProblem });
   if (issues.length > 0) throw new ConditionError(issues);
   return resolved;
