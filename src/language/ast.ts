@@ -245,9 +245,12 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
 const PATH_KEYS = new WeakMap<Path, string>();
 const DOTTED = new WeakMap<Path, string>();
 
-/** Written once per long frozen path array, else each time (a WeakMap entry per short path costs the GC more than writing it again). */
+/** Paths longer than this are written once per frozen path array; shorter ones each time (a WeakMap entry costs the GC more than writing 32 segments again). */
+const MEMO_SEGMENTS = 32;
+
+/** Written once per long frozen path array, else each time. */
 function memo(cache: WeakMap<Path, string>, path: Path, write: (path: Path) => string): string {
-  if (path.length <= 8 || !Object.isFrozen(path)) return write(path);
+  if (path.length <= MEMO_SEGMENTS || !Object.isFrozen(path)) return write(path);
   let key = cache.get(path);
   if (key === undefined) cache.set(path, (key = write(path)));
   return key;
@@ -264,7 +267,7 @@ export function pathKey(path: Path): string {
 /** The path a dotted name stands for, split once and frozen (its dotted form remembered: it is the name). */
 export function splitPath(name: string): Path {
   const path = Object.freeze(name.split("."));
-  if (path.length > 8) DOTTED.set(path, name);
+  if (path.length > MEMO_SEGMENTS) DOTTED.set(path, name);
   return path;
 }
 

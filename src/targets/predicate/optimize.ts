@@ -7,7 +7,7 @@
  *   operands are merged (an `in` list holds nothing else), so a wide `$or` of `eq`s costs
  *   one Set lookup, as a careful hand-written function does it.
  */
-import { fold, node, pathKey, type LeafNode, type Node } from "../../language/ast.js";
+import { fold, node, type FieldRef, type LeafNode, type Node } from "../../language/ast.js";
 import { unlowered } from "../topics.js";
 
 export function optimize(root: Node): Node {
@@ -18,10 +18,11 @@ export function optimize(root: Node): Node {
     and: (n, children) => (children.every((c, i) => c === n.children[i]) ? n : node.and(children, n.origin)),
     not: (n, child) => (child === n.child ? n : node.not(child, n.origin)),
     or: (n, children) => {
-      const groups = new Map<string, LeafNode[]>();
+      // Grouped by field: leaves on one field share its reference (the parser's or the catalog's), so on one path.
+      const groups = new Map<FieldRef, LeafNode[]>();
       for (const c of children) {
         if (c.kind === "leaf" && c.test === "eq" && (typeof c.value === "string" || typeof c.value === "number")) {
-          const key = pathKey(c.field.path);
+          const key = c.field;
           const group = groups.get(key);
           if (group === undefined) groups.set(key, [c]);
           else group.push(c);
@@ -30,10 +31,10 @@ export function optimize(root: Node): Node {
       if (![...groups.values()].some((g) => g.length > 1))
         return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
       const out: Node[] = [];
-      const done = new Set<string>();
+      const done = new Set<FieldRef>();
       const merged = new Set<Node>([...groups.values()].flat());
       for (const c of children) {
-        const key = c.kind === "leaf" ? pathKey(c.field.path) : undefined;
+        const key = c.kind === "leaf" ? c.field : undefined;
         const group = key === undefined ? undefined : groups.get(key);
         if (c.kind !== "leaf" || key === undefined || group === undefined || group.length < 2 || !merged.has(c)) {
           out.push(c);
