@@ -83,6 +83,19 @@ const CASES = [
     docs: [deepDoc, {}],
   },
   {
+    // Each array's "0" selects its element and reads through it: two ways down that meet again.
+    name: "a 100-segment numeric path on 100 levels of one-element arrays",
+    condition: { field: Array.from({ length: 100 }, () => "0").join("."), operator: "eq", value: 8 },
+    docs: [
+      (() => {
+        let doc = 7;
+        for (let i = 0; i < 50; i++) doc = { 0: [doc] };
+        return doc;
+      })(),
+      {},
+    ],
+  },
+  {
     name: `an in list of ${longStrings(4_096).length} strings of 4,096 characters`,
     condition: { field: "a", operator: "in", value: longStrings(4_096) },
     docs: [{ a: longStrings(4_096).at(-1) }, { a: 5 }],

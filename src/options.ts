@@ -26,7 +26,7 @@ export interface ConditionLimits {
   readonly maxStringLength: number;
   /** Characters of all strings and keys together: what a condition costs to read grows with them. */
   readonly maxTotalLength: number;
-  /** Segments of all distinct field paths together (`"a.b"` has 2): what a condition costs to compile grows with them. */
+  /** Segments of the paths of the distinct fields a condition names, together (`"a.b"` has 2; a catalog field counts its path): what a condition costs to compile grows with them. */
   readonly maxPathSegments: number;
 }
 

@@ -282,7 +282,7 @@ describe("totals: what a condition costs grows with its characters and its path 
     expect(refusal({ field: "a", operator: "in", value: strings(9_995, 100) }, {})).toBeUndefined();
   });
 
-  it("maxPathSegments counts each distinct untyped path once", () => {
+  it("maxPathSegments counts each distinct field's path once", () => {
     const or = (...fields: string[]) => ({ $or: fields.map((field, i) => ({ field, operator: "eq", value: i })) });
     // a.b.c (3) twice counts once, a.b.d (3): 6.
     expect(refusal(or("a.b.c", "a.b.c", "a.b.d"), { maxPathSegments: 6 })).toBeUndefined();
@@ -298,9 +298,12 @@ describe("totals: what a condition costs grows with its characters and its path 
     expect(refusal(or("a.b", "c.d", "e.f", "g.h"), { maxPathSegments: 3 })?.map((i) => i.path)).toEqual([
       ["$or", 1, "field"],
     ]);
-    // A catalog's paths are the catalog's: not counted.
-    const fields = defineFields({ deep: { type: "number", path: "p.q.r.s" } });
-    expect(refusal(or("deep", "deep"), { maxPathSegments: 1 }, fields)).toBeUndefined();
+    // A catalog field counts its path (p.q.r.s: 4), once however many leaves name it.
+    const fields = defineFields({ deep: { type: "number", path: "p.q.r.s" }, flat: { type: "number" } });
+    expect(refusal(or("deep", "deep", "flat"), { maxPathSegments: 5 }, fields)).toBeUndefined();
+    expect(refusal(or("flat", "deep", "deep"), { maxPathSegments: 4 }, fields)?.map((i) => i.path)).toEqual([
+      ["$or", 1, "field"],
+    ]);
   });
 
   it("the default takes 2,499 leaves on distinct 10-segment paths and refuses an 11th segment each", () => {

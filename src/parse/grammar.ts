@@ -62,6 +62,7 @@ export class Grammar {
       options,
       suggest: () => this.suggestionsLeft-- > 0,
       paths: new Map(),
+      counted: new Set(),
       segments: 0,
       relative: false,
     };

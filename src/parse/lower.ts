@@ -38,7 +38,8 @@ export interface LoweringContext {
    * catalog's own.
    */
   readonly paths: Map<string, FieldRef | { readonly problem: string }>;
-  /** Segments of the distinct untyped paths in `paths`, bounded by `limits.maxPathSegments`. */
+  /** The fields whose path segments are counted (each once), and their segments, bounded by `limits.maxPathSegments`. */
+  readonly counted: Set<FieldRef>;
   segments: number;
   /** Set when a leaf's value is a relative date. */
   relative: boolean;
@@ -125,19 +126,12 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
     } else if (catalog) {
       typed = catalog.get(field as string);
       if (!typed) unknownField(ctx, catalog, field as string, [...path, "field"]);
+      else countSegments(ctx, typed.ref, [...path, "field"]);
     } else {
-      const before = ctx.segments;
       const checked = untypedField(ctx, field as string);
-      const { maxPathSegments } = ctx.options.limits;
       if ("problem" in checked)
         ctx.issues.add([...path, "field"], { code: "invalid_field", ...fieldPathRefusal(field as string)! });
-      else if (ctx.segments > maxPathSegments && before <= maxPathSegments)
-        ctx.issues.add([...path, "field"], {
-          code: "too_many_items",
-          reason: "path_segments",
-          maximum: maxPathSegments,
-          limit: "maxPathSegments",
-        });
+      else countSegments(ctx, checked, [...path, "field"]);
     }
   }
   let op: Operator | undefined;
@@ -230,14 +224,28 @@ export function lowerField(ctx: LoweringContext, value: FieldInput, path: Condit
   return lowered.negate ? node.not(leaf, origin) : leaf;
 }
 
+/** Counts a field's path segments the first time the input names it; the one issue is where the count passes the bound. */
+function countSegments(ctx: LoweringContext, ref: FieldRef, at: ConditionPath): void {
+  if (ctx.counted.has(ref)) return;
+  ctx.counted.add(ref);
+  const { maxPathSegments } = ctx.options.limits;
+  const before = ctx.segments;
+  ctx.segments += ref.path.length;
+  if (ctx.segments > maxPathSegments && before <= maxPathSegments)
+    ctx.issues.add(at, {
+      code: "too_many_items",
+      reason: "path_segments",
+      maximum: maxPathSegments,
+      limit: "maxPathSegments",
+    });
+}
+
 /** The field an untyped name (a document path) refers to, checked and split once per input. */
 function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly problem: string } {
   let found = ctx.paths.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    found = problem === undefined ? fieldRef(name, splitPath(name)) : { problem };
-    if (!("problem" in found)) ctx.segments += found.path.length;
-    ctx.paths.set(name, found);
+    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, splitPath(name)) : { problem }));
   }
   return found;
 }

@@ -147,6 +147,7 @@ export function anyAtPath(
   i: number,
   test: ElementTest,
   wholeArrays = false,
+  seen?: Seen,
 ): boolean {
   const { segments } = path;
   if (i === segments.length) {
@@ -155,10 +156,31 @@ export function anyAtPath(
     for (let k = 0; k < value.length; k++) if (test(value[k])) return true;
     return false;
   }
-  if (isArray(value)) return anyInArray(value, path, i, test, wholeArrays, true);
+  if (isArray(value)) return anyInArray(value, path, i, test, wholeArrays, true, seen);
   const doc = asDocument(value);
-  if (doc !== undefined) return anyAtPath(field(doc, segments[i] as string), path, i + 1, test, wholeArrays);
+  if (doc !== undefined) {
+    // Met again at the same segment (two ways down meet): what it offers was offered, and did not pass.
+    if (seen !== undefined && again(seen, doc, i)) return false;
+    return anyAtPath(field(doc, segments[i] as string), path, i + 1, test, wholeArrays, seen);
+  }
   return !wholeArrays && test(MISSING);
+}
+
+/**
+ * The documents met at each segment, once a walk has gone two ways from one element (a
+ * document at the position a numeric segment selects is read both through its field and as
+ * itself). The ways can meet again: without this, `{0: [{0: [{0: …}]}]}` 45 levels deep
+ * costs 2^45 steps for 45 segments; with it, at most one visit per document and segment.
+ * The tests only ask whether any value passes, so a value offered twice is offered once.
+ */
+type Seen = Map<object, Set<number>>;
+
+function again(seen: Seen, doc: object, i: number): boolean {
+  let at = seen.get(doc);
+  if (at === undefined) seen.set(doc, (at = new Set()));
+  if (at.has(i)) return true;
+  at.add(i);
+  return false;
 }
 
 /**
@@ -173,6 +195,7 @@ function anyInArray(
   test: ElementTest,
   wholeArrays: boolean,
   fresh: boolean,
+  seen: Seen | undefined,
 ): boolean {
   const segment = path.segments[i] as string;
   const index = path.indexes[i] as number;
@@ -187,16 +210,22 @@ function anyInArray(
     const doc = asDocument(element);
     if (doc !== undefined) {
       went = true;
-      if (anyAtPath(field(doc, segment), path, i + 1, test, wholeArrays)) return true;
-      if (k === index && (last ? !wholeArrays && test(element) : anyAtPath(doc, path, i + 1, test, wholeArrays)))
-        return true;
+      if (k === index && !last) {
+        // Two ways down from one document: through its field, and as itself at the next segment.
+        seen ??= new Map();
+        if (anyAtPath(field(doc, segment), path, i + 1, test, wholeArrays, seen)) return true;
+        if (anyAtPath(doc, path, i + 1, test, wholeArrays, seen)) return true;
+        continue;
+      }
+      if (anyAtPath(field(doc, segment), path, i + 1, test, wholeArrays, seen)) return true;
+      if (k === index && !wholeArrays && test(element)) return true;
     } else if (k === index) {
       if (last) {
         went = true;
         if ((!wholeArrays || isArray(element)) && test(element)) return true;
       } else if (isArray(element)) {
         went = true;
-        if (anyInArray(element, path, i + 1, test, wholeArrays, false)) return true;
+        if (anyInArray(element, path, i + 1, test, wholeArrays, false, seen)) return true;
       }
       // A scalar at the position with path left over yields nothing at all.
     } else if (missingPerElement) {

@@ -79,6 +79,18 @@ function same(a: unknown, b: unknown, depth: number, budget: { left: number }): 
     return true;
   }
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  // Bytes (a BSON Binary's buffer) are compared as bytes, against the budget: listing a typed array's names lists every index.
+  if (ArrayBuffer.isView(a)) {
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array(
+      (b as ArrayBufferView).buffer,
+      (b as ArrayBufferView).byteOffset,
+      (b as ArrayBufferView).byteLength,
+    );
+    if (x.length !== y.length || (budget.left -= x.length) < 0) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
   // Own names, enumerable or not: the predicate reads any own property.
   const ka = Object.getOwnPropertyNames(a);
   if (ka.length !== Object.getOwnPropertyNames(b).length) return false;

@@ -120,23 +120,12 @@ function text(
     });
     return undefined;
   }
-  // A character is at most two UTF-16 units: far longer text is refused before it is read (trimmed spaces included).
-  if (value.length > 2 * max + 1_000) {
-    issues.add(at, {
-      code: "invalid_value",
-      reason: "text_length",
-      key: label,
-      size: value.length,
-      maximum: max,
-      trimmed: trim,
-    });
-    return undefined;
-  }
-  if (!value.isWellFormed()) {
+  // Trimmed first (a slice, not a copy); then its characters are counted: nothing here copies or allocates by its length.
+  const out = trim ? value.trim() : value;
+  if (!out.isWellFormed()) {
     issues.add(at, { code: "invalid_string", key: label });
     return undefined;
   }
-  const out = trim ? value.trim() : value;
   const n = characters(out);
   if (n < (trim ? 1 : 0) || n > max) {
     issues.add(at, { code: "invalid_value", reason: "text_length", key: label, size: n, maximum: max, trimmed: trim });
