@@ -32,7 +32,7 @@ describe("what a leaf refers to", () => {
     if (ast.kind !== "or") throw new Error(`expected an or, got ${ast.kind}`);
     const [a, b] = ast.children;
     if (a?.kind !== "leaf" || b?.kind !== "leaf") throw new Error("expected two leaves");
-    expect(a.field).toEqual({ name: "Join Date", path: ["b"], type: "date", storage: "epochMillis" });
+    expect(a.field).toEqual({ name: "Join Date", path: ["b"], dotted: "b", type: "date", storage: "epochMillis" });
     expect(b.field).toBe(a.field);
     expect(Object.isFrozen(a.field) && Object.isFrozen(a.field.path)).toBe(true);
   });
@@ -42,6 +42,7 @@ describe("what a leaf refers to", () => {
     expect(ast.kind === "leaf" && ast.field).toEqual({
       name: "address.city",
       path: ["address", "city"],
+      dotted: "address.city",
       type: undefined,
       storage: undefined,
     });
@@ -55,6 +56,7 @@ describe("what a leaf refers to", () => {
     expect(ast.kind === "leaf" && ast.field).toEqual({
       name: "score",
       path: ["a"],
+      dotted: "a",
       type: "number",
       storage: undefined,
     });

@@ -5,7 +5,7 @@
  * is read. Without one, field names are paths and nothing is typed.
  */
 import { ConditionError, describe, issue, thrownMessage, type ConditionIssue, type IssueDataFor } from "../errors.js";
-import { fieldRef, splitPath, type FieldRef } from "../language/ast.js";
+import { fieldRef, type FieldRef } from "../language/ast.js";
 import { fieldPathRefusal } from "../language/field-path.js";
 import { choices } from "../suggest.js";
 import { DATE_STORAGES, FIELD_TYPES, type DateStorage, type FieldType } from "../language/fields.js";
@@ -140,7 +140,7 @@ function readCatalog(
       else text[key] = v;
     }
     if (typeof path === "string" && issues.length === 0) {
-      const ref = fieldRef(name, splitPath(path), type as FieldType, storage as DateStorage);
+      const ref = fieldRef(name, path, type as FieldType, storage as DateStorage);
       fields.set(
         name,
         Object.freeze({

@@ -50,6 +50,8 @@ export type Origin =
 export interface FieldRef {
   readonly name: string;
   readonly path: Path;
+  /** The path written with dots, as MongoDB writes it (no segment holds a dot, nor a NUL). */
+  readonly dotted: string;
   /** Undefined without a catalog: nothing is typed. */
   readonly type: FieldType | undefined;
   /** How a date field's value is stored; undefined for every other field. */
@@ -59,9 +61,19 @@ export interface FieldRef {
 /** A path the nodes can keep: a frozen one as it is (so that nodes on one path share it), another copied and frozen. */
 const frozenPath = (path: Path): Path => (Object.isFrozen(path) ? path : Object.freeze([...path]));
 
-/** A field reference, frozen (its path kept as it is when frozen, so that leaves on one field share it). */
-export function fieldRef(name: string, path: Path, type?: FieldType, storage?: DateStorage): FieldRef {
-  return Object.freeze({ name, path: frozenPath(path), type, storage: type === "date" ? storage : undefined });
+/**
+ * A field reference, frozen, for the document path `dotted` (checked: see field-path.ts).
+ * Made once per field (the parser's per name, the catalog's per field), so that leaves on one
+ * field share it, its path array and its dotted form.
+ */
+export function fieldRef(name: string, dotted: string, type?: FieldType, storage?: DateStorage): FieldRef {
+  return Object.freeze({
+    name,
+    path: Object.freeze(dotted.split(".")),
+    dotted,
+    type,
+    storage: type === "date" ? storage : undefined,
+  });
 }
 
 /**
@@ -223,7 +235,7 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
   const nothing = () => undefined;
   fold<void>(root, {
     leaf: (n) => {
-      fields.add(dottedPath(n.field.path));
+      fields.add(n.field.dotted);
     },
     topic: (n) => {
       for (const id of n.ids) topics.add(id);
@@ -238,48 +250,26 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
 }
 
 /**
- * Each long path's JSON, computed once per path array: paths are frozen, and the parser
- * gives every node on one field the same array, so a long path repeated in many leaves is
- * written once (a memo of an immutable value: nothing observable is kept).
+ * A path array written with dots, once per long frozen array (an element match's path; a
+ * leaf's field keeps its own, {@link FieldRef.dotted}): a memo of an immutable value,
+ * nothing observable is kept. Shorter paths are joined each time (a WeakMap entry costs the
+ * GC more than joining 32 segments again).
  */
-const PATH_KEYS = new WeakMap<Path, string>();
 const DOTTED = new WeakMap<Path, string>();
 
-/** Paths longer than this are written once per frozen path array; shorter ones each time (a WeakMap entry costs the GC more than writing 32 segments again). */
-const MEMO_SEGMENTS = 32;
-
-/** Written once per long frozen path array, else each time. */
-function memo(cache: WeakMap<Path, string>, path: Path, write: (path: Path) => string): string {
-  if (path.length <= MEMO_SEGMENTS || !Object.isFrozen(path)) return write(path);
-  let key = cache.get(path);
-  if (key === undefined) cache.set(path, (key = write(path)));
-  return key;
-}
-
-const json = (path: Path) => JSON.stringify(path);
-const dots = (path: Path) => path.join(".");
-
-/** A path's JSON: a key equal for two paths exactly when they are equal. */
-export function pathKey(path: Path): string {
-  return memo(PATH_KEYS, path, json);
-}
-
-/** The path a dotted name stands for, split once and frozen (its dotted form remembered: it is the name). */
-export function splitPath(name: string): Path {
-  const path = Object.freeze(name.split("."));
-  if (path.length > MEMO_SEGMENTS) DOTTED.set(path, name);
-  return path;
-}
-
-/** A path as MongoDB writes it, with dots (no segment holds a dot: paths are split at them). */
 export function dottedPath(path: Path): string {
-  return path.length === 1 ? (path[0] as string) : memo(DOTTED, path, dots);
+  if (path.length === 1) return path[0] as string;
+  if (path.length <= 32 || !Object.isFrozen(path)) return path.join(".");
+  let dotted = DOTTED.get(path);
+  if (dotted === undefined) DOTTED.set(path, (dotted = path.join(".")));
+  return dotted;
 }
 
 /** A key equal for two nodes exactly when they test the same thing (origins aside): what shared evaluation dedupes by. */
 export function nodeKey(n: Node): string {
   // The common case, one leaf, without the fold: a test, a path and an operand.
-  if (n.kind === "leaf") return `${n.test} ${pathKey(n.field.path)} ${JSON.stringify(operandKey(n.value))}`;
+  // A NUL never appears in a test's name or a path: the three parts are told apart.
+  if (n.kind === "leaf") return `${n.test}\0${n.field.dotted}\0${JSON.stringify(operandKey(n.value))}`;
   return JSON.stringify(
     fold<unknown>(n, {
       leaf: (l) => ["leaf", l.field.path, l.test, operandKey(l.value)],

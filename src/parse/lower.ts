@@ -5,7 +5,7 @@
  * shapes (grammar.ts) calls it for every `{field, operator, value}` object.
  */
 import { describe, type ConditionPath, type IssueList } from "../errors.js";
-import { fieldRef, node, splitPath, type FieldRef, type Node, type Origin } from "../language/ast.js";
+import { fieldRef, node, type FieldRef, type Node, type Origin } from "../language/ast.js";
 import { OPERATORS, type ListItem, type Operator, type Scalar } from "../language/condition.js";
 import { RelativeDate } from "../language/relative.js";
 import { checkFieldPath, fieldPathRefusal } from "../language/field-path.js";
@@ -245,7 +245,7 @@ function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly
   let found = ctx.paths.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, splitPath(name)) : { problem }));
+    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, name) : { problem }));
   }
   return found;
 }

@@ -10,7 +10,7 @@
  *
  * The SQL target lowers topic nodes for its own storage (a column or a join table).
  */
-import { fieldRef, node, rewrite, type Node, type Origin, type Path, type TopicNode } from "../language/ast.js";
+import { fieldRef, node, rewrite, type FieldRef, type Node, type Origin, type TopicNode } from "../language/ast.js";
 import { assertNever } from "../language/never.js";
 import { SUBSCRIBED, type TopicLayout } from "../language/topics.js";
 import type { ResolvedOptions } from "../options.js";
@@ -21,17 +21,17 @@ import { anyAtPath, asDocument, preparePath, type PreparedPath } from "../runtim
 export type TopicStorage = Pick<ResolvedOptions, "topicsPath" | "topicsLayout">;
 
 const LAYOUT: Origin = Object.freeze({ from: "layout" });
-const TOPIC_ID = fieldRef("topicId", Object.freeze(["topicId"]));
-const STATUS = fieldRef("status", Object.freeze(["status"]));
+const TOPIC_ID = fieldRef("topicId", "topicId");
+const STATUS = fieldRef("status", "status");
 
 /** One topic node, lowered for the document layout (the node keeps its origin, so the filter still speaks the user's words). */
-function lowerTopic(n: TopicNode, path: Path, layout: TopicLayout): Node {
+function lowerTopic(n: TopicNode, topics: FieldRef, layout: TopicLayout): Node {
   switch (layout) {
     case "ids":
-      return node.leaf(fieldRef(path.join("."), path), "in", n.ids, n.origin);
+      return node.leaf(topics, "in", n.ids, n.origin);
     case "records":
       return node.elemMatch(
-        path,
+        topics.path,
         node.and([node.leaf(TOPIC_ID, "in", n.ids, LAYOUT), node.leaf(STATUS, "eq", SUBSCRIBED, LAYOUT)], LAYOUT),
         n.origin,
       );
@@ -45,9 +45,9 @@ function lowerTopic(n: TopicNode, path: Path, layout: TopicLayout): Node {
  * without topic tests comes back as it is, and so does every subtree without one.
  */
 export function lowerTopics(root: Node, options: TopicStorage): Node {
-  let path: Path | undefined;
+  let topics: FieldRef | undefined;
   return rewrite(root, {
-    topic: (n) => lowerTopic(n, (path ??= Object.freeze(options.topicsPath.split("."))), options.topicsLayout),
+    topic: (n) => lowerTopic(n, (topics ??= fieldRef(options.topicsPath, options.topicsPath)), options.topicsLayout),
   });
 }
 

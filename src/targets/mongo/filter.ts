@@ -56,10 +56,10 @@ function pathExpression(n: Node, negate: boolean): { path: string; expression: R
       throw new Error("segmatch: a relative date reached the filter without an instant");
     const leaf = MONGO_LEAVES[n.test];
     const value = bson(n.value);
-    if (!negate) return { path: dottedPath(n.field.path), expression: freeze(leaf.positive(value)) };
+    if (!negate) return { path: n.field.dotted, expression: freeze(leaf.positive(value)) };
     // `$ne`/`$nin` where MongoDB has them; otherwise `$not` keeps "no value matches" too.
     return {
-      path: dottedPath(n.field.path),
+      path: n.field.dotted,
       expression: freeze(leaf.negated ? leaf.negated(value) : { $not: freeze(leaf.positive(value)) }),
     };
   }
