@@ -5,6 +5,7 @@
  * (tiers.ts: the index, countMembersMany's shared leaves and counter too) answers alike;
  * and no user string ever reaches the generated source.
  */
+import { BSONSymbol } from "bson";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { resolveOptions } from "../src/options.js";
@@ -192,6 +193,31 @@ describe("generated source grows linearly with the input", () => {
       ),
       { numRuns: runs(3_000) },
     );
+  });
+
+  it("an in list of at most 4 strings compares them one by one; a longer one, or one with a number, asks its Set", () => {
+    const sourceOf = (value: unknown[]) => {
+      const spy = vi.spyOn(globalThis, "Function");
+      try {
+        const ast = parsedAst({ field: "a", operator: "in", value }, resolveOptions());
+        generateMatcher(ast, sem, interpretMatcher(ast, sem));
+        return String(spy.mock.calls.at(-1)!.at(-1));
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const few = sourceOf(["x", "y", "z", "w"]);
+    expect(few).toMatch(/x === c\d+_2 \|\| x === c\d+_3 \|\| x === c\d+_4 \|\| x === c\d+_5/);
+    expect(few).not.toMatch(/\.has\(/);
+    expect(sourceOf(["x", "y", "z", "w", "v"])).toMatch(/typeof x === "string" && c\d+_0\.has\(x\)\)/);
+    expect(sourceOf(["x", 1])).toMatch(/otherNumeric\(x\) && numIn\(x, c\d+_1\)/);
+    // The answers are the rule's: a BSONSymbol is its text, a Long is no string.
+    const doc = { a: [new BSONSymbol("y")] };
+    expect(agreedAnswers({ field: "a", operator: "in", value: ["x", "y"] }, [doc, { a: 1n }, { a: "w" }])).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("250 leaves on a 2,048-segment path: the source holds the path once", () => {

@@ -141,14 +141,20 @@ const PREDICATE_LEAVES = {
     element: (value) => {
       const [set, sorted] = inConstants(value) as [ReadonlySet<unknown>, readonly number[]];
       if (isDateList(value)) return (x) => x instanceof Date && set.has(dateTime(x));
+      // Strings only: no number of any type can be in the list.
+      if (sorted.length === 0) return (x) => typeof x === "string" && set.has(x);
       return (x) =>
         ((typeof x === "string" || typeof x === "number") && set.has(x)) ||
         (mayBeOtherNumeric(x) && numericIn(x, sorted));
     },
-    source: (value, x, [set, sorted]) =>
-      isDateList(value)
-        ? `(${x} instanceof Date && ${set}.has(time(${x})))`
-        : `(((typeof ${x} === "string" || typeof ${x} === "number") && ${set}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${sorted})))`,
+    source: (value, x, [set, sorted, ...strings]) => {
+      if (isDateList(value)) return `(${x} instanceof Date && ${set}.has(time(${x})))`;
+      // A few strings are compared one by one, as a careful hand-written function does; more, by the Set.
+      if (strings.length > 0) return `(${strings.map((s) => `${x} === ${s}`).join(" || ")})`;
+      if ((value as readonly unknown[]).every((v) => typeof v === "string"))
+        return `(typeof ${x} === "string" && ${set}.has(${x}))`;
+      return `(((typeof ${x} === "string" || typeof ${x} === "number") && ${set}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${sorted})))`;
+    },
     constants: (value) => inConstants(value),
   },
   contains: {
@@ -175,9 +181,15 @@ const PREDICATE_LEAVES = {
 } satisfies { readonly [K in LeafTest]: PredicateLeaf } as { readonly [K in LeafTest]: PredicateLeaf };
 
 /** An `in` list as a Set of its items (Dates by time) and the sorted numbers, for other numeric types. */
+/** Lists of at most this many strings are compared one by one in generated code. */
+const FEW_STRINGS = 4;
+
+/** The Set of the values, the numbers sorted, and, for a few strings and nothing else, each string (see `in`'s source). */
 function inConstants(value: Operand): readonly unknown[] {
   const items = (value as readonly (ListItem | Date)[]).map(timeOf);
-  return [new Set(items), sortedNumbers(items)];
+  const sorted = sortedNumbers(items);
+  const few = items.length <= FEW_STRINGS && items.every((v) => typeof v === "string");
+  return few ? [new Set(items), sorted, ...items] : [new Set(items), sorted];
 }
 
 /** Whether a test can meet a string: then a BSONSymbol, which MongoDB treats as a string, is offered as its text. */
