@@ -171,11 +171,13 @@ const engine = createSegmatch({ fields });
 }
 
 // 4. (issue 20) A new condition with fresh root field names every time, no catalog: five
-// clauses (in, eq, gte, endsWith, $not eq), evaluated on 100 contacts, vs ucast.
+// clauses (in, eq, gte, endsWith, $not eq), evaluated on 100 contacts that hold those fields
+// (built beforehand for each condition, outside the timing), vs ucast. 100 evaluations run
+// on segmatch's closures (code is generated after 1,000 calls).
 {
-  const CONTACTS = [...sampleContacts(100, 4)].map((c, i) => ({ ...c, [`r${i}a`]: "NG", [`r${i}c`]: i }));
   const plain = createSegmatch();
-  const ROUND = 3_000;
+  const ROUND = 300;
+  const ROUNDS = 9;
   const condition = (i) => ({
     $and: [
       { field: `r${i}a`, operator: "in", value: ["NG", "KE"] },
@@ -185,32 +187,43 @@ const engine = createSegmatch({ fields });
       { $not: { field: `r${i}e`, operator: "eq", value: "x" } },
     ],
   });
+  // The contacts of condition i: each clause passes for most, so every clause runs.
+  const contactsOf = (i) =>
+    Array.from({ length: 100 }, (_, j) => ({
+      [`r${i}a`]: j % 5 === 0 ? "US" : "NG",
+      [`r${i}b`]: `v${(i + (j % 3 === 0 ? 1 : 0)) % 10}`,
+      [`r${i}c`]: (i % 50) + (j % 7) - 1,
+      [`r${i}d`]: j % 4 === 0 ? "ada@yahoo.com" : "ada@gmail.com",
+      [`r${i}e`]: j % 9 === 0 ? "x" : "y",
+    }));
   // Every call of every round gets names no earlier call used.
   let next = 0;
-  const pool = Array.from({ length: 9 * ROUND * 2 }, (_, i) => {
+  const pool = Array.from({ length: ROUNDS * ROUND * 2 }, (_, i) => {
     const c = condition(i);
-    return { condition: c, filter: toMongoFilter(c) };
+    return { condition: c, filter: toMongoFilter(c), contacts: contactsOf(i) };
   });
   const med = measure(
     {
       "ucast guard + 100 evaluations": () => {
-        const test = guard(pool[next++].filter);
+        const { filter, contacts } = pool[next++];
+        const test = guard(filter);
         let n = 0;
-        for (const c of CONTACTS) if (test(c)) n++;
+        for (const c of contacts) if (test(c)) n++;
         return n;
       },
       "engine.compile + 100 evaluations": () => {
-        const { matches } = plain.compileCondition(pool[next++].condition);
+        const { condition: c, contacts } = pool[next++];
+        const { matches } = plain.compileCondition(c);
         let n = 0;
-        for (const c of CONTACTS) if (matches(c)) n++;
+        for (const d of contacts) if (matches(d)) n++;
         return n;
       },
     },
     ROUND,
-    9,
+    ROUNDS,
   );
   report(
-    "\ncompile a condition on fresh root field names and evaluate it on 100 contacts (median µs per condition)",
+    "\ncompile a condition on fresh root field names and evaluate it on 100 contacts holding them (median µs per condition)",
     med,
     "ucast guard + 100 evaluations",
   );

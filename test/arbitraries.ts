@@ -119,7 +119,8 @@ function valueFor(operator: Operator): fc.Arbitrary<unknown> {
   switch (operator) {
     case "in":
     case "nin":
-      return fc.array(listItemArb, { minLength: 1, maxLength: 4 });
+      // Up to 6 items: generated code compares at most 4 strings one by one and asks a Set beyond.
+      return fc.array(listItemArb, { minLength: 1, maxLength: 6 });
     case "contains":
     case "startsWith":
     case "endsWith":
@@ -220,7 +221,7 @@ export function typedFieldArb(catalog: FieldCatalog, pools: TypedPools): fc.Arbi
         operator === "exists"
           ? fc.boolean()
           : operator === "in" || operator === "nin"
-            ? fc.array(item, { minLength: 1, maxLength: 3 })
+            ? fc.array(item, { minLength: 1, maxLength: 6 })
             : item;
       return value.map((v) => ({ field, operator, value: v }) as Condition);
     });

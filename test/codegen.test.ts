@@ -199,7 +199,7 @@ describe("generated source grows linearly with the input", () => {
     const sourceOf = (value: unknown[]) => {
       const spy = vi.spyOn(globalThis, "Function");
       try {
-        const ast = parsedAst({ field: "a", operator: "in", value }, resolveOptions());
+        const ast = parsedAst({ field: "a", operator: "in", value }, resolveOptions({}));
         generateMatcher(ast, sem, interpretMatcher(ast, sem));
         return String(spy.mock.calls.at(-1)!.at(-1));
       } finally {

@@ -473,6 +473,18 @@ describe("toSql on a real PostgreSQL", () => {
     ).toBe(toSql({ subscribedToTopic: ["t1"] }, { fields: CATALOG, sql: SQL_IDS }).text);
   });
 
+  it("two catalog fields stored at one path keep their own columns when segments share tests", () => {
+    const fields = defineFields({ a: { type: "number", path: "x" }, b: { type: "number", path: "x" } });
+    const options = {
+      fields,
+      sql: { table: "c", id: "id", columns: { a: "col_a", b: "col_b" }, topics: { column: "topics" } },
+    };
+    const one = (field: string) => ({ field, operator: "eq", value: 1 });
+    const { text } = countMembersManySql({ s1: one("a"), s2: one("b"), s3: one("a"), s4: one("b") }, options);
+    expect(text).toContain('"c"."col_a" = $1');
+    expect(text).toContain('"c"."col_b" = $2');
+  });
+
   it("names a join table as a name, schema.name at its one dot, or a list of names that may hold dots", () => {
     const from = (table: unknown) => {
       const options = { fields: CATALOG, sql: { ...SQL_RECORDS, topics: { ...SQL_RECORDS.topics, table } } } as never;

@@ -257,6 +257,7 @@ export function reads(root: Node): { fields: string[]; topics: string[] } {
  */
 const DOTTED = new WeakMap<Path, string>();
 
+/** A path as MongoDB writes it, with dots (no segment holds a dot: paths are split at them). */
 export function dottedPath(path: Path): string {
   if (path.length === 1) return path[0] as string;
   if (path.length <= 32 || !Object.isFrozen(path)) return path.join(".");

@@ -142,7 +142,7 @@ const PREDICATE_LEAVES = {
       const [set, sorted] = inConstants(value) as [ReadonlySet<unknown>, readonly number[]];
       if (isDateList(value)) return (x) => x instanceof Date && set.has(dateTime(x));
       // Strings only: no number of any type can be in the list.
-      if (sorted.length === 0) return (x) => typeof x === "string" && set.has(x);
+      if (stringsOnly(value)) return (x) => typeof x === "string" && set.has(x);
       return (x) =>
         ((typeof x === "string" || typeof x === "number") && set.has(x)) ||
         (mayBeOtherNumeric(x) && numericIn(x, sorted));
@@ -151,8 +151,7 @@ const PREDICATE_LEAVES = {
       if (isDateList(value)) return `(${x} instanceof Date && ${set}.has(time(${x})))`;
       // A few strings are compared one by one, as a careful hand-written function does; more, by the Set.
       if (strings.length > 0) return `(${strings.map((s) => `${x} === ${s}`).join(" || ")})`;
-      if ((value as readonly unknown[]).every((v) => typeof v === "string"))
-        return `(typeof ${x} === "string" && ${set}.has(${x}))`;
+      if (stringsOnly(value)) return `(typeof ${x} === "string" && ${set}.has(${x}))`;
       return `(((typeof ${x} === "string" || typeof ${x} === "number") && ${set}.has(${x})) || (otherNumeric(${x}) && numIn(${x}, ${sorted})))`;
     },
     constants: (value) => inConstants(value),
@@ -180,16 +179,24 @@ const PREDICATE_LEAVES = {
   },
 } satisfies { readonly [K in LeafTest]: PredicateLeaf } as { readonly [K in LeafTest]: PredicateLeaf };
 
-/** An `in` list as a Set of its items (Dates by time) and the sorted numbers, for other numeric types. */
 /** Lists of at most this many strings are compared one by one in generated code. */
 const FEW_STRINGS = 4;
 
-/** The Set of the values, the numbers sorted, and, for a few strings and nothing else, each string (see `in`'s source). */
+/** Whether an `in` list holds strings and nothing else: then no value of another type can be in it (both tiers decide it here). */
+function stringsOnly(value: Operand): boolean {
+  return (value as readonly unknown[]).every((v) => typeof v === "string");
+}
+
+/**
+ * An `in` list as a Set of its items (Dates by time) and the sorted numbers, for other
+ * numeric types; for a few strings and nothing else, each string too (see `in`'s source).
+ */
 function inConstants(value: Operand): readonly unknown[] {
   const items = (value as readonly (ListItem | Date)[]).map(timeOf);
   const sorted = sortedNumbers(items);
-  const few = items.length <= FEW_STRINGS && items.every((v) => typeof v === "string");
-  return few ? [new Set(items), sorted, ...items] : [new Set(items), sorted];
+  return items.length <= FEW_STRINGS && stringsOnly(value)
+    ? [new Set(items), sorted, ...items]
+    : [new Set(items), sorted];
 }
 
 /** Whether a test can meet a string: then a BSONSymbol, which MongoDB treats as a string, is offered as its text. */

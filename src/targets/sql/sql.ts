@@ -64,6 +64,14 @@ interface Checked {
   readonly columns: ReadonlyMap<string, string>;
 }
 
+/**
+ * What two tests share in one statement: the node's key, and a leaf's field name, since the
+ * column is the name's (two catalog fields stored at one document path may have two columns).
+ */
+function sqlKey(n: Node): string {
+  return n.kind === "leaf" ? `${n.field.name}\0${nodeKey(n)}` : nodeKey(n);
+}
+
 class SqlBuilder implements SqlWriter {
   readonly values: unknown[] = [];
   readonly dialect: SqlDialect;
@@ -110,7 +118,7 @@ class SqlBuilder implements SqlWriter {
     const many = new Set<string>();
     for (const root of roots) {
       const own = new Set<string>();
-      const visit = (n: Node) => (own.add(nodeKey(n)), undefined);
+      const visit = (n: Node) => (own.add(sqlKey(n)), undefined);
       fold<undefined>(root, {
         leaf: visit,
         topic: visit,
@@ -127,7 +135,7 @@ class SqlBuilder implements SqlWriter {
   private once(n: Node, make: () => Part): Part {
     const shared = this.shared;
     if (shared === undefined) return make();
-    const key = nodeKey(n);
+    const key = sqlKey(n);
     if (shared.many !== undefined && !shared.many.has(key)) return make();
     let part = shared.parts.get(key);
     if (part === undefined) {
