@@ -115,7 +115,7 @@ const IDENTIFIER: { readonly [P in IdentifierProblem]: (maximum: number | undefi
   empty: () => "must be a non-empty string",
   malformed: () => "must be well-formed text without NUL",
   too_long: (maximum) => `must be at most ${maximum} bytes (the database truncates longer names)`,
-  qualified: () => `must be "table", "schema.table" (one dot), or a list ["schema", "table"] whose names may hold dots`,
+  qualified: () => `must be "table", "schema.table" or a list of names ["a.b", "c"]`,
 };
 const identifier = (i: { readonly identifier: IdentifierProblem; readonly maximum?: number }): string =>
   (own(IDENTIFIER, i.identifier) ?? IDENTIFIER.malformed)(i.maximum);
