@@ -31,9 +31,9 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   let nodes = 0;
   /** Characters of the strings and keys copied so far. */
   let characters = 0;
-  const count = (length: number, last?: string): void => {
+  const count = (length: number, key?: string): void => {
     if ((characters += length) > maxTotalLength)
-      stop({ code: "too_long", reason: "total", maximum: maxTotalLength, limit: "maxTotalLength" }, last);
+      stop({ code: "too_long", reason: "total", maximum: maxTotalLength, limit: "maxTotalLength" }, key?.slice(0, 40));
   };
   /** The objects and arrays being copied, outermost first (a cycle returns to one of them). */
   const ancestors: object[] = [];
@@ -89,7 +89,7 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
             { code: "too_long", reason: "key", size: k.length, maximum: maxStringLength, limit: "maxStringLength" },
             k.slice(0, 40),
           );
-        count(k.length, k.slice(0, 40));
+        count(k.length, k);
       }
       const fields: Record<string, Snapshot> = {};
       for (const k of keys) {
