@@ -31,9 +31,10 @@ export function snapshot(input: unknown, limits: ConditionLimits): { value: Snap
   let nodes = 0;
   /** Characters of the strings and keys copied so far. */
   let characters = 0;
+  // A key counted here is within maxStringLength (checked first): the path holds it whole.
   const count = (length: number, key?: string): void => {
     if ((characters += length) > maxTotalLength)
-      stop({ code: "too_long", reason: "total", maximum: maxTotalLength, limit: "maxTotalLength" }, key?.slice(0, 40));
+      stop({ code: "too_long", reason: "total", maximum: maxTotalLength, limit: "maxTotalLength" }, key);
   };
   /** The objects and arrays being copied, outermost first (a cycle returns to one of them). */
   const ancestors: object[] = [];
