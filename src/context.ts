@@ -16,7 +16,14 @@ import { compile, compiledAst, compiledOptions, isCompiled, type CompiledConditi
 import { ConditionError, issue, readArgument, underPath, type ConditionPath } from "./errors.js";
 import type { Node } from "./language/ast.js";
 import type { Condition } from "./language/condition.js";
-import { notAnObject, OPTION_KEYS, resolveOptions, type ConditionOptions, type ResolvedOptions } from "./options.js";
+import {
+  notAnObject,
+  OPTION_KEYS,
+  resolveOptions,
+  withFieldCache,
+  type ConditionOptions,
+  type ResolvedOptions,
+} from "./options.js";
 import { parseOrThrow } from "./parse/parse.js";
 
 export class Context {
@@ -38,7 +45,7 @@ export class Context {
 
   /** The context of an engine: its options are given, even when they are the defaults. */
   static engine(options: ConditionOptions | undefined): Context {
-    return new Context(resolveOptions(options), true);
+    return new Context(withFieldCache(resolveOptions(options)), true);
   }
 
   /** The same context with its clock stopped at the instant `at` (a lifecycle call's `now`): relative dates are counted there. */
@@ -72,10 +79,15 @@ export class Context {
   }
 
   /** A condition argument as a validated condition and its AST; issues under `at`. */
-  parsed(condition: unknown, at: ConditionPath = []): { readonly condition: Condition; readonly ast: Node } {
+  parsed(
+    condition: unknown,
+    at: ConditionPath = [],
+  ): { readonly condition: Condition; readonly ast: Node; readonly relative: boolean } {
     return this.#at(at, () => {
       const own = this.#own(condition, at);
-      return own ? { condition: own.condition, ast: compiledAst(own) } : parseOrThrow(condition, this.options);
+      return own
+        ? { condition: own.condition, ast: compiledAst(own), relative: own.relative }
+        : parseOrThrow(condition, this.options);
     });
   }
 

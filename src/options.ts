@@ -13,6 +13,7 @@ import {
 import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
 import { ownValues } from "./runtime/plain.js";
 import { UTC, zone, type Zone } from "./time/zone.js";
+import type { FieldRef } from "./language/ast.js";
 
 /** Bounds on the size of an input; each protects the process from absurd or hostile input. */
 export interface ConditionLimits {
@@ -122,6 +123,16 @@ export interface ResolvedOptions {
    * else it is taken with its own.
    */
   readonly given: boolean;
+  /**
+   * The untyped fields already checked, by name, shared by every parse with these options:
+   * an engine's (see {@link withFieldCache}); undefined for options resolved for one call.
+   */
+  readonly fieldCache?: Map<string, FieldRef | { readonly problem: string }> | undefined;
+}
+
+/** The same options with a cache of checked field names of their own (an engine parses many conditions). */
+export function withFieldCache(resolved: ResolvedOptions): ResolvedOptions {
+  return Object.freeze({ ...resolved, fieldCache: new Map() });
 }
 
 function settingsOf(
@@ -248,6 +259,15 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
     issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
+  /** An option whose value is not what `expected` says, at the path its dotted name spells. */
+  const badValue = (option: string, expected: string, value: unknown, allowed?: readonly string[]) =>
+    bad(option.split("."), {
+      reason: "option_value",
+      option,
+      expected,
+      received: describe(value),
+      ...(allowed === undefined ? {} : { allowed }),
+    });
   const unknownKey = (path: (string | number)[], scope: string, key: string, allowed: readonly string[]) =>
     bad([...path, key], {
       reason: "unknown_option",
@@ -262,13 +282,7 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   const limits: Record<keyof ConditionLimits, number> = { ...DEFAULT_LIMITS };
   if (options.limits !== undefined) {
     const given = ownValues(options.limits);
-    if (given === undefined)
-      bad(["limits"], {
-        reason: "option_value",
-        option: "limits",
-        expected: "an object",
-        received: describe(options.limits),
-      });
+    if (given === undefined) badValue("limits", "an object", options.limits);
     else {
       for (const [key, value] of Object.entries(given)) {
         if (!Object.hasOwn(DEFAULT_LIMITS, key)) {
@@ -276,12 +290,7 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
         } else if (value === undefined) {
           // Given as undefined: the default, as when it is left out.
         } else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-          bad(["limits", key], {
-            reason: "option_value",
-            option: `limits.${key}`,
-            expected: "a positive integer",
-            received: describe(value),
-          });
+          badValue(`limits.${key}`, "a positive integer", value);
         } else {
           limits[key as keyof ConditionLimits] = value;
         }
@@ -295,37 +304,19 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   let topicsLayout: TopicLayout = "ids";
   if (options.topics !== undefined) {
     const topics = ownValues(options.topics);
-    if (topics === undefined)
-      bad(["topics"], {
-        reason: "option_value",
-        option: "topics",
-        expected: "an object",
-        received: describe(options.topics),
-      });
+    if (topics === undefined) badValue("topics", "an object", options.topics);
     else {
       for (const key of Object.keys(topics)) {
         if (key !== "path" && key !== "layout") unknownKey(["topics"], "topics", key, ["path", "layout"]);
       }
       if (topics.path !== undefined) {
-        if (typeof topics.path !== "string")
-          bad(["topics", "path"], {
-            reason: "option_value",
-            option: "topics.path",
-            expected: "a string",
-            received: describe(topics.path),
-          });
+        if (typeof topics.path !== "string") badValue("topics.path", "a string", topics.path);
         else topicsPath = topics.path;
       }
       if (topics.layout !== undefined) {
         const layout = TOPIC_LAYOUTS.find((l) => l === topics.layout);
         if (layout === undefined)
-          bad(["topics", "layout"], {
-            reason: "option_value",
-            option: "topics.layout",
-            expected: `one of ${TOPIC_LAYOUTS.join(", ")}`,
-            received: describe(topics.layout),
-            allowed: TOPIC_LAYOUTS,
-          });
+          badValue("topics.layout", `one of ${TOPIC_LAYOUTS.join(", ")}`, topics.layout, TOPIC_LAYOUTS);
         else topicsLayout = layout;
       }
     }
@@ -340,24 +331,17 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   if (options.mongoVersion !== undefined) {
     const known = MONGO_VERSIONS.find((v) => v === options.mongoVersion);
     if (known === undefined)
-      bad(["mongoVersion"], {
-        reason: "option_value",
-        option: "mongoVersion",
-        expected: `one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`,
-        received: describe(options.mongoVersion),
-        allowed: MONGO_VERSIONS,
-      });
+      badValue(
+        "mongoVersion",
+        `one of ${MONGO_VERSIONS.map((v) => `"${v}"`).join(", ")} (a string)`,
+        options.mongoVersion,
+        MONGO_VERSIONS,
+      );
     else version = known;
   }
   let jitless = false;
   if (options.jitless !== undefined) {
-    if (typeof options.jitless !== "boolean")
-      bad(["jitless"], {
-        reason: "option_value",
-        option: "jitless",
-        expected: "true or false",
-        received: describe(options.jitless),
-      });
+    if (typeof options.jitless !== "boolean") badValue("jitless", "true or false", options.jitless);
     else jitless = options.jitless;
   }
   const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
@@ -365,24 +349,14 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
   if (options.timeZone !== undefined) {
     const found = typeof options.timeZone === "string" ? zone(options.timeZone) : undefined;
     if (found === undefined)
-      bad(["timeZone"], {
-        reason: "option_value",
-        option: "timeZone",
-        expected: 'an IANA time zone name such as "Europe/Amsterdam"',
-        received: describe(options.timeZone),
-      });
+      badValue("timeZone", 'an IANA time zone name such as "Europe/Amsterdam"', options.timeZone);
     else timeZone = found;
   }
   let clock: () => number = Date.now;
   if (options.now !== undefined) {
     const read = clockOf(options.now);
     if (read === undefined)
-      bad(["now"], {
-        reason: "option_value",
-        option: "now",
-        expected: "a valid Date, epoch milliseconds, or a function that gives one",
-        received: describe(options.now),
-      });
+      badValue("now", "a valid Date, epoch milliseconds, or a function that gives one", options.now);
     else clock = read;
   }
   const semantics = SEMANTICS[version];

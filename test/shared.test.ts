@@ -20,6 +20,7 @@ import {
   type Condition,
 } from "../src/index.js";
 import { SEMANTICS } from "../src/language/versions.js";
+import { resolveOptions } from "../src/options.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { generateCounter, generateMatcher } from "../src/targets/predicate/codegen.js";
 import { SharedLeaves } from "../src/targets/predicate/shared.js";
@@ -136,6 +137,40 @@ describe("shared leaves answer as each condition's own predicate", () => {
     expect(pool.size).toBe(2);
     pool.release(b.slots);
     expect(pool.size).toBe(0);
+  });
+
+  it("operands of different types are different slots, whatever their JSON (a string never stands for a number, a boolean or a Date)", () => {
+    const pool = new SharedLeaves(SEMANTICS["8.0"]);
+    const eq = (value: unknown) => parsedAst({ field: "d", operator: "eq", value } as Condition);
+    const onDate = parsedAst(
+      { field: "d", operator: "eq", value: "1970-01-01" },
+      resolveOptions({ fields: defineFields({ d: { type: "date" } }) }),
+    );
+    const held = [eq("1"), eq(1), eq("true"), eq(true), eq('{"$date":0}'), onDate, eq(1), eq("1")].map((n) =>
+      pool.add(n),
+    );
+    expect(pool.size).toBe(6);
+    const doc = { d: 1 } as Record<string, unknown>;
+    pool.begin();
+    expect(held.map((h) => h.predicate(doc))).toEqual([false, true, false, false, false, false, true, false]);
+    const date = { d: new Date(0) } as Record<string, unknown>;
+    pool.begin();
+    expect(held.map((h) => h.predicate(date))).toEqual([false, false, false, false, false, true, false, false]);
+    for (const h of held) pool.release(h.slots);
+    expect(pool.size).toBe(0);
+  });
+
+  it("an index that deleted most of the segments reading a path still lists the rest, in the order they were set", () => {
+    const index = createSegmatch().createSegmentIndex();
+    for (let i = 0; i < 100; i++)
+      index.set(`s${i}`, { field: "plan", operator: "eq", value: i % 2 === 0 ? "pro" : "free" });
+    for (let i = 0; i < 90; i++) if (i % 10 !== 3) index.delete(`s${i}`);
+    index.set("s3", { field: "plan", operator: "eq", value: "pro" }); // replaced: now last in order
+    expect(index.changes({ plan: "free" }, { plan: "pro" })).toEqual({
+      entered: ["s90", "s92", "s94", "s96", "s98", "s3"],
+      left: ["s13", "s23", "s33", "s43", "s53", "s63", "s73", "s83", "s91", "s93", "s95", "s97", "s99"],
+    });
+    expect(index.size).toBe(19);
   });
 
   it("evaluates each distinct leaf at most once per document", () => {

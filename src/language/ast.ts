@@ -215,10 +215,11 @@ export function rewrite(
       case "and":
       case "or": {
         let children: Node[] | undefined;
-        n.children.forEach((c, i) => {
+        for (let i = 0; i < n.children.length; i++) {
+          const c = n.children[i]!;
           const next = walk(c);
           if (next !== c) (children ??= [...n.children])[i] = next;
-        });
+        }
         return children === undefined ? n : node[n.kind](children, n.origin);
       }
       default:

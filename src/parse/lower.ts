@@ -240,12 +240,23 @@ function countSegments(ctx: LoweringContext, ref: FieldRef, at: ConditionPath): 
     });
 }
 
-/** The field an untyped name (a document path) refers to, checked and split once per input. */
+/** Names an engine's field cache holds at most (it starts over when full), and the longest it holds. */
+const FIELD_CACHE_SIZE = 4_096;
+const FIELD_CACHE_NAME = 256;
+
+/**
+ * The field an untyped name (a document path) refers to, checked and split once per input,
+ * or once per engine for names of at most {@link FIELD_CACHE_NAME} characters (an index
+ * registering thousands of segments over the same fields splits each name once).
+ */
 function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly problem: string } {
-  let found = ctx.paths.get(name);
+  const shared = ctx.options.fieldCache;
+  const cache = shared !== undefined && name.length <= FIELD_CACHE_NAME ? shared : ctx.paths;
+  let found = cache.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    ctx.paths.set(name, (found = problem === undefined ? fieldRef(name, name) : { problem }));
+    if (cache === shared && shared.size >= FIELD_CACHE_SIZE) shared.clear();
+    cache.set(name, (found = problem === undefined ? fieldRef(name, name) : { problem }));
   }
   return found;
 }

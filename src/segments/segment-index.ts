@@ -123,6 +123,8 @@ interface Entry {
   readonly id: string;
   /** The last `changes()` collection that counted this segment as affected (a stamp, so nothing is cleared per call). */
   mark: number;
+  /** Set when the segment is deleted or replaced: the lists of {@link Readers} drop it lazily. */
+  unlinked: boolean;
   /** The document paths and topic ids the segment reads. */
   readonly fields: readonly string[];
   readonly topics: readonly string[];
@@ -153,7 +155,29 @@ interface Flat {
 interface TopicStorage {
   readonly path: PreparedPath;
   readonly layout: TopicLayout;
-  readonly byTopic: Map<string, Set<Entry>>;
+  readonly byTopic: Map<string, Readers>;
+}
+
+/**
+ * The segments reading one path or one topic, in the order they were set. A list rather
+ * than a Set (registering 100,000 segments appends to it, no hashing): an unlinked segment
+ * stays in it, skipped, until more than half of it is unlinked, then the list is compacted.
+ */
+class Readers {
+  list: Entry[] = [];
+  live = 0;
+
+  add(entry: Entry): void {
+    this.list.push(entry);
+    this.live++;
+  }
+
+  /** One of the list's segments was unlinked; false when none is left. */
+  removed(): boolean {
+    if (--this.live === 0) return false;
+    if (this.list.length > 2 * this.live + 8) this.list = this.list.filter((entry) => !entry.unlinked);
+    return true;
+  }
 }
 
 /** A segment id: a string, or a ConditionError. */
@@ -184,7 +208,7 @@ class Index implements SegmentIndex {
   readonly #ctx: Context;
   readonly #segments = new Map<string, Entry>();
   /** root key → path → the segments reading that path. */
-  readonly #byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Set<Entry> }>>();
+  readonly #byRoot = new Map<string, Map<string, { path: PreparedPath; entries: Readers }>>();
   /** Numbers the collections of affected segments (see Entry.mark). */
   #collections = 0;
   /** Topic storages by `layout:path`. Usually one; a CompiledCondition made with other topic options brings its own. */
@@ -215,19 +239,22 @@ class Index implements SegmentIndex {
     segmentId(id);
     // Everything that can fail happens before the index changes, so a failed set leaves it as it was.
     const call = this.#ctx.call(condition);
-    const ast = call.ast(condition);
+    const { ast, relative } = call.parsed(condition);
     const { fields, topics } = reads(ast);
     const previous = this.#segments.get(id);
     if (previous) this.#unlink(previous);
     this.#flat = undefined;
     const storage = this.#storageOf(call.options);
     const pool = this.#poolOf(call.options.semantics);
-    const { predicate, slots, clockedSlots, root, cells } = pool.add(lowerTopics(ast, call.options), call.options.zone);
+    const { predicate, slots, clockedSlots, root, cells } = pool.add(
+      topics.length > 0 ? lowerTopics(ast, call.options) : ast,
+      relative ? call.options.zone : undefined,
+    );
     // The clock relative segments answer at: the index's own options', or else (as a call without options takes a compiled condition's) the first relative segment's.
     if (pool.clocked) this.#clock ??= this.#ctx.options.given ? this.#ctx.options.clock : call.options.clock;
     // Internal bookkeeping, never handed out: not frozen (freezing 100,000 entries costs more than it guards).
     const timed = cells.length > 0 ? { plans: planLeaves(relativeLeaves(root)), cells, clockedSlots } : undefined;
-    const entry: Entry = { id, mark: 0, fields, topics, storage, predicate, pool, slots, timed };
+    const entry: Entry = { id, mark: 0, unlinked: false, fields, topics, storage, predicate, pool, slots, timed };
     this.#segments.set(id, entry);
     for (const p of fields) {
       const dot = p.indexOf(".");
@@ -235,12 +262,12 @@ class Index implements SegmentIndex {
       let byPath = this.#byRoot.get(root);
       if (!byPath) this.#byRoot.set(root, (byPath = new Map()));
       let slot = byPath.get(p);
-      if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), entries: new Set() }));
+      if (!slot) byPath.set(p, (slot = { path: preparePath(p.split(".")), entries: new Readers() }));
       slot.entries.add(entry);
     }
     for (const t of topics) {
       let entries = storage.byTopic.get(t);
-      if (!entries) storage.byTopic.set(t, (entries = new Set()));
+      if (!entries) storage.byTopic.set(t, (entries = new Readers()));
       entries.add(entry);
     }
   }
@@ -297,20 +324,19 @@ class Index implements SegmentIndex {
 
   #unlink(entry: Entry): void {
     const { fields, topics, storage, pool, slots, timed } = entry;
+    entry.unlinked = true;
     pool.release(slots);
     if (timed !== undefined) pool.releaseCells(timed.cells);
     for (const p of fields) {
       const root = p.split(".")[0] as string;
       const paths = this.#byRoot.get(root);
       const slot = paths?.get(p);
-      slot?.entries.delete(entry);
-      if (slot && slot.entries.size === 0) paths!.delete(p);
+      if (slot && !slot.entries.removed()) paths!.delete(p);
       if (paths && paths.size === 0) this.#byRoot.delete(root);
     }
     for (const t of topics) {
       const entries = storage.byTopic.get(t);
-      entries?.delete(entry);
-      if (entries && entries.size === 0) storage.byTopic.delete(t);
+      if (entries && !entries.removed()) storage.byTopic.delete(t);
     }
   }
 
@@ -381,9 +407,9 @@ class Index implements SegmentIndex {
   #affected(a: Record<string, unknown>, b: Record<string, unknown>): Entry[] {
     const stamp = ++this.#collections;
     const affected: Entry[] = [];
-    const collect = (entries: Iterable<Entry>) => {
-      for (const entry of entries) {
-        if (entry.mark === stamp) continue;
+    const collect = (readers: Readers) => {
+      for (const entry of readers.list) {
+        if (entry.mark === stamp || entry.unlinked) continue;
         entry.mark = stamp;
         affected.push(entry);
       }

@@ -10,7 +10,7 @@
  * the pass it was computed in (a stamp per slot, so nothing is cleared per document).
  */
 import { unlowered } from "../topics.js";
-import { fold, nodeKey, type Node } from "../../language/ast.js";
+import { fold, nodeKey, type LeafNode, type Node } from "../../language/ast.js";
 import type { Semantics } from "../../language/versions.js";
 import { all, any, buildClosures } from "./closures.js";
 import { bindClock, Clocked } from "./clocked.js";
@@ -19,9 +19,27 @@ import type { Zone } from "../../time/zone.js";
 type DocPredicate = (doc: Record<string, unknown>) => boolean;
 const NONE: readonly number[] = Object.freeze([]);
 
+/**
+ * Where a slot is found: a leaf by its field's dotted path, then its test, then its operand
+ * (a primitive operand is its own key; any other is keyed by its JSON under the test's
+ * `\0json` entry, so that no string operand can stand for it); any other node by its key.
+ * Small maps by path keep a lookup away from one huge table of concatenated keys.
+ */
+type SlotHome = Map<unknown, number>;
+interface SlotAddress {
+  readonly home: SlotHome;
+  readonly key: unknown;
+  /** The leaf's maps by test and by path, emptied and dropped with the last slot they hold. */
+  readonly byTest?: Map<string, SlotHome>;
+  readonly test?: string;
+  readonly dotted?: string;
+}
+
 export class SharedLeaves {
-  private readonly slotOf = new Map<string, number>();
-  private readonly keys: (string | undefined)[] = [];
+  private readonly byPath = new Map<string, Map<string, SlotHome>>();
+  private readonly others: SlotHome = new Map();
+  private readonly addresses: (SlotAddress | undefined)[] = [];
+  private held = 0;
   /** Per slot: its test, built on first use (registering thousands of segments builds nothing it does not run). */
   private readonly tests: (DocPredicate | undefined)[] = [];
   private readonly nodes: (Node | undefined)[] = [];
@@ -79,7 +97,7 @@ export class SharedLeaves {
 
   /** Distinct leaves held. */
   get size(): number {
-    return this.slotOf.size;
+    return this.held;
   }
 
   /** Passes are numbered from this counter, never reused: a pass's answers can never be taken for another's. */
@@ -107,12 +125,30 @@ export class SharedLeaves {
   }
 
   private acquire(n: Node): number {
-    const key = nodeKey(n);
-    let slot = this.slotOf.get(key);
+    // Where `n`'s slot is (or is to be) kept; nothing is allocated when it is there already.
+    let home = this.others;
+    let key: unknown;
+    let byTest: Map<string, SlotHome> | undefined;
+    let test: string | undefined;
+    if (n.kind !== "leaf") key = nodeKey(n);
+    else {
+      const value = n.value;
+      const primitive = value === null || (typeof value !== "object" && typeof value !== "function");
+      test = primitive ? n.test : `${n.test}\0json`;
+      key = primitive ? value : nodeKey(n);
+      byTest = this.byPath.get(n.field.dotted);
+      if (byTest === undefined) this.byPath.set(n.field.dotted, (byTest = new Map()));
+      const found = byTest.get(test);
+      if (found === undefined) byTest.set(test, (home = new Map()));
+      else home = found;
+    }
+    let slot = home.get(key);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.tests.length;
-      this.slotOf.set(key, slot);
-      this.keys[slot] = key;
+      home.set(key, slot);
+      this.held++;
+      this.addresses[slot] =
+        byTest === undefined ? { home, key } : { home, key, byTest, test: test!, dotted: (n as LeafNode).field.dotted };
       this.tests[slot] = undefined;
       this.nodes[slot] = n;
       this.uses[slot] = 0;
@@ -189,8 +225,14 @@ export class SharedLeaves {
   release(slots: readonly number[]): void {
     for (const slot of slots) {
       if (--this.uses[slot]! > 0) continue;
-      this.slotOf.delete(this.keys[slot]!);
-      this.keys[slot] = undefined;
+      const { home, key, byTest, test, dotted } = this.addresses[slot]!;
+      home.delete(key);
+      this.held--;
+      if (home.size === 0 && byTest !== undefined) {
+        byTest.delete(test!);
+        if (byTest.size === 0) this.byPath.delete(dotted!);
+      }
+      this.addresses[slot] = undefined;
       this.tests[slot] = undefined;
       this.nodes[slot] = undefined;
       this.free.push(slot);

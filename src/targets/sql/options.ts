@@ -94,14 +94,11 @@ export function readSql(
   bad: Bad,
   quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier,
 ): ResolvedSql | undefined {
+  const badValue = (option: string, expected: string, value: unknown) =>
+    bad(option.split("."), { reason: "option_value", option, expected, received: describe(value) });
   const sql = ownValues(value);
   if (sql === undefined) {
-    bad(["sql"], {
-      reason: "option_value",
-      option: "sql",
-      expected: "an object { table, id, columns?, topics, paramOffset? }",
-      received: describe(value),
-    });
+    badValue("sql", "an object { table, id, columns?, topics, paramOffset? }", value);
     return undefined;
   }
   const unknownKey = (path: string[], scope: string, key: string, allowed: readonly string[]) =>
@@ -132,12 +129,7 @@ export function readSql(
   if (sql.columns !== undefined) {
     const given = ownValues(sql.columns);
     if (given === undefined)
-      bad(["sql", "columns"], {
-        reason: "option_value",
-        option: "sql.columns",
-        expected: "an object mapping catalog field names to column names",
-        received: describe(sql.columns),
-      });
+      badValue("sql.columns", "an object mapping catalog field names to column names", sql.columns);
     else
       for (const [field, column] of Object.entries(given)) {
         const quoted = ident(column, ["columns", field]);
@@ -150,13 +142,11 @@ export function readSql(
   let topics: ResolvedSql["topics"] | undefined;
   const t = ownValues(sql.topics);
   if (t === undefined)
-    bad(["sql", "topics"], {
-      reason: "option_value",
-      option: "sql.topics",
-      expected:
-        "{ column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)",
-      received: describe(sql.topics),
-    });
+    badValue(
+      "sql.topics",
+      "{ column } (a text[] column of subscribed ids) or { table, contactId, topicId, status } (a join table)",
+      sql.topics,
+    );
   else if ("column" in t) {
     for (const key of Object.keys(t))
       if (key !== "column") unknownKey(["sql", "topics"], "sql.topics", key, ["column"]);
@@ -182,12 +172,7 @@ export function readSql(
       sql.paramOffset < 0 ||
       sql.paramOffset > 60_000
     )
-      bad(["sql", "paramOffset"], {
-        reason: "option_value",
-        option: "sql.paramOffset",
-        expected: "a whole number from 0 to 60,000",
-        received: describe(sql.paramOffset),
-      });
+      badValue("sql.paramOffset", "a whole number from 0 to 60,000", sql.paramOffset);
     else paramOffset = sql.paramOffset;
   }
   if (table === undefined || id === undefined || topics === undefined) return undefined;
