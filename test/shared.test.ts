@@ -173,6 +173,53 @@ describe("shared leaves answer as each condition's own predicate", () => {
     expect(index.size).toBe(19);
   });
 
+  it("a segment that a document's getter deletes during changes() is not reported", () => {
+    const index = createSegmatch().createSegmentIndex();
+    index.set("s1", { field: "x", operator: "eq", value: 1 });
+    index.set("s2", { field: "y", operator: "eq", value: 1 });
+    let armed = true;
+    const after = {
+      x: 1,
+      get y() {
+        if (armed) {
+          armed = false;
+          index.delete("s1");
+          index.set("s3", { field: "x", operator: "eq", value: 1 }); // takes the slot s1 gave back
+        }
+        return 1;
+      },
+    };
+    // s3, set before the evaluation, enters; s1, deleted after it was collected, is not reported.
+    expect(index.changes({ x: 0, y: 0 }, after)).toEqual({ entered: ["s2", "s3"], left: [] });
+    expect(index.changes({ x: 0, y: 0 }, { x: 1, y: 1 })).toEqual({ entered: ["s2", "s3"], left: [] });
+  });
+
+  it("an engine's cache of field names starting over during a parse counts each field's segments once", () => {
+    const engine = createSegmatch({ limits: { maxPathSegments: 10 } });
+    const condition = {
+      $and: [
+        { field: "a.b.c.d.e", operator: "eq", value: 1 },
+        { field: "zz", operator: "eq", value: 1 },
+        { field: "a.b.c.d.e", operator: "eq", value: 2 },
+      ],
+    };
+    expect(engine.safeParseCondition(condition).success).toBe(true);
+    // 4,094 more names fill the cache to 4,095 with the three above: it starts over between the two reads of a.b.c.d.e.
+    const fresh = createSegmatch({ limits: { maxPathSegments: 10 } });
+    for (let i = 0; i < 4_095; i++) fresh.parseCondition({ field: `f${i}`, operator: "eq", value: 1 });
+    expect(fresh.safeParseCondition(condition).success).toBe(true);
+    expect(
+      fresh.safeParseCondition({
+        ...condition,
+        $and: [...condition.$and, { field: "q.r.s.t.u", operator: "eq", value: 1 }],
+      }).error?.issues,
+    ).toMatchObject([{ code: "too_many_items", reason: "path_segments", path: ["$and", 3, "field"] }]);
+    const long = `${"k".repeat(300)}.x`;
+    expect(
+      fresh.compileCondition({ field: long, operator: "eq", value: 1 }).matches({ ["k".repeat(300)]: { x: 1 } }),
+    ).toBe(true);
+  });
+
   it("evaluates each distinct leaf at most once per document", () => {
     let reads = 0;
     const doc = Object.defineProperty({}, "status", { enumerable: true, get: () => (reads++, "SUBSCRIBED") });

@@ -246,18 +246,25 @@ const FIELD_CACHE_NAME = 256;
 
 /**
  * The field an untyped name (a document path) refers to, checked and split once per input,
- * or once per engine for names of at most {@link FIELD_CACHE_NAME} characters (an index
- * registering thousands of segments over the same fields splits each name once).
+ * and once per engine for names of at most {@link FIELD_CACHE_NAME} characters (an index
+ * registering thousands of segments over the same fields splits each name once). The
+ * input's own map comes first: a name keeps one FieldRef throughout a parse (its segments
+ * are counted once, its leaves grouped), even when the engine's cache starts over during it.
  */
 function untypedField(ctx: LoweringContext, name: string): FieldRef | { readonly problem: string } {
-  const shared = ctx.options.fieldCache;
-  const cache = shared !== undefined && name.length <= FIELD_CACHE_NAME ? shared : ctx.paths;
-  let found = cache.get(name);
+  let found = ctx.paths.get(name);
+  if (found !== undefined) return found;
+  const shared = name.length <= FIELD_CACHE_NAME ? ctx.options.fieldCache : undefined;
+  found = shared?.get(name);
   if (found === undefined) {
     const problem = checkFieldPath(name);
-    if (cache === shared && shared.size >= FIELD_CACHE_SIZE) shared.clear();
-    cache.set(name, (found = problem === undefined ? fieldRef(name, name) : { problem }));
+    found = problem === undefined ? fieldRef(name, name) : { problem };
+    if (shared !== undefined) {
+      if (shared.size >= FIELD_CACHE_SIZE) shared.clear();
+      shared.set(name, found);
+    }
   }
+  ctx.paths.set(name, found);
   return found;
 }
 

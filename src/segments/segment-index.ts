@@ -161,7 +161,8 @@ interface TopicStorage {
 /**
  * The segments reading one path or one topic, in the order they were set. A list rather
  * than a Set (registering 100,000 segments appends to it, no hashing): an unlinked segment
- * stays in it, skipped, until more than half of it is unlinked, then the list is compacted.
+ * stays in it, skipped, until half of it is unlinked, then the list is compacted (so it
+ * keeps at most as many unlinked segments alive as live ones).
  */
 class Readers {
   list: Entry[] = [];
@@ -175,7 +176,7 @@ class Readers {
   /** One of the list's segments was unlinked; false when none is left. */
   removed(): boolean {
     if (--this.live === 0) return false;
-    if (this.list.length > 2 * this.live + 8) this.list = this.list.filter((entry) => !entry.unlinked);
+    if (this.list.length > 2 * this.live) this.list = this.list.filter((entry) => !entry.unlinked);
     return true;
   }
 }
@@ -443,12 +444,17 @@ class Index implements SegmentIndex {
     // Each side is one pass over the shared leaves: a leaf read by many affected segments runs once per side.
     for (const pool of this.#pools.values()) pool.begin();
     const was = new Uint8Array(list.length);
-    for (let i = 0; i < list.length; i++) was[i] = (list[i] as Entry).predicate(a) ? 1 : 0;
+    // A segment that a document's getter deleted meanwhile is skipped: its slots may already hold other leaves.
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i] as Entry;
+      was[i] = !entry.unlinked && entry.predicate(a) ? 1 : 0;
+    }
     for (const pool of this.#pools.values()) pool.begin();
     const entered: string[] = [];
     const left: string[] = [];
     for (let i = 0; i < list.length; i++) {
       const entry = list[i] as Entry;
+      if (entry.unlinked) continue;
       const isIn = entry.predicate(b);
       if ((was[i] === 1) !== isIn) (isIn ? entered : left).push(entry.id);
     }

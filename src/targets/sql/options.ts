@@ -94,8 +94,8 @@ export function readSql(
   bad: Bad,
   quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier,
 ): ResolvedSql | undefined {
-  const badValue = (option: string, expected: string, value: unknown) =>
-    bad(option.split("."), { reason: "option_value", option, expected, received: describe(value) });
+  const badValue = (option: string, expected: string, given: unknown) =>
+    bad(option.split("."), { reason: "option_value", option, expected, received: describe(given) });
   const sql = ownValues(value);
   if (sql === undefined) {
     badValue("sql", "an object { table, id, columns?, topics, paramOffset? }", value);
