@@ -44,6 +44,11 @@ const CASES = [
     })(),
   },
   {
+    name: "a single eq",
+    condition: { field: "status", operator: "eq", value: "SUBSCRIBED" },
+    hand: (d) => d.status === "SUBSCRIBED",
+  },
+  {
     name: "topic-and-status",
     condition: {
       $and: [

@@ -40,6 +40,7 @@ import type {
 } from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
+import { sqlOf } from "./targets/sql/options.js";
 
 export type {
   EngineCreateOptions,
@@ -241,5 +242,8 @@ class Engine implements Segmatch {
 
 /** An engine: the options are checked and resolved once, here. */
 export function createSegmatch(options?: ConditionOptions): Segmatch {
-  return Object.freeze(new Engine(Context.engine(options)));
+  const ctx = Context.engine(options);
+  // The SQL options are checked where they are read (see sqlOf); an engine's, at once.
+  sqlOf(ctx.options);
+  return Object.freeze(new Engine(ctx));
 }

@@ -10,7 +10,7 @@ import {
   type MongoVersion,
   type Semantics,
 } from "./language/versions.js";
-import { readSql, type ResolvedSql, type SqlOptions } from "./targets/sql/options.js";
+import type { SqlOptions } from "./targets/sql/options.js";
 import { ownValues } from "./runtime/plain.js";
 import { UTC, zone, type Zone } from "./time/zone.js";
 import type { FieldRef } from "./language/ast.js";
@@ -105,8 +105,12 @@ export interface ResolvedOptions {
   readonly semantics: Semantics;
   /** Whether code generation is off (`options.jitless`). */
   readonly jitless: boolean;
-  /** `options.sql`, checked (only `toSql` reads it). */
-  readonly sql: ResolvedSql | undefined;
+  /**
+   * `options.sql` as given (read once, with the other options): the SQL target checks it
+   * when it reads it (`sqlOf` in targets/sql/options.ts), so that a program without SQL
+   * carries no SQL reader; `createSegmatch` checks it at once.
+   */
+  readonly sql: unknown;
   /** `options.timeZone`. */
   readonly zone: Zone;
   /** `options.now`: the current instant, in epoch milliseconds (a ConditionError if a clock function gives no instant). */
@@ -255,6 +259,25 @@ export function clockOf(now: unknown): (() => number) | undefined {
   return t === undefined ? undefined : () => t;
 }
 
+/**
+ * A frozen copy of `value` in which each own enumerable property, and each of the first
+ * three items of a list, was read once, to `depth` levels of objects and lists (what
+ * `options.sql` holds); other values as they are.
+ */
+function readOnce(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const list = value as readonly unknown[];
+    const items: unknown[] = [];
+    // A table name is a list of one or two names: a longer list is refused whatever its fourth item.
+    for (let i = 0; i < list.length && i < 3; i++) items.push(readOnce(list[i], depth - 1));
+    return Object.freeze(items);
+  }
+  const own = ownValues(value)!;
+  for (const key of Object.keys(own)) own[key] = readOnce(own[key], depth - 1);
+  return Object.freeze(own);
+}
+
 function readOptions(input: ConditionOptions): ResolvedOptions {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
@@ -344,7 +367,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     if (typeof options.jitless !== "boolean") badValue("jitless", "true or false", options.jitless);
     else jitless = options.jitless;
   }
-  const sql = options.sql === undefined ? undefined : readSql(options.sql, bad);
+  // Copied now, read later: the SQL target checks it when it first reads it (sqlOf), and what it checks is what was given.
+  const sql = readOnce(options.sql, 3);
   let timeZone = UTC;
   if (options.timeZone !== undefined) {
     const found = typeof options.timeZone === "string" ? zone(options.timeZone) : undefined;

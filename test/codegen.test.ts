@@ -285,6 +285,74 @@ describe("the predicate's rewrites keep the meaning", () => {
   });
 });
 
+describe("cheapest first: the children of $and and $or reordered by cost", () => {
+  it("answers as the tree in the user's order, in closures and in generated code", () => {
+    fc.assert(
+      fc.property(
+        conditionArb,
+        fc.array(docArb, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(...MONGO_VERSIONS),
+        (condition, docs, version) => {
+          const ast = parsedAst(condition);
+          const rewritten = optimize(ast);
+          const plain = interpretMatcher(ast, SEMANTICS[version]);
+          const fast = interpretMatcher(rewritten, SEMANTICS[version]);
+          const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
+          for (const doc of docs) {
+            expect(fast(doc)).toBe(plain(doc));
+            expect(generated(doc)).toBe(plain(doc));
+          }
+        },
+      ),
+      { numRuns: runs(2_000) },
+    );
+  });
+
+  it("tests a root field before a dotted path, and both before a walk over topic records; equal costs keep their order", () => {
+    const shape = (n: ReturnType<typeof optimize>): unknown =>
+      n.kind === "leaf"
+        ? n.field.dotted
+        : n.kind === "elemMatch"
+          ? "elemMatch"
+          : n.kind === "not"
+            ? ["not", shape(n.child)]
+            : n.kind === "and" || n.kind === "or"
+              ? [n.kind, ...n.children.map(shape)]
+              : n.kind;
+    const records = resolveOptions({ topics: { layout: "records" } });
+    expect(
+      shape(
+        optimize(
+          parsedAst(
+            {
+              $and: [
+                { subscribedToTopic: ["news"] },
+                { field: "properties.plan", operator: "eq", value: "pro" },
+                { field: "status", operator: "eq", value: "SUBSCRIBED" },
+                { field: "country", operator: "eq", value: "NG" },
+              ],
+            },
+            records,
+          ),
+        ),
+      ),
+    ).toEqual(["and", "status", "country", "properties.plan", "elemMatch"]);
+    expect(
+      shape(
+        optimize(
+          parsedAst({
+            $or: [
+              { field: "a.b.c", operator: "eq", value: 1 },
+              { $not: { field: "x", operator: "eq", value: 1 } },
+              { field: "y", operator: "gt", value: 1 },
+            ],
+          }),
+        ),
+      ),
+    ).toEqual(["or", ["not", "x"], "y", "a.b.c"]);
+  });
+});
+
 describe("the records layout's element match, generated inline", () => {
   it("answers as the closures, with plain, null-prototype and class-instance records", () => {
     class Rec {

@@ -15,6 +15,7 @@ import {
   ConditionError,
   countMembersManySql,
   createSegment,
+  createSegmatch,
   defineFields,
   membersPageSql,
   membershipChangeSql,
@@ -29,7 +30,6 @@ import {
 import { resolveOptions } from "../src/options.js";
 import { parseOrThrow } from "../src/parse/parse.js";
 import type { SqlDialect } from "../src/targets/sql/dialect.js";
-import { readSql } from "../src/targets/sql/options.js";
 import { postgres } from "../src/targets/sql/postgres.js";
 import { toSqlExpression } from "../src/targets/sql/sql.js";
 import { dateMathArb, typedFieldArb } from "./arbitraries.js";
@@ -38,6 +38,17 @@ import { runs } from "./fc-setup.js";
 import { openDb, type Db } from "./db.js";
 
 const RUNS = runs(2_000);
+
+/** The issues a call throws (each with its path), or "ok". */
+function outcome(run: () => unknown): "ok" | { issues: readonly unknown[] } {
+  try {
+    run();
+    return "ok";
+  } catch (error) {
+    if (error instanceof ConditionError) return { issues: error.issues };
+    throw error;
+  }
+}
 const SEED = fc.readConfigureGlobal().seed;
 
 /** The platform's layout: built-in columns, numbered property slots, and topics as an array or a join table. */
@@ -456,6 +467,46 @@ describe("toSql on a real PostgreSQL", () => {
     expect(refused({ after: "" })).toEqual(["page.after"]);
     expect(refused({ cursor: "a" })).toEqual(["page.cursor"]);
     expect(refused(5)).toEqual(["page"]);
+  });
+
+  it("options.sql is copied when given and checked where it is read: createSegmatch at once, toSql on use, the others carry it", () => {
+    const given = { table: "c", id: "id", topics: { column: "topics" } };
+    const compiled = compileCondition(
+      { field: "country", operator: "eq", value: "NG" },
+      { fields: CATALOG, sql: given },
+    );
+    given.table = "changed";
+    given.topics.column = "changed";
+    expect(toSql(compiled).text).toBe('"c"."country" = $1');
+    const bad = { table: "", id: "id", topics: { column: "t" }, paramOffset: -1 };
+    // No SQL is written: the condition compiles, and its toSql reports the mistake.
+    const carried = compileCondition({ field: "country", operator: "eq", value: "NG" }, { fields: CATALOG, sql: bad });
+    expect(carried.matches({ country: "NG" })).toBe(true);
+    const refusal = [
+      { path: ["options", "sql", "table"], code: "invalid_options", reason: "sql_identifier", identifier: "empty" },
+      { path: ["options", "sql", "paramOffset"], code: "invalid_options", reason: "option_value", received: "-1" },
+    ];
+    expect(outcome(() => toSql(carried))).toMatchObject({ issues: refusal });
+    expect(
+      outcome(() => toSql({ field: "country", operator: "eq", value: "NG" }, { fields: CATALOG, sql: bad })),
+    ).toMatchObject({
+      issues: refusal,
+    });
+    expect(outcome(() => createSegmatch({ fields: CATALOG, sql: bad }))).toMatchObject({ issues: refusal });
+    // A getter is read once, when the options are given: what was checked is what is used.
+    let reads = 0;
+    const counted = {
+      get table() {
+        reads++;
+        return reads === 1 ? "c" : "";
+      },
+      id: "id",
+      topics: { column: "t" },
+    };
+    const engine = createSegmatch({ fields: CATALOG, sql: counted });
+    expect(engine.toSql({ field: "country", operator: "eq", value: "NG" }).text).toBe('"c"."country" = $1');
+    expect(engine.toSql({ field: "country", operator: "eq", value: "US" }).text).toBe('"c"."country" = $1');
+    expect(reads).toBe(1);
   });
 
   it("numbers placeholders from paramOffset, quotes identifiers, and refuses what it cannot use", () => {
@@ -1017,15 +1068,10 @@ describe("dialects", () => {
     startsWith: (column, p) => `substr(${column}, 1, length(${p})) = ${p}`,
     endsWith: (column, p) => `substr(${column}, -length(${p})) = ${p}`,
   };
-  /** toSql's expression with the options' SQL read for `dialect`. */
+  /** toSql's expression in `dialect` (which reads the options' SQL names with its own rule). */
   const where = (condition: Condition, options: ConditionOptions, dialect: SqlDialect) => {
     const resolved = resolveOptions(options);
-    const sql = readSql(
-      options.sql,
-      (path, data) => expect.fail(`${path.join(".")}: ${JSON.stringify(data)}`),
-      dialect.quoteIdentifier,
-    );
-    return toSqlExpression(parseOrThrow(condition, resolved).ast, { ...resolved, sql }, dialect);
+    return toSqlExpression(parseOrThrow(condition, resolved).ast, resolved, dialect);
   };
   const condition: Condition = {
     $and: [
@@ -1048,10 +1094,11 @@ describe("dialects", () => {
     expect(() => where({ $or: [condition, condition] }, OPTIONS_IDS, toy)).toThrow(
       "the expression needs placeholders up to ?14, beyond Toy's 8; split the condition or lower sql.paramOffset",
     );
-    // Options read for PostgreSQL hold PostgreSQL's quoted names: another dialect refuses them.
-    expect(() =>
-      toSqlExpression(parseOrThrow(condition, resolveOptions(OPTIONS_IDS)).ast, resolveOptions(OPTIONS_IDS), toy),
-    ).toThrow("the SQL options were not read for Toy");
+    // The same resolved options in both dialects: each quotes the names with its own rule.
+    const resolved = resolveOptions(OPTIONS_IDS);
+    const ast = parseOrThrow(condition, resolved).ast;
+    expect(toSqlExpression(ast, resolved, postgres).text).toContain('"c"."country"');
+    expect(toSqlExpression(ast, resolved, toy).text).toContain("[c].[country]");
   });
 
   it("PostgreSQL is the dialect options are read for", () => {

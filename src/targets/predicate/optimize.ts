@@ -6,16 +6,54 @@
  *   a, or some value equals b" is "some value is in {a, b}". Only string and number
  *   operands are merged (an `in` list holds nothing else), so a wide `$or` of `eq`s costs
  *   one Set lookup, as a careful hand-written function does it.
+ * - The children of an `$and` or `$or` run cheapest first (a root field before a dotted
+ *   path, either before an element match over a list of records), as a careful hand-written
+ *   function orders its tests: `$and` and `$or` are commutative, and a predicate's tests
+ *   have no effects, so only the time to the first deciding test changes. The order among
+ *   children of equal cost is the user's.
  */
 import { fold, node, type FieldRef, type LeafNode, type Node } from "../../language/ast.js";
 import { unlowered } from "../topics.js";
+
+/** What a node costs to test, roughly: a path's segments, more for an element match (it walks a list). */
+function cost(n: Node): number {
+  switch (n.kind) {
+    case "leaf":
+      return n.field.path.length;
+    case "elemMatch":
+      return 8 + n.path.length;
+    case "not":
+      return cost(n.child);
+    case "and":
+    case "or": {
+      let sum = 0;
+      for (const c of n.children) sum += cost(c);
+      return sum;
+    }
+    default:
+      return 8;
+  }
+}
+
+/** The children cheapest first (stable: equal costs keep their order), or the same array when that is their order. */
+function cheapestFirst(children: Node[]): Node[] {
+  const costs = children.map(cost);
+  if (costs.every((c, i) => i === 0 || costs[i - 1]! <= c)) return children;
+  return children
+    .map((c, i) => ({ c, k: costs[i]!, i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((e) => e.c);
+}
 
 export function optimize(root: Node): Node {
   return fold<Node>(root, {
     leaf: (n) => n,
     topic: unlowered,
     elemMatch: (n) => n,
-    and: (n, children) => (children.every((c, i) => c === n.children[i]) ? n : node.and(children, n.origin)),
+    and: (n, given) => {
+      const children = cheapestFirst(given);
+      return children.every((c, i) => c === n.children[i]) ? n : node.and(children, n.origin);
+    },
     not: (n, child) => (child === n.child ? n : node.not(child, n.origin)),
     or: (n, children) => {
       // Grouped by field: leaves on one field share its reference (the parser's or the catalog's), so on one path.
@@ -28,8 +66,10 @@ export function optimize(root: Node): Node {
           else group.push(c);
         }
       }
-      if (![...groups.values()].some((g) => g.length > 1))
-        return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
+      if (![...groups.values()].some((g) => g.length > 1)) {
+        const ordered = cheapestFirst(children);
+        return ordered.every((c, i) => c === n.children[i]) ? n : node.or(ordered, n.origin);
+      }
       const out: Node[] = [];
       const done = new Set<FieldRef>();
       const merged = new Set<Node>([...groups.values()].flat());
@@ -44,7 +84,7 @@ export function optimize(root: Node): Node {
         done.add(key);
         out.push(node.leaf(c.field, "in", Object.freeze(group.map((g) => g.value as string | number)), c.origin));
       }
-      return out.length === 1 ? out[0]! : node.or(out, n.origin);
+      return out.length === 1 ? out[0]! : node.or(cheapestFirst(out), n.origin);
     },
   });
 }

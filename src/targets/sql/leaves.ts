@@ -78,17 +78,17 @@ function substring(test: "contains" | "startsWith" | "endsWith"): SqlLeaf {
 export const SQL_LEAVES = {
   eq: (column, value, w) =>
     hasNul(value) ? falsePart(w) : { sql: `${column.sql} = ${w.param(bound(w, value))}`, nullable: true },
-  gt: range(">", true),
-  gte: range(">=", true),
-  lt: range("<", false),
-  lte: range("<=", false),
+  gt: /* @__PURE__ */ range(">", true),
+  gte: /* @__PURE__ */ range(">=", true),
+  lt: /* @__PURE__ */ range("<", false),
+  lte: /* @__PURE__ */ range("<=", false),
   in: (column, value, w) => {
     const items = (value as readonly unknown[]).filter((v) => !hasNul(v)).map((v) => bound(w, v));
     if (items.length === 0) return falsePart(w);
     return { sql: w.dialect.oneOf(column.sql, items, (v) => w.param(v)), nullable: true };
   },
-  contains: substring("contains"),
-  startsWith: substring("startsWith"),
-  endsWith: substring("endsWith"),
+  contains: /* @__PURE__ */ substring("contains"),
+  startsWith: /* @__PURE__ */ substring("startsWith"),
+  endsWith: /* @__PURE__ */ substring("endsWith"),
   null: (column) => ({ sql: `${column.sql} IS NULL`, nullable: false }),
 } satisfies { readonly [K in LeafTest]: SqlLeaf } as { readonly [K in LeafTest]: SqlLeaf };

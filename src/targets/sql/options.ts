@@ -1,12 +1,22 @@
 /**
  * The SQL target's options: how the contacts are stored in the database (`options.sql`),
- * and their reading. options.ts calls {@link readSql} while it resolves the other options,
- * so that all of them are read once and refused together.
+ * and their reading. options.ts keeps `options.sql` as given; {@link sqlOf} checks it the
+ * first time the SQL target (or `createSegmatch`) reads it, once per resolved options, so a
+ * bundle without the SQL target holds no SQL reader.
  */
 import type { SqlDialect } from "./dialect.js";
 import { quotePostgresIdentifier } from "./postgres.js";
 import { ownValues } from "../../runtime/plain.js";
-import { describe, type IdentifierProblem, type IssueDataFor } from "../../errors.js";
+import {
+  ConditionError,
+  describe,
+  issue,
+  thrownMessage,
+  type ConditionIssue,
+  type IdentifierProblem,
+  type IssueDataFor,
+} from "../../errors.js";
+import type { ResolvedOptions } from "../../options.js";
 import { choices } from "../../suggest.js";
 
 /**
@@ -60,8 +70,6 @@ export interface SqlOptions {
 
 /** SQL options checked, with every identifier quoted once. */
 export interface ResolvedSql {
-  /** The dialect's rule the identifiers were checked and quoted with: only that dialect may write with them. */
-  readonly quotedWith: SqlDialect["quoteIdentifier"];
   readonly table: string;
   readonly id: string;
   /** Quoted column by catalog field name, as `columns` gives them (a field without one is its own column name). */
@@ -74,7 +82,7 @@ export interface ResolvedSql {
 }
 
 /** The keys of {@link SqlOptions}, in the order messages name them. */
-const SQL_OPTION_KEYS: readonly string[] = Object.keys({
+const SQL_OPTION_KEYS: readonly string[] = /* @__PURE__ */ Object.keys({
   table: true,
   id: true,
   columns: true,
@@ -177,7 +185,6 @@ export function readSql(
   }
   if (table === undefined || id === undefined || topics === undefined) return undefined;
   return Object.freeze({
-    quotedWith: quoteIdentifier,
     table,
     id,
     columns: sql.columns === undefined ? undefined : columns,
@@ -185,4 +192,39 @@ export function readSql(
     topics: Object.freeze(topics),
     paramOffset,
   });
+}
+
+/** `options.sql` read and checked with PostgreSQL's rule, by resolved options (each is read once: what was checked is what is used). */
+const READ = new WeakMap<ResolvedOptions, ResolvedSql>();
+
+/**
+ * The checked `options.sql` of resolved options (undefined when none was given), its
+ * identifiers quoted with a dialect's rule (PostgreSQL's unless told); a ConditionError with
+ * every problem under `["options", "sql", …]` otherwise.
+ */
+export function sqlOf(
+  resolved: ResolvedOptions,
+  quoteIdentifier: SqlDialect["quoteIdentifier"] = quotePostgresIdentifier,
+): ResolvedSql | undefined {
+  if (resolved.sql === undefined) return undefined;
+  const postgres = quoteIdentifier === quotePostgresIdentifier;
+  const known = postgres ? READ.get(resolved) : undefined;
+  if (known !== undefined) return known;
+  const issues: ConditionIssue[] = [];
+  let sql: ResolvedSql | undefined;
+  try {
+    sql = readSql(
+      resolved.sql,
+      (path, data) => issues.push(issue(["options", ...path], { code: "invalid_options", ...data })),
+      quoteIdentifier,
+    );
+  } catch (error) {
+    // What resolveOptions says of options it cannot read (the copy holds plain values; a dialect's rule may throw).
+    throw new ConditionError([
+      issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) }),
+    ]);
+  }
+  if (issues.length > 0 || sql === undefined) throw new ConditionError(issues);
+  if (postgres) READ.set(resolved, sql);
+  return sql;
 }

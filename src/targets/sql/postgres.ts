@@ -23,8 +23,8 @@ const asText = (placeholder: string): string => `${placeholder}::text`;
 
 /**
  * An identifier quoted for PostgreSQL (`"` doubled), or why it cannot be one. Exported on its
- * own for readSql, which checks the options with it when they are resolved: a program that
- * never writes SQL bundles this rule and not the rest of the dialect.
+ * own for readSql and the members table, which check names with it without the rest of the
+ * dialect.
  */
 export function quotePostgresIdentifier(
   name: unknown,

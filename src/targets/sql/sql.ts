@@ -32,6 +32,7 @@ import { atInstant } from "../clock.js";
 import type { ResolvedField } from "../../catalog/catalog.js";
 import type { ResolvedOptions } from "../../options.js";
 import type { SqlDialect } from "./dialect.js";
+import { sqlOf } from "./options.js";
 import { SQL_LEAVES, type Part, type SqlWriter } from "./leaves.js";
 import type { ResolvedSql } from "./options.js";
 import { postgres } from "./postgres.js";
@@ -221,13 +222,13 @@ function combine(children: readonly Part[], op: "AND" | "OR"): Part {
 /** The catalog and SQL options a SQL expression needs, checked against each other and the dialect. */
 function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
   const issues: ConditionIssue[] = [];
+  const sql = sqlOf(resolved, dialect.quoteIdentifier);
   if (!resolved.fields)
     issues.push(issue(["options", "fields"], { code: "invalid_options", reason: "sql_needs", option: "fields" }));
-  if (!resolved.sql)
-    issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
+  if (!sql) issues.push(issue(["options", "sql"], { code: "invalid_options", reason: "sql_needs", option: "sql" }));
   const columns = new Map<string, string>();
-  if (resolved.sql && resolved.fields) {
-    for (const name of Object.keys(resolved.sql.columnNames)) {
+  if (sql && resolved.fields) {
+    for (const name of Object.keys(sql.columnNames)) {
       if (!resolved.fields.has(name))
         issues.push(
           issue(["options", "sql", "columns", name], {
@@ -239,7 +240,7 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
     }
     // A field without a `columns` entry is its own column name, which must be a usable identifier too.
     for (const name of resolved.fields.keys()) {
-      const given = resolved.sql.columns?.get(name);
+      const given = sql.columns?.get(name);
       if (given !== undefined) {
         columns.set(name, given);
         continue;
@@ -260,11 +261,7 @@ function checked(resolved: ResolvedOptions, dialect: SqlDialect): Checked {
     }
   }
   if (issues.length > 0) throw new ConditionError(issues);
-  if (resolved.sql!.quotedWith !== dialect.quoteIdentifier)
-    throw new Error(
-      `segmatch: the SQL options were not read for ${dialect.name} (readSql takes the dialect's quoteIdentifier)`,
-    );
-  return { dialect, sql: resolved.sql!, fields: resolved.fields!, columns };
+  return { dialect, sql: sql!, fields: resolved.fields!, columns };
 }
 
 /** The checked options of a whole statement: its placeholders number from `$1`, whatever `sql.paramOffset` says (it is for expressions set in a statement of the caller's). */
