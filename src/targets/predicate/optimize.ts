@@ -6,11 +6,12 @@
  *   a, or some value equals b" is "some value is in {a, b}". Only string and number
  *   operands are merged (an `in` list holds nothing else), so a wide `$or` of `eq`s costs
  *   one Set lookup, as a careful hand-written function does it.
- * - The children of an `$and` or `$or` run cheapest first (a root field before a dotted
- *   path, either before an element match over a list of records), as a careful hand-written
- *   function orders its tests: `$and` and `$or` are commutative, and a predicate's tests
- *   have no effects, so only the time to the first deciding test changes. The order among
- *   children of equal cost is the user's.
+ * - The children of an `$and` run cheapest first (a root field before a dotted path,
+ *   either before an element match over a list of records), as a careful hand-written
+ *   function orders its tests: `$and` is commutative, and a predicate's tests have no
+ *   effects, so only the time to the first false test changes. The order among children of
+ *   equal cost is the user's. An `$or` keeps the user's order: a document it rejects runs
+ *   every test whatever the order, and measured, reordering a wide `$or` was slower.
  */
 import { fold, node, type FieldRef, type LeafNode, type Node } from "../../language/ast.js";
 import { unlowered } from "../topics.js";
@@ -66,10 +67,8 @@ export function optimize(root: Node): Node {
           else group.push(c);
         }
       }
-      if (![...groups.values()].some((g) => g.length > 1)) {
-        const ordered = cheapestFirst(children);
-        return ordered.every((c, i) => c === n.children[i]) ? n : node.or(ordered, n.origin);
-      }
+      if (![...groups.values()].some((g) => g.length > 1))
+        return children.every((c, i) => c === n.children[i]) ? n : node.or(children, n.origin);
       const out: Node[] = [];
       const done = new Set<FieldRef>();
       const merged = new Set<Node>([...groups.values()].flat());
@@ -84,7 +83,7 @@ export function optimize(root: Node): Node {
         done.add(key);
         out.push(node.leaf(c.field, "in", Object.freeze(group.map((g) => g.value as string | number)), c.origin));
       }
-      return out.length === 1 ? out[0]! : node.or(cheapestFirst(out), n.origin);
+      return out.length === 1 ? out[0]! : node.or(out, n.origin);
     },
   });
 }
