@@ -20,10 +20,10 @@ const BENCHES = [
 
 const failed = [];
 for (const [file, ...flags] of BENCHES) {
-  const { status } = spawnSync(process.execPath, [...flags, join(here, file)], {
+  const { status, signal } = spawnSync(process.execPath, [...flags, join(here, file)], {
     stdio: "inherit",
   });
-  if (status !== 0) failed.push(`${file} (exit ${status})`);
+  if (status !== 0) failed.push(`${file} (${signal ?? `exit ${status}`})`);
 }
 if (failed.length > 0) {
   console.error(`\nfailed: ${failed.join(", ")}`);

@@ -23,6 +23,7 @@ import {
   withFieldCache,
   type ConditionOptions,
   type ResolvedOptions,
+  type SqlCheck,
 } from "./options.js";
 import { parseOrThrow } from "./parse/parse.js";
 
@@ -37,15 +38,15 @@ export class Context {
   ) {}
 
   /** The context of a free function's `options` argument (resolved now: bad options are refused at once). */
-  static of(options: ConditionOptions | undefined): Context {
+  static of(options: ConditionOptions | undefined, checkSql?: SqlCheck): Context {
     if (options === undefined) return (DEFAULT ??= new Context(resolveOptions(undefined), false));
-    const resolved = resolveOptions(options);
+    const resolved = resolveOptions(options, checkSql);
     return new Context(resolved, resolved.given);
   }
 
   /** The context of an engine: its options are given, even when they are the defaults. */
-  static engine(options: ConditionOptions | undefined): Context {
-    return new Context(withFieldCache(resolveOptions(options)), true);
+  static engine(options: ConditionOptions | undefined, checkSql?: SqlCheck): Context {
+    return new Context(withFieldCache(resolveOptions(options, checkSql)), true);
   }
 
   /** The same context with its clock stopped at the instant `at` (a lifecycle call's `now`): relative dates are counted there. */

@@ -40,7 +40,7 @@ import type {
 } from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
-import { sqlOf } from "./targets/sql/options.js";
+import { checkSql } from "./targets/sql/options.js";
 
 export type {
   EngineCreateOptions,
@@ -242,8 +242,6 @@ class Engine implements Segmatch {
 
 /** An engine: the options are checked and resolved once, here. */
 export function createSegmatch(options?: ConditionOptions): Segmatch {
-  const ctx = Context.engine(options);
-  // The SQL options are checked where they are read (see sqlOf); an engine's, at once.
-  sqlOf(ctx.options);
-  return Object.freeze(new Engine(ctx));
+  // An engine's SQL options are checked at once, with the others (see sqlOf).
+  return Object.freeze(new Engine(Context.engine(options, checkSql)));
 }

@@ -39,6 +39,7 @@ import type {
 } from "./segments/segment.js";
 import type { MongoFilter } from "./targets/mongo/filter.js";
 import type { SqlExpression } from "./targets/sql/sql.js";
+import { checkSql } from "./targets/sql/options.js";
 
 /** Returns a validated, frozen copy of `input`, or throws a {@link ConditionError} listing every issue. */
 export function parseCondition<const T = unknown>(
@@ -88,7 +89,7 @@ export function toPredicate<const T = unknown>(
  * (`options.fields`) and `options.sql`.
  */
 export function toSql<const T = unknown>(condition: ConditionOrCompiled<T>, options?: ConditionOptions): SqlExpression {
-  return op.toSql(Context.of(options), condition);
+  return op.toSql(Context.of(options, checkSql), condition);
 }
 
 /** The filter for a change stream's `$match`: field paths under `fullDocument.`, and events without a document (deletes) excluded. */
@@ -173,7 +174,7 @@ export function countMembersManySql(
   segments: SegmentConditions,
   options?: ConditionOptions,
 ): SqlExpression & { readonly ids: readonly string[] } {
-  return membership.countMembersManySql(Context.of(options), segments);
+  return membership.countMembersManySql(Context.of(options, checkSql), segments);
 }
 
 /**
@@ -196,7 +197,7 @@ export function membersPageSql(
   options?: ConditionOptions,
   page?: { readonly limit?: number; readonly after?: string; readonly before?: string },
 ): membership.MembersPageSql {
-  return membership.membersPageSql(Context.of(options), condition, page);
+  return membership.membersPageSql(Context.of(options, checkSql), condition, page);
 }
 
 /**
@@ -211,7 +212,7 @@ export function segmentMembersSql(
   options?: ConditionOptions,
   members?: membersTable.MembersTableOptions,
 ): membersTable.SegmentMembersSql {
-  return membersTable.segmentMembersSql(Context.of(options), segmentId, condition, members);
+  return membersTable.segmentMembersSql(Context.of(options, checkSql), segmentId, condition, members);
 }
 
 /**
@@ -237,7 +238,7 @@ export function contactMembershipsSql(
   options?: ConditionOptions,
   members?: membersTable.MembersTableOptions,
 ): membersTable.ContactMembershipsSql {
-  return membersTable.contactMembershipsSql(Context.of(options), segments, contactIds, members);
+  return membersTable.contactMembershipsSql(Context.of(options, checkSql), segments, contactIds, members);
 }
 
 /** The SQL counterpart of {@link membershipChangeFilters}. Needs a catalog and `options.sql`. */
@@ -247,7 +248,7 @@ export function membershipChangeSql(
   options?: ConditionOptions & Between,
 ): { readonly entering: SqlExpression; readonly leaving: SqlExpression } {
   const { own, conditions } = splitOptions(options, ["from", "to"]);
-  return membership.membershipChangeSql(Context.of(conditions), before, after, own);
+  return membership.membershipChangeSql(Context.of(conditions, checkSql), before, after, own);
 }
 
 /** An index of many segments, for workers that react to contact updates (options resolved once, now). */

@@ -181,11 +181,21 @@ export const OPTION_KEYS: readonly string[] = [
   "now",
 ];
 
+/**
+ * A check of `options.sql` that reports each problem through `bad` (the SQL target's
+ * reader): given by the functions that write SQL, so that its problems are reported with the
+ * other options', while options.ts imports no target.
+ */
+export type SqlCheck = (
+  sql: unknown,
+  bad: (path: (string | number)[], data: IssueDataFor<"invalid_options">) => void,
+) => unknown;
+
 /** Checks and fills in options once; a malformed option is a ConditionError too. */
-export function resolveOptions(options: ConditionOptions | undefined): ResolvedOptions {
+export function resolveOptions(options: ConditionOptions | undefined, checkSql?: SqlCheck): ResolvedOptions {
   if (options === undefined) return DEFAULT_RESOLVED;
   try {
-    return readOptions(options);
+    return readOptions(options, checkSql);
   } catch (error) {
     if (error instanceof ConditionError) throw error;
     // A getter that throws, a revoked proxy: the options cannot be read.
@@ -260,25 +270,28 @@ export function clockOf(now: unknown): (() => number) | undefined {
 }
 
 /**
- * A frozen copy of `value` in which each own enumerable property, and each of the first
- * three items of a list, was read once, to `depth` levels of objects and lists (what
- * `options.sql` holds); other values as they are.
+ * `options.sql` with what the SQL target reads from it read once, now: its own keys, those of
+ * `columns` and `topics`, and the first three names of a join table given as a list (a
+ * longer list is refused whatever the rest). Every other value stays as given: the SQL
+ * reader refuses anything but a string or a number there by its type, without reading it.
  */
-function readOnce(value: unknown, depth: number): unknown {
-  if (depth === 0 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) {
-    const list = value as readonly unknown[];
-    const items: unknown[] = [];
-    // A table name is a list of one or two names: a longer list is refused whatever its fourth item.
-    for (let i = 0; i < list.length && i < 3; i++) items.push(readOnce(list[i], depth - 1));
-    return Object.freeze(items);
+function copySql(value: unknown): unknown {
+  const sql = ownValues(value);
+  if (sql === undefined) return value;
+  for (const key of ["columns", "topics"]) {
+    const inner = ownValues(sql[key]);
+    if (inner === undefined) continue;
+    const table = inner.table;
+    if (key === "topics" && Array.isArray(table)) {
+      const list = table as readonly unknown[];
+      inner.table = Object.freeze(Array.from({ length: Math.min(list.length, 3) }, (_, i) => list[i]));
+    }
+    sql[key] = Object.freeze(inner);
   }
-  const own = ownValues(value)!;
-  for (const key of Object.keys(own)) own[key] = readOnce(own[key], depth - 1);
-  return Object.freeze(own);
+  return Object.freeze(sql);
 }
 
-function readOptions(input: ConditionOptions): ResolvedOptions {
+function readOptions(input: ConditionOptions, checkSql?: SqlCheck): ResolvedOptions {
   const issues: ConditionIssue[] = [];
   const bad = (path: (string | number)[], data: IssueDataFor<"invalid_options">) =>
     issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
@@ -368,7 +381,8 @@ function readOptions(input: ConditionOptions): ResolvedOptions {
     else jitless = options.jitless;
   }
   // Copied now, read later: the SQL target checks it when it first reads it (sqlOf), and what it checks is what was given.
-  const sql = readOnce(options.sql, 3);
+  const sql = options.sql === undefined ? undefined : copySql(options.sql);
+  if (sql !== undefined && checkSql !== undefined) checkSql(sql, bad);
   let timeZone = UTC;
   if (options.timeZone !== undefined) {
     const found = typeof options.timeZone === "string" ? zone(options.timeZone) : undefined;

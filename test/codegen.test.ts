@@ -13,7 +13,7 @@ import { generateMatcher } from "../src/targets/predicate/codegen.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
 import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
-import { conditionArb, docArb } from "./arbitraries.js";
+import { conditionArb, docArb, recordsDocArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { runs } from "./fc-setup.js";
 import { agreedAnswers, expectTiers, itRanEveryTier, parsedAst } from "./tiers.js";
@@ -286,14 +286,16 @@ describe("the predicate's rewrites keep the meaning", () => {
 });
 
 describe("cheapest first: the children of $and reordered by cost", () => {
-  it("answers as the tree in the user's order, in closures and in generated code", () => {
+  it("answers as the tree in the user's order, in closures and in generated code, in both topic layouts", () => {
+    const layouts = { ids: resolveOptions(undefined), records: resolveOptions({ topics: { layout: "records" } }) };
     fc.assert(
       fc.property(
         conditionArb,
-        fc.array(docArb, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom("ids", "records" as const),
+        fc.array(fc.oneof(docArb, recordsDocArb), { minLength: 1, maxLength: 6 }),
         fc.constantFrom(...MONGO_VERSIONS),
-        (condition, docs, version) => {
-          const ast = parsedAst(condition);
+        (condition, layout, docs, version) => {
+          const ast = parsedAst(condition, layouts[layout as "ids" | "records"]);
           const rewritten = optimize(ast);
           const plain = interpretMatcher(ast, SEMANTICS[version]);
           const fast = interpretMatcher(rewritten, SEMANTICS[version]);

@@ -943,3 +943,94 @@ describe("options are strict everywhere: inherited names are unknown keys too", 
     ]);
   });
 });
+
+describe("options.sql: what the SQL reader reads is read once, when the options are given; nothing else is read", () => {
+  const C = { field: "country", operator: "eq", value: "NG" } as const;
+  const FIELDS = { country: { type: "string" } } as const;
+  /** A value whose every read is counted (a proxy over an object with a getter), or that throws when read. */
+  const traps = () => {
+    const reads = { n: 0 };
+    const proxy = new Proxy({ a: 1 }, { get: () => (reads.n++, "x"), ownKeys: () => (reads.n++, ["a"]) });
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    return {
+      reads,
+      values: [
+        proxy,
+        revocable.proxy,
+        new Uint8Array(2 ** 20),
+        new String("table"),
+        {
+          get x() {
+            throw new Error("boom");
+          },
+        },
+      ],
+    };
+  };
+  const placements = (value: unknown) => [
+    { at: ["table"], sql: { table: value, id: "id", topics: { column: "t" } }, reason: "sql_identifier" },
+    {
+      at: ["columns", "country"],
+      sql: { table: "c", id: "id", columns: { country: value }, topics: { column: "t" } },
+      reason: "sql_identifier",
+    },
+    {
+      at: ["topics", "table"],
+      sql: { table: "c", id: "id", topics: { table: [value], contactId: "c", topicId: "t", status: "s" } },
+      reason: "sql_identifier",
+    },
+    {
+      at: ["paramOffset"],
+      sql: { table: "c", id: "id", topics: { column: "t" }, paramOffset: value },
+      reason: "option_value",
+    },
+  ];
+
+  it("compileCondition carries them unread; toSql and createSegmatch refuse them by their type, at their path", () => {
+    const { reads, values } = traps();
+    for (const value of values)
+      for (const { at, sql, reason } of placements(value)) {
+        const options = { fields: FIELDS, sql } as never;
+        expect(compileCondition(C, options).matches({ country: "NG" })).toBe(true);
+        for (const run of [
+          () => toSql(C, options),
+          () => createSegmatch(options),
+          () => toSql(compileCondition(C, options)),
+        ]) {
+          const result = (() => {
+            try {
+              run();
+              return undefined;
+            } catch (error) {
+              return error;
+            }
+          })();
+          expect(result).toBeInstanceOf(ConditionError);
+          expect((result as ConditionError).issues).toMatchObject([
+            { path: ["options", "sql", ...at], code: "invalid_options", reason },
+          ]);
+        }
+      }
+    expect(reads.n).toBe(0);
+  });
+
+  it("its problems are reported with the other options' and before the condition's", () => {
+    const bad = { table: "", id: "id", topics: { column: "t" } };
+    const paths = (run: () => unknown) => {
+      try {
+        run();
+        return [];
+      } catch (error) {
+        return (error as ConditionError).issues.map((i) => i.path.join("."));
+      }
+    };
+    expect(paths(() => createSegmatch({ limits: { maxDepth: 0 }, sql: bad }))).toEqual([
+      "options.limits.maxDepth",
+      "options.sql.table",
+    ]);
+    expect(paths(() => toSql({ field: "", operator: "eq", value: 1 }, { fields: FIELDS, sql: bad } as never))).toEqual([
+      "options.sql.table",
+    ]);
+  });
+});

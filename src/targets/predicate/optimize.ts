@@ -8,8 +8,9 @@
  *   one Set lookup, as a careful hand-written function does it.
  * - The children of an `$and` run cheapest first (a root field before a dotted path,
  *   either before an element match over a list of records), as a careful hand-written
- *   function orders its tests: `$and` is commutative, and a predicate's tests have no
- *   effects, so only the time to the first false test changes. The order among children of
+ *   function orders its tests: `$and` is commutative and its tests change nothing, so the
+ *   answer is the same and only the time to the first false test changes (a document's
+ *   getters may run in another order, or not at all). The order among children of
  *   equal cost is the user's. An `$or` keeps the user's order: a document it rejects runs
  *   every test whatever the order, and measured, reordering a wide `$or` was slower.
  */

@@ -16,7 +16,7 @@ import {
   type IdentifierProblem,
   type IssueDataFor,
 } from "../../errors.js";
-import type { ResolvedOptions } from "../../options.js";
+import type { ResolvedOptions, SqlCheck } from "../../options.js";
 import { choices } from "../../suggest.js";
 
 /**
@@ -211,20 +211,22 @@ export function sqlOf(
   const known = postgres ? READ.get(resolved) : undefined;
   if (known !== undefined) return known;
   const issues: ConditionIssue[] = [];
+  const bad: Bad = (path, data) => issues.push(issue(["options", ...path], { code: "invalid_options", ...data }));
   let sql: ResolvedSql | undefined;
-  try {
-    sql = readSql(
-      resolved.sql,
-      (path, data) => issues.push(issue(["options", ...path], { code: "invalid_options", ...data })),
-      quoteIdentifier,
-    );
-  } catch (error) {
-    // What resolveOptions says of options it cannot read (the copy holds plain values; a dialect's rule may throw).
-    throw new ConditionError([
-      issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) }),
-    ]);
-  }
+  if (postgres) sql = readSql(resolved.sql, bad);
+  else
+    try {
+      sql = readSql(resolved.sql, bad, quoteIdentifier);
+    } catch (error) {
+      // Another dialect's rule threw: as resolveOptions says of options it cannot read.
+      throw new ConditionError([
+        issue(["options"], { code: "invalid_options", reason: "unreadable", thrown: thrownMessage(error) }),
+      ]);
+    }
   if (issues.length > 0 || sql === undefined) throw new ConditionError(issues);
   if (postgres) READ.set(resolved, sql);
   return sql;
 }
+
+/** The check the functions that write SQL give resolveOptions: `options.sql`'s problems reported with the other options'. */
+export const checkSql: SqlCheck = (sql, bad) => readSql(sql, bad);
