@@ -116,6 +116,24 @@ const CASES = [
     },
   },
   {
+    // Issue 20's records row: subscribed to one topic and not to another, against one pass over the records.
+    name: "records: subscribed + not",
+    options: { topics: { layout: "records" } },
+    docs: RECORD_DOCS,
+    condition: { subscribedToTopic: ["product-news"], notSubscribedToTopic: ["partners"] },
+    hand: (d) => {
+      const t = d.topics;
+      if (!Array.isArray(t)) return false;
+      let subscribed = false;
+      for (const r of t)
+        if (r !== null && typeof r === "object" && r.status === "SUBSCRIBED") {
+          if (r.topicId === "partners") return false;
+          if (r.topicId === "product-news") subscribed = true;
+        }
+      return subscribed;
+    },
+  },
+  {
     name: "wide $or of 20 clauses",
     condition: {
       $or: [
