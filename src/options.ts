@@ -106,9 +106,10 @@ export interface ResolvedOptions {
   /** Whether code generation is off (`options.jitless`). */
   readonly jitless: boolean;
   /**
-   * `options.sql` as given (read once, with the other options): the SQL target checks it
-   * when it reads it (`sqlOf` in targets/sql/options.ts), so that a program without SQL
-   * carries no SQL reader; `createSegmatch` checks it at once.
+   * `options.sql` as given, its parts the SQL reader reads copied once (`copySql`): checked
+   * here only when the caller hands over the reader (`createSegmatch` and the functions that
+   * write SQL pass `checkSql`), and otherwise by the SQL target when it reads it (`sqlOf` in
+   * targets/sql/options.ts), so that a program without SQL carries no SQL reader.
    */
   readonly sql: unknown;
   /** `options.timeZone`. */

@@ -12,7 +12,8 @@ import { resolveOptions } from "../src/options.js";
 import { generateMatcher } from "../src/targets/predicate/codegen.js";
 import { optimize } from "../src/targets/predicate/optimize.js";
 import { interpretMatcher } from "../src/targets/predicate/closures.js";
-import { MONGO_VERSIONS, SEMANTICS } from "../src/language/versions.js";
+import { MONGO_VERSIONS, SEMANTICS, type MongoVersion } from "../src/language/versions.js";
+import type { Node } from "../src/language/ast.js";
 import { conditionArb, docArb, recordsDocArb } from "./arbitraries.js";
 import { mongoLeafMatches } from "./reference/mongo-rule.js";
 import { runs } from "./fc-setup.js";
@@ -253,15 +254,7 @@ describe("the predicate's rewrites keep the meaning", () => {
         fc.array(docArb, { minLength: 1, maxLength: 6 }),
         fc.constantFrom(...MONGO_VERSIONS),
         (clauses, docs, version) => {
-          const ast = parsedAst({ $or: [...clauses, { $and: clauses.slice(0, 2) }] });
-          const rewritten = optimize(ast);
-          const plain = interpretMatcher(ast, SEMANTICS[version]);
-          const fast = interpretMatcher(rewritten, SEMANTICS[version]);
-          const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
-          for (const doc of docs) {
-            expect(fast(doc)).toBe(plain(doc));
-            expect(generated(doc)).toBe(plain(doc));
-          }
+          expectOptimizedAgrees(parsedAst({ $or: [...clauses, { $and: clauses.slice(0, 2) }] }), docs, version);
         },
       ),
       { numRuns: runs(3_000) },
@@ -285,6 +278,18 @@ describe("the predicate's rewrites keep the meaning", () => {
   });
 });
 
+/** The optimized tree answers as the tree it came from, in closures and in generated code. */
+function expectOptimizedAgrees(ast: Node, docs: readonly unknown[], version: MongoVersion): void {
+  const rewritten = optimize(ast);
+  const plain = interpretMatcher(ast, SEMANTICS[version]);
+  const fast = interpretMatcher(rewritten, SEMANTICS[version]);
+  const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
+  for (const doc of docs) {
+    expect(fast(doc)).toBe(plain(doc));
+    expect(generated(doc)).toBe(plain(doc));
+  }
+}
+
 describe("cheapest first: the children of $and reordered by cost", () => {
   it("answers as the tree in the user's order, in closures and in generated code, in both topic layouts", () => {
     const layouts = { ids: resolveOptions(undefined), records: resolveOptions({ topics: { layout: "records" } }) };
@@ -295,15 +300,7 @@ describe("cheapest first: the children of $and reordered by cost", () => {
         fc.array(fc.oneof(docArb, recordsDocArb), { minLength: 1, maxLength: 6 }),
         fc.constantFrom(...MONGO_VERSIONS),
         (condition, layout, docs, version) => {
-          const ast = parsedAst(condition, layouts[layout as "ids" | "records"]);
-          const rewritten = optimize(ast);
-          const plain = interpretMatcher(ast, SEMANTICS[version]);
-          const fast = interpretMatcher(rewritten, SEMANTICS[version]);
-          const generated = generateMatcher(rewritten, SEMANTICS[version], fast)!;
-          for (const doc of docs) {
-            expect(fast(doc)).toBe(plain(doc));
-            expect(generated(doc)).toBe(plain(doc));
-          }
+          expectOptimizedAgrees(parsedAst(condition, layouts[layout as "ids" | "records"]), docs, version);
         },
       ),
       { numRuns: runs(2_000) },
